@@ -1,0 +1,3 @@
+from nianjian.cli import main
+
+raise SystemExit(main())

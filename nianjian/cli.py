@@ -1,0 +1,43 @@
+"""The `nianjian` command. Each subcommand is a module of `nianjian.commands` with a
+`register(subparsers)` function; adding a command means adding a module, nothing here."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from nianjian import __version__, commands
+from nianjian.errors import UserError
+
+DEFAULT_DB = "data/nianjian.db"
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """Every command that touches the database takes the same --db option."""
+    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
+                        help=f"SQLite database (default: {DEFAULT_DB})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nianjian",
+        description="Watch government portals for their annual 政府信息公开工作年度报告.",
+    )
+    parser.add_argument("--version", action="version", version=f"nianjian {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"nianjian.commands.{info.name}").register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except UserError as error:
+        print(f"nianjian {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"nianjian {args.command}: interrupted", file=sys.stderr)
+        return 130

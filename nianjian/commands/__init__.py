@@ -1,0 +1,1 @@
+"""One module per `nianjian` subcommand; each defines `register(subparsers)`."""

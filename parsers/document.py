@@ -1,0 +1,35 @@
+"""The neutral document every input format is turned into before the report is read.
+
+Front-ends (HTML, text, PDF, DOCX) produce a `Document`: an ordered list of blocks, each a
+paragraph of text or a table already expanded to a full grid (rowspan/colspan copied into
+every cell they cover, so labels can be read row by row). The report reader only sees this.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class Table:
+    rows: list[list[str]]
+    # For each grid cell, whether it is the origin of a merged cell (True) or a copy made by
+    # span expansion (False). Empty when the front-end had no spans (text tables).
+    origin: list[list[bool]] = field(default_factory=list)
+
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass
+class Document:
+    blocks: list[Block] = field(default_factory=list)
+    title: str | None = None          # <title>/ArticleTitle/h1, when the format has one
+    published: str | None = None      # ISO date read from page metadata, when the format has one
+    # Problems met while reading the format (encoding, unsupported, truncated): (code, detail)
+    problems: list[tuple[str, str]] = field(default_factory=list)
