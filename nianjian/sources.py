@@ -1,0 +1,134 @@
+"""The sources file: which portals to crawl and which agencies publish there (docs/design.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from nianjian.errors import UserError
+
+LEVELS = ("department", "government", "township")
+CMS_FAMILIES = ("auto", "trs", "hanweb", "gkmlpt", "plain")
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    level: str
+    region: str | None = None
+    parent: str | None = None
+    first_year: int = 2019
+    deadline: str | None = None          # "MM-DD" of year N+1, overriding the legal deadline
+    aliases: tuple[str, ...] = ()
+    source_id: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    url: str
+    agencies: tuple[Agency, ...]
+    cms: str = "auto"
+    find_column: bool = False
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        return (urlsplit(self.url).hostname or "", *self.allowed_hosts)
+
+    def agency_for_title(self, title: str | None) -> Agency | None:
+        """The agency whose name (or alias) the title names; the longest match wins, so
+        "老城区西关街道办事处" is not taken for "老城区人民政府"'s report."""
+        if not title:
+            return None
+        compact = "".join(title.split())
+        matches = [(len(n), a) for a in self.agencies for n in a.names if n in compact]
+        return max(matches, key=lambda m: m[0])[1] if matches else None
+
+
+def _require(mapping: dict, key: str, where: str):
+    if key not in mapping or mapping[key] in (None, ""):
+        raise UserError(f"{where}: missing required key '{key}'")
+    return mapping[key]
+
+
+def _agency(raw: dict, where: str, source_id: str) -> Agency:
+    if not isinstance(raw, dict):
+        raise UserError(f"{where}: expected a mapping with 'name' and 'level'")
+    level = _require(raw, "level", where)
+    if level not in LEVELS:
+        raise UserError(f"{where}.level: '{level}' is not one of {', '.join(LEVELS)}")
+    deadline = raw.get("deadline")
+    if deadline is not None:
+        deadline = str(deadline)
+        month, _, day = deadline.partition("-")
+        if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+            raise UserError(f"{where}.deadline: '{deadline}' is not MM-DD")
+    first_year = raw.get("first_year", 2019)
+    if not isinstance(first_year, int) or not 2008 <= first_year <= 2100:
+        raise UserError(f"{where}.first_year: '{first_year}' is not a year")
+    return Agency(
+        name=str(_require(raw, "name", where)),
+        level=level,
+        region=raw.get("region"),
+        parent=raw.get("parent"),
+        first_year=first_year,
+        deadline=deadline,
+        aliases=tuple(raw.get("aliases") or ()),
+        source_id=source_id,
+    )
+
+
+def parse_sources(data: dict, origin: str = "sources") -> list[Source]:
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
+        raise UserError(f"{origin}: expected a top-level 'sources' list")
+    sources, seen = [], set()
+    for i, raw in enumerate(data["sources"]):
+        where = f"{origin}: sources[{i}]"
+        if not isinstance(raw, dict):
+            raise UserError(f"{where}: expected a mapping")
+        source_id = str(_require(raw, "id", where))
+        if source_id in seen:
+            raise UserError(f"{where}.id: '{source_id}' is used twice")
+        seen.add(source_id)
+        url = str(_require(raw, "url", where))
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise UserError(f"{where}.url: '{url}' is not an http(s) URL")
+        cms = raw.get("cms", "auto")
+        if cms not in CMS_FAMILIES:
+            raise UserError(f"{where}.cms: '{cms}' is not one of {', '.join(CMS_FAMILIES)}")
+        agencies = raw.get("agencies")
+        if not isinstance(agencies, list) or not agencies:
+            raise UserError(f"{where}.agencies: list at least one agency")
+        sources.append(Source(
+            id=source_id,
+            url=url,
+            agencies=tuple(_agency(a, f"{where}.agencies[{j}]", source_id) for j, a in enumerate(agencies)),
+            cms=cms,
+            find_column=bool(raw.get("find_column", False)),
+            allowed_hosts=tuple(raw.get("allowed_hosts") or ()),
+        ))
+    return sources
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as error:
+        raise UserError(f"cannot read sources file {path}: {error.strerror or error}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise UserError(f"{path}: not valid YAML ({error.__class__.__name__})") from None
+    return parse_sources(data, str(path))
+
+
+def all_agencies(sources: list[Source]) -> list[Agency]:
+    return [agency for source in sources for agency in source.agencies]
