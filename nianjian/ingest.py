@@ -1,0 +1,101 @@
+"""The one path a document takes into the database: parse → match agency → check → store.
+
+Shared by the crawler's item pipeline, `nianjian ingest` and the Redis ingester (docs/design.md).
+One bad document never stops the caller: whatever goes wrong comes back as a status and
+problems in the `IngestResult`.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from nianjian.sources import Source
+from nianjian.store import Store
+from parsers.record import Problem, Report
+
+# Parser problem codes (parsers/PROBLEMS.md) that mean "nothing to store".
+_REFUSALS = {"UNSUPPORTED_FORMAT": "unsupported", "NOT_A_REPORT": "not_a_report"}
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+@dataclass
+class IngestResult:
+    status: str              # stored | new_version | unchanged | not_a_report | unmatched | unsupported | error
+    report_id: int | None = None
+    version_id: int | None = None
+    agency: str | None = None
+    year: int | None = None
+    problems: list[dict] = field(default_factory=list)
+    errors: int = 0          # error findings of the stored version
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("stored", "new_version", "unchanged")
+
+
+def _parse(body: bytes, url: str | None, content_type: str | None, filename: str | None) -> Report:
+    from parsers import parse      # imported late: the parser package is optional to import the store
+    return parse(body, url=url, content_type=content_type, filename=filename)
+
+
+def _check(report: Report, previous: Report | None, peers: list[Report]) -> list:
+    from nianjian.checks import check
+    return check(report, previous=previous, peers=peers)
+
+
+def _year_from_title(title: str | None) -> int | None:
+    match = _YEAR_IN_TITLE.search(title or "")
+    return int(match.group(1)) if match else None
+
+
+def _agency_name(report: Report, source: Source | None, agency_hint: str | None) -> str | None:
+    if source is not None:
+        agency = source.agency_for_title(report.title)
+        if agency is not None:
+            return agency.name
+    return agency_hint or report.agency
+
+
+def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | None = None,
+                    filename: str | None = None, source: Source | None = None,
+                    agency_hint: str | None = None, listed_title: str | None = None,
+                    published_hint: str | None = None, expected_year: int | None = None,
+                    run_id: int | None = None, seen_at: datetime | None = None) -> IngestResult:
+    try:
+        report = _parse(body, url, content_type, filename)
+    except Exception as error:    # the parser promises not to raise; one bad file must not stop a crawl
+        return IngestResult("error", problems=[Problem("PARSER_CRASHED", f"{type(error).__name__}: {error}").to_dict()])
+    problems = [p.to_dict() for p in report.problems]
+    for code, status in _REFUSALS.items():
+        if any(p.code == code for p in report.problems):
+            return IngestResult(status, problems=problems)
+
+    # The detail page's title and date win over what an attachment carries.
+    if listed_title:
+        parsed_year = report.year
+        report.title = listed_title
+        report.year = _year_from_title(listed_title) or parsed_year
+    if published_hint:
+        report.published = published_hint
+    agency = _agency_name(report, source, agency_hint)
+    year = report.year or expected_year
+    if not agency or not year:
+        missing = "agency" if not agency else "year"
+        problems.append({"code": "UNMATCHED", "detail": f"no {missing} for title {report.title!r}"})
+        return IngestResult("unmatched", agency=agency, year=year, problems=problems)
+    report.agency, report.year = agency, year
+
+    try:
+        findings = _check(report, store.previous_report(agency, year), store.peer_reports(agency, year))
+    except Exception as error:    # a crashing rule must not lose the report: store it unchecked
+        findings = []
+        problems.append({"code": "CHECKS_CRASHED", "detail": f"{type(error).__name__}: {error}"})
+    store.ensure_agency(agency)
+    saved = store.save_report(agency=agency, year=year, url=url, report=report, findings=findings,
+                              content_hash=hashlib.sha256(body).hexdigest(), seen_at=seen_at,
+                              run_id=run_id)
+    status = "stored" if saved.created else "new_version" if saved.new_version else "unchanged"
+    return IngestResult(status, saved.report_id, saved.version_id, agency, year, problems,
+                        saved.errors)

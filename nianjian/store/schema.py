@@ -1,0 +1,295 @@
+"""The database schema as ordered migrations, plus the derived objects (views) rebuilt on open.
+
+`PRAGMA user_version` holds the number of migrations applied. A newer nianjian opens an older
+database by applying the missing migrations in order, inside one transaction each; migrations
+never drop data. A database made by a newer nianjian than this one is refused (UserError), not
+guessed at.
+"""
+from __future__ import annotations
+
+import sqlite3
+import sqlite_utils
+
+from nianjian.errors import UserError
+from nianjian.store.views import VIEWS
+
+# The tables of docs/design.md. Types are SQLite affinities; `cells.value` is NUMERIC so counts
+# come back as int and 万元 amounts as float.
+_TABLES = """
+CREATE TABLE agencies (
+    name        TEXT PRIMARY KEY,
+    level       TEXT,                 -- department | government | township (NULL: not in a sources file)
+    region      TEXT,
+    parent      TEXT,
+    first_year  INTEGER,
+    deadline    TEXT,                 -- MM-DD of year N+1 overriding the legal deadline
+    aliases     TEXT,                 -- JSON list
+    source_id   TEXT,
+    portal_urls TEXT,                 -- JSON list of the source URLs that list this agency
+    updated_at  TEXT
+);
+CREATE TABLE runs (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,        -- crawl | ingest | monitor | ...
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    status      TEXT NOT NULL,        -- running | ok | failed | ...
+    counts      TEXT,                 -- JSON object
+    errors      INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE documents (
+    url           TEXT PRIMARY KEY,
+    final_url     TEXT,
+    status        INTEGER,
+    content_type  TEXT,
+    encoding      TEXT,
+    size          INTEGER,
+    content_hash  TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    outcome       TEXT,
+    error         TEXT,
+    first_fetched TEXT NOT NULL,
+    last_fetched  TEXT NOT NULL
+);
+CREATE TABLE fetches (
+    id            INTEGER PRIMARY KEY,
+    run_id        INTEGER REFERENCES runs(id),
+    source_id     TEXT,
+    url           TEXT NOT NULL,
+    final_url     TEXT,
+    status        INTEGER,
+    content_type  TEXT,
+    encoding      TEXT,
+    size          INTEGER,
+    content_hash  TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    outcome       TEXT,
+    error         TEXT,
+    fetched_at    TEXT NOT NULL
+);
+CREATE TABLE source_runs (
+    id          INTEGER PRIMARY KEY,
+    run_id      INTEGER REFERENCES runs(id),
+    source_id   TEXT NOT NULL,
+    status      TEXT NOT NULL,        -- ok | failed | blocked
+    lists       INTEGER,
+    reports     INTEGER,
+    errors      INTEGER,
+    message     TEXT,
+    recorded_at TEXT NOT NULL
+);
+CREATE TABLE reports (
+    id              INTEGER PRIMARY KEY,
+    agency          TEXT NOT NULL,
+    year            INTEGER NOT NULL,
+    title           TEXT,
+    url             TEXT,
+    template        TEXT,
+    published       TEXT,
+    first_seen      TEXT NOT NULL,
+    last_seen       TEXT NOT NULL,
+    parse_status    TEXT NOT NULL,    -- ok | problems | empty
+    current_version INTEGER,
+    versions        INTEGER NOT NULL DEFAULT 1,
+    errors          INTEGER NOT NULL DEFAULT 0,   -- error findings of the current version
+    warnings        INTEGER NOT NULL DEFAULT 0,
+    error_rules     TEXT,             -- the rules behind those errors, comma separated
+    carried_in      TEXT,             -- JSON [7 values] of t3.carried_in, for the carry-over query
+    carried_out     TEXT,             -- JSON [7 values] of t3.carried_out
+    UNIQUE (agency, year)
+);
+CREATE TABLE report_versions (
+    id           INTEGER PRIMARY KEY,
+    report_id    INTEGER NOT NULL REFERENCES reports(id),
+    version      INTEGER NOT NULL,
+    agency       TEXT NOT NULL,
+    year         INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    title        TEXT,
+    url          TEXT,
+    template     TEXT,
+    published    TEXT,
+    sections     TEXT,                -- JSON list
+    problems     TEXT,                -- JSON list of {code, detail}
+    narrative    TEXT,
+    cell_count   INTEGER NOT NULL,
+    first_seen   TEXT NOT NULL,
+    last_seen    TEXT NOT NULL,
+    run_id       INTEGER REFERENCES runs(id),
+    UNIQUE (report_id, content_hash)
+);
+CREATE TABLE cells (
+    version_id INTEGER NOT NULL REFERENCES report_versions(id),
+    key        TEXT NOT NULL,         -- t3.new.natural
+    tbl        TEXT NOT NULL,         -- t2 | t3 | t4
+    row        TEXT NOT NULL,
+    col        TEXT NOT NULL,
+    value      NUMERIC,               -- NULL: the cell exists but holds no number
+    raw        TEXT,                  -- the text as printed
+    PRIMARY KEY (version_id, key)
+) WITHOUT ROWID;
+CREATE TABLE findings (
+    id          INTEGER PRIMARY KEY,
+    report_id   INTEGER NOT NULL REFERENCES reports(id),
+    version_id  INTEGER NOT NULL REFERENCES report_versions(id),
+    rule        TEXT NOT NULL,
+    severity    TEXT NOT NULL,        -- error | warning | info
+    cells       TEXT,                 -- JSON list of cell keys
+    expected    TEXT,                 -- JSON
+    actual      TEXT,                 -- JSON
+    message_zh  TEXT,
+    message_en  TEXT,
+    assessable  INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE alerts (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE, -- missing|涧西区人民政府|2024
+    kind        TEXT NOT NULL,        -- missing | late | inconsistent | changed | source_failing
+    agency      TEXT,
+    year        INTEGER,
+    state       TEXT NOT NULL,        -- open | resolved
+    opened_at   TEXT NOT NULL,
+    resolved_at TEXT,
+    details     TEXT,                 -- JSON
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE notifications (
+    id           INTEGER PRIMARY KEY,
+    alert_id     INTEGER NOT NULL REFERENCES alerts(id),
+    event        TEXT NOT NULL,       -- open | resolve
+    channel      TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    delivered_at TEXT,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    UNIQUE (alert_id, event, channel)
+);
+CREATE TABLE expectations (
+    agency          TEXT NOT NULL,
+    year            INTEGER NOT NULL,
+    deadline        TEXT NOT NULL,
+    status          TEXT NOT NULL,    -- on_time | late | missing | pending
+    report_id       INTEGER REFERENCES reports(id),
+    published       TEXT,
+    days_late       INTEGER,
+    first_seen_used INTEGER NOT NULL DEFAULT 0,   -- 1: no publication date, first-seen used
+    errors          INTEGER NOT NULL DEFAULT 0,
+    updated_at      TEXT NOT NULL,
+    PRIMARY KEY (agency, year)
+);
+"""
+
+# What the stored queries and views filter and join on (see benchmarks/store_bench.py).
+_INDEXES = """
+CREATE INDEX reports_year ON reports(year, agency);
+CREATE INDEX reports_errors ON reports(errors) WHERE errors > 0;
+CREATE INDEX report_versions_report ON report_versions(report_id, version);
+CREATE INDEX findings_version ON findings(version_id, severity);
+CREATE INDEX findings_report ON findings(report_id);
+CREATE INDEX findings_rule ON findings(rule, severity);
+CREATE INDEX fetches_run ON fetches(run_id);
+CREATE INDEX fetches_url ON fetches(url);
+CREATE INDEX source_runs_source ON source_runs(source_id, id);
+CREATE INDEX alerts_state ON alerts(state, kind);
+CREATE INDEX notifications_pending ON notifications(delivered_at);
+CREATE INDEX expectations_status ON expectations(year, status);
+CREATE INDEX expectations_late ON expectations(status, days_late);
+"""
+
+
+# FTS5's default tokenizer treats a run of Chinese characters as one token; trigram makes any
+# substring of three or more characters searchable (shorter queries find nothing). The layout is
+# sqlite-utils' own (external content table `<table>_fts`, triggers `_ai`/`_ad`/`_au`), so
+# `Table.search()`, `sqlite-utils search` and Datasette's search box all find it; the update
+# trigger fires only when indexed text changes, not when a version is merely seen again.
+_FULL_TEXT_SEARCH = """
+CREATE VIRTUAL TABLE report_versions_fts USING FTS5 (
+    agency, title, narrative, tokenize='trigram', content=[report_versions]
+);
+INSERT INTO report_versions_fts (rowid, agency, title, narrative)
+    SELECT rowid, agency, title, narrative FROM report_versions;
+CREATE TRIGGER report_versions_ai AFTER INSERT ON report_versions BEGIN
+  INSERT INTO report_versions_fts (rowid, agency, title, narrative)
+    VALUES (new.rowid, new.agency, new.title, new.narrative);
+END;
+CREATE TRIGGER report_versions_ad AFTER DELETE ON report_versions BEGIN
+  INSERT INTO report_versions_fts (report_versions_fts, rowid, agency, title, narrative)
+    VALUES ('delete', old.rowid, old.agency, old.title, old.narrative);
+END;
+CREATE TRIGGER report_versions_au AFTER UPDATE OF agency, title, narrative ON report_versions BEGIN
+  INSERT INTO report_versions_fts (report_versions_fts, rowid, agency, title, narrative)
+    VALUES ('delete', old.rowid, old.agency, old.title, old.narrative);
+  INSERT INTO report_versions_fts (rowid, agency, title, narrative)
+    VALUES (new.rowid, new.agency, new.title, new.narrative);
+END;
+"""
+
+# Ordered: position + 1 is the schema version a migration brings the database to. Append only;
+# a released migration is never edited.
+MIGRATIONS: list[tuple[str, str]] = [
+    ("tables", _TABLES),
+    ("full-text search", _FULL_TEXT_SEARCH),
+    ("indexes", _INDEXES),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> list[str]:
+    """Bring the database up to `target`; return the names of the migrations applied."""
+    applied = []
+    conn = db.conn
+    # BEGIN IMMEDIATE: two processes opening a fresh database must not both migrate it.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = schema_version(db)
+        if current > SCHEMA_VERSION:
+            raise UserError(f"database schema version {current} is newer than this nianjian "
+                            f"understands ({SCHEMA_VERSION}): upgrade nianjian")
+        for version in range(current + 1, target + 1):
+            name, script = MIGRATIONS[version - 1]
+            _run_script(db, script)
+            conn.execute(f"PRAGMA user_version = {version}")
+            applied.append(name)
+        _sync_views(db)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return applied
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Statement by statement: `executescript` would commit the enclosing migration transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
+def _sync_views(db: sqlite_utils.Database) -> None:
+    """Views are derived, not data: (re)create any whose SQL differs from this version's."""
+    existing = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
+    for name, select in VIEWS.items():
+        sql = f"CREATE VIEW {name} AS {select}"
+        if existing.get(name) == sql:
+            continue
+        if name in existing:
+            db.execute(f"DROP VIEW {name}")
+        db.execute(sql)
+
+
+def connect(path: str) -> sqlite_utils.Database:
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    return db

@@ -1,0 +1,341 @@
+"""`Store`: the one object that reads and writes the nianjian database (docs/design.md)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import sqlite_utils
+
+from nianjian import clock
+from nianjian.errors import UserError
+from nianjian.store.schema import connect, migrate
+from parsers.record import Problem, Report
+from parsers.template import TEMPLATE
+
+# The documents columns a fetch may update; a None in a later fetch (e.g. a 304) keeps the old value.
+_DOCUMENT_FIELDS = ("final_url", "status", "content_type", "encoding", "size", "content_hash",
+                    "etag", "last_modified", "outcome", "error")
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    report_id: int
+    version_id: int
+    created: bool        # first time this (agency, year) is stored
+    new_version: bool    # an existing report's current content changed
+    errors: int = 0      # error findings of the version now current
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+_FINDING_FIELDS = ("rule", "severity", "cells", "expected", "actual", "message_zh", "message_en",
+                   "assessable")
+
+
+def _finding_dict(finding: Any) -> dict:
+    """Accept `Finding` objects or their `to_dict()` form."""
+    data = finding.to_dict() if hasattr(finding, "to_dict") else dict(finding)
+    return {
+        "rule": data["rule"],
+        "severity": data["severity"],
+        "cells": _json(list(data.get("cells") or [])),
+        "expected": _json(data.get("expected")),
+        "actual": _json(data.get("actual")),
+        "message_zh": data.get("message_zh"),
+        "message_en": data.get("message_en"),
+        "assessable": 0 if data.get("assessable") is False else 1,
+    }
+
+
+def _t3_row(report: Report, row: str) -> str | None:
+    """The 7 values of one t3 row as a JSON array, blanks read as 0 (spec §3); None if absent."""
+    keys = [f"t3.{row}.{col}" for col in TEMPLATE.t3_columns]
+    if not any(key in report.cells for key in keys):
+        return None
+    return json.dumps([report.cells.get(key) or 0 for key in keys])
+
+
+def _parse_status(report: Report) -> str:
+    if not report.cells:
+        return "empty"
+    return "problems" if report.problems else "ok"
+
+
+def _cell_rows(version_id: int, report: Report) -> list[dict]:
+    rows = []
+    for key in sorted(set(report.cells) | set(report.raw_cells)):
+        tbl, _, rest = key.partition(".")
+        row, _, col = rest.partition(".")
+        rows.append({"version_id": version_id, "key": key, "tbl": tbl, "row": row, "col": col,
+                     "value": report.cells.get(key), "raw": report.raw_cells.get(key)})
+    return rows
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise UserError(f"database path {self.path} is a directory")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db: sqlite_utils.Database = connect(str(self.path))
+            migrate(self.db)
+        except (OSError, sqlite_utils.db.sqlite3.DatabaseError) as error:
+            raise UserError(f"cannot open database {self.path}: {error}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transactions
+    def _transaction(self):
+        return _Transaction(self.db.conn)
+
+    # ------------------------------------------------------------------ runs
+    def start_run(self, kind: str) -> int:
+        with self._transaction():
+            return self.db["runs"].insert({"kind": kind, "started_at": clock.isoformat(),
+                                           "status": "running", "errors": 0}).last_pk
+
+    def finish_run(self, run_id: int, status: str, counts: dict, errors: int) -> None:
+        with self._transaction():
+            self.db["runs"].update(run_id, {"finished_at": clock.isoformat(), "status": status,
+                                            "counts": _json(counts), "errors": errors})
+
+    # ------------------------------------------------------------------ agencies
+    def sync_agencies(self, sources: Iterable) -> None:
+        """Upsert the agencies of a sources file; an agency listed by several sources keeps
+        every portal URL."""
+        now = clock.isoformat()
+        with self._transaction():
+            for source in sources:
+                for agency in source.agencies:
+                    existing = self.db.execute(
+                        "SELECT portal_urls FROM agencies WHERE name = ?", [agency.name]).fetchone()
+                    urls = json.loads(existing[0]) if existing and existing[0] else []
+                    if source.url not in urls:
+                        urls.append(source.url)
+                    self.db["agencies"].upsert({
+                        "name": agency.name, "level": agency.level, "region": agency.region,
+                        "parent": agency.parent, "first_year": agency.first_year,
+                        "deadline": agency.deadline, "aliases": _json(list(agency.aliases)),
+                        "source_id": source.id, "portal_urls": _json(urls), "updated_at": now,
+                    }, pk="name")
+
+    def ensure_agency(self, name: str) -> None:
+        """An agency met outside any sources file (e.g. `nianjian ingest --agency`)."""
+        self.db.execute("INSERT OR IGNORE INTO agencies (name, updated_at) VALUES (?, ?)",
+                        [name, clock.isoformat()])
+
+    def agencies(self) -> list[dict]:
+        return list(self.db.query("SELECT * FROM agencies ORDER BY name"))
+
+    # ------------------------------------------------------------------ fetches
+    def record_fetch(self, run_id: int | None, source_id: str | None, url: str, *,
+                     final_url: str | None = None, status: int | None = None,
+                     content_type: str | None = None, encoding: str | None = None,
+                     size: int | None = None, content_hash: str | None = None,
+                     etag: str | None = None, last_modified: str | None = None,
+                     outcome: str | None = None, error: str | None = None) -> None:
+        values = {"final_url": final_url, "status": status, "content_type": content_type,
+                  "encoding": encoding, "size": size, "content_hash": content_hash, "etag": etag,
+                  "last_modified": last_modified, "outcome": outcome, "error": error}
+        now = clock.isoformat()
+        with self._transaction():
+            self.db["fetches"].insert({"run_id": run_id, "source_id": source_id, "url": url,
+                                       **values, "fetched_at": now})
+            assignments = ", ".join(f"{f} = COALESCE(excluded.{f}, {f})" for f in _DOCUMENT_FIELDS
+                                    if f not in ("outcome", "error", "status"))
+            # status, outcome and error describe the latest fetch, so they are always replaced.
+            self.db.execute(
+                f"""INSERT INTO documents (url, {', '.join(_DOCUMENT_FIELDS)}, first_fetched, last_fetched)
+                    VALUES (?, {', '.join('?' for _ in _DOCUMENT_FIELDS)}, ?, ?)
+                    ON CONFLICT (url) DO UPDATE SET {assignments}, status = excluded.status,
+                      outcome = excluded.outcome, error = excluded.error,
+                      last_fetched = excluded.last_fetched""",
+                [url, *(values[f] for f in _DOCUMENT_FIELDS), now, now])
+
+    def known_document(self, url: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT etag, last_modified, content_hash, final_url, last_fetched FROM documents "
+            "WHERE url = ?", [url]).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("etag", "last_modified", "content_hash", "final_url", "last_fetched"), row))
+
+    def record_source_run(self, run_id: int | None, source_id: str, *, status: str,
+                          lists: int = 0, reports: int = 0, errors: int = 0,
+                          message: str | None = None) -> None:
+        if status not in ("ok", "failed", "blocked"):
+            raise ValueError(f"source run status {status!r} is not ok, failed or blocked")
+        with self._transaction():
+            self.db["source_runs"].insert({
+                "run_id": run_id, "source_id": source_id, "status": status, "lists": lists,
+                "reports": reports, "errors": errors, "message": message,
+                "recorded_at": clock.isoformat()})
+
+    # ------------------------------------------------------------------ reports
+    def save_report(self, *, agency: str, year: int, url: str | None, report: Report,
+                    findings: Sequence, content_hash: str, seen_at: datetime | None = None,
+                    run_id: int | None = None) -> SaveResult:
+        """Store one report for (agency, year). The same content again changes nothing but the
+        times it was last seen; different content adds a version and makes it current."""
+        seen = clock.isoformat(seen_at)
+        rows = [_finding_dict(f) for f in findings]
+        with self._transaction():
+            existing = self.db.execute(
+                "SELECT id, current_version FROM reports WHERE agency = ? AND year = ?",
+                [agency, year]).fetchone()
+            created = existing is None
+            if created:
+                report_id = self.db["reports"].insert({
+                    "agency": agency, "year": year, "first_seen": seen, "last_seen": seen,
+                    "parse_status": _parse_status(report)}).last_pk
+                previous_current = None
+            else:
+                report_id, previous_current = existing
+            version_id = self._version(report_id, agency, year, url, report, content_hash, seen,
+                                       run_id)
+            self._replace_findings(report_id, version_id, rows)
+            errors = [r["rule"] for r in rows if r["severity"] == "error"]
+            self.db["reports"].update(report_id, {
+                "title": report.title, "url": url, "template": report.template,
+                "published": report.published, "last_seen": seen,
+                "parse_status": _parse_status(report), "current_version": version_id,
+                "versions": self.db.execute("SELECT COUNT(*) FROM report_versions WHERE report_id = ?",
+                                            [report_id]).fetchone()[0],
+                "errors": len(errors),
+                "warnings": sum(r["severity"] == "warning" for r in rows),
+                "error_rules": ",".join(sorted(set(errors))) or None,
+                "carried_in": _t3_row(report, "carried_in"),
+                "carried_out": _t3_row(report, "carried_out"),
+            })
+        return SaveResult(report_id, version_id, created,
+                          new_version=not created and previous_current != version_id,
+                          errors=len(errors))
+
+    def _version(self, report_id: int, agency: str, year: int, url: str | None, report: Report,
+                 content_hash: str, seen: str, run_id: int | None) -> int:
+        found = self.db.execute(
+            "SELECT id FROM report_versions WHERE report_id = ? AND content_hash = ?",
+            [report_id, content_hash]).fetchone()
+        if found:
+            self.db.execute("UPDATE report_versions SET last_seen = ? WHERE id = ?", [seen, found[0]])
+            return found[0]
+        number = self.db.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM report_versions "
+                                 "WHERE report_id = ?", [report_id]).fetchone()[0]
+        version_id = self.db["report_versions"].insert({
+            "report_id": report_id, "version": number, "agency": agency, "year": year,
+            "content_hash": content_hash, "title": report.title, "url": url,
+            "template": report.template, "published": report.published,
+            "sections": _json(list(report.sections)),
+            "problems": _json([p.to_dict() for p in report.problems]),
+            "narrative": report.narrative, "cell_count": len(report.cells),
+            "first_seen": seen, "last_seen": seen, "run_id": run_id}).last_pk
+        self.db["cells"].insert_all(_cell_rows(version_id, report), batch_size=500)
+        return version_id
+
+    def _replace_findings(self, report_id: int, version_id: int, rows: list[dict]) -> None:
+        """Findings belong to a version; re-checking it (e.g. once last year's report arrives)
+        replaces them, and identical findings leave the table untouched."""
+        stored = [dict(zip(_FINDING_FIELDS, row)) for row in self.db.execute(
+            f"SELECT {', '.join(_FINDING_FIELDS)} FROM findings WHERE version_id = ? ORDER BY id",
+            [version_id])]
+        if stored == rows:
+            return
+        self.db.execute("DELETE FROM findings WHERE version_id = ?", [version_id])
+        self.db["findings"].insert_all(
+            [{"report_id": report_id, "version_id": version_id, **row} for row in rows])
+
+    def report_id(self, agency: str, year: int) -> int | None:
+        row = self.db.execute("SELECT id FROM reports WHERE agency = ? AND year = ?",
+                              [agency, year]).fetchone()
+        return row[0] if row else None
+
+    def report(self, agency: str, year: int) -> Report | None:
+        """The current version of (agency, year) rebuilt as a `Report`, or None."""
+        row = self.db.execute(
+            """SELECT v.id, v.agency, v.year, v.title, v.template, v.published, v.sections,
+                      v.problems, v.narrative
+               FROM reports r JOIN report_versions v ON v.id = r.current_version
+               WHERE r.agency = ? AND r.year = ?""", [agency, year]).fetchone()
+        if row is None:
+            return None
+        version_id, agency, year, title, template, published, sections, problems, narrative = row
+        cells, raw = {}, {}
+        for key, value, text in self.db.execute(
+                "SELECT key, value, raw FROM cells WHERE version_id = ?", [version_id]):
+            cells[key] = value
+            if text is not None:
+                raw[key] = text
+        return Report(agency=agency, year=year, title=title, template=template,
+                      published=published, sections=json.loads(sections or "[]"), cells=cells,
+                      problems=[Problem(p["code"], p["detail"]) for p in json.loads(problems or "[]")],
+                      raw_cells=raw, narrative=narrative or "")
+
+    def previous_report(self, agency: str, year: int) -> Report | None:
+        """Last year's report (year - 1) of the same agency: what the cross-year rules compare."""
+        return self.report(agency, year - 1)
+
+    def peer_reports(self, agency: str, year: int, limit: int = 50) -> list[Report]:
+        """Other agencies' reports of the same year under the same parent (or in the same
+        source), for the copied-text rule."""
+        names = [r[0] for r in self.db.execute(
+            """SELECT r.agency FROM reports r JOIN agencies a ON a.name = r.agency
+               JOIN agencies me ON me.name = ?
+               WHERE r.year = ? AND r.agency != me.name
+                 AND (a.parent = me.parent OR a.source_id = me.source_id
+                      OR a.parent = me.name OR me.parent = a.name)
+               ORDER BY r.agency LIMIT ?""", [agency, year, limit])]
+        return [report for name in names if (report := self.report(name, year)) is not None]
+
+    def reports(self, *, agency: str | None = None, year: int | None = None) -> list[dict]:
+        where, params = _filters(agency=agency, year=year)
+        return list(self.db.query(f"SELECT * FROM reports {where} ORDER BY agency, year", params))
+
+    def findings(self, *, report_id: int | None = None, agency: str | None = None,
+                 year: int | None = None, severity: str | None = None) -> list[dict]:
+        """Findings of current versions (the `current_findings` view)."""
+        where, params = _filters(report_id=report_id, agency=agency, year=year, severity=severity)
+        return list(self.db.query(f"SELECT * FROM current_findings {where} ORDER BY id", params))
+
+    def versions(self, report_id: int) -> list[dict]:
+        return list(self.db.query("SELECT * FROM report_versions WHERE report_id = ? ORDER BY version",
+                                  [report_id]))
+
+
+def _filters(**equal) -> tuple[str, list]:
+    pairs = [(k, v) for k, v in equal.items() if v is not None]
+    if not pairs:
+        return "", []
+    return "WHERE " + " AND ".join(f"{k} = ?" for k, _ in pairs), [v for _, v in pairs]
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT. IMMEDIATE takes the write lock up front, so a read-then-write
+    waits for a concurrent writer (busy timeout) instead of failing; sqlite-utils' own
+    `atomic()` blocks inside it become savepoints."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.outer = False
+
+    def __enter__(self):
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.outer = True
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.outer:
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -1,0 +1,79 @@
+"""Views that read like the printed tables, built from the template data (parsers/spec/template.yaml).
+
+Every view reads the *current* version of each report. They are derived objects: schema.py
+recreates any whose SQL changed when a database is opened.
+"""
+from __future__ import annotations
+
+from parsers.template import TEMPLATE
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _pivot(columns: list[tuple[str, str]]) -> str:
+    """One output column per (alias, cell key/col), picked out of grouped `cells` rows."""
+    return ",\n  ".join(f"MAX(CASE WHEN c.{field} = {_quote(match)} THEN c.value END) AS {alias}"
+                        for alias, field, match in columns)
+
+
+def _t3_table() -> str:
+    order = ", ".join(f"({i}, {_quote(row)}, {_quote(labels[0])})"
+                      for i, (row, labels) in enumerate(TEMPLATE.t3_rows.items(), start=1))
+    pivot = _pivot([(col, "col", col) for col in TEMPLATE.t3_columns])
+    return f"""WITH t3_rows(position, row, label) AS (VALUES {order})
+SELECT r.id AS report_id, r.agency, r.year, o.position, o.row, o.label,
+  {pivot}
+FROM reports r
+JOIN cells c ON c.version_id = r.current_version AND c.tbl = 't3'
+JOIN t3_rows o ON o.row = c.row
+GROUP BY r.id, o.position"""
+
+
+def _t4_table() -> str:
+    keys = [key.split(".", 1)[1] for key in TEMPLATE.t4_keys()]   # review.upheld, …
+    pivot = _pivot([(key.replace(".", "_"), "key", f"t4.{key}") for key in keys])
+    return f"""SELECT r.id AS report_id, r.agency, r.year,
+  {pivot}
+FROM reports r
+JOIN cells c ON c.version_id = r.current_version AND c.tbl = 't4'
+GROUP BY r.id"""
+
+
+# One row per expected (agency, year) from the monitor's `expectations`, plus reports the monitor
+# has not assessed yet (status 'unassessed'), so a database filled only by `nianjian ingest`
+# still shows what it holds.
+_AGENCY_YEAR_STATUS = """SELECT e.agency, a.level, a.region, e.year, e.deadline, e.status,
+  e.published, e.days_late, e.first_seen_used, COALESCE(r.errors, e.errors) AS errors,
+  r.warnings, r.error_rules, e.report_id, r.title, r.url, e.updated_at
+FROM expectations e
+LEFT JOIN agencies a ON a.name = e.agency
+LEFT JOIN reports r ON r.id = e.report_id
+UNION ALL
+SELECT r.agency, a.level, a.region, r.year, NULL, 'unassessed',
+  r.published, NULL, 0, r.errors, r.warnings, r.error_rules, r.id, r.title, r.url, r.last_seen
+FROM reports r
+LEFT JOIN agencies a ON a.name = r.agency
+WHERE NOT EXISTS (SELECT 1 FROM expectations e WHERE e.agency = r.agency AND e.year = r.year)"""
+
+_CURRENT_FINDINGS = """SELECT f.id, f.report_id, r.agency, r.year, f.rule, f.severity, f.cells,
+  f.expected, f.actual, f.message_zh, f.message_en, f.assessable, r.title, r.url
+FROM findings f
+JOIN reports r ON r.id = f.report_id AND r.current_version = f.version_id"""
+
+# t3.carried_in of year N against t3.carried_out of year N-1 (the 7 columns as JSON arrays kept
+# on `reports`, so this stays one indexed join at any size).
+_CARRY_OVER_BREAKS = """SELECT r.agency, r.year, r.carried_in, p.carried_out AS previous_carried_out,
+  r.id AS report_id, p.id AS previous_report_id, r.title
+FROM reports r
+JOIN reports p ON p.agency = r.agency AND p.year = r.year - 1
+WHERE r.carried_in IS NOT NULL AND p.carried_out IS NOT NULL AND r.carried_in != p.carried_out"""
+
+VIEWS: dict[str, str] = {
+    "t3_table": _t3_table(),
+    "t4_table": _t4_table(),
+    "agency_year_status": _AGENCY_YEAR_STATUS,
+    "current_findings": _CURRENT_FINDINGS,
+    "carry_over_breaks": _CARRY_OVER_BREAKS,
+}

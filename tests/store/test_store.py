@@ -1,0 +1,169 @@
+"""The Store contract against a real database file: schema, idempotence, versions, fetches."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from nianjian.errors import UserError
+from nianjian.sources import parse_sources
+from nianjian.store import SCHEMA_VERSION, Store
+from nianjian.store.schema import migrate, connect
+
+
+TABLES = {"agencies", "documents", "fetches", "runs", "reports", "report_versions", "cells",
+          "findings", "alerts", "notifications", "source_runs", "expectations"}
+
+
+def counts(store: Store) -> dict:
+    return {name: store.db[name].count for name in sorted(TABLES | {"report_versions_fts"})}
+
+
+def test_creates_every_table_in_wal_mode(store, db_path):
+    assert TABLES <= set(store.db.table_names())
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    columns = {c.name for c in store.db["alerts"].columns}
+    assert {"key", "kind", "agency", "year", "state", "opened_at", "resolved_at", "details",
+            "updated_at"} <= columns
+    assert {"agency", "year", "deadline", "status", "report_id", "published", "days_late",
+            "first_seen_used", "errors", "updated_at"} <= {c.name for c in store.db["expectations"].columns}
+
+
+def test_same_report_twice_changes_no_row_counts(store, make_report, error_finding):
+    report = make_report()
+    first = store.save_report(agency="涧西区人民政府", year=2023, url="http://a/1.html",
+                              report=report, findings=[error_finding()], content_hash="h1")
+    before = counts(store)
+    second = store.save_report(agency="涧西区人民政府", year=2023, url="http://a/1.html",
+                               report=make_report(), findings=[error_finding()], content_hash="h1")
+    assert counts(store) == before
+    assert (first.created, first.new_version) == (True, False)
+    assert (second.created, second.new_version) == (False, False)
+    assert second.report_id == first.report_id and second.version_id == first.version_id
+    assert before["cells"] == len(report.cells) and before["findings"] == 1
+
+
+def test_changed_document_makes_a_new_version(store, make_report, error_finding):
+    store.save_report(agency="涧西区人民政府", year=2023, url="http://a/1.html",
+                      report=make_report(new=10), findings=[], content_hash="h1",
+                      seen_at=None)
+    changed = store.save_report(agency="涧西区人民政府", year=2023, url="http://a/1.html",
+                                report=make_report(new=12), findings=[error_finding()],
+                                content_hash="h2")
+    assert changed.new_version and not changed.created and changed.errors == 1
+    versions = store.versions(changed.report_id)
+    assert [v["version"] for v in versions] == [1, 2]
+    assert [v["content_hash"] for v in versions] == ["h1", "h2"]
+    row = store.reports()[0]
+    assert (row["versions"], row["current_version"], row["errors"], row["error_rules"]) == \
+        (2, changed.version_id, 1, "T3_BALANCE")
+    # the old content stays readable: silent edits are visible
+    old = dict(store.db.execute("SELECT key, value FROM cells WHERE version_id = ?",
+                                [versions[0]["id"]]).fetchall())
+    assert old["t3.new.natural"] == 10
+    assert store.report("涧西区人民政府", 2023).cells["t3.new.natural"] == 12
+
+
+def test_report_round_trips_with_types_blanks_and_raw_text(store, make_report):
+    original = make_report()
+    store.save_report(agency=original.agency, year=2023, url=None, report=original,
+                      findings=[], content_hash="h")
+    again = store.report(original.agency, 2023)
+    assert again.cells == original.cells
+    assert isinstance(again.cells["t3.new.natural"], int)
+    assert again.cells["t2.fees.amount"] == 638.8016
+    assert again.cells["t3.new.research"] is None and again.raw_cells["t3.new.research"] == "/"
+    assert again.narrative == original.narrative and again.sections == [1, 2, 3, 4, 5, 6]
+    assert [p.code for p in again.problems] == ["BLANK_CELL"]
+    assert store.previous_report(original.agency, 2024).year == 2023
+    assert store.previous_report(original.agency, 2023) is None
+
+
+def test_recheck_replaces_findings_of_the_version(store, make_report, error_finding):
+    args = dict(agency="涧西区人民政府", year=2023, url=None, report=make_report(), content_hash="h")
+    store.save_report(findings=[error_finding()], **args)
+    store.save_report(findings=[error_finding(), {**error_finding("CARRY_OVER"), "severity": "warning"}], **args)
+    assert [(f["rule"], f["severity"]) for f in store.findings()] == \
+        [("T3_BALANCE", "error"), ("CARRY_OVER", "warning")]
+    assert store.reports()[0]["warnings"] == 1
+
+
+def test_fetches_and_known_documents(store):
+    run = store.start_run("crawl")
+    store.record_fetch(run, "jianxi", "http://a/1.html", final_url="http://a/1.html", status=200,
+                       content_type="text/html", encoding="gbk", size=1234, content_hash="abc",
+                       etag='"e1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT", outcome="report")
+    store.record_fetch(run, "jianxi", "http://a/1.html", status=304, outcome="not_modified")
+    assert store.known_document("http://a/1.html") == {
+        "etag": '"e1"', "last_modified": "Mon, 01 Jan 2024 00:00:00 GMT", "content_hash": "abc",
+        "final_url": "http://a/1.html", "last_fetched": store.known_document("http://a/1.html")["last_fetched"]}
+    document = store.db["documents"].get("http://a/1.html")
+    assert (document["status"], document["outcome"], document["encoding"]) == (304, "not_modified", "gbk")
+    assert store.db["fetches"].count == 2
+    assert store.known_document("http://a/unknown.html") is None
+    store.record_source_run(run, "jianxi", status="failed", lists=1, errors=1, message="HTTP 500")
+    store.finish_run(run, "ok", {"fetched": 2}, errors=1)
+    assert store.db["runs"].get(run)["counts"] == '{"fetched": 2}'
+    assert store.db["source_runs"].count == 1
+    with pytest.raises(ValueError):
+        store.record_source_run(run, "jianxi", status="broken")
+
+
+def test_sync_agencies_keeps_every_portal_url(store):
+    sources = parse_sources({"sources": [
+        {"id": "a", "url": "http://a.gov.cn/nb/", "agencies": [
+            {"name": "涧西区人民政府", "level": "government", "region": "河南省洛阳市涧西区",
+             "parent": "洛阳市人民政府", "deadline": "03-31", "aliases": ["涧西区政府"]}]},
+        {"id": "b", "url": "http://b.gov.cn/nb/", "agencies": [
+            {"name": "涧西区人民政府", "level": "government"}]}]})
+    store.sync_agencies(sources)
+    store.sync_agencies(sources)
+    [agency] = store.agencies()
+    assert agency["level"] == "government" and agency["deadline"] is None   # last source wins
+    assert agency["portal_urls"] == '["http://a.gov.cn/nb/", "http://b.gov.cn/nb/"]'
+
+
+def test_full_text_search_finds_chinese_substrings(store, make_report):
+    store.save_report(agency="涧西区人民政府", year=2023, url=None, content_hash="h", findings=[],
+                      report=make_report(narrative="全面推进基层政务公开标准化规范化建设"))
+    hits = lambda q: [r["agency"] for r in store.db["report_versions"].search(q)]
+    assert hits("政务公开") == ["涧西区人民政府"]
+    assert hits("标准化规范化") == ["涧西区人民政府"]
+    assert hits("涧西区") == ["涧西区人民政府"]      # agency and title are indexed too
+    assert hits("公开") == []                       # trigram: fewer than 3 characters finds nothing
+    assert hits("不存在的词语") == []
+
+
+def test_old_schema_database_opens_without_loss(db_path):
+    old = connect(str(db_path))
+    migrate(old, target=1)                          # a database made by the first release
+    old["reports"].insert({"agency": "老城区人民政府", "year": 2020, "first_seen": "2021-02-01T00:00:00+08:00",
+                           "last_seen": "2021-02-01T00:00:00+08:00", "parse_status": "ok"})
+    old["report_versions"].insert({"report_id": 1, "version": 1, "agency": "老城区人民政府",
+                                   "year": 2020, "content_hash": "x", "narrative": "老城区信息公开工作",
+                                   "cell_count": 0, "first_seen": "2021-02-01T00:00:00+08:00",
+                                   "last_seen": "2021-02-01T00:00:00+08:00"})
+    assert "report_versions_fts" not in old.table_names()
+    old.close()
+    with Store(db_path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.reports()[0]["agency"] == "老城区人民政府"
+        assert [r["agency"] for r in store.db["report_versions"].search("信息公开")] == ["老城区人民政府"]
+        assert "reports_year" in {i.name for i in store.db["reports"].indexes}
+
+
+def test_newer_schema_is_refused_with_a_clear_error(db_path):
+    Store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(UserError, match="newer than this nianjian"):
+        Store(db_path)
+
+
+def test_not_a_database_is_a_user_error(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("this is not sqlite" * 100)
+    with pytest.raises(UserError, match="cannot open database"):
+        Store(path)
