@@ -232,6 +232,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("tables", _TABLES),
     ("full-text search", _FULL_TEXT_SEARCH),
     ("indexes", _INDEXES),
+    ("fetch timing", "ALTER TABLE fetches ADD COLUMN elapsed_ms INTEGER;"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -146,14 +146,15 @@ class Store:
                      content_type: str | None = None, encoding: str | None = None,
                      size: int | None = None, content_hash: str | None = None,
                      etag: str | None = None, last_modified: str | None = None,
-                     outcome: str | None = None, error: str | None = None) -> None:
+                     outcome: str | None = None, error: str | None = None,
+                     elapsed_ms: int | None = None) -> None:
         values = {"final_url": final_url, "status": status, "content_type": content_type,
                   "encoding": encoding, "size": size, "content_hash": content_hash, "etag": etag,
                   "last_modified": last_modified, "outcome": outcome, "error": error}
         now = clock.isoformat()
         with self._transaction():
             self.db["fetches"].insert({"run_id": run_id, "source_id": source_id, "url": url,
-                                       **values, "fetched_at": now})
+                                       **values, "elapsed_ms": elapsed_ms, "fetched_at": now})
             assignments = ", ".join(f"{f} = COALESCE(excluded.{f}, {f})" for f in _DOCUMENT_FIELDS
                                     if f not in ("outcome", "error", "status"))
             # status, outcome and error describe the latest fetch, so they are always replaced.

@@ -93,14 +93,15 @@ def test_fetches_and_known_documents(store):
     run = store.start_run("crawl")
     store.record_fetch(run, "jianxi", "http://a/1.html", final_url="http://a/1.html", status=200,
                        content_type="text/html", encoding="gbk", size=1234, content_hash="abc",
-                       etag='"e1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT", outcome="report")
+                       etag='"e1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT", outcome="report",
+                       elapsed_ms=87)
     store.record_fetch(run, "jianxi", "http://a/1.html", status=304, outcome="not_modified")
     assert store.known_document("http://a/1.html") == {
         "etag": '"e1"', "last_modified": "Mon, 01 Jan 2024 00:00:00 GMT", "content_hash": "abc",
         "final_url": "http://a/1.html", "last_fetched": store.known_document("http://a/1.html")["last_fetched"]}
     document = store.db["documents"].get("http://a/1.html")
     assert (document["status"], document["outcome"], document["encoding"]) == (304, "not_modified", "gbk")
-    assert store.db["fetches"].count == 2
+    assert [f["elapsed_ms"] for f in store.db["fetches"].rows] == [87, None]
     assert store.known_document("http://a/unknown.html") is None
     store.record_source_run(run, "jianxi", status="failed", lists=1, errors=1, message="HTTP 500")
     store.finish_run(run, "ok", {"fetched": 2}, errors=1)
