@@ -1,0 +1,402 @@
+"""PDF front-end: the bytes of a PDF report in, a `Document` out (pdfplumber).
+
+Tables are rebuilt from the ruling lines (pdfplumber's "lines" strategy), not from the text:
+in extracted text the values of a wrapped row print on the line above their label and page
+footers land between rows. Each ruled cell keeps its box, so a table continued on the next
+page is joined back into one grid, and a merged cell cut by the page break is joined too.
+Everything outside the tables becomes paragraphs; page numbers and running headers are dropped.
+
+Only what is drawn counts as ruling: office suites put an unstroked white box behind every
+line of text, which would otherwise turn the prose into one-column "tables".
+"""
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from dataclasses import dataclass
+
+import pdfplumber
+from pdfminer.pdftypes import resolve1
+
+from parsers.document import Document, Paragraph, Table
+
+MAX_PAGES = 200                 # a report has a handful; thousands means a hostile or wrong file
+BORDER_THICKNESS = 2.0          # an unstroked filled box thinner than this (pt) is a drawn line
+EDGE_TOLERANCE = 3.0            # pt: boxes closer than this share a grid line
+SAME_TABLE_SLACK = 6.0          # pt: left/right edges of two parts of one table across pages
+MARGIN_BAND = 0.08              # top/bottom share of the page where headers and footers live
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+_PAGE_NUMBER = re.compile(
+    r"^[-—–－·\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*[/／]\s*\d+|\s*共\s*\d+\s*页)?[-—–－·\s]*$"
+)
+_NUMERIC_TAIL = re.compile(r"(?:[-+]?\d[\d,.]*\s+){1,}[-+]?\d[\d,.]*\s*$")
+_CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+@dataclass
+class _Cell:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+
+
+@dataclass
+class _TablePart:
+    """A ruled table found on one page: cell boxes in document coordinates."""
+
+    cells: list[_Cell]
+    page: int
+
+    @property
+    def x0(self) -> float:
+        return min(c.x0 for c in self.cells)
+
+    @property
+    def x1(self) -> float:
+        return max(c.x1 for c in self.cells)
+
+    @property
+    def top(self) -> float:
+        return min(c.top for c in self.cells)
+
+    @property
+    def bottom(self) -> float:
+        return max(c.bottom for c in self.cells)
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page: int
+    in_margin: bool       # in the top or bottom band where headers and footers live
+
+
+def read_pdf(data: bytes) -> Document:
+    """Read a PDF report. Never raises: what cannot be read is a problem on the Document."""
+    doc = Document()
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data), pages=list(range(1, MAX_PAGES + 1)))
+    except Exception as exc:  # pdfminer raises many types on damaged or encrypted files
+        doc.problems.append(("UNREADABLE_FILE", _open_failure(exc)))
+        return doc
+    with pdf:
+        try:
+            _read_pages(pdf, doc)
+        except Exception as exc:  # a damaged object deep in a page: report, keep nothing half-read
+            doc.blocks.clear()
+            doc.problems.append(("UNREADABLE_FILE", f"PDF could not be read: {_describe(exc)}"))
+    return doc
+
+
+def _open_failure(exc: Exception) -> str:
+    text = _describe(exc)
+    if "password" in text.lower() or "encrypt" in text.lower():
+        return f"PDF is password-protected and cannot be read ({text})"
+    return f"not a readable PDF: {text}"
+
+
+def _describe(exc: Exception) -> str:
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    return f"{type(inner).__name__}: {inner}".rstrip(": ")
+
+
+def _read_pages(pdf, doc: Document) -> None:
+    total = _page_count(pdf)
+    if total > MAX_PAGES:
+        doc.problems.append(
+            ("PAGE_LIMIT", f"only the first {MAX_PAGES} of {total} pages were read")
+        )
+    pages = pdf.pages
+    items: list[tuple[int, float, object]] = []   # (page number, top, _TablePart | _Line)
+    textless: list[int] = []
+    offset = 0.0
+    for page in pages:
+        if not page.chars:
+            textless.append(page.page_number)
+        parts, lines = _read_page(page, offset)
+        items.extend((page.page_number, obj.top, obj) for obj in [*parts, *lines])
+        offset += float(page.height)
+    if len(textless) == len(pages):
+        images = sum(len(p.images) for p in pages)
+        doc.problems.append(
+            ("SCANNED_PDF", f"no text layer on any of {len(pages)} pages ({images} images): "
+                            "a scan or outlined text; OCR would be needed")
+        )
+        return
+    if textless:
+        doc.problems.append(
+            ("SCANNED_PAGES", "pages without a text layer were skipped: "
+                              + ", ".join(map(str, textless)))
+        )
+    items.sort(key=lambda item: (item[0], item[1]))
+    _drop_running_lines(items, len(pages))
+    objs = [obj for _, _, obj in items]
+    doc.title = _title([obj for obj in objs if isinstance(obj, _Line)])
+    doc.blocks = _blocks(objs)
+
+
+def _page_count(pdf) -> int:
+    try:
+        return int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    except (KeyError, TypeError, ValueError):
+        return len(pdf.pages)
+
+
+# ---------------------------------------------------------------- tables
+
+def _is_drawn(obj: dict) -> bool:
+    """Keep lines, stroked boxes and boxes thin enough to be a border; drop background fills."""
+    if obj.get("object_type") == "rect" and not obj.get("stroke"):
+        return min(obj["width"], obj["height"]) <= BORDER_THICKNESS
+    return True
+
+
+def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
+    """The ruled tables of one page and its text lines outside them."""
+    drawn = page.filter(_is_drawn)
+    settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=_open_ends(drawn))
+    parts, boxes = [], []
+    for table in drawn.find_tables(settings):
+        texts = table.extract()
+        cells = [
+            _Cell(box[0], box[1] + offset, box[2], box[3] + offset, _cell_text(text))
+            for row, row_texts in zip(table.rows, texts)
+            for box, text in zip(row.cells, row_texts)
+            if box is not None
+        ]
+        part = _TablePart(cells, page.page_number)
+        rows, columns = _grid_shape(part)
+        if rows >= 2 and columns >= 2:   # a single boxed column is framed prose, not a table
+            parts.append(part)
+            boxes.append(table.bbox)
+    return parts, _text_lines(page, offset, boxes)
+
+
+def _open_ends(page) -> list[dict]:
+    """Close a table cut by the page break: its side rules run past its last (or first) rule."""
+    verticals = [e for e in page.edges if e["orientation"] == "v"]
+    horizontals = [e for e in page.edges if e["orientation"] == "h"]
+    if not verticals or not horizontals:
+        return []
+    closing = []
+    for y, pick in ((max(e["bottom"] for e in verticals), "bottom"),
+                    (min(e["top"] for e in verticals), "top")):
+        reaching = [e for e in verticals if abs(e[pick] - y) <= EDGE_TOLERANCE]
+        x0, x1 = min(e["x0"] for e in reaching), max(e["x1"] for e in reaching)
+        ruled = any(abs(h["top"] - y) <= EDGE_TOLERANCE and h["x0"] <= x0 + EDGE_TOLERANCE
+                    and h["x1"] >= x1 - EDGE_TOLERANCE for h in horizontals)
+        if len(reaching) >= 2 and not ruled:
+            closing.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
+                            "width": x1 - x0, "height": 0})
+    return closing
+
+
+def _cell_text(text: str | None) -> str:
+    return _join_lines((text or "").split("\n"))
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Join wrapped lines: no space between Chinese characters, one between Latin words."""
+    out = ""
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        if out and not (_CJK.match(out[-1]) or _CJK.match(line[0])):
+            out += " "
+        out += line
+    return out
+
+
+def _grid_shape(part: _TablePart) -> tuple[int, int]:
+    return (len(_clusters([c.top for c in part.cells] + [c.bottom for c in part.cells])) - 1,
+            len(_clusters([c.x0 for c in part.cells] + [c.x1 for c in part.cells])) - 1)
+
+
+def _clusters(values: list[float]) -> list[float]:
+    """Sorted grid lines: values within EDGE_TOLERANCE of each other are one line."""
+    lines: list[float] = []
+    for v in sorted(values):
+        if not lines or v - lines[-1] > EDGE_TOLERANCE:
+            lines.append(v)
+    return lines
+
+
+def _nearest(lines: list[float], value: float) -> int:
+    return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
+
+
+def _join_parts(upper: _TablePart, lower: _TablePart) -> _TablePart:
+    """One table from two parts split by a page break.
+
+    The lower part is moved up to touch the upper one (the page margins between them are no
+    row). A merged label cell (e.g. 三、本年度办理结果) cut by the break prints empty at the top
+    of the next page: that empty box is the same cell, so the upper cell is stretched over it.
+    """
+    seam, shift = upper.bottom, upper.bottom - lower.top
+    cut = [a for a in upper.cells
+           if abs(a.bottom - seam) <= EDGE_TOLERANCE and a.text and _spans_rows(upper, a)]
+    cells = list(upper.cells)
+    for cell in lower.cells:
+        moved = _Cell(cell.x0, cell.top + shift, cell.x1, cell.bottom + shift, cell.text)
+        above = next((a for a in cut if abs(a.x0 - moved.x0) <= EDGE_TOLERANCE
+                      and abs(a.x1 - moved.x1) <= EDGE_TOLERANCE), None)
+        if above is not None and not moved.text and abs(moved.top - seam) <= EDGE_TOLERANCE:
+            above.bottom = moved.bottom
+        else:
+            cells.append(moved)
+    return _TablePart(cells, lower.page)
+
+
+def _spans_rows(part: _TablePart, cell: _Cell) -> bool:
+    return any(cell.top + EDGE_TOLERANCE < c.top < cell.bottom - EDGE_TOLERANCE
+               for c in part.cells)
+
+
+def _to_table(part: _TablePart) -> Table:
+    ys = _clusters([c.top for c in part.cells] + [c.bottom for c in part.cells])
+    xs = _clusters([c.x0 for c in part.cells] + [c.x1 for c in part.cells])
+    rows = [[""] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    origin = [[True] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    for cell in sorted(part.cells, key=lambda c: (c.top, c.x0)):
+        r0, r1 = _nearest(ys, cell.top), _nearest(ys, cell.bottom)
+        c0, c1 = _nearest(xs, cell.x0), _nearest(xs, cell.x1)
+        for r in range(r0, max(r1, r0 + 1)):
+            for c in range(c0, max(c1, c0 + 1)):
+                rows[r][c] = cell.text
+                origin[r][c] = (r, c) == (r0, c0)
+    return Table(rows=rows, origin=origin)
+
+
+# ---------------------------------------------------------------- text
+
+def _text_lines(page, offset: float, boxes: list[tuple]) -> list[_Line]:
+    def outside_tables(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    lines = []
+    for raw in page.filter(outside_tables).extract_text_lines(return_chars=True):
+        text = raw["text"].strip()
+        if text:
+            size = statistics.median(ch["size"] for ch in raw["chars"])
+            band = MARGIN_BAND * float(page.height)
+            in_margin = raw["bottom"] < band or raw["top"] > float(page.height) - band
+            lines.append(_Line(text, raw["x0"], raw["x1"], raw["top"] + offset,
+                               raw["bottom"] + offset, round(size, 1), page.page_number,
+                               in_margin))
+    return lines
+
+
+def _drop_running_lines(items: list[tuple], page_count: int) -> None:
+    """Remove page numbers and running headers/footers (text repeated in the margins)."""
+    def shape(line: _Line) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
+
+    margin_lines = [obj for _, _, obj in items if isinstance(obj, _Line) and obj.in_margin]
+    pages_by_shape: dict[str, set[int]] = {}
+    for line in margin_lines:
+        pages_by_shape.setdefault(shape(line), set()).add(line.page)
+    running = {
+        id(line) for line in margin_lines
+        if _PAGE_NUMBER.match(line.text)
+        or (page_count >= 2 and len(pages_by_shape[shape(line)]) >= max(2, page_count / 2))
+    }
+    items[:] = [item for item in items if id(item[2]) not in running]
+
+
+def _heading_size(lines: list[_Line]) -> float | None:
+    """The size of the title: the largest text of the first page, if larger than the body."""
+    if not lines:
+        return None
+    body = statistics.median(ln.size for ln in lines)
+    largest = max(ln.size for ln in lines if ln.page == lines[0].page)
+    return largest if largest >= body * 1.15 else None
+
+
+def _title(lines: list[_Line]) -> str | None:
+    """The first run of lines printed at the title size on the first page."""
+    size = _heading_size(lines)
+    if size is None:
+        return None
+    heading: list[str] = []
+    for line in lines:
+        if line.size == size and line.page == lines[0].page:
+            heading.append(line.text)
+        elif heading:
+            break
+    return _join_lines(heading)
+
+
+def _blocks(objs: list) -> list:
+    """Tables (parts continued across pages joined) and paragraphs, in reading order."""
+    blocks: list = []
+    lines = [o for o in objs if isinstance(o, _Line)]
+    margins = _page_margins(lines)
+    heading_size = _heading_size(lines) or float("inf")
+    pending: _TablePart | None = None
+    paragraph: list[_Line] = []
+
+    def flush_paragraph():
+        if paragraph:
+            blocks.append(Paragraph(_join_lines([ln.text for ln in paragraph])))
+            paragraph.clear()
+
+    for obj in objs:
+        if isinstance(obj, _TablePart):
+            flush_paragraph()
+            if pending is not None and _continues(pending, obj):
+                pending = _join_parts(pending, obj)
+                continue
+            if pending is not None:
+                blocks.append(_to_table(pending))
+            pending = obj
+            continue
+        if pending is not None:
+            blocks.append(_to_table(pending))
+            pending = None
+        if paragraph and _starts_paragraph(paragraph[-1], obj, margins, heading_size):
+            flush_paragraph()
+        paragraph.append(obj)
+    flush_paragraph()
+    if pending is not None:
+        blocks.append(_to_table(pending))
+    return blocks
+
+
+def _continues(upper: _TablePart, lower: _TablePart) -> bool:
+    """A table at the top of a page continues the one that ended the previous page."""
+    return (lower.page == upper.page + 1
+            and abs(upper.x0 - lower.x0) <= SAME_TABLE_SLACK
+            and abs(upper.x1 - lower.x1) <= SAME_TABLE_SLACK)
+
+
+def _page_margins(lines: list[_Line]) -> dict[int, tuple[float, float]]:
+    by_page: dict[int, list[_Line]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    return {page: (min(ln.x0 for ln in group), max(ln.x1 for ln in group))
+            for page, group in by_page.items()}
+
+
+def _starts_paragraph(prev: _Line, line: _Line, margins: dict, heading_size: float) -> bool:
+    """Whether `line` begins a new paragraph rather than continuing the wrapped `prev`."""
+    left, _ = margins[line.page]
+    _, right = margins[prev.page]
+    if line.size == prev.size >= heading_size:      # a title wrapped over centred lines
+        return False
+    return (abs(line.size - prev.size) > 0.5
+            or line.x0 > left + line.size                       # first-line indent
+            or prev.x1 < right - 1.5 * prev.size                # previous line ended short
+            or (line.page == prev.page and line.top - prev.bottom > 1.5 * line.size)
+            or bool(_NUMERIC_TAIL.search(prev.text) or _NUMERIC_TAIL.search(line.text)))
