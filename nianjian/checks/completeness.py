@@ -1,0 +1,48 @@
+"""What the report leaves out: SECTION_MISSING, TABLE_INCOMPLETE, BLANK_CELLS."""
+from __future__ import annotations
+
+from parsers.template import TEMPLATE
+
+from nianjian.checks.catalogue import CATALOGUE
+from nianjian.checks.finding import Finding, finding
+from nianjian.checks.sheet import Sheet
+
+TABLES = ("t2", "t3", "t4")
+
+
+def missing_sections(sheet: Sheet) -> list[Finding]:
+    numerals = CATALOGUE.notes["numerals"]
+    return [
+        finding("SECTION_MISSING", expected=number, actual=None, section=number,
+                numeral=numerals[number], label=labels[0])
+        for number, labels in TEMPLATE.sections.items()
+        if number not in sheet.report.sections
+    ]
+
+
+def incomplete_tables(sheet: Sheet) -> list[Finding]:
+    findings = []
+    for table in TABLES:
+        expected = sheet.expected_keys(table)
+        missing = [k for k in expected if k not in sheet.cells]
+        if not missing:
+            continue
+        rows = {k.rsplit(".", 1)[0] for k in expected}
+        present_rows = {k.rsplit(".", 1)[0] for k in expected if k in sheet.cells}
+        findings.append(finding(
+            "TABLE_INCOMPLETE", cells=missing, expected=len(expected),
+            actual=len(expected) - len(missing), table=table, count=len(missing),
+            expected_count=len(expected), missing_rows=len(rows - present_rows),
+            row_count=len(rows)))
+    return findings
+
+
+def blank_cells(sheet: Sheet) -> list[Finding]:
+    order = [k for table in TABLES for k in sheet.expected_keys(table)]
+    blanks = [k for k in order if k in sheet.cells and sheet.cells[k] is None]
+    blanks += sorted(k for k, v in sheet.cells.items() if v is None and k not in order)
+    if not blanks:
+        return []
+    shown = ", ".join(blanks[:8]) + (" …" if len(blanks) > 8 else "")
+    return [finding("BLANK_CELLS", cells=blanks, expected=None, actual=len(blanks),
+                    count=len(blanks), cells_shown=shown)]
