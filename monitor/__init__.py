@@ -1,0 +1,2 @@
+"""The monitor: deadlines, expected reports, alerts opened and resolved exactly once,
+notifications, and the nightly job (docs/monitor.md)."""

@@ -1,0 +1,240 @@
+"""Alert state: what should be open now, and the difference to what is open in the database.
+
+Each cycle computes the conditions that hold (a missing report, a late one, error findings, a
+silent edit, a failing source), then reconciles them with the `alerts` table: a new condition
+opens an alert, a condition that no longer holds resolves it, one that still holds is left
+alone. Opening and resolving each queue one notification per channel (`notifications`, unique
+per alert, event and channel), so a nightly run never announces the same thing twice.
+"""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from monitor.expected import Expectation
+from nianjian.clock import isoformat
+from nianjian.sources import Source
+
+MAX_CHANGED_CELLS = 20
+
+
+@dataclass(frozen=True)
+class Condition:
+    """An alert that should be open now."""
+    key: str
+    kind: str
+    agency: str | None
+    year: int | None
+    details: dict
+
+
+@dataclass
+class Changes:
+    opened: list[dict] = field(default_factory=list)
+    resolved: list[dict] = field(default_factory=list)
+
+
+def _key(*parts) -> str:
+    return "|".join(str(part) for part in parts)
+
+
+def expectation_conditions(expectations: list[Expectation], grace_days: int) -> list[Condition]:
+    conditions = []
+    for item in expectations:
+        base = {"deadline": item.deadline}
+        if item.status == "missing":
+            conditions.append(Condition(_key("missing", item.agency, item.year), "missing",
+                                        item.agency, item.year, {**base, "grace_days": grace_days}))
+        elif item.status == "late":
+            conditions.append(Condition(
+                _key("late", item.agency, item.year), "late", item.agency, item.year,
+                {**base, "days_late": item.days_late, "published": item.published,
+                 "first_seen_used": item.first_seen_used, "report_id": item.report_id,
+                 "url": item.url, "title": item.title}))
+    return conditions
+
+
+def inconsistent_conditions(db) -> list[Condition]:
+    """Reports whose current version has error findings."""
+    conditions = []
+    for report in db.query(
+            """SELECT r.id, r.agency, r.year, r.url, r.title, r.errors, r.current_version, v.version
+               FROM reports r LEFT JOIN report_versions v ON v.id = r.current_version
+               WHERE r.errors > 0"""):
+        findings = list(db.query(
+            "SELECT rule, cells, message_zh, message_en FROM findings "
+            "WHERE version_id = ? AND severity = 'error' ORDER BY id", [report["current_version"]]))
+        conditions.append(Condition(
+            _key("inconsistent", report["agency"], report["year"]), "inconsistent",
+            report["agency"], report["year"],
+            {"report_id": report["id"], "version": report["version"],
+             "errors": len(findings) or report["errors"], "rules": sorted({f["rule"] for f in findings}),
+             "findings": [{"rule": f["rule"], "cells": json.loads(f["cells"] or "[]"),
+                           "message_zh": f["message_zh"], "message_en": f["message_en"]}
+                          for f in findings],
+             "url": report["url"], "title": report["title"]}))
+    return conditions
+
+
+def _changed_cells(db, old_version_id: int, new_version_id: int) -> list[dict]:
+    def cells(version_id):
+        return {r["key"]: r["value"] for r in db.query(
+            "SELECT key, value FROM cells WHERE version_id = ?", [version_id])}
+    old, new = cells(old_version_id), cells(new_version_id)
+    missing = object()
+    return [{"cell": key, "from": old.get(key), "to": new.get(key)} for key in sorted(old.keys() | new.keys())
+            if old.get(key, missing) != new.get(key, missing)]
+
+
+def changed_conditions(db) -> list[Condition]:
+    """One alert per silent edit: the newest version of each report captured more than once.
+    A later edit resolves the earlier alert (superseded) and opens its own."""
+    conditions = []
+    for report in db.query("SELECT id, agency, year, url, title FROM reports"):
+        versions = list(db.query(
+            "SELECT id, version, first_seen FROM report_versions WHERE report_id = ? "
+            "ORDER BY version DESC LIMIT 2", [report["id"]]))
+        if len(versions) < 2:
+            continue
+        new, old = versions
+        cells = _changed_cells(db, old["id"], new["id"])
+        conditions.append(Condition(
+            _key("changed", report["agency"], report["year"], f"v{new['version']}"), "changed",
+            report["agency"], report["year"],
+            {"report_id": report["id"], "from_version": old["version"], "to_version": new["version"],
+             "changed_at": new["first_seen"], "changed_cells": len(cells),
+             "cells": cells[:MAX_CHANGED_CELLS], "url": report["url"], "title": report["title"]}))
+    return conditions
+
+
+def source_failing_conditions(db, sources: list[Source], threshold: int) -> list[Condition]:
+    conditions = []
+    for source in sources:
+        failures = []
+        for row in db.query("SELECT status, message, recorded_at FROM source_runs "
+                            "WHERE source_id = ? ORDER BY id DESC", [source.id]):
+            if row["status"] == "ok":
+                break
+            failures.append(row)
+            if len(failures) >= 100:       # enough to say "failing for long"
+                break
+        if len(failures) >= threshold:
+            conditions.append(Condition(
+                _key("source_failing", source.id), "source_failing", None, None,
+                {"source": source.id, "url": source.url, "failures": len(failures),
+                 "since": failures[-1]["recorded_at"], "status": failures[0]["status"],
+                 "message": failures[0]["message"] or failures[0]["status"],
+                 "agencies": [a.name for a in source.agencies]}))
+    return conditions
+
+
+def _resolution(row: dict, wanted: dict[str, Condition], expectations: dict, source_ids: set) -> dict:
+    """Why an open alert no longer holds, for the resolve notification."""
+    kind = row["kind"]
+    if kind == "source_failing":
+        return {"resolution": "recovered"} if json.loads(row["details"])["source"] in source_ids \
+            else {"resolution": "not_watched"}
+    if kind == "changed":
+        newer = [c for c in wanted.values() if c.kind == "changed"
+                 and (c.agency, c.year) == (row["agency"], row["year"])]
+        return {"resolution": "superseded", "version": newer[0].details["to_version"]} if newer \
+            else {"resolution": "cleared"}
+    expectation = expectations.get((row["agency"], row["year"]))
+    if kind == "missing":
+        if expectation is None:
+            return {"resolution": "not_watched"}
+        return {"resolution": "found", "published": expectation.published, "url": expectation.url,
+                "report_id": expectation.report_id}
+    if kind == "late" and expectation is None:
+        return {"resolution": "not_watched"}
+    return {"resolution": "cleared"}
+
+
+@contextmanager
+def transaction(db):
+    """BEGIN IMMEDIATE … COMMIT (joining one already open): the write lock is taken up front,
+    so a crawl writing at the same time makes this wait, not fail."""
+    if db.conn.in_transaction:
+        yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _queue(db, alert_id: int, event: str, channels: list[str], stamp: str) -> None:
+    for channel in channels:
+        db.execute("INSERT OR IGNORE INTO notifications (alert_id, event, channel, created_at, attempts) "
+                   "VALUES (?, ?, ?, ?, 0)", [alert_id, event, channel, stamp])
+
+
+def reconcile(db, conditions: list[Condition], *, kinds: tuple[str, ...], channels: list[str],
+              expectations: list[Expectation], sources: list[Source], now: datetime) -> Changes:
+    """Open, keep or resolve alerts of the enabled kinds so they match `conditions`, in one
+    transaction, queueing the notifications of every opening and resolving."""
+    stamp = isoformat(now)
+    wanted = {c.key: c for c in conditions if c.kind in kinds}
+    by_agency_year = {(e.agency, e.year): e for e in expectations}
+    source_ids = {s.id for s in sources}
+    changes = Changes()
+    placeholders = ", ".join("?" for _ in kinds)
+    with transaction(db):
+        open_alerts = {row["key"]: row for row in db.query(
+            f"SELECT * FROM alerts WHERE state = 'open' AND kind IN ({placeholders})", list(kinds))}
+        for key, condition in wanted.items():
+            details = json.dumps(condition.details, ensure_ascii=False, sort_keys=True)
+            current = open_alerts.get(key)
+            if current:
+                if current["details"] != details:
+                    db.execute("UPDATE alerts SET details = ?, updated_at = ? WHERE id = ?",
+                               [details, stamp, current["id"]])
+                continue
+            # a condition that comes back after it resolved is a new alert; the old one keeps
+            # its history under an archived key
+            db.execute("UPDATE alerts SET key = key || '#' || id WHERE key = ?", [key])
+            alert_id = db.execute(
+                "INSERT INTO alerts (key, kind, agency, year, state, opened_at, details, updated_at) "
+                "VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+                [key, condition.kind, condition.agency, condition.year, stamp, details, stamp]).lastrowid
+            _queue(db, alert_id, "open", channels, stamp)
+            changes.opened.append({"id": alert_id, "key": key, "kind": condition.kind,
+                                   "agency": condition.agency, "year": condition.year})
+        for key, row in open_alerts.items():
+            if key in wanted:
+                continue
+            details = {**json.loads(row["details"] or "{}"),
+                       **_resolution(row, wanted, by_agency_year, source_ids)}
+            db.execute("UPDATE alerts SET state = 'resolved', resolved_at = ?, details = ?, "
+                       "updated_at = ? WHERE id = ?",
+                       [stamp, json.dumps(details, ensure_ascii=False, sort_keys=True), stamp, row["id"]])
+            _queue(db, row["id"], "resolve", channels, stamp)
+            changes.resolved.append({"id": row["id"], "key": key, "kind": row["kind"],
+                                     "agency": row["agency"], "year": row["year"]})
+    return changes
+
+
+def all_conditions(db, expectations: list[Expectation], sources: list[Source], *,
+                   grace_days: int, source_failing_after: int) -> list[Condition]:
+    return [*expectation_conditions(expectations, grace_days), *inconsistent_conditions(db),
+            *changed_conditions(db), *source_failing_conditions(db, sources, source_failing_after)]
+
+
+def list_alerts(db, *, include_resolved: bool = False, kind: str | None = None) -> list[dict]:
+    """Alerts for `nianjian alerts`: open ones (or all), oldest first, details decoded."""
+    where, params = [], []
+    if not include_resolved:
+        where.append("state = 'open'")
+    if kind:
+        where.append("kind = ?")
+        params.append(kind)
+    sql = "SELECT id, key, kind, agency, year, state, opened_at, resolved_at, details FROM alerts"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = db.query(sql + " ORDER BY opened_at, id", params)
+    return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]

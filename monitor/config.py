@@ -1,0 +1,247 @@
+"""The monitor's one configuration file (TOML), with every default documented in
+data/nianjian.sample.toml. A mistake names the key and stops (UserError) before anything runs.
+
+Relative paths in the file are read against the file's own directory, so a system cron job
+(which starts in $HOME) finds the same database as a user in the checkout.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from apscheduler.triggers.cron import CronTrigger
+
+from nianjian.errors import UserError
+
+DEFAULT_CONFIG = "data/nianjian.toml"
+ALERT_KINDS = ("missing", "late", "inconsistent", "changed", "source_failing")
+CHANNEL_TYPES = ("email", "webhook", "dingtalk", "wecom", "feishu", "apprise")
+NOTIFY_MODES = ("digest", "per_alert")
+EMAIL_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Where notifications go. `name` is the channel's identity in the notifications table:
+    renaming a channel makes it a new one (it gets only events from then on)."""
+    name: str
+    type: str
+    url: str | None = None
+    secret: str | None = None            # DingTalk / Feishu signing secret
+    host: str | None = None              # email
+    port: int | None = None
+    security: str = "starttls"
+    username: str | None = None
+    password: str | None = None
+    sender: str | None = None
+    recipients: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:           # credentials never reach a log through repr()
+        return f"Channel(name={self.name!r}, type={self.type!r})"
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Values to scrub from any error text before it is stored or logged."""
+        return tuple(s for s in (self.secret, self.password) if s)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    sources: Path = Path("data/sources.yaml")
+    db: Path = Path("data/nianjian.db")
+    log_file: Path = Path("data/nianjian-monitor.log")
+    lock_file: Path = Path("data/nianjian-monitor.lock")
+    cron: str = "0 2 * * *"
+    timezone: str = "Asia/Shanghai"
+    interval_seconds: float = 0
+    misfire_grace_seconds: int = 3600
+    crawl: bool = True
+    crawl_timeout_minutes: float = 180
+    grace_days: int = 0
+    source_failing_after: int = 3
+    kinds: tuple[str, ...] = ALERT_KINDS
+    mode: str = "digest"
+    notify_timeout_seconds: float = 15
+    channels: tuple[Channel, ...] = field(default_factory=tuple)
+
+
+class _Table:
+    """One TOML table being read: hands out typed values and remembers which keys were used,
+    so an unknown (misspelt) key is an error rather than a silently ignored setting."""
+
+    def __init__(self, data, where: str, origin: str):
+        if not isinstance(data, dict):
+            raise UserError(f"{origin}: '{where}' must be a table")
+        self.data, self.where, self.origin, self.used = data, where, origin, set()
+
+    def key(self, name: str) -> str:
+        return f"{self.where}.{name}" if self.where else name
+
+    def get(self, name: str, kind, default=None, *, choices=None, minimum=None):
+        self.used.add(name)
+        if name not in self.data:
+            return default
+        value = self.data[name]
+        kinds = (int, float) if kind is float else kind
+        if not isinstance(value, kinds) or (kind in (int, float) and isinstance(value, bool)):
+            expected = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+                        list: "a list"}[kind]
+            raise UserError(f"{self.origin}: '{self.key(name)}' must be {expected}, not {value!r}")
+        if choices is not None and value not in choices:
+            raise UserError(f"{self.origin}: '{self.key(name)}' is {value!r}; "
+                            f"expected one of {', '.join(choices)}")
+        if minimum is not None and value < minimum:
+            raise UserError(f"{self.origin}: '{self.key(name)}' must be at least {minimum}, not {value}")
+        return value
+
+    def credential(self, name: str) -> str | None:
+        """`name` given inline, or `name_env` naming an environment variable that holds it."""
+        inline = self.get(name, str)
+        variable = self.get(f"{name}_env", str)
+        if inline and variable:
+            raise UserError(f"{self.origin}: give '{self.key(name)}' or '{self.key(name + '_env')}', not both")
+        if variable:
+            if not os.environ.get(variable):
+                raise UserError(f"{self.origin}: '{self.key(name + '_env')}': environment variable "
+                                f"{variable} is not set")
+            return os.environ[variable]
+        return inline
+
+    def table(self, name: str) -> "_Table":
+        self.used.add(name)
+        return _Table(self.data.get(name, {}), self.key(name), self.origin)
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            raise UserError(f"{self.origin}: unknown key '{self.key(unknown[0])}'")
+
+
+def _channel(table: _Table, index: int) -> Channel:
+    kind = table.get("type", str, choices=CHANNEL_TYPES)
+    if kind is None:
+        raise UserError(f"{table.origin}: '{table.key('type')}' is required "
+                        f"({', '.join(CHANNEL_TYPES)})")
+    name = table.get("name", str, f"{kind}-{index + 1}")
+    if kind == "email":
+        host = table.get("host", str)
+        sender = table.get("from", str)
+        recipients = table.get("to", list, [])
+        for key, value in (("host", host), ("from", sender)):
+            if not value:
+                raise UserError(f"{table.origin}: '{table.key(key)}' is required for an email channel")
+        if not recipients or not all(isinstance(r, str) and "@" in r for r in recipients):
+            raise UserError(f"{table.origin}: '{table.key('to')}' must list at least one email address")
+        security = table.get("security", str, "starttls", choices=EMAIL_SECURITY)
+        channel = Channel(
+            name=name, type=kind, host=host,
+            port=table.get("port", int, {"ssl": 465, "starttls": 587, "none": 25}[security], minimum=1),
+            security=security, username=table.get("username", str),
+            password=table.credential("password"), sender=sender, recipients=tuple(recipients))
+    else:
+        url = table.get("url", str)
+        if not url:
+            raise UserError(f"{table.origin}: '{table.key('url')}' is required for a {kind} channel")
+        if kind != "apprise" and not url.startswith(("http://", "https://")):
+            raise UserError(f"{table.origin}: '{table.key('url')}' is not an http(s) URL: {url!r}")
+        secret = table.credential("secret") if kind in ("dingtalk", "feishu") else None
+        channel = Channel(name=name, type=kind, url=url, secret=secret)
+    table.finish()
+    return channel
+
+
+def parse_config(data: dict, origin: str = "config", base: Path | None = None) -> Config:
+    base = base or Path(".")
+    root = _Table(data, "", origin)
+
+    def path(name: str, default: str) -> Path:
+        value = Path(root.get(name, str, default))
+        return value if value.is_absolute() else base / value
+
+    paths = {name: path(name, default) for name, default in (
+        ("sources", "sources.yaml"), ("db", "nianjian.db"),
+        ("log_file", "nianjian-monitor.log"), ("lock_file", "nianjian-monitor.lock"))}
+
+    schedule = root.table("schedule")
+    cron = schedule.get("cron", str, Config.cron)
+    timezone = schedule.get("timezone", str, Config.timezone)
+    try:
+        CronTrigger.from_crontab(cron, timezone=timezone)
+    except (ValueError, LookupError) as error:
+        raise UserError(f"{origin}: 'schedule.cron'/'schedule.timezone' rejected: {error}") from None
+    interval = schedule.get("interval_seconds", float, 0, minimum=0)
+    misfire = schedule.get("misfire_grace_seconds", int, Config.misfire_grace_seconds, minimum=1)
+    schedule.finish()
+
+    crawl = root.table("crawl")
+    crawl_enabled = crawl.get("enabled", bool, True)
+    crawl_timeout = crawl.get("timeout_minutes", float, Config.crawl_timeout_minutes, minimum=1)
+    crawl.finish()
+
+    alerts = root.table("alerts")
+    grace = alerts.get("grace_days", int, 0, minimum=0)
+    failing_after = alerts.get("source_failing_after", int, Config.source_failing_after, minimum=1)
+    kinds = alerts.get("kinds", list, list(ALERT_KINDS))
+    for kind in kinds:
+        if kind not in ALERT_KINDS:
+            raise UserError(f"{origin}: 'alerts.kinds' has {kind!r}; expected some of {', '.join(ALERT_KINDS)}")
+    alerts.finish()
+
+    notify = root.table("notify")
+    mode = notify.get("mode", str, "digest", choices=NOTIFY_MODES)
+    timeout = notify.get("timeout_seconds", float, Config.notify_timeout_seconds, minimum=1)
+    raw_channels = notify.get("channels", list, [])
+    notify.finish()
+    channels = tuple(_channel(_Table(raw, f"notify.channels[{i}]", origin), i)
+                     for i, raw in enumerate(raw_channels))
+    names = [c.name for c in channels]
+    for name in names:
+        if names.count(name) > 1:
+            raise UserError(f"{origin}: 'notify.channels' uses the name {name!r} twice")
+    root.finish()
+
+    return Config(
+        path=Path(origin) if origin != "config" else None, **paths, cron=cron, timezone=timezone,
+        interval_seconds=interval, misfire_grace_seconds=misfire, crawl=crawl_enabled,
+        crawl_timeout_minutes=crawl_timeout, grace_days=grace, source_failing_after=failing_after,
+        kinds=tuple(kinds), mode=mode, notify_timeout_seconds=timeout, channels=channels)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read the config file. Without a path, data/nianjian.toml if it exists, else the defaults
+    (paths under data/, relative to the current directory)."""
+    if path is None:
+        if not Path(DEFAULT_CONFIG).exists():
+            return parse_config({}, base=Path("data"))
+        path = DEFAULT_CONFIG
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as error:
+        raise UserError(f"cannot read config file {path}: {error.strerror or error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise UserError(f"{path}: not valid TOML ({error})") from None
+    return parse_config(data, str(path), base=path.parent)
+
+
+def add_config_arguments(parser) -> None:
+    """--config, --db and --sources, shared by `nianjian monitor` and `nianjian schedule`."""
+    from nianjian.cli import add_db_argument
+
+    parser.add_argument("--config", metavar="PATH",
+                        help=f"monitor configuration (TOML; default: {DEFAULT_CONFIG} if it exists)")
+    add_db_argument(parser)
+    parser.add_argument("--sources", metavar="PATH", help="sources file (default: from the config)")
+    parser.set_defaults(db=None)        # None: the config's db
+
+
+def config_from_args(args) -> Config:
+    config = load_config(args.config)
+    overrides = {name: Path(value) for name in ("db", "sources")
+                 if (value := getattr(args, name, None))}
+    return replace(config, **overrides) if overrides else config

@@ -1,0 +1,89 @@
+"""Which reports should exist by now, and what became of each: the `expectations` table.
+
+Every configured agency × every year from its `first_year` to last year. A report is on time
+when it was published by the end of its deadline day. Where the page gave no publication date,
+the day nianjian first saw the report stands in for it (`first_seen_used`), which can only make
+a report look later than it was, never earlier.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+
+from monitor.deadlines import deadline_date
+from nianjian.clock import SHANGHAI, isoformat
+from nianjian.sources import Agency
+
+STATUSES = ("on_time", "late", "missing", "pending")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    agency: str
+    year: int
+    deadline: str                   # ISO date, end of that day Asia/Shanghai
+    status: str                     # on_time | late | missing | pending
+    report_id: int | None = None
+    published: str | None = None    # ISO date the lateness is measured from
+    days_late: int | None = None
+    first_seen_used: bool = False
+    errors: int = 0                 # error findings of the report's current version
+    url: str | None = None
+    title: str | None = None
+
+
+def _day(value: str | None) -> date | None:
+    """An ISO date or datetime (with offset) as a day in Shanghai."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    if isinstance(moment, datetime) and moment.tzinfo:
+        return moment.astimezone(SHANGHAI).date()
+    return moment.date()
+
+
+def assess(agency: Agency, year: int, report: dict | None, now: datetime, grace_days: int) -> Expectation:
+    """The status of one expected report. `report` is its `reports` row (or None)."""
+    due = deadline_date(agency, year)
+    if report is None:
+        # pending until the deadline day plus the grace days are over
+        overdue = now.astimezone(SHANGHAI).date() > due + timedelta(days=grace_days)
+        return Expectation(agency.name, year, due.isoformat(), "missing" if overdue else "pending")
+    published = _day(report.get("published"))
+    first_seen_used = published is None
+    if first_seen_used:
+        published = _day(report["first_seen"])
+    days_late = (published - due).days
+    return Expectation(
+        agency.name, year, due.isoformat(), "late" if days_late > 0 else "on_time",
+        report_id=report["id"], published=published.isoformat(),
+        days_late=max(days_late, 0), first_seen_used=first_seen_used,
+        errors=report.get("errors") or 0, url=report.get("url"), title=report.get("title"))
+
+
+def expected_years(agency: Agency, now: datetime) -> range:
+    """From the agency's first expected year to last year (this year's report is not due yet)."""
+    return range(agency.first_year, now.astimezone(SHANGHAI).year)
+
+
+def assess_all(db, agencies: list[Agency], now: datetime, grace_days: int) -> list[Expectation]:
+    reports = {(row["agency"], row["year"]): row for row in db.query(
+        "SELECT id, agency, year, title, url, published, first_seen, errors FROM reports")}
+    return [assess(agency, year, reports.get((agency.name, year)), now, grace_days)
+            for agency in agencies for year in expected_years(agency, now)]
+
+
+def write_expectations(db, expectations: list[Expectation], now: datetime) -> None:
+    """Replace the table with this cycle's view: an agency dropped from the sources file
+    leaves no stale rows behind."""
+    stamp = isoformat(now)
+    rows = []
+    for item in expectations:
+        row = asdict(item)
+        del row["url"], row["title"]
+        row["first_seen_used"] = int(item.first_seen_used)
+        row["updated_at"] = stamp
+        rows.append(row)
+    db.execute("DELETE FROM expectations")
+    if rows:
+        db["expectations"].insert_all(rows)

@@ -1,0 +1,258 @@
+"""Delivering queued notifications: one digest per channel per run (or one message per alert),
+retried on the next run when delivery fails, marked delivered the moment it succeeds.
+
+Email and any other Apprise URL go through Apprise. The office robots (DingTalk, WeCom, Feishu)
+and the structured JSON webhook are posted here: Apprise's robot plugins hard-code the public
+endpoints (no private deployment, no loopback test) and its Feishu plugin does not sign, and its
+json:// payload carries only a title and a message, not the alerts as data.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import apprise
+import yaml
+
+from monitor.config import Channel, Config
+from nianjian.clock import isoformat
+
+log = logging.getLogger("nianjian.monitor")
+
+# Robot message size limits (bytes of the text), with room for the JSON around it.
+TEXT_LIMIT = {"dingtalk": 19000, "wecom": 2000, "feishu": 29000}
+KIND_ORDER = ("missing", "late", "inconsistent", "changed", "source_failing")
+
+
+@lru_cache(maxsize=1)
+def messages() -> dict:
+    return yaml.safe_load(resources.files("monitor").joinpath("messages.yaml").read_text("utf-8"))
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def describe(alert: dict, event: str) -> str:
+    """One line in Chinese for an alert event (wording in messages.yaml)."""
+    text = messages()
+    details = alert["details"]
+    values = _Blank({k: ("" if v is None else v) for k, v in details.items()})
+    values.update(agency=alert["agency"] or "", year=alert["year"] or "")
+    if alert["kind"] == "missing":
+        values["grace"] = text["grace"].format(**details) if details.get("grace_days") else ""
+    values["date_basis"] = text["date_basis"]["first_seen" if details.get("first_seen_used") else "published"]
+    values["rules"] = "、".join(details.get("rules") or [])
+    if alert["kind"] == "changed":
+        cells = details.get("cells") or []
+        sample = "，".join(f"{c['cell']} {c['from']}→{c['to']}" for c in cells[:3])
+        values["changes"] = (text["changes"]["cells"].format(count=details.get("changed_cells"), sample=sample)
+                             if cells else text["changes"]["text"])
+    if details.get("url"):
+        values["url"] = f" {details['url']}"
+    if event == "resolve":
+        reason = details.get("resolution", "cleared")
+        values["resolution"] = text["resolution"][reason].format_map(
+            _Blank({k: ("" if v is None else v) for k, v in details.items()}))
+    return text["kinds"][alert["kind"]][event].format_map(values).strip()
+
+
+@dataclass
+class Message:
+    title: str
+    text: str
+    items: list[dict] = field(default_factory=list)   # the alert events, as data, for webhooks
+
+
+def render(rows: list[dict]) -> Message:
+    """A message for notification rows (each joined with its alert): grouped by kind, then
+    agency; openings before resolutions."""
+    text = messages()
+    opened = sum(r["event"] == "open" for r in rows)
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    items = []
+    for row in sorted(rows, key=lambda r: (r["event"] != "open", KIND_ORDER.index(r["kind"]),
+                                           r["agency"] or "", r["year"] or 0)):
+        line = describe(row, row["event"])
+        groups[(row["event"], row["kind"])].append(line)
+        items.append({"event": row["event"], "kind": row["kind"], "agency": row["agency"],
+                      "year": row["year"], "key": row["key"], "opened_at": row["opened_at"],
+                      "resolved_at": row["resolved_at"], "details": row["details"], "text": line})
+    if len(rows) == 1:
+        title = text["subject"]["single"].format(
+            headline=f"{text['event'][rows[0]['event']]}{text['kinds'][rows[0]['kind']]['label']}")
+    else:
+        title = text["subject"]["digest"].format(opened=opened, resolved=len(rows) - opened)
+    body = []
+    for (event, kind), lines in groups.items():
+        body.append(f"【{text['event'][event]}·{text['kinds'][kind]['label']}】{len(lines)} 条")
+        body.extend(f"- {line}" for line in lines)
+        body.append("")
+    return Message(title, "\n".join(body).strip(), items)
+
+
+def _truncate(text: str, limit: int) -> str:
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    kept = data[:limit].decode("utf-8", "ignore").rsplit("\n", 1)[0]
+    return kept + "\n…（内容过长已截断，完整列表见 nianjian alerts）"
+
+
+def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
+    """DingTalk robot 加签: HMAC-SHA256 keyed by the secret over "timestamp\\nsecret", base64."""
+    digest = hmac.new(secret.encode(), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def feishu_sign(secret: str, timestamp_s: int) -> str:
+    """Feishu robot 签名校验: HMAC-SHA256 keyed by "timestamp\\nsecret" over an empty message, base64."""
+    digest = hmac.new(f"{timestamp_s}\n{secret}".encode(), b"", hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _robot_request(channel: Channel, message: Message) -> tuple[str, dict]:
+    """URL and JSON body for a webhook or robot channel."""
+    if channel.type == "webhook":
+        return channel.url, {"title": message.title, "text": message.text, "alerts": message.items}
+    content = _truncate(f"{message.title}\n\n{message.text}", TEXT_LIMIT[channel.type])
+    if channel.type == "feishu":
+        body = {"msg_type": "text", "content": {"text": content}}
+        if channel.secret:
+            stamp = int(time.time())
+            body.update(timestamp=str(stamp), sign=feishu_sign(channel.secret, stamp))
+        return channel.url, body
+    body = {"msgtype": "text", "text": {"content": content}}      # DingTalk and WeCom agree
+    url = channel.url
+    if channel.type == "dingtalk" and channel.secret:
+        stamp = int(time.time() * 1000)
+        separator = "&" if "?" in url else "?"
+        url = f"{url}{separator}timestamp={stamp}&sign={quote(dingtalk_sign(channel.secret, stamp), safe='')}"
+    return url, body
+
+
+def _post_json(channel: Channel, message: Message, timeout: float) -> None:
+    url, body = _robot_request(channel, message)
+    request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                                     headers={"Content-Type": "application/json; charset=utf-8",
+                                              "User-Agent": "nianjian-monitor"}, method="POST")
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        answer = response.read(65536)
+    if channel.type == "webhook":
+        return
+    # the robots answer 200 with an error code in the body (bad signature, rate limit, bad key)
+    try:
+        result = json.loads(answer or b"{}")
+    except ValueError:
+        raise RuntimeError(f"robot answered non-JSON: {answer[:200]!r}") from None
+    code = result.get("errcode", result.get("code", result.get("StatusCode", 0)))
+    if code not in (0, None):
+        raise RuntimeError(f"robot refused the message: code {code}: "
+                           f"{result.get('errmsg') or result.get('msg') or result.get('StatusMessage')}")
+
+
+def apprise_url(channel: Channel) -> str:
+    if channel.type == "apprise":
+        return channel.url
+    scheme = "mailto" if channel.security == "none" else "mailtos"
+    query = {"smtp": channel.host, "from": channel.sender, "to": ",".join(channel.recipients),
+             "name": messages()["product"]}
+    if channel.security != "none":
+        query["mode"] = channel.security
+    if channel.username:
+        query.update(user=channel.username, **({"pass": channel.password} if channel.password else {}))
+    encoded = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in query.items())
+    return f"{scheme}://{channel.host}:{channel.port}/?{encoded}"
+
+
+def _send_apprise(channel: Channel, message: Message, timeout: float) -> None:
+    notifier = apprise.Apprise()
+    if not notifier.add(apprise_url(channel)):
+        raise RuntimeError("Apprise does not accept this channel's settings")
+    for service in notifier:
+        service.socket_connect_timeout = service.socket_read_timeout = timeout
+    with apprise.LogCapture(level=logging.WARNING) as captured:
+        ok = notifier.notify(title=message.title, body=message.text, body_format=apprise.NotifyFormat.TEXT)
+    if not ok:
+        lines = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
+        raise RuntimeError(lines[-1] if lines else "delivery failed")
+
+
+def send(channel: Channel, message: Message, timeout: float) -> None:
+    """Deliver one message or raise with the reason."""
+    if channel.type in ("email", "apprise"):
+        _send_apprise(channel, message, timeout)
+    else:
+        _post_json(channel, message, timeout)
+
+
+def _scrub(error: BaseException, channel: Channel) -> str:
+    text = f"{error.__class__.__name__}: {error}"
+    hidden = list(channel.secrets)
+    if channel.url:
+        parts = urlsplit(channel.url)
+        hidden += [parts.query, parts.path] if channel.type != "webhook" else [parts.query]
+    for value in filter(None, hidden):
+        text = text.replace(value, "***")
+    return text[:500]
+
+
+@dataclass
+class Delivery:
+    delivered: int = 0                                        # notifications delivered
+    messages: int = 0                                         # messages sent
+    failed: dict[str, str] = field(default_factory=dict)      # channel → last error
+    pending: int = 0                                          # still waiting after this run
+
+
+def pending_rows(db, channel: str) -> list[dict]:
+    rows = db.query(
+        """SELECT n.id AS notification_id, n.event, n.attempts, a.id, a.key, a.kind, a.agency,
+                  a.year, a.opened_at, a.resolved_at, a.details
+           FROM notifications n JOIN alerts a ON a.id = n.alert_id
+           WHERE n.channel = ? AND n.delivered_at IS NULL ORDER BY n.id""", [channel])
+    return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
+
+
+def deliver_pending(db, config: Config, now: datetime) -> Delivery:
+    """Send every undelivered notification of each configured channel."""
+    result = Delivery()
+    for channel in config.channels:
+        rows = pending_rows(db, channel.name)
+        if not rows:
+            continue
+        batches = [rows] if config.mode == "digest" else [[row] for row in rows]
+        for index, batch in enumerate(batches):
+            ids = [row["notification_id"] for row in batch]
+            marks = ", ".join("?" for _ in ids)
+            try:
+                send(channel, render(batch), config.notify_timeout_seconds)
+            except Exception as error:  # any failure of one channel is recorded, the run goes on
+                reason = _scrub(error, channel)
+                db.execute(f"UPDATE notifications SET attempts = attempts + 1, last_error = ? "
+                           f"WHERE id IN ({marks})", [reason, *ids])
+                result.failed[channel.name] = reason
+                # the channel is down: the rest waits for the next run rather than failing one by one
+                result.pending += sum(len(b) for b in batches[index:])
+                log.warning("channel %s (%s): delivery failed, %d notification(s) kept for the next run: %s",
+                            channel.name, channel.type, sum(len(b) for b in batches[index:]), reason)
+                break
+            db.execute(f"UPDATE notifications SET delivered_at = ?, attempts = attempts + 1, "
+                       f"last_error = NULL WHERE id IN ({marks})", [isoformat(now), *ids])
+            result.delivered += len(batch)
+            result.messages += 1
+            log.info("channel %s (%s): delivered %d notification(s)", channel.name, channel.type, len(batch))
+    return result

@@ -1,0 +1,76 @@
+"""The nightly job: APScheduler 3 (BlockingScheduler) running `run_once` on a cron trigger.
+
+No overlap: the job has max_instances=1 (this scheduler never starts a cycle while one runs),
+and every cycle holds the lock file (a second scheduler, or a `monitor --once` from system
+cron, skips instead of running alongside). Missed runs (machine asleep at 02:00) are coalesced
+into one run when the scheduler wakes, within `misfire_grace_seconds`.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from apscheduler.events import EVENT_JOB_MISSED
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from monitor.config import Config
+from monitor.cycle import CycleRunning, run_once
+
+log = logging.getLogger("nianjian.monitor")
+
+
+def trigger_for(config: Config):
+    if config.interval_seconds:
+        return IntervalTrigger(seconds=config.interval_seconds, timezone=config.timezone)
+    return CronTrigger.from_crontab(config.cron, timezone=config.timezone)
+
+
+def run_scheduler(config: Config, *, runs: int | None = None, run_now: bool = False,
+                  on_cycle=None) -> int:
+    """Block, running a cycle at every fire time, until interrupted (SIGINT/SIGTERM) or, with
+    `runs`, until that many cycles have run. Returns the number of cycles run."""
+    scheduler = BlockingScheduler(timezone=config.timezone)
+    done = {"cycles": 0}
+    lock = threading.Lock()
+
+    def cycle() -> None:
+        try:
+            result = run_once(config)
+        except CycleRunning as busy:
+            log.warning("skipped: %s", busy)
+            return
+        except Exception:       # a broken cycle is logged; the scheduler waits for the next one
+            log.exception("monitor cycle failed")
+            result = None
+        if on_cycle and result is not None:
+            on_cycle(result)
+        with lock:
+            done["cycles"] += 1
+            if runs is not None and done["cycles"] >= runs:
+                scheduler.shutdown(wait=False)
+
+    def missed(event) -> None:
+        log.warning("missed the run due at %s (past misfire_grace_seconds)", event.scheduled_run_time)
+
+    scheduler.add_listener(missed, EVENT_JOB_MISSED)
+    trigger = trigger_for(config)
+    scheduler.add_job(cycle, trigger, id="nianjian-monitor", name="nianjian monitor cycle",
+                            max_instances=1, coalesce=True,
+                            misfire_grace_time=config.misfire_grace_seconds, replace_existing=True)
+    if run_now:    # one extra cycle at start; the lock keeps it from overlapping the trigger's
+        scheduler.add_job(cycle, id="nianjian-monitor-now", name="nianjian monitor cycle (start)",
+                          max_instances=1)
+
+    def stop(signum, frame):
+        log.info("signal %d: stopping the scheduler", signum)
+        scheduler.shutdown(wait=False)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+    log.info("scheduler started: %s (%s), log %s", trigger, config.timezone, config.log_file)
+    scheduler.start()
+    log.info("scheduler stopped after %d cycle(s)", done["cycles"])
+    return done["cycles"]

@@ -1,0 +1,57 @@
+"""`nianjian monitor --once`: one monitoring cycle, for users who prefer system cron."""
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from datetime import datetime
+
+from rich.console import Console
+
+from monitor.config import add_config_arguments, config_from_args
+from monitor.cycle import run_once, setup_logging
+from nianjian.clock import SHANGHAI
+from nianjian.errors import UserError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "monitor", help="run one monitoring cycle: crawl, expected reports, alerts, notifications",
+        description="Run one cycle: crawl the sources (in a fresh process), assess the expected "
+                    "reports, open/resolve alerts and send the queued notifications.")
+    parser.add_argument("--once", action="store_true", required=True,
+                        help="run one cycle and exit (use `nianjian schedule` for the nightly job)")
+    add_config_arguments(parser)
+    parser.add_argument("--no-crawl", action="store_true",
+                        help="skip the crawl; assess what the database already holds")
+    parser.add_argument("--now", metavar="ISO",
+                        help="assess as of this date/time (Asia/Shanghai unless it has an offset)")
+    parser.set_defaults(func=run)
+
+
+def parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"--now: '{value}' is not an ISO date or date-time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def run(args) -> int:
+    config = config_from_args(args)
+    if args.no_crawl:
+        config = replace(config, crawl=False)
+    now = parse_now(args.now)
+    setup_logging(config.log_file)
+    console = Console(stderr=True)
+    with console.status("starting") as status:
+        result = run_once(config, now, progress=status.update)
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(result.expectations.items())) or "none"
+    print(f"run {result.run_id}: crawl {result.crawl}; expected reports: {counts}")
+    print(f"alerts: {len(result.changes.opened)} opened, {len(result.changes.resolved)} resolved; "
+          f"notifications: {result.delivery.delivered} delivered in {result.delivery.messages} "
+          f"message(s), {result.delivery.pending} pending")
+    for error in result.errors:
+        print(f"nianjian monitor: {error}", file=sys.stderr)
+    return 0 if result.ok else 1

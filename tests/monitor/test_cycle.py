@@ -1,0 +1,186 @@
+"""The alert life cycle against a pinned clock: pending → missing → found late, each announced
+once, through a real SMTP server and a real webhook receiver."""
+from __future__ import annotations
+
+import pytest
+
+from monitor.cycle import run_once
+from nianjian.store import Store
+
+
+GOVERNMENT = {"name": "涧西区人民政府", "level": "government", "first_year": 2023}
+
+
+@pytest.fixture
+def lifecycle(write_sources, make_config, smtp_server, webhook_server):
+    write_sources(agencies=[GOVERNMENT])
+    return make_config(channels=[
+        {"name": "office", "type": "email", "host": "127.0.0.1", "port": smtp_server.port,
+         "security": "none", "from": "nianjian@example.org", "to": ["gongkai@example.org"]},
+        {"name": "hook", "type": "webhook", "url": f"{webhook_server.url}/alerts"},
+    ])
+
+
+def test_missing_then_late_each_announced_once(at, lifecycle, database, smtp_server, webhook_server):
+    config = lifecycle
+    # the day of the deadline (2024-03-31 for a 县级政府's 2023 report): nothing yet
+    result = run_once(config, now=at("2024-03-31T12:00"))
+    assert result.expectations == {"pending": 1}
+    assert database.alerts() == [] and smtp_server.messages == [] and webhook_server.requests == []
+    row = database.query("SELECT * FROM expectations")[0]
+    assert (row["agency"], row["year"], row["deadline"], row["status"]) == \
+        ("涧西区人民政府", 2023, "2024-03-31", "pending")
+
+    # the day after: missing, announced on both channels
+    result = run_once(config, now=at("2024-04-01T02:00"))
+    assert [a["key"] for a in database.alerts()] == ["missing|涧西区人民政府|2023"]
+    assert len(smtp_server.messages) == 1 and len(webhook_server.requests) == 1
+    mail = smtp_server.messages[0]
+    assert mail["to"] == ["gongkai@example.org"]
+    assert mail["subject"] == "年检提醒：新增年报未发布"
+    assert "涧西区人民政府2023年度报告逾期未发布（截止 2024-03-31）" in mail["body"]
+    hook = webhook_server.requests[0]
+    assert hook["path"] == "/alerts" and hook["content_type"].startswith("application/json")
+    assert [(a["event"], a["kind"], a["agency"], a["year"]) for a in hook["json"]["alerts"]] == \
+        [("open", "missing", "涧西区人民政府", 2023)]
+    assert hook["json"]["alerts"][0]["details"]["deadline"] == "2024-03-31"
+
+    # a rerun the same night and the next night: nothing new
+    run_once(config, now=at("2024-04-01T03:00"))
+    run_once(config, now=at("2024-04-02T02:00"))
+    assert len(smtp_server.messages) == 1 and len(webhook_server.requests) == 1
+
+    # the report turns up on 04-06, dated 04-05: missing resolves, late opens (5 days late)
+    database.save("涧西区人民政府", 2023, seen="2024-04-06T01:30", published="2024-04-05")
+    result = run_once(config, now=at("2024-04-06T02:00"))
+    assert result.expectations == {"late": 1}
+    assert [a["key"] for a in database.alerts()] == ["late|涧西区人民政府|2023"]
+    late = database.alerts()[0]["details"]
+    assert (late["days_late"], late["published"], late["first_seen_used"]) == (5, "2024-04-05", False)
+    resolved = database.alerts("resolved")
+    assert [a["key"] for a in resolved] == ["missing|涧西区人民政府|2023"]
+    assert resolved[0]["details"]["resolution"] == "found"
+    assert len(smtp_server.messages) == 2 and len(webhook_server.requests) == 2
+    digest = smtp_server.messages[1]
+    assert digest["subject"] == "年检提醒：新增 1 条，解除 1 条"
+    assert "涧西区人民政府2023年度报告逾期 5 天发布（截止 2024-03-31，发布日期 2024-04-05）" in digest["body"]
+    assert "涧西区人民政府2023年度报告已找到：已于 2024-04-05 找到" in digest["body"]
+    assert digest["body"].index("【新增·年报逾期发布】") < digest["body"].index("【解除·年报未发布】")
+    events = [(a["event"], a["kind"]) for a in webhook_server.requests[1]["json"]["alerts"]]
+    assert events == [("open", "late"), ("resolve", "missing")]
+    row = database.query("SELECT * FROM expectations")[0]
+    assert (row["status"], row["days_late"], row["published"], row["first_seen_used"]) == \
+        ("late", 5, "2024-04-05", 0)
+
+    # reruns announce nothing new; every notification was delivered exactly once
+    run_once(config, now=at("2024-04-07T02:00"))
+    run_once(config, now=at("2024-04-08T02:00"))
+    assert len(smtp_server.messages) == 2 and len(webhook_server.requests) == 2
+    sent = database.notifications()
+    assert len(sent) == 6           # missing open, missing resolve, late open × 2 channels
+    assert all(n["delivered_at"] and n["attempts"] == 1 for n in sent)
+
+
+def test_report_on_time_raises_nothing(at, lifecycle, database, smtp_server):
+    database.save("涧西区人民政府", 2023, seen="2024-03-20T02:00", published="2024-03-18")
+    result = run_once(lifecycle, now=at("2024-05-01T02:00"))
+    assert result.expectations == {"on_time": 1}
+    assert database.alerts(None) == [] and smtp_server.messages == []
+
+
+def test_without_a_publication_date_the_first_seen_day_counts_and_the_alert_says_so(at,
+        lifecycle, database, smtp_server):
+    database.save("涧西区人民政府", 2023, seen="2024-04-10T02:00", published=None)
+    run_once(lifecycle, now=at("2024-04-10T03:00"))
+    [late] = database.alerts()
+    assert late["details"]["first_seen_used"] is True and late["details"]["days_late"] == 10
+    assert "未标注发布日期，按首次发现日期 2024-04-10" in smtp_server.messages[0]["body"]
+    row = database.query("SELECT first_seen_used, days_late FROM expectations")[0]
+    assert row == {"first_seen_used": 1, "days_late": 10}
+
+
+def test_grace_days_delay_missing(at, write_sources, make_config, database):
+    write_sources(agencies=[GOVERNMENT])
+    config = make_config(sections={"alerts": {"grace_days": 3}})
+    run_once(config, now=at("2024-04-03T12:00"))
+    assert database.alerts() == []
+    run_once(config, now=at("2024-04-04T00:30"))
+    [missing] = database.alerts()
+    assert missing["kind"] == "missing" and missing["details"]["grace_days"] == 3
+
+
+def test_every_year_from_first_year_to_last_year(at, write_sources, make_config, database):
+    write_sources(agencies=[{"name": "涧西区教育局", "level": "department", "first_year": 2019}])
+    run_once(make_config(), now=at("2024-01-15T02:00"))
+    rows = database.query("SELECT year, deadline, status FROM expectations ORDER BY year")
+    assert rows == [{"year": y, "deadline": f"{y + 1}-01-31", "status": "missing"} for y in range(2019, 2023)] \
+        + [{"year": 2023, "deadline": "2024-01-31", "status": "pending"}]
+    assert [a["year"] for a in database.alerts()] == [2019, 2020, 2021, 2022]
+
+
+def test_inconsistent_and_changed(at, write_sources, make_config, database, webhook_server):
+    write_sources(agencies=[GOVERNMENT])
+    config = make_config(channels=[{"name": "hook", "type": "webhook", "url": webhook_server.url}])
+    database.save("涧西区人民政府", 2023, seen="2024-03-01T02:00", published="2024-02-28",
+                  cells={"t3.new.natural": 54, "t3.new.total": 55}, errors=("T3_ROW_TOTAL",))
+    run_once(config, now=at("2024-03-02T02:00"))
+    [inconsistent] = database.alerts()
+    assert inconsistent["key"] == "inconsistent|涧西区人民政府|2023"
+    assert inconsistent["details"]["rules"] == ["T3_ROW_TOTAL"] and inconsistent["details"]["errors"] == 1
+    assert "有 1 处错误（T3_ROW_TOTAL）" in webhook_server.requests[0]["json"]["text"]
+
+    # the portal silently replaces the report with a corrected one
+    result = database.save("涧西区人民政府", 2023, seen="2024-03-09T02:00", published="2024-02-28",
+                           cells={"t3.new.natural": 55, "t3.new.total": 55})
+    assert result.new_version
+    run_once(config, now=at("2024-03-09T03:00"))
+    [changed] = database.alerts()
+    assert changed["key"] == "changed|涧西区人民政府|2023|v2"
+    assert changed["details"]["cells"] == [{"cell": "t3.new.natural", "from": 54, "to": 55}]
+    assert [a["key"] for a in database.alerts("resolved")] == ["inconsistent|涧西区人民政府|2023"]
+    text = webhook_server.requests[1]["json"]["text"]
+    assert "第 1 版 → 第 2 版，1 个数据单元格变化：t3.new.natural 54→55" in text
+    assert "错误已不存在" in text
+
+    # a second edit supersedes the first change alert
+    database.save("涧西区人民政府", 2023, seen="2024-03-20T02:00", published="2024-02-28",
+                  cells={"t3.new.natural": 56, "t3.new.total": 56})
+    run_once(config, now=at("2024-03-20T03:00"))
+    assert [a["key"] for a in database.alerts()] == ["changed|涧西区人民政府|2023|v3"]
+    superseded = [a for a in database.alerts("resolved") if a["kind"] == "changed"]
+    assert superseded[0]["details"]["resolution"] == "superseded"
+    assert len(webhook_server.requests) == 3
+
+
+def test_source_failing_after_consecutive_failures(at, write_sources, make_config, database, webhook_server):
+    config = make_config(channels=[{"name": "hook", "type": "webhook", "url": webhook_server.url}],
+                         sections={"alerts": {"source_failing_after": 3}})
+    with Store(database.path):
+        pass
+    for status in ("ok", "failed", "blocked"):
+        database.source_run("jianxi", status, "HTTP 412 (瑞数)" if status == "blocked" else "timeout")
+    run_once(config, now=at("2023-06-01T02:00"))
+    assert [a["kind"] for a in database.alerts()] == []          # two failures: not yet
+    database.source_run("jianxi", "failed", "HTTP 500")
+    run_once(config, now=at("2023-06-02T02:00"))
+    [failing] = database.alerts()
+    assert failing["key"] == "source_failing|jianxi"
+    assert (failing["details"]["failures"], failing["details"]["message"]) == (3, "HTTP 500")
+    assert "来源 jianxi 连续 3 次抓取失败（HTTP 500）" in webhook_server.requests[0]["json"]["text"]
+    database.source_run("jianxi", "ok")
+    run_once(config, now=at("2023-06-03T02:00"))
+    assert database.alerts() == []
+    assert "来源 jianxi 已恢复抓取" in webhook_server.requests[1]["json"]["text"]
+
+
+def test_a_condition_that_returns_is_a_new_alert(at, write_sources, make_config, database, webhook_server):
+    config = make_config(channels=[{"name": "hook", "type": "webhook", "url": webhook_server.url}],
+                         sections={"alerts": {"source_failing_after": 1}})
+    Store(database.path).close()
+    for day, status in enumerate(("failed", "ok", "failed"), start=1):
+        database.source_run("jianxi", status)
+        run_once(config, now=at(f"2023-06-0{day}T02:00"))
+    keys = [a["key"] for a in database.alerts(None)]
+    assert keys[-1] == "source_failing|jianxi" and keys[0].startswith("source_failing|jianxi#")
+    events = [(a["event"], a["kind"]) for r in webhook_server.requests for a in r["json"]["alerts"]]
+    assert events == [("open", "source_failing"), ("resolve", "source_failing"), ("open", "source_failing")]
