@@ -1,4 +1,63 @@
-"""Pure parsers: bytes in, `Report` out. No network, no database."""
+"""Pure parsers: bytes in, `Report` out. No network, no database.
+
+    from parsers import parse
+    report = parse(data, url=..., content_type=..., filename=...)
+
+`parse` never raises on bad input: what it cannot read is a problem on the report
+(codes in parsers/PROBLEMS.md).
+"""
+from __future__ import annotations
+
+from parsers.document import Document
 from parsers.record import Problem, Report
 
-__all__ = ["Problem", "Report"]
+__all__ = ["Problem", "Report", "parse", "read"]
+
+
+def read(data: bytes, *, url: str | None = None, content_type: str | None = None,
+         filename: str | None = None) -> tuple[str, Document]:
+    """(format, Document) for any input; unreadable formats give a Document with a problem."""
+    from parsers.formats import sniff_format, unsupported_problem
+
+    fmt = sniff_format(data, filename, content_type)
+    if fmt == "html":
+        from parsers.html import read_html
+        return fmt, read_html(data, content_type=content_type, url=url)
+    if fmt == "text":
+        from parsers.text import read_text
+        return fmt, read_text(data)
+    if fmt in ("pdf", "docx"):
+        try:
+            if fmt == "pdf":
+                from parsers.pdf import read_pdf as front_end
+            else:
+                from parsers.docx import read_docx as front_end
+        except ImportError:
+            return fmt, Document(problems=[("UNSUPPORTED_FORMAT", f"no {fmt} reader installed")])
+        return fmt, front_end(data)
+    return fmt, Document(problems=[unsupported_problem(fmt, filename)])
+
+
+def parse(data: bytes, *, url: str | None = None, content_type: str | None = None,
+          filename: str | None = None) -> Report:
+    """The canonical record of one annual report (spec §2). Never raises on bad input."""
+    from parsers.reader import read_document
+
+    try:
+        fmt, doc = read(data, url=url, content_type=content_type, filename=filename)
+        if not doc.blocks:
+            report = Report(title=doc.title, published=doc.published)
+            for code, detail in doc.problems:
+                report.problem(code, detail)
+            if not report.problems:
+                report.problem("EMPTY_DOCUMENT", f"no text found in the {fmt} document")
+            return report
+        return read_document(doc)
+    except RecursionError:
+        report = Report()
+        report.problem("PARSE_ERROR", "the document is nested too deeply to read")
+        return report
+    except Exception as error:  # the contract: a record with a problem, never a crash
+        report = Report()
+        report.problem("PARSE_ERROR", f"{type(error).__name__}: {error}")
+        return report

@@ -1,0 +1,225 @@
+"""HTML front-end: page bytes → `Document` (paragraphs and span-expanded tables).
+
+lxml builds the tree (BeautifulSoup is far too slow for the hot path); the encoding is found by
+`parsers.page.detect_encoding`. Word-exported HTML (MsoNormalTable, <p><span> in cells, <o:p>,
+&nbsp;) needs nothing special: cell text is the joined text of the cell. Layout tables (tables
+holding other tables) are read as containers, only innermost tables become `Table` blocks.
+"""
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from parsers.document import Document, Paragraph, Table
+from parsers.page import detect_encoding, meta_tags, published_date
+from parsers.values import page_spec
+
+_SPEC = page_spec()
+_SKIP = frozenset({"script", "style", "noscript", "head", "title", "select", "option", "template",
+                   "iframe", "object", "button", "textarea", "svg", "map"})
+_BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt",
+                    "dd", "section", "article", "header", "footer", "nav", "aside", "blockquote",
+                    "pre", "center", "form", "fieldset", "address", "main", "figure", "hr",
+                    "caption", "tr", "td", "th", "tbody", "thead", "tfoot"})
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b]+")
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Hostile pages: refuse to build grids larger than this (cells), and spans beyond these.
+MAX_COLSPAN, MAX_ROWSPAN, MAX_GRID_CELLS = 60, 500, 200_000
+
+
+def read_html(data: bytes, *, content_type: str | None = None, url: str | None = None) -> Document:
+    """Read an HTML page into a Document; problems (decoding, empty page) are recorded on it."""
+    doc = Document()
+    declared = _charset_from_content_type(content_type)
+    codec, trusted = detect_encoding(data, declared)
+    text = data.decode(codec, errors="replace")
+    if not trusted and "\ufffd" in text:
+        doc.problems.append(("DECODE_ERROR", f"no declared charset decodes the page; read as {codec} with replacements"))
+    elif not trusted and declared:
+        doc.problems.append(("ENCODING_GUESSED", f"declared charset {declared!r} does not fit the bytes; read as {codec}"))
+    try:
+        root = lxml.html.document_fromstring(text.replace("\x00", "")) if text.strip() else None
+    except (etree.ParserError, ValueError) as error:
+        doc.problems.append(("DECODE_ERROR", f"not readable as HTML: {error}"))
+        return doc
+    if root is None:
+        doc.problems.append(("EMPTY_DOCUMENT", "the page has no content"))
+        return doc
+    metas = meta_tags(text)
+    doc.title = _title(root, metas)
+    doc.published = published_date(text, url)
+    body = _content_root(root)
+    _Walker(doc).walk(body)
+    return doc
+
+
+def _charset_from_content_type(content_type: str | None) -> str | None:
+    match = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type or "", re.I)
+    return match.group(1) if match else None
+
+
+def _title(root, metas: dict[str, str]) -> str | None:
+    lowered = {k.lower(): v for k, v in metas.items()}
+    for name in _SPEC["title_meta"]:
+        value = lowered.get(name.lower())
+        if value:
+            return _clean(value)
+    for xpath in ("//h1", "//title"):
+        found = root.xpath(xpath)
+        if found:
+            value = _clean(found[0].text_content())
+            if value:
+                return value
+    return None
+
+
+def _content_root(root):
+    """The article body container of the common CMS families, or <body>."""
+    for selector in _SPEC["content_containers"]:
+        if selector.startswith("#"):
+            found = root.xpath("//*[@id=$v]", v=selector[1:])
+        else:
+            found = root.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), $v)]",
+                               v=f" {selector[1:]} ")
+        for element in found:
+            # An empty container (a template placeholder) is no article.
+            if len(element.text_content().strip()) > 40:
+                return element
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def _clean(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+class _Walker:
+    """Depth-first walk emitting paragraphs (text between block boundaries) and tables."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.parts: list[str] = []
+
+    def flush(self) -> None:
+        if self.parts:
+            for line in "".join(self.parts).split("\n"):
+                line = _clean(line)
+                if line:
+                    self.doc.blocks.append(Paragraph(line))
+            self.parts = []
+
+    def walk(self, element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if not tag:                      # comment or processing instruction
+            return
+        tag = tag.lower()
+        if tag in _SKIP or _HIDDEN.search(element.get("style") or ""):
+            return
+        if tag == "table" and not _has_nested_table(element):
+            self.flush()
+            table = _grid(element)
+            if table.rows:
+                self.doc.blocks.append(table)
+            return
+        if tag == "br":
+            self.parts.append("\n")
+            return
+        block = tag in _BLOCK or tag == "table"
+        if block:
+            self.flush()
+        if element.text:
+            self.parts.append(element.text)
+        for child in element:
+            self.walk(child)
+            if child.tail:
+                self.parts.append(child.tail)
+        if block:
+            self.flush()
+
+
+def _has_nested_table(table) -> bool:
+    return next(table.iterdescendants("table"), None) is not None
+
+
+def _own_rows(table):
+    """The table's rows, not those of tables nested inside it."""
+    for child in table:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag == "tr":
+            yield child
+        elif tag in ("thead", "tbody", "tfoot"):
+            for row in child:
+                if isinstance(row.tag, str) and row.tag.lower() == "tr":
+                    yield row
+
+
+def cell_text(cell) -> str:
+    """The text of one cell: paragraphs inside it joined, white space collapsed."""
+    return _clean("".join(cell.itertext()).replace("\n", " "))
+
+
+def _span(cell, name: str, limit: int) -> int:
+    try:
+        value = int(re.sub(r"[^\d]", "", cell.get(name) or "1") or 1)
+    except ValueError:
+        value = 1
+    return max(1, min(value, limit))
+
+
+def _grid(table) -> Table:
+    """Expand rowspan/colspan into a full grid; `origin` marks the cells as printed."""
+    rows: list[list[str]] = []
+    origin: list[list[bool]] = []
+    pending: dict[int, tuple[int, str]] = {}     # column → (rows left, text) from rowspans above
+    for tr in _own_rows(table):
+        row: list[str] = []
+        marks: list[bool] = []
+
+        def fill_pending() -> None:
+            while len(row) in pending:
+                col = len(row)
+                left, text = pending[col]
+                row.append(text)
+                marks.append(False)
+                if left <= 1:
+                    del pending[col]
+                else:
+                    pending[col] = (left - 1, text)
+
+        for cell in tr:
+            tag = cell.tag.lower() if isinstance(cell.tag, str) else ""
+            if tag not in ("td", "th"):
+                continue
+            fill_pending()
+            text = cell_text(cell)
+            colspan = _span(cell, "colspan", MAX_COLSPAN)
+            rowspan = _span(cell, "rowspan", MAX_ROWSPAN)
+            for i in range(colspan):
+                if rowspan > 1:
+                    pending[len(row)] = (rowspan - 1, text)
+                row.append(text)
+                marks.append(i == 0)
+        fill_pending()
+        if pending:
+            # Rowspans from above reaching past the end of this row's own cells.
+            last = max(pending)
+            while len(row) <= last:
+                if len(row) in pending:
+                    fill_pending()
+                else:
+                    row.append("")
+                    marks.append(False)
+        rows.append(row)
+        origin.append(marks)
+        if sum(map(len, rows)) > MAX_GRID_CELLS:
+            break
+    width = max((len(r) for r in rows), default=0)
+    for row, marks in zip(rows, origin):
+        row.extend([""] * (width - len(row)))
+        marks.extend([False] * (width - len(marks)))
+    # Rows with no cell at all (<tr></tr> in Word exports) carry nothing.
+    kept = [(r, m) for r, m in zip(rows, origin) if any(r)]
+    return Table([r for r, _ in kept], [m for _, m in kept])
+

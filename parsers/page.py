@@ -1,0 +1,170 @@
+"""Page-level helpers shared by the parser and the crawler: decoding and the publication date.
+
+- `decode_html(body, declared_charset)`: bytes → text, honouring the HTTP charset, then the
+  page's own <meta charset>, reading gb2312/gbk as gb18030 (portals declare gb2312 and use GBK
+  characters), and sniffing the bytes when the declaration is missing or wrong.
+- `published_date(html_text, url=None)`: the visible 发布日期/发布时间 first, then the date in
+  the URL (…/202201/t20220120_…), then the PubDate meta tag (it can be a rebuild time).
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from datetime import date
+
+from parsers.values import page_spec
+
+_SPEC = page_spec()
+
+# Charsets whose real-world use is wider than the name: decode with the superset.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
+              "iso-8859-1": "cp1252", "latin-1": "cp1252", "ascii": "utf-8", "us-ascii": "utf-8",
+              "big5": "big5hkscs"}
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _codec(name: str | None) -> str | None:
+    """The Python codec for a declared charset name, or None if unknown."""
+    if not name:
+        return None
+    name = name.strip().strip("\"'").lower()
+    name = _SUPERSETS.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def meta_charset(body: bytes) -> str | None:
+    """The charset a page declares in its own <meta>, looking at the first 4 KB."""
+    match = _META_CHARSET.search(body[:4096])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def detect_encoding(body: bytes, declared_charset: str | None = None) -> tuple[str, bool]:
+    """(codec, trusted): the encoding to decode `body` with.
+
+    `trusted` is False when no declaration decoded the bytes cleanly and the encoding was sniffed.
+    """
+    if body.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", True
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", True
+    for declared in (declared_charset, meta_charset(body)):
+        codec = _codec(declared)
+        if codec is None:
+            continue
+        try:
+            body.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return codec, True
+    try:
+        body.decode("utf-8")
+        return "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    return _sniff(body), False
+
+
+def _sniff(body: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body[:200_000]).best()
+    codec = _codec(best.encoding) if best is not None else None
+    # Chinese pages that are not UTF-8 are GB family far more often than anything else.
+    if codec is None or codec in ("big5hkscs", "cp950") and _decodes(body, "gb18030"):
+        return "gb18030"
+    return codec
+
+
+def _decodes(body: bytes, codec: str) -> bool:
+    try:
+        body.decode(codec)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def decode_html(body: bytes, declared_charset: str | None = None) -> str:
+    """The text of an HTML page; never raises (undecodable bytes become U+FFFD)."""
+    codec, _ = detect_encoding(body, declared_charset)
+    return body.decode(codec, errors="replace")
+
+
+# ---------------------------------------------------------------- publication date
+_DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+_DATE_RE = re.compile(_DATE)
+_LABELLED = re.compile(
+    r"(?:%s)\s*[:：]?\s*(?:&nbsp;|\s)*%s" % ("|".join(map(re.escape, _SPEC["published_labels"])), _DATE))
+_URL_DATE = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_|/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
+_INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_META = re.compile(r"<meta\b[^>]*>", re.I)
+_ATTR = re.compile(r"""\b(name|content|property|itemprop)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def iso_date(year: str, month: str, day: str) -> str | None:
+    """YYYY-MM-DD, or None when the parts are not a real date."""
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` ("2022-01-20", "2022/01/20 09:30", "2020年08月02日") as ISO."""
+    for match in _DATE_RE.finditer(text or ""):
+        found = iso_date(*match.groups())
+        if found:
+            return found
+    return None
+
+
+def visible_text(html_text: str) -> str:
+    """The page text without tags, scripts, styles and comments (for label searches)."""
+    return _TAG.sub(" ", _INVISIBLE.sub(" ", html_text)).replace("&nbsp;", " ")
+
+
+def meta_tags(html_text: str) -> dict[str, str]:
+    """name → content of the page's <meta> tags (first occurrence of each name wins)."""
+    tags: dict[str, str] = {}
+    for tag in _META.finditer(html_text[:200_000]):
+        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+                 for m in _ATTR.finditer(tag.group(0))}
+        name = attrs.get("name") or attrs.get("property") or attrs.get("itemprop")
+        if name and "content" in attrs:
+            tags.setdefault(name, attrs["content"].strip())
+    return tags
+
+
+def url_date(url: str | None) -> str | None:
+    """The date a TRS (…/t20220120_…) or Hanweb (/art/2022/1/20/) URL carries."""
+    match = _URL_DATE.search(url or "")
+    if not match:
+        return None
+    parts = [g for g in match.groups() if g is not None]
+    return iso_date(*parts)
+
+
+def labelled_date(text: str) -> str | None:
+    """The date after a visible 发布日期/发布时间 label in plain text."""
+    for match in _LABELLED.finditer(text):
+        found = iso_date(*match.groups())
+        if found:
+            return found
+    return None
+
+
+def published_date(html_text: str, url: str | None = None) -> str | None:
+    """The publication date of a detail page as ISO YYYY-MM-DD, or None."""
+    found = labelled_date(visible_text(html_text)) or url_date(url)
+    if found:
+        return found
+    metas = {name.lower(): value for name, value in meta_tags(html_text).items()}
+    for name in _SPEC["published_meta"]:
+        found = parse_date(metas.get(name.lower(), ""))
+        if found:
+            return found
+    return None

@@ -1,0 +1,464 @@
+"""The one reader: a `Document` (from any front-end) → the canonical `Report`.
+
+Tables are read row by row, by labels, never by a fixed layout: a row is matched by its last
+label cell (the most specific: "（三）不予公开 | 1.属于国家秘密" is withheld_secret), header rows
+give column positions, and section headings give the context. Sections can be split across
+tables, headers repeated, t4 written as one flat row of 15 numbers.
+
+Where a row's values line up with its header's columns (an HTML grid), they are read by
+position, so a blank cell stays a blank in its own column. Otherwise (text where spans were
+lost) the values after the label are read in order; a row with one value too many or too few
+is resolved by the row's own arithmetic (总计 = the six applicant columns) when exactly one
+reading fits, else the row is reported and only what every reading agrees on is kept.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parsers.document import Document, Paragraph, Table
+from parsers.labels import LabelIndex, labels
+from parsers.metadata import read_metadata, section_of
+from parsers.record import Report
+from parsers.template import TEMPLATE, normalise_label
+from parsers.values import AMOUNT, COUNT, SIGNED, is_blank, looks_like_value, read_value
+
+T3_COLUMNS = list(TEMPLATE.t3_columns)            # natural … other_org, total
+T3_PARTS = T3_COLUMNS[:-1]                       # the six columns that add up to total
+T4_COLUMNS = list(TEMPLATE.t4_columns)
+T4_ROWS = list(TEMPLATE.t4_order)
+T3_OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
+SECTION_TABLE = {2: "t2", 3: "t3", 4: "t4"}
+
+
+@dataclass
+class _Row:
+    cells: list[str]
+    labels: list[tuple[int, str]]        # (index, normalised text) of cells that are not values
+    values: list[int]                    # indexes of non-empty value cells
+
+    @classmethod
+    def of(cls, cells: list[str]) -> "_Row":
+        found, values = [], []
+        for i, cell in enumerate(cells):
+            if not cell:
+                continue
+            if looks_like_value(cell):
+                if not is_blank(cell):
+                    values.append(i)
+            else:
+                found.append((i, normalise_label(cell)))
+        return cls(cells, found, values)
+
+    def last_match(self, index: LabelIndex):
+        """(cell index, meaning) of the rightmost label `index` knows, or None."""
+        for at, text in reversed(self.labels):
+            meaning = index.match(text)
+            if meaning:
+                return at, meaning
+        return None
+
+    def after(self, index: int) -> list[tuple[int, str]]:
+        """(index, text) of the cells right of `index`, outer empty cells trimmed."""
+        tail = [(i, self.cells[i]) for i in range(index + 1, len(self.cells))]
+        while tail and not tail[0][1]:
+            tail.pop(0)
+        while tail and not tail[-1][1]:
+            tail.pop()
+        return tail
+
+
+@dataclass
+class _State:
+    kind: str | None = None                        # the table being read: t2, t3, t4
+    t2_header: list[tuple[int, list]] = field(default_factory=list)   # (index, [T2Column])
+    t3_header: dict[str, int] = field(default_factory=dict)           # column key → index
+    t3_header_closed: bool = True                  # the next header row starts a new header
+    t3_last: str | None = None                     # last t3 row read (context for 3.其他)
+    t4_header: list[list[str]] = field(default_factory=list)          # header rows, as printed
+    t4_header_closed: bool = True
+
+
+class Reader:
+    def __init__(self, report: Report):
+        self.report = report
+        self.state = _State()
+        self.labels = labels()
+
+    # ------------------------------------------------------------ cells
+    def put(self, key: str, text: str) -> None:
+        """Record one cell as printed, with its value."""
+        column = key.rsplit(".", 1)[1]
+        kind = AMOUNT if key in TEMPLATE.amount_keys else SIGNED if column in TEMPLATE.signed_columns else COUNT
+        reading = read_value(text, kind)
+        if not reading.ok:
+            self.report.problem("BAD_VALUE", f"{key}: {text!r} is not a number")
+        if reading.unit_converted:
+            self.report.problem("UNIT_CONVERTED", f"{key}: {text!r} read as {reading.value} 万元")
+        if key in self.report.cells:
+            if self.report.cells[key] != reading.value:
+                self.report.problem(
+                    "DUPLICATE_CELL",
+                    f"{key}: printed twice ({self.report.raw_cells.get(key)!r}, {text!r}); the first is kept")
+            return
+        self.report.cells[key] = reading.value
+        self.report.raw_cells[key] = text
+
+    def put_value(self, key: str, value, raw: str) -> None:
+        """Record a cell whose value was worked out rather than printed."""
+        if key not in self.report.cells:
+            self.report.cells[key] = value
+            self.report.raw_cells[key] = raw
+
+    # ------------------------------------------------------------ blocks
+    def section(self, number: int) -> None:
+        kind = SECTION_TABLE.get(number)
+        if kind != self.state.kind:
+            self.state.kind = kind
+            self.state.t4_header_closed = True
+            self.state.t3_header_closed = True
+
+    def table(self, table: Table) -> None:
+        for cells in table.rows:
+            self.row(_Row.of(cells))
+
+    def row(self, row: _Row) -> None:
+        if not row.labels and not row.values:
+            return
+        L, state = self.labels, self.state
+        texts = [t for _, t in row.labels]
+        if any(L.t2_captions.match(t) for t in texts):
+            state.kind, state.t2_header = "t2", []
+            return
+        t4_hits = sum(1 for t in texts if t in L.t4_words or L.t4_columns.match(t) or L.t4_rows.match(t))
+        t3_column_hits = sum(1 for t in texts if L.t3_columns.match(t))
+        if state.kind == "t4" and row.values and not row.labels:
+            self.t4_flat(row)
+            return
+        t4_context = state.kind == "t4" or t4_hits > t3_column_hits
+        if t4_hits and t4_context:
+            if row.values and self.t4_labelled(row):
+                return
+            if not row.values:
+                if state.t4_header_closed:
+                    state.t4_header, state.t4_header_closed = [], False
+                state.kind = "t4"
+                state.t4_header.append(row.cells)
+                return
+        t2 = self.t2_header_of(row)
+        if t2 and not row.values:
+            state.kind, state.t2_header = "t2", t2
+            return
+        t3_key = self.t3_row_key(row)
+        if t3_key:
+            self.t3_row(row, t3_key)
+            return
+        if t3_column_hits and not row.values:
+            self.t3_header_row(row)
+            return
+        if self.t2_row(row):
+            return
+        if row.values and row.labels and state.kind in ("t2", "t3"):
+            self.report.problem("UNKNOWN_ROW", f"{state.kind}: row {' | '.join(c for c in row.cells if c)!r} matches no template row")
+
+    # ------------------------------------------------------------ t2
+    def t2_header_of(self, row: _Row) -> list[tuple[int, list]]:
+        header = []
+        for index, text in row.labels:
+            columns = self.labels.t2_columns.match(text)
+            if columns:
+                header.append((index, columns))
+        return header
+
+    def t2_row(self, row: _Row) -> bool:
+        """A t2 data row: its label names a row of a block whose columns the header names."""
+        found = row.last_match(self.labels.t2_rows)
+        if not found:
+            return False
+        label_at, candidates = found
+        header = self.state.t2_header
+        header_blocks = {(c.edition, c.block) for _, columns in header for c in columns}
+        chosen = [c for c in candidates if (c[0], c[1]) in header_blocks] or candidates
+        edition, block_number, row_key = chosen[0]
+        block = TEMPLATE.t2[edition][block_number]
+        columns = [(index, next(c.key for c in cols if (c.edition, c.block) == (edition, block_number)))
+                   for index, cols in header if any((c.edition, c.block) == (edition, block_number) for c in cols)]
+        if not columns:       # no header: the block's own column order
+            columns = [(None, key) for key in block.columns]
+        self.state.kind = "t2"
+        after = row.after(label_at)
+        positions = {i for i, _ in after if _}
+        if all(index is not None for index, _ in columns) and positions <= {i for i, _ in columns}:
+            for index, key in columns:
+                if index < len(row.cells):
+                    self.put(f"t2.{row_key}.{key}", row.cells[index])
+        else:
+            texts = [t for _, t in after]
+            if len(texts) > len(columns):
+                self.report.problem("ROW_MISALIGNED", f"t2.{row_key}: {len(texts)} values for {len(columns)} columns; not read")
+                return True
+            for (_, key), text in zip(columns, texts):
+                self.put(f"t2.{row_key}.{key}", text)
+        return True
+
+    # ------------------------------------------------------------ t3
+    def t3_row_key(self, row: _Row) -> str | None:
+        """The t3 row a data row is, by its last label that names a row, in context."""
+        L, state = self.labels, self.state
+        in_other_group = state.t3_last in T3_OTHER_SUBROWS or any(
+            L.t3_rows.match(t) == "other_handling" for _, t in row.labels)
+        for _, text in reversed(row.labels):
+            key = L.t3_rows.match(text)
+            if key is None:
+                continue
+            if text in L.ambiguous_t3 and (
+                    state.kind == "t4" or not _carries_values(row, strict=True)
+                    or key == "other_other" and not in_other_group):
+                continue
+            return key if _carries_values(row) else None
+        return None
+
+    def t3_header_row(self, row: _Row) -> None:
+        state = self.state
+        if state.t3_header_closed:
+            state.t3_header, state.t3_header_closed = {}, False
+        state.kind = "t3"
+        for index, text in row.labels:
+            key = self.labels.t3_columns.match(text)
+            if key:
+                state.t3_header.setdefault(key, index)
+
+    def t3_row(self, row: _Row, key: str) -> None:
+        state = self.state
+        state.kind, state.t3_last, state.t3_header_closed = "t3", key, True
+        label_at = max(i for i, t in row.labels if self.labels.t3_rows.match(t) == key)
+        after = row.after(label_at)
+        header = state.t3_header
+        by_position = (
+            len(header) == len(T3_COLUMNS) and len(set(header.values())) == len(T3_COLUMNS)
+            and min(header.values()) > label_at
+            and {i for i, t in after if t} <= set(header.values())
+        )
+        if by_position:
+            for column in T3_COLUMNS:
+                index = header[column]
+                if index < len(row.cells):
+                    self.put(f"t3.{key}.{column}", row.cells[index])
+            return
+        texts = [t for _, t in after]
+        if len(texts) == len(T3_COLUMNS):
+            for column, text in zip(T3_COLUMNS, texts):
+                self.put(f"t3.{key}.{column}", text)
+            return
+        self.t3_repair(key, texts)
+
+    def t3_repair(self, key: str, texts: list[str]) -> None:
+        """A row with one value too many or too few: let the row's arithmetic decide.
+
+        Each way of dropping one printed cell (only an empty or zero one can be spurious) or of
+        inserting the one that was not printed is tried; those where 总计 = the six applicant
+        columns hold are kept (an inserted cell takes the value that makes the row add up).
+        Readings that keep natural first and total last are preferred: the stray or lost cell
+        is an inner one. One resulting set of values: it is used and reported; several: only the
+        columns they agree on are kept.
+        """
+        n, width = len(texts), len(T3_COLUMNS)
+        if not texts:
+            self.report.problem("ROW_EMPTY", f"t3.{key}: the row carries no values")
+            return
+        if abs(n - width) != 1 or not all(read_value(t).ok for t in texts):
+            self.report.problem("ROW_MISALIGNED", f"t3.{key}: {n} values for {width} columns; not read")
+            return
+        readings = []          # (interior, texts per column (None: not printed), values)
+        for gap in range(max(n, width)):
+            if n > width:
+                if texts[gap] and read_value(texts[gap]).value != 0:
+                    continue
+                columns = texts[:gap] + texts[gap + 1:]
+            else:
+                columns = texts[:gap] + [None] + texts[gap:]
+            values = _add_up(columns)
+            if values is not None:
+                readings.append((0 < gap < max(n, width) - 1, columns, values))
+        chosen = [r for r in readings if r[0]] or readings
+        distinct = {values for _, _, values in chosen}
+        if len(distinct) == 1:
+            _, columns, values = chosen[0]
+            for column, text, value in zip(T3_COLUMNS, columns, values):
+                if text is None:
+                    self.put_value(f"t3.{key}.{column}", value, "")
+                else:
+                    self.put(f"t3.{key}.{column}", text)
+            if n > width:
+                what = "a spurious extra cell was dropped"
+            else:
+                gaps = [T3_COLUMNS[r[1].index(None)] for r in chosen]
+                what = f"the cell not printed ({' or '.join(gaps)}) is {values[T3_COLUMNS.index(gaps[0])]}"
+            self.report.problem("ROW_REPAIRED", f"t3.{key}: {n} values for {width} columns; {what}, "
+                                                "the only reading where the row adds up")
+            return
+        agreed = [i for i in range(width) if len({values[i] for values in distinct}) == 1
+                  and all(columns[i] is not None for _, columns, _ in chosen)]
+        for i in agreed:
+            self.put(f"t3.{key}.{T3_COLUMNS[i]}", chosen[0][1][i])
+        kept = ", ".join(T3_COLUMNS[i] for i in agreed) or "none"
+        self.report.problem("ROW_AMBIGUOUS", f"t3.{key}: {n} values for {width} columns fit several ways; kept {kept}")
+
+    # ------------------------------------------------------------ t4
+    def t4_labelled(self, row: _Row) -> bool:
+        """A t4 row written with its own label: 行政复议 | 5 values."""
+        found = row.last_match(self.labels.t4_rows)
+        if not found:
+            return False
+        label_at, key = found
+        self.state.kind = "t4"
+        texts = [t for _, t in row.after(label_at)]
+        if len(texts) != len(T4_COLUMNS):
+            self.report.problem("ROW_MISALIGNED", f"t4.{key}: {len(texts)} values for {len(T4_COLUMNS)} columns; not read")
+            return True
+        for column, text in zip(T4_COLUMNS, texts):
+            self.put(f"t4.{key}.{column}", text)
+        return True
+
+    def t4_flat(self, row: _Row) -> None:
+        """The 15 numbers of section 四 in one row: by header position, else in printed order."""
+        self.state.t4_header_closed = True
+        positions = self.t4_positions()
+        filled = {i for i, c in enumerate(row.cells) if c}
+        if positions and filled <= set(positions.values()):
+            for key, index in positions.items():
+                if index < len(row.cells):
+                    self.put(key, row.cells[index])
+            return
+        texts = [t for _, t in row.after(-1)]
+        keys = [f"t4.{r}.{c}" for r in T4_ROWS for c in T4_COLUMNS]
+        if len(texts) != len(keys):
+            self.report.problem("ROW_MISALIGNED", f"t4: {len(texts)} values for {len(keys)} cells; not read")
+            return
+        for key, text in zip(keys, texts):
+            self.put(key, text)
+
+    def t4_positions(self) -> dict[str, int]:
+        """key → column index, when the header names a (row, column) for all 15 cells."""
+        L = self.labels
+        header = self.state.t4_header
+        width = max((len(r) for r in header), default=0)
+        positions: dict[str, int] = {}
+        for index in range(width):
+            group = column = None
+            for cells in header:
+                text = normalise_label(cells[index]) if index < len(cells) else ""
+                if not text:
+                    continue
+                group = L.t4_rows.match(text) or group
+                column = L.t4_columns.match(text) or column
+            if group and column:
+                positions.setdefault(f"t4.{group}.{column}", index)
+        if len(positions) != len(T4_ROWS) * len(T4_COLUMNS) or len(set(positions.values())) != len(positions):
+            return {}
+        return positions
+
+
+def _carries_values(row: _Row, *, strict: bool = False) -> bool:
+    """A data row: it has numbers or placeholders, or (an HTML grid) a full row of cells after
+    its last label. `strict`: printed values only (for labels that are also column names)."""
+    if row.values or any(c and is_blank(c) for c in row.cells):
+        return True
+    last_label = max((i for i, _ in row.labels), default=-1)
+    return not strict and len(row.cells) - last_label - 1 >= len(T3_COLUMNS)
+
+
+def _add_up(columns: list[str | None]) -> tuple | None:
+    """The row's values if 总计 = the six applicant columns can hold, else None.
+
+    A column that was not printed (None) takes the value that makes the row add up; a blank
+    cell makes the row unverifiable, which is accepted as it stands.
+    """
+    values = [None if t is None else read_value(t).value for t in columns]
+    printed = [v for t, v in zip(columns, values) if t is not None]
+    if any(v is None for v in printed):
+        return tuple(values)
+    if None not in values:
+        return tuple(values) if sum(values[:-1]) == values[-1] else None
+    gap = values.index(None)
+    if gap == len(values) - 1:
+        values[gap] = sum(values[:-1])
+    else:
+        values[gap] = values[-1] - sum(v for v in values[:-1] if v is not None)
+        if values[gap] < 0:
+            return None
+    return tuple(values)
+
+
+# ---------------------------------------------------------------- the document
+def read_document(doc: Document) -> Report:
+    report = Report()
+    reader = Reader(report)
+    narrative: list[str] = []
+    sections: list[int] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            number = section_of(block.text)
+            if number and number not in sections:
+                sections.append(number)
+                reader.section(number)
+            narrative.append(block.text)
+        else:
+            reader.table(block)
+    report.sections = sorted(sections)
+    report.narrative = "\n".join(narrative)
+    for code, detail in doc.problems:
+        report.problem(code, detail)
+    read_metadata(doc, report)
+    if any(p.code == "NOT_A_REPORT" for p in report.problems):
+        return report
+    report.template = detect_template(report)
+    _completeness(report)
+    return report
+
+
+def detect_template(report: Report) -> str | None:
+    """The edition, from which t2 columns / t3 rows the report has (not from its year)."""
+    columns_2021 = {"issued", "repealed", "in_force"}
+    columns_2019 = {"made", "published", "total", "prev_items", "change", "items"}
+    t2_columns = {key.split(".")[2] for key in report.cells if key.startswith("t2.")}
+    if "t2.fees.amount" in report.cells or t2_columns & columns_2021:
+        return "2021"
+    if "t2.procurement.amount" in report.cells or t2_columns & columns_2019:
+        return "2019"
+    if any(key.startswith(f"t3.{row}.") for key in report.cells for row in T3_OTHER_SUBROWS):
+        return "2021"
+    return None
+
+
+def expected_t3_rows(report: Report) -> list[str]:
+    """The t3 rows this report should have, given its edition and its (六) layout."""
+    has_subrows = any(key.startswith(f"t3.{row}.") for key in report.cells for row in T3_OTHER_SUBROWS)
+    has_single = any(key.startswith("t3.other_handling.") for key in report.cells)
+    single = report.template == "2019" or (has_single and not has_subrows)
+    drop = set(T3_OTHER_SUBROWS) if single else {"other_handling"}
+    return [row for row in TEMPLATE.t3_rows if row not in drop]
+
+
+def _completeness(report: Report) -> None:
+    cells = report.cells
+    if report.template is None:
+        report.problem("TEMPLATE_UNKNOWN", "the template edition could not be told from the tables")
+    else:
+        keys = TEMPLATE.t2_keys(report.template)
+        missing = [k for k in keys if k not in cells]
+        if missing:
+            report.problem("TABLE_INCOMPLETE", f"t2: {len(missing)} of {len(keys)} cells missing")
+    rows = expected_t3_rows(report)
+    missing_rows = [r for r in rows if not any(f"t3.{r}.{c}" in cells for c in T3_COLUMNS)]
+    missing_cells = [f"t3.{r}.{c}" for r in rows for c in T3_COLUMNS if f"t3.{r}.{c}" not in cells]
+    if missing_rows:
+        report.problem("TABLE_INCOMPLETE", f"t3: {len(missing_rows)} of {len(rows)} rows missing")
+    elif missing_cells:
+        report.problem("TABLE_INCOMPLETE", f"t3: {len(missing_cells)} of {len(rows) * len(T3_COLUMNS)} cells missing")
+    keys = TEMPLATE.t4_keys()
+    missing = [k for k in keys if k not in cells]
+    if missing:
+        report.problem("TABLE_INCOMPLETE", f"t4: {len(missing)} of {len(keys)} cells missing")
+    absent = [n for n in TEMPLATE.sections if n not in report.sections]
+    if absent:
+        report.problem("SECTION_MISSING", "sections not found: " + ", ".join(map(str, absent)))
