@@ -63,3 +63,52 @@ def db_path(tmp_path):
 def store(db_path):
     with Store(db_path) as opened:
         yield opened
+
+
+AGENCIES = {"sources": [
+    {"id": "jianxi", "url": "http://www.jianxi.gov.cn/zfxxgk/xxgknb/index.html", "agencies": [
+        {"name": "涧西区人民政府", "level": "government", "region": "河南省洛阳市涧西区",
+         "parent": "洛阳市人民政府"},
+        {"name": "涧西区教育局", "level": "department", "region": "河南省洛阳市涧西区",
+         "parent": "涧西区人民政府"},
+        {"name": "重庆路街道办事处", "level": "township", "region": "河南省洛阳市涧西区",
+         "parent": "涧西区人民政府"}]}]}
+
+
+def expectation(agency, year, status, *, report_id=None, published=None, days_late=None,
+                errors=0, deadline=None, first_seen_used=0):
+    """A row as the monitor writes it (monitor/ owns these writes; the store only reads them)."""
+    return {"agency": agency, "year": year, "deadline": deadline or f"{year + 1}-03-31",
+            "status": status, "report_id": report_id, "published": published,
+            "days_late": days_late, "first_seen_used": first_seen_used, "errors": errors,
+            "updated_at": "2025-04-10T09:00:00+08:00"}
+
+
+@pytest.fixture
+def populated(store):
+    """涧西区人民政府 2022 on time and 2023 late with a carry-over break, 涧西区教育局 2023
+    inconsistent and 2022 missing, 重庆路街道办事处 2023 missing, 2024 pending."""
+    from nianjian.sources import parse_sources
+    store.sync_agencies(parse_sources(AGENCIES))
+    gov, edu, street = "涧西区人民政府", "涧西区教育局", "重庆路街道办事处"
+    gov22 = store.save_report(agency=gov, year=2022, url="http://www.jianxi.gov.cn/2023/t1.html",
+                              report=make_report(gov, 2022, carried_out=1, published="2023-03-20"),
+                              findings=[], content_hash="g22")
+    gov23 = store.save_report(agency=gov, year=2023, url="http://www.jianxi.gov.cn/2024/t2.html",
+                              report=make_report(gov, 2023, carried_in=2, published="2024-04-12"),
+                              findings=[], content_hash="g23")
+    edu23 = store.save_report(agency=edu, year=2023, url="http://www.jianxi.gov.cn/2024/t3.html",
+                              report=make_report(edu, 2023, published="2024-01-15"),
+                              findings=[error_finding(), error_finding("T4_TOTAL"),
+                                        {**error_finding("BLANK_CELLS"), "severity": "info"}],
+                              content_hash="e23")
+    store.db["expectations"].insert_all([
+        expectation(gov, 2022, "on_time", report_id=gov22.report_id, published="2023-03-20"),
+        expectation(gov, 2023, "late", report_id=gov23.report_id, published="2024-04-12", days_late=12),
+        expectation(gov, 2024, "pending"),
+        expectation(edu, 2022, "missing", deadline="2023-01-31"),
+        expectation(edu, 2023, "on_time", report_id=edu23.report_id, published="2024-01-15",
+                    errors=2, deadline="2024-01-31"),
+        expectation(street, 2023, "missing", deadline="2024-01-31"),
+    ])
+    return {"gov22": gov22.report_id, "gov23": gov23.report_id, "edu23": edu23.report_id}

@@ -1,0 +1,1 @@
+"""Browsing the database: Datasette metadata and plugin, the agency × year status grid."""

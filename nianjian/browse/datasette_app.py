@@ -1,0 +1,33 @@
+"""Build the read-only Datasette instance `nianjian serve` runs (and the tests drive)."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from datasette.app import Datasette
+from datasette.plugins import pm
+
+from nianjian.browse import plugin
+
+_PLUGIN_NAME = "nianjian-status-grid"
+
+
+def metadata_for(database: str) -> dict:
+    """metadata.yml with its `nianjian` database entry filed under the served database's name."""
+    data = yaml.safe_load(resources.files("nianjian.browse").joinpath("metadata.yml").read_text("utf-8"))
+    data["databases"] = {database: data["databases"]["nianjian"]}
+    return data
+
+
+def build(path: str | Path, **settings) -> Datasette:
+    """Datasette over one database file, opened read-only (`mode=ro`: no SQL can write, and a
+    crawl writing through WAL at the same time stays visible, unlike immutable mode)."""
+    path = Path(path)
+    if pm.get_plugin(_PLUGIN_NAME) is None:
+        pm.register(plugin, name=_PLUGIN_NAME)
+    return Datasette(
+        files=[str(path)],
+        metadata=metadata_for(path.stem),
+        settings={"sql_time_limit_ms": 3000, "facet_time_limit_ms": 500, **settings},
+    )

@@ -1,0 +1,213 @@
+"""The agency × year status grid: one coloured cell per expected report, each linking to the
+report or to its findings. One model, three renderings: terminal (rich), a standalone HTML file,
+and the page served beside Datasette (`/-/status`).
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Protocol
+from urllib.parse import urlencode
+
+import jinja2
+import yaml
+from rich.table import Table
+from rich.text import Text
+
+from nianjian import clock
+
+STATES: dict[str, dict] = yaml.safe_load(
+    resources.files("nianjian.browse").joinpath("status.yaml").read_text("utf-8"))["states"]
+# A report with error findings shows as inconsistent whatever its timeliness (the days late stay
+# in the cell's tooltip); missing and pending have no report to be inconsistent.
+_CAN_BE_INCONSISTENT = ("on_time", "late", "unassessed")
+
+
+@dataclass(frozen=True)
+class Cell:
+    agency: str
+    year: int
+    status: str
+    deadline: str | None = None
+    published: str | None = None
+    days_late: int | None = None
+    first_seen_used: bool = False
+    errors: int = 0
+    error_rules: str | None = None
+    report_id: int | None = None
+    title: str | None = None
+    url: str | None = None
+
+    @property
+    def state(self) -> str:
+        if self.errors and self.status in _CAN_BE_INCONSISTENT:
+            return "inconsistent"
+        return self.status if self.status in STATES else "none"
+
+    @property
+    def text(self) -> str:
+        return STATES[self.state]["short"].format(days=self.days_late or 0, errors=self.errors)
+
+    @property
+    def tooltip(self) -> str:
+        parts = [f"{self.agency} {self.year}", STATES[self.status if self.status in STATES else 'none']['zh']]
+        if self.days_late:
+            basis = "（按首次发现日期）" if self.first_seen_used else ""
+            parts.append(f"逾期 {self.days_late} 天{basis}")
+        if self.deadline:
+            parts.append(f"期限 {self.deadline}")
+        if self.published:
+            parts.append(f"发布 {self.published}")
+        if self.errors:
+            parts.append(f"{self.errors} 个错误: {self.error_rules or ''}")
+        return " · ".join(parts)
+
+
+@dataclass
+class Grid:
+    agencies: list[str]
+    years: list[int]
+    cells: dict[tuple[str, int], Cell]
+    portals: dict[str, str] = field(default_factory=dict)
+    findings: dict[int, list[dict]] = field(default_factory=dict)   # report_id -> error findings
+
+    def cell(self, agency: str, year: int) -> Cell:
+        return self.cells.get((agency, year)) or Cell(agency, year, "none")
+
+    def counts(self) -> dict[str, int]:
+        out = {state: 0 for state in STATES}
+        for cell in self.cells.values():
+            out[cell.state] += 1
+        return out
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params) -> list[sqlite3.Row]:
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row    # on the cursor: the connection may be Datasette's
+    return cursor.execute(sql, params).fetchall()
+
+
+def load_grid(conn: sqlite3.Connection, *, region: str | None = None, level: str | None = None,
+              first_year: int | None = None, with_findings: bool = False) -> Grid:
+    """Read the `agency_year_status` view (and the agencies table, so a watched agency with
+    nothing recorded still has its row)."""
+    chosen = {column: value for column, value in (("region", region), ("level", level)) if value}
+    agency_where = " AND ".join([f"{column} = ?" for column in chosen] or ["1 = 1"])
+    status_where = agency_where + (" AND year >= ?" if first_year else "")
+    status_params = [*chosen.values(), *([first_year] if first_year else [])]
+    rows = _rows(conn, f"SELECT * FROM agency_year_status WHERE {status_where}", status_params)
+    agencies = _rows(conn, f"SELECT name, portal_urls FROM agencies WHERE {agency_where}",
+                     list(chosen.values()))
+    cells = {}
+    for row in rows:
+        cells[(row["agency"], row["year"])] = Cell(
+            agency=row["agency"], year=row["year"], status=row["status"],
+            deadline=row["deadline"], published=row["published"], days_late=row["days_late"],
+            first_seen_used=bool(row["first_seen_used"]), errors=row["errors"] or 0,
+            error_rules=row["error_rules"], report_id=row["report_id"], title=row["title"],
+            url=row["url"])
+    portals = {}
+    for agency in agencies:
+        urls = json.loads(agency["portal_urls"] or "[]")
+        if urls:
+            portals[agency["name"]] = urls[0]
+    names = sorted({a for a, _ in cells} | {a["name"] for a in agencies})
+    years = sorted({y for _, y in cells})
+    findings: dict[int, list[dict]] = {}
+    if with_findings:
+        ids = sorted({c.report_id for c in cells.values() if c.state == "inconsistent"})
+        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+            for f in _rows(conn, "SELECT report_id, rule, message_zh, message_en "
+                           "FROM current_findings WHERE severity = 'error' AND report_id IN "
+                           f"({', '.join('?' * len(chunk))}) ORDER BY id", chunk):
+                findings.setdefault(f["report_id"], []).append(dict(f))
+    return Grid(names, years, cells, portals, findings)
+
+
+# ---------------------------------------------------------------- links
+class Links(Protocol):
+    def report(self, cell: Cell) -> str | None: ...
+    def findings(self, cell: Cell) -> str | None: ...
+    def expectation(self, cell: Cell) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class DatasetteLinks:
+    """Cells link into the Datasette instance serving the database."""
+    database: str
+    base: str = ""
+
+    def report(self, cell: Cell) -> str:
+        return f"{self.base}/{self.database}/reports/{cell.report_id}"
+
+    def findings(self, cell: Cell) -> str:
+        return f"{self.base}/{self.database}/current_findings?" + urlencode({"report_id": cell.report_id})
+
+    def expectation(self, cell: Cell) -> str:
+        return f"{self.base}/{self.database}/agency_year_status?" + urlencode(
+            {"agency": cell.agency, "year": cell.year})
+
+
+@dataclass(frozen=True)
+class FileLinks:
+    """A standalone file: reports link to the portal page, findings to their list in the file,
+    a missing report to the agency's report column."""
+    portals: dict[str, str]
+
+    def report(self, cell: Cell) -> str | None:
+        return cell.url
+
+    def findings(self, cell: Cell) -> str:
+        return f"#findings-{cell.report_id}"
+
+    def expectation(self, cell: Cell) -> str | None:
+        return self.portals.get(cell.agency)
+
+
+def href(cell: Cell, links: Links) -> str | None:
+    if cell.state == "inconsistent":
+        return links.findings(cell)
+    if cell.report_id is not None:
+        return links.report(cell)
+    if cell.state == "none":
+        return None
+    return links.expectation(cell)
+
+
+# ---------------------------------------------------------------- renderings
+_PAGE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(
+    resources.files("nianjian.browse").joinpath("status_grid.html").read_text("utf-8"))
+
+
+def render_html(grid: Grid, links: Links, *, title: str = "政府信息公开工作年度报告 发布状态",
+                home: str | None = None) -> str:
+    return _PAGE.render(
+        grid=grid, links=links, href=href, states=STATES, title=title, home=home,
+        counts=grid.counts(), generated=clock.isoformat())
+
+
+def render_terminal(grid: Grid) -> Table:
+    table = Table(title="年报发布状态 Annual report status", title_justify="left")
+    table.add_column("机构 Agency", no_wrap=True)
+    for year in grid.years:
+        table.add_column(str(year), justify="center", no_wrap=True)
+    for agency in grid.agencies:
+        cells = []
+        for year in grid.years:
+            cell = grid.cell(agency, year)
+            cells.append(Text(f" {cell.text} ", style=STATES[cell.state]["rich"]))
+        table.add_row(agency, *cells)
+    return table
+
+
+def legend_terminal(grid: Grid) -> Text:
+    counts = grid.counts()
+    legend = Text()
+    for state, show in STATES.items():
+        if state == "none":
+            continue
+        legend.append(f" {show['zh']} ", style=show["rich"])
+        legend.append(f" {show['en']}: {counts[state]}   ")
+    return legend
