@@ -115,3 +115,13 @@ def variant(report: Report, **changes) -> Report:
         else:
             setattr(out, name, value)
     return out
+
+
+@pytest.fixture(scope="session")
+def kit():
+    """The builders above, for test modules (with --import-mode=importlib they cannot import
+    conftest)."""
+    from types import SimpleNamespace
+    return SimpleNamespace(seed_000=seed_000, spread_report=spread_report, variant=variant,
+                           t3_cells=t3_cells, t4_cells=t4_cells, seed_narrative=seed_narrative,
+                           seed_path=seed_path, T3_2019_ROWS=T3_2019_ROWS, T3_2021_ROWS=T3_2021_ROWS)

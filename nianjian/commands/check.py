@@ -1,0 +1,115 @@
+"""`nianjian check FILE`: parse one report and run the 勾稽关系 rule catalogue on it."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from parsers.record import Report
+from nianjian.checks import Finding, check
+from nianjian.errors import UserError
+
+# Parse problems that leave nothing to check: the input was not readable as a report.
+UNREADABLE = ("UNSUPPORTED_FORMAT", "EMPTY_DOCUMENT", "PARSE_ERROR", "NOT_A_REPORT")
+STYLES = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "check", help="parse one report and check its 勾稽关系 (consistency rules)",
+        description="Parse one annual report (.html/.htm/.txt/.md/.pdf/.docx, a .json record "
+                    "printed by `nianjian parse --json`, or - for stdin) and print the findings "
+                    "of the rule catalogue. Exit 0 whether or not there are findings; 2 when "
+                    "an input cannot be read as a report.")
+    parser.add_argument("file", metavar="FILE", help="the report to check")
+    parser.add_argument("--previous", metavar="FILE",
+                        help="the same agency's report for the year before (CARRY_OVER, IN_FORCE, COPIED_TEXT)")
+    parser.add_argument("--peer", metavar="FILE", action="append", default=[],
+                        help="another agency's report of the same year, for COPIED_TEXT (repeatable)")
+    parser.add_argument("--expected-year", metavar="YEAR", type=int,
+                        help="the report year you expect; YEAR_MISMATCH if the title says otherwise")
+    parser.add_argument("--json", action="store_true",
+                        help='print {"record": …, "findings": […]} as JSON')
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="language of the messages in the table (default: zh)")
+    parser.set_defaults(func=run)
+
+
+def load_report(name: str) -> Report:
+    """Read and parse one input, or raise UserError saying why it cannot be checked."""
+    if name == "-":
+        data, filename = sys.stdin.buffer.read(), None
+    else:
+        path = Path(name)
+        if not path.is_file():
+            raise UserError(f"{name}: no such file")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise UserError(f"{name}: cannot be read ({error.strerror})") from None
+        filename = path.name
+    if filename and filename.lower().endswith(".json"):
+        return _report_from_json(name, data)
+    from parsers import parse
+    report = parse(data, filename=filename)
+    fatal = [p for p in report.problems if p.code in UNREADABLE]
+    if fatal:
+        raise UserError(f"{name}: not readable as a report ({fatal[0].code}: {fatal[0].detail})")
+    return report
+
+
+def _report_from_json(name: str, data: bytes) -> Report:
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UserError(f"{name}: not valid JSON ({error})") from None
+    record = record.get("record", record) if isinstance(record, dict) else None
+    if not isinstance(record, dict) or not isinstance(record.get("cells", {}), dict):
+        raise UserError(f"{name}: not a parse record (expected the object `nianjian parse --json` prints)")
+    return Report.from_dict(record)
+
+
+def run(args) -> int:
+    report = load_report(args.file)
+    previous = load_report(args.previous) if args.previous else None
+    peers = [load_report(p) for p in args.peer]
+    findings = check(report, previous=previous, peers=peers, expected_year=args.expected_year)
+    if args.json:
+        print(json.dumps({"record": report.to_dict(), "findings": [f.to_dict() for f in findings]},
+                         ensure_ascii=False, indent=2))
+    else:
+        print_findings(Console(), report, findings, args.lang)
+    return 0
+
+
+def print_findings(console: Console, report: Report, findings: list[Finding], lang: str) -> None:
+    console.print(f"[bold]{escape(report.title or '(no title)')}[/bold]  "
+                  f"agency: {escape(report.agency or '?')}  year: {report.year or '?'}  "
+                  f"template: {report.template or '?'}")
+    for problem in report.problems:
+        console.print(f"  parse problem {problem.code}: {escape(problem.detail)}", style="dim")
+    if not findings:
+        console.print("no findings: every rule that could be assessed holds")
+        return
+    table = Table(show_lines=False)
+    for column in ("severity", "rule", "cells", "expected", "actual", "message"):
+        table.add_column(column, overflow="fold")
+    for f in findings:
+        cells = ", ".join(f.cells[:4]) + (f" … (+{len(f.cells) - 4})" if len(f.cells) > 4 else "")
+        severity = f.severity if f.assessable else "not assessable"
+        table.add_row(severity, f.rule, cells, _shown(f.expected), _shown(f.actual),
+                      escape(f.message_zh if lang == "zh" else f.message_en),
+                      style=STYLES[f.severity])
+    console.print(table)
+    counts = {s: sum(1 for f in findings if f.severity == s and f.assessable) for s in STYLES}
+    unassessable = sum(1 for f in findings if not f.assessable)
+    console.print(f"{counts['error']} error(s), {counts['warning']} warning(s), "
+                  f"{counts['info']} info, {unassessable} rule(s) not assessable")
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
