@@ -37,6 +37,7 @@ class Channel:
     password: str | None = None
     sender: str | None = None
     recipients: tuple[str, ...] = ()
+    verify_tls: bool = True              # False: accept a self-signed certificate (in-house servers)
 
     def __repr__(self) -> str:           # credentials never reach a log through repr()
         return f"Channel(name={self.name!r}, type={self.type!r})"
@@ -126,6 +127,7 @@ def _channel(table: _Table, index: int) -> Channel:
         raise UserError(f"{table.origin}: '{table.key('type')}' is required "
                         f"({', '.join(CHANNEL_TYPES)})")
     name = table.get("name", str, f"{kind}-{index + 1}")
+    verify_tls = table.get("verify_tls", bool, True)
     if kind == "email":
         host = table.get("host", str)
         sender = table.get("from", str)
@@ -140,7 +142,8 @@ def _channel(table: _Table, index: int) -> Channel:
             name=name, type=kind, host=host,
             port=table.get("port", int, {"ssl": 465, "starttls": 587, "none": 25}[security], minimum=1),
             security=security, username=table.get("username", str),
-            password=table.credential("password"), sender=sender, recipients=tuple(recipients))
+            password=table.credential("password"), sender=sender, recipients=tuple(recipients),
+            verify_tls=verify_tls)
     else:
         url = table.get("url", str)
         if not url:
@@ -148,7 +151,7 @@ def _channel(table: _Table, index: int) -> Channel:
         if kind != "apprise" and not url.startswith(("http://", "https://")):
             raise UserError(f"{table.origin}: '{table.key('url')}' is not an http(s) URL: {url!r}")
         secret = table.credential("secret") if kind in ("dingtalk", "feishu") else None
-        channel = Channel(name=name, type=kind, url=url, secret=secret)
+        channel = Channel(name=name, type=kind, url=url, secret=secret, verify_tls=verify_tls)
     table.finish()
     return channel
 

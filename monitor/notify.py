@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -149,7 +150,8 @@ def _post_json(channel: Channel, message: Message, timeout: float) -> None:
     request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
                                      headers={"Content-Type": "application/json; charset=utf-8",
                                               "User-Agent": "nianjian-monitor"}, method="POST")
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    context = None if channel.verify_tls else ssl._create_unverified_context()
+    with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
         answer = response.read(65536)
     if channel.type == "webhook":
         return
@@ -168,10 +170,16 @@ def apprise_url(channel: Channel) -> str:
     if channel.type == "apprise":
         return channel.url
     scheme = "mailto" if channel.security == "none" else "mailtos"
-    query = {"smtp": channel.host, "from": channel.sender, "to": ",".join(channel.recipients),
+    # one message to all recipients (the first in To, the rest in Cc) is one SMTP transaction:
+    # it succeeds or fails as a whole, so a retry never re-sends to someone who already has it
+    query = {"smtp": channel.host, "from": channel.sender, "to": channel.recipients[0],
              "name": messages()["product"]}
+    if len(channel.recipients) > 1:
+        query["cc"] = ",".join(channel.recipients[1:])
     if channel.security != "none":
         query["mode"] = channel.security
+    if not channel.verify_tls:
+        query["verify"] = "no"
     if channel.username:
         query.update(user=channel.username, **({"pass": channel.password} if channel.password else {}))
     encoded = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in query.items())
@@ -184,7 +192,7 @@ def _send_apprise(channel: Channel, message: Message, timeout: float) -> None:
         raise RuntimeError("Apprise does not accept this channel's settings")
     for service in notifier:
         service.socket_connect_timeout = service.socket_read_timeout = timeout
-    with apprise.LogCapture(level=logging.WARNING) as captured:
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         ok = notifier.notify(title=message.title, body=message.text, body_format=apprise.NotifyFormat.TEXT)
     if not ok:
         lines = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]

@@ -7,6 +7,8 @@ import hashlib
 import email.policy
 import json
 import socket
+import ssl
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,14 +36,16 @@ def free_port() -> int:
 class SMTPServer:
     """aiosmtpd on a fixed port that can be stopped and started again (a mail server outage)."""
 
-    def __init__(self, port: int, credentials: tuple[str, str] | None = None):
+    def __init__(self, port: int, credentials: tuple[str, str] | None = None, tls_context=None):
         self.port, self.credentials, self.messages, self.controller = port, credentials, [], None
+        self.tls_context = tls_context
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content or envelope.content,
                                            policy=email.policy.default)
         self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-                              "login": session.login_data if session.authenticated else None,
+                              "tls": session.ssl is not None,
+                              "login": getattr(session.auth_data, "login", None) if session.authenticated else None,
                               "subject": str(message["subject"]),
                               "body": message.get_body(("plain",)).get_content()})
         return "250 OK"
@@ -49,13 +53,15 @@ class SMTPServer:
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and (
             auth_data.login.decode(), auth_data.password.decode()) == self.credentials
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
     def start(self) -> None:
         options = {}
         if self.credentials:
-            options = {"authenticator": self._authenticate, "auth_require_tls": False,
+            options = {"authenticator": self._authenticate, "auth_require_tls": bool(self.tls_context),
                        "auth_required": True}
+        if self.tls_context:
+            options.update(tls_context=self.tls_context, require_starttls=True)
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
@@ -66,11 +72,36 @@ class SMTPServer:
 
 
 @pytest.fixture
-def smtp_server():
-    server = SMTPServer(free_port())
-    server.start()
-    yield server
-    server.stop()
+def smtp_factory():
+    """smtp_factory(credentials=(user, password), tls_context=...) → a started SMTPServer."""
+    servers = []
+
+    def make(**options) -> SMTPServer:
+        server = SMTPServer(free_port(), **options)
+        server.start()
+        servers.append(server)
+        return server
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_server(smtp_factory):
+    return smtp_factory()
+
+
+@pytest.fixture(scope="session")
+def tls_context(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (an in-house mail server)."""
+    directory = tmp_path_factory.mktemp("tls")
+    key, cert = directory / "key.pem", directory / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
 
 
 @dataclass
