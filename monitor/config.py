@@ -10,6 +10,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -172,9 +173,15 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
     cron = schedule.get("cron", str, Config.cron)
     timezone = schedule.get("timezone", str, Config.timezone)
     try:
+        ZoneInfo(timezone)
+    except (ValueError, LookupError):
+        raise UserError(f"{origin}: 'schedule.timezone' is {timezone!r}, not a time zone name "
+                        f"(e.g. Asia/Shanghai)") from None
+    try:
         CronTrigger.from_crontab(cron, timezone=timezone)
-    except (ValueError, LookupError) as error:
-        raise UserError(f"{origin}: 'schedule.cron'/'schedule.timezone' rejected: {error}") from None
+    except ValueError as error:
+        raise UserError(f"{origin}: 'schedule.cron' is {cron!r}, not a crontab line "
+                        f"(minute hour day month weekday): {error}") from None
     interval = schedule.get("interval_seconds", float, 0, minimum=0)
     misfire = schedule.get("misfire_grace_seconds", int, Config.misfire_grace_seconds, minimum=1)
     schedule.finish()
