@@ -15,8 +15,13 @@ from nianjian.sources import Source
 from nianjian.store import Store
 from parsers.record import Problem, Report
 
-# Parser problem codes (parsers/PROBLEMS.md) that mean "nothing to store".
+# Parser problem codes (parsers/PROBLEMS.md) that mean "nothing to store", and the status they give.
 _REFUSALS = {"UNSUPPORTED_FORMAT": "unsupported", "NOT_A_REPORT": "not_a_report"}
+# Codes of a document the parser could not read. With no agency and year to file it under, such a
+# document is an 'error' rather than 'unmatched'; with them (e.g. from the listing page) it is
+# stored, empty: the report was published even if nianjian cannot read it.
+_UNREADABLE = frozenset({"UNREADABLE_FILE", "PARSE_ERROR", "EMPTY_DOCUMENT", "DECODE_ERROR",
+                         "SCANNED_PDF"})
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -83,8 +88,11 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
     year = report.year or expected_year
     if not agency or not year:
         missing = "agency" if not agency else "year"
-        problems.append({"code": "UNMATCHED", "detail": f"no {missing} for title {report.title!r}"})
-        return IngestResult("unmatched", agency=agency, year=year, problems=problems)
+        problems.append({"code": "UNMATCHED",
+                         "detail": f"no {missing} found (title: {report.title or 'none'})"})
+        unreadable = not report.cells and any(p.code in _UNREADABLE for p in report.problems)
+        return IngestResult("error" if unreadable else "unmatched", agency=agency, year=year,
+                            problems=problems)
     report.agency, report.year = agency, year
 
     try:

@@ -114,7 +114,7 @@ def load_grid(conn: sqlite3.Connection, *, region: str | None = None, level: str
         if urls:
             portals[agency["name"]] = urls[0]
     names = sorted({a for a, _ in cells} | {a["name"] for a in agencies})
-    years = sorted({y for _, y in cells})
+    years = list(range(min(y for _, y in cells), max(y for _, y in cells) + 1)) if cells else []
     findings: dict[int, list[dict]] = {}
     if with_findings:
         ids = sorted({c.report_id for c in cells.values() if c.state == "inconsistent"})

@@ -1,0 +1,127 @@
+"""`nianjian ingest FILE… [--agency NAME] [--url URL] [--year N]`: store report files downloaded by
+hand — parsed, checked and versioned exactly as the crawler stores what it fetches."""
+from __future__ import annotations
+
+import argparse
+import json
+import mimetypes
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from nianjian.cli import add_db_argument
+from nianjian.errors import UserError
+from nianjian.ingest import IngestResult, ingest_document
+from nianjian.store import Store
+
+MAX_SIZE_MB = 100
+STYLES = {"stored": "green", "new_version": "cyan", "unchanged": "dim"}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "ingest", help="store local report files (parsed and checked) in the database",
+        description="Parse, check and store annual report files (.html/.htm/.txt/.md/.pdf/.docx) "
+                    "downloaded by hand. Storing the same file again changes nothing; a changed "
+                    "file for the same agency and year becomes a new version. A file that cannot "
+                    "be stored is reported and the others still go in (exit 1 if any failed).")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="report files")
+    parser.add_argument("--agency", metavar="NAME",
+                        help="the issuing agency (default: the organ named in each report's title)")
+    parser.add_argument("--url", metavar="URL",
+                        help="where the report was published (one FILE only; default: the file's path)")
+    parser.add_argument("--year", metavar="N", type=int,
+                        help="the report year N, used when the report does not state it")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per file")
+    parser.add_argument("--max-size", metavar="MB", type=int, default=MAX_SIZE_MB,
+                        help=f"refuse files larger than this (default: {MAX_SIZE_MB} MB)")
+    add_db_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; a problem with this one file raises OSError with a readable message."""
+    if path.is_dir():
+        raise OSError("is a directory, not a report file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise OSError(f"{size / 1e6:.1f} MB is larger than --max-size {max_bytes // 1_000_000} MB")
+    data = path.read_bytes()
+    if not data:
+        raise OSError("the file is empty")
+    return data
+
+
+def _ingest_file(store: Store, path: Path, args, run_id: int) -> IngestResult:
+    try:
+        body = _read(path, args.max_size * 1_000_000)
+    except OSError as error:
+        detail = error.strerror or str(error)
+        return IngestResult("error", problems=[{"code": "UNREADABLE_FILE", "detail": detail}])
+    return ingest_document(
+        store, body=body, url=args.url or path.resolve().as_uri(),
+        content_type=mimetypes.guess_type(path.name)[0], filename=path.name, source=None,
+        agency_hint=args.agency, listed_title=None, published_hint=None, expected_year=args.year,
+        run_id=run_id)
+
+
+# What the user can do about a file that was not stored.
+_HINTS = {"unmatched": " — name it with --agency / --year",
+          "unsupported": " — convert it to PDF, DOCX or HTML first"}
+
+
+def _explain(result: IngestResult) -> str:
+    if result.ok:
+        return f"{result.errors} error finding(s)" if result.errors else ""
+    problem = result.problems[-1] if result.problems else None
+    text = f"{problem['code']}: {problem['detail']}" if problem else result.status
+    return text + _HINTS.get(result.status, "")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.url and len(args.files) > 1:
+        raise UserError("--url names one report's address: give it with a single FILE")
+    if args.max_size <= 0:
+        raise UserError("--max-size must be a positive number of MB")
+    err = Console(stderr=True)
+    results: list[tuple[str, IngestResult]] = []
+    with Store(args.db) as store:
+        run_id = store.start_run("ingest")
+        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                      MofNCompleteColumn(), console=err, transient=True) as progress:
+            task = progress.add_task("ingesting", total=len(args.files))
+            for name in args.files:
+                progress.update(task, description=f"ingesting {Path(name).name}")
+                result = _ingest_file(store, Path(name), args, run_id)
+                results.append((name, result))
+                if not result.ok:
+                    err.print(f"[red]{name}: {result.status}[/red] — {_explain(result)}", markup=True,
+                              highlight=False)
+                progress.advance(task)
+        counts: dict[str, int] = {}
+        for _, result in results:
+            counts[result.status] = counts.get(result.status, 0) + 1
+        failed = sum(not r.ok for _, r in results)
+        store.finish_run(run_id, "ok" if not failed else "partial", counts, failed)
+    _print(results, args.json)
+    return 1 if failed else 0
+
+
+def _print(results: list[tuple[str, IngestResult]], as_json: bool) -> None:
+    if as_json:
+        for name, r in results:
+            print(json.dumps({"file": name, "status": r.status, "report_id": r.report_id,
+                              "version_id": r.version_id, "agency": r.agency, "year": r.year,
+                              "errors": r.errors, "problems": r.problems}, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(results)} file(s)", title_justify="left")
+    for column in ("file", "status", "agency", "year", "report", "notes"):
+        table.add_column(column)
+    for name, r in results:
+        style = STYLES.get(r.status, "bold red")
+        table.add_row(Path(name).name, f"[{style}]{r.status}[/{style}]", r.agency or "", str(r.year or ""),
+                      str(r.report_id or ""), _explain(r))
+    Console(file=sys.stdout, soft_wrap=False).print(table)

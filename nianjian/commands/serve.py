@@ -1,0 +1,52 @@
+"""`nianjian serve [--db PATH] [--port N]`: browse the database with Datasette on 127.0.0.1,
+read-only, with nianjian's metadata, stored queries and the status grid at /-/status."""
+from __future__ import annotations
+
+import argparse
+import socket
+from pathlib import Path
+
+from nianjian.cli import add_db_argument
+from nianjian.errors import UserError
+
+DEFAULT_PORT = 8001
+HOST = "127.0.0.1"
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "serve", help="browse the database with Datasette (read-only, 127.0.0.1)",
+        description="Start Datasette on 127.0.0.1 over the database, read-only, with table and "
+                    "column descriptions, facets, stored queries and the status grid (/-/status).")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
+                        help=f"port to listen on (default: {DEFAULT_PORT}; 0 picks a free one)")
+    add_db_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def _free_port(port: int) -> int:
+    with socket.socket() as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            raise UserError(f"port {port} on {HOST} is in use: choose another with --port") from None
+        return probe.getsockname()[1]
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from nianjian.browse.datasette_app import build
+    from nianjian.store import Store
+
+    path = Path(args.db)
+    if not path.is_file():
+        raise UserError(f"no database at {path} (crawl or `nianjian ingest` first, or give --db)")
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port {args.port} is not a port number")
+    Store(path).close()            # bring an older database's schema up to date before serving it
+    port = _free_port(args.port)
+    print(f"Serving {path} read-only at http://{HOST}:{port}/ (status grid: http://{HOST}:{port}/-/status)",
+          flush=True)
+    uvicorn.run(build(path).app(), host=HOST, port=port, log_level="warning")
+    return 0

@@ -1,0 +1,67 @@
+"""`nianjian status [--html FILE]`: the agency × year status grid, in the terminal or as a
+standalone HTML page whose cells link to each report (or its findings)."""
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from pathlib import Path
+
+from rich.console import Console
+
+from nianjian.browse.grid import FileLinks, legend_terminal, load_grid, render_html, render_terminal
+from nianjian.cli import add_db_argument
+from nianjian.errors import UserError
+from nianjian.sources import LEVELS
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "status", help="show the agency × year status grid (terminal, or --html FILE)",
+        description="Show, for every agency and report year, whether the report was published on "
+                    "time, late, is missing, is still pending, or is inconsistent (error findings). "
+                    "Statuses come from the monitor's `expectations`; reports not yet assessed show "
+                    "as stored.")
+    parser.add_argument("--html", metavar="FILE",
+                        help="write a standalone HTML page (coloured cells linking to each report "
+                             "and to the findings) instead of printing the grid")
+    parser.add_argument("--region", help="only agencies of this region (exact, as in the sources file)")
+    parser.add_argument("--level", choices=LEVELS, help="only agencies of this level")
+    parser.add_argument("--from", dest="first_year", metavar="YEAR", type=int,
+                        help="only report years from YEAR on")
+    add_db_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def _open_read_only(path: str) -> sqlite3.Connection:
+    """The status grid never writes, and must not create an empty database by mistake."""
+    if not Path(path).is_file():
+        raise UserError(f"no database at {path} (crawl or `nianjian ingest` first, or give --db)")
+    # Opening through Store once brings an older database's schema (and its views) up to date.
+    from nianjian.store import Store
+    Store(path).close()
+    return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    conn = _open_read_only(args.db)
+    try:
+        grid = load_grid(conn, region=args.region, level=args.level, first_year=args.first_year,
+                         with_findings=bool(args.html))
+    finally:
+        conn.close()
+    if args.html:
+        target = Path(args.html)
+        try:
+            target.write_text(render_html(grid, FileLinks(grid.portals)), "utf-8")
+        except OSError as error:
+            raise UserError(f"cannot write {target}: {error.strerror or error}") from None
+        Console(stderr=True).print(f"wrote {target} ({len(grid.agencies)} agencies × "
+                                   f"{len(grid.years)} years)", highlight=False)
+        return 0
+    console = Console()
+    if not grid.agencies:
+        console.print("No agencies or reports in the database yet.")
+        return 0
+    console.print(render_terminal(grid))
+    console.print(legend_terminal(grid))
+    return 0
