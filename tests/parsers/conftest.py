@@ -1,0 +1,57 @@
+"""Shared helpers for the parser tests: fixture paths and the hand-written expectations.
+
+Expected records live in tests/parsers/expected/*.yaml, written by reading each fixture by
+hand. `t3` rows list the seven columns in printed order; `t4` lists the 15 numbers in printed
+order (复议 ×5, 直接起诉 ×5, 复议后起诉 ×5); `t4: null` means the table is absent.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+EXPECTED = Path(__file__).resolve().parent / "expected"
+T3_COLUMNS = ["natural", "commercial", "research", "social", "legal", "other_org", "total"]
+T4_KEYS = [f"t4.{r}.{c}" for r in ("review", "suit_direct", "suit_after_review")
+           for c in ("upheld", "corrected", "other", "pending", "total")]
+
+
+def pytest_generate_tests(metafunc):
+    """`expected_name` runs a test once per expectation file."""
+    if "expected_name" in metafunc.fixturenames:
+        metafunc.parametrize("expected_name", sorted(p.name for p in EXPECTED.glob("*.yaml")))
+
+
+def load_expected(name: str) -> dict:
+    return yaml.safe_load((EXPECTED / name).read_text("utf-8"))
+
+
+def expected_cells(expected: dict) -> dict:
+    cells = {f"t2.{key}": value for key, value in (expected.get("t2") or {}).items()}
+    for row, values in (expected.get("t3") or {}).items():
+        assert len(values) == 7, row
+        cells.update({f"t3.{row}.{c}": v for c, v in zip(T3_COLUMNS, values)})
+    if expected.get("t4") is not None:
+        assert len(expected["t4"]) == 15
+        cells.update(dict(zip(T4_KEYS, expected["t4"])))
+    return cells
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def case(expected_name):
+    """(expected, report) for one expectation file: the fixture parsed as the crawler would."""
+    from parsers import parse
+
+    expected = load_expected(expected_name)
+    expected["cells"] = expected_cells(expected)
+    path = FIXTURES / expected["file"]
+    report = parse(path.read_bytes(), filename=path.name, url=expected.get("url"),
+                   content_type=expected.get("content_type"))
+    return expected, report
