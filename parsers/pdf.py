@@ -32,6 +32,9 @@ _PAGE_NUMBER = re.compile(
     r"^[-—–－·\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*[/／]\s*\d+|\s*共\s*\d+\s*页)?[-—–－·\s]*$"
 )
 _NUMERIC_TAIL = re.compile(r"(?:[-+]?\d[\d,.]*\s+){1,}[-+]?\d[\d,.]*\s*$")
+# A label that starts a row of its own: （一） 一、 1. 1、
+_ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])")
+_HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 _CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
@@ -238,21 +241,36 @@ def _join_parts(upper: _TablePart, lower: _TablePart) -> _TablePart:
     """One table from two parts split by a page break.
 
     The lower part is moved up to touch the upper one (the page margins between them are no
-    row). A merged label cell (e.g. 三、本年度办理结果) cut by the break prints empty at the top
-    of the next page: that empty box is the same cell, so the upper cell is stretched over it.
+    row). Cells cut by the break are put back together: a merged label (三、本年度办理结果)
+    prints empty at the top of the next page, and a row allowed to break across pages leaves
+    the end of its label, with empty value cells, at the top of the next page.
     """
     seam, shift = upper.bottom, upper.bottom - lower.top
-    cut = [a for a in upper.cells
-           if abs(a.bottom - seam) <= EDGE_TOLERANCE and a.text and _spans_rows(upper, a)]
+    moved = [_Cell(c.x0, c.top + shift, c.x1, c.bottom + shift, c.text) for c in lower.cells]
+    at_seam = [a for a in upper.cells if abs(a.bottom - seam) <= EDGE_TOLERANCE]
+
+    def partner(cell: _Cell) -> _Cell | None:
+        if abs(cell.top - seam) > EDGE_TOLERANCE:
+            return None
+        return next((a for a in at_seam if abs(a.x0 - cell.x0) <= EDGE_TOLERANCE
+                     and abs(a.x1 - cell.x1) <= EDGE_TOLERANCE), None)
+
+    first_row = [(c, partner(c)) for c in moved if abs(c.top - seam) <= EDGE_TOLERANCE]
+    row_continues = (
+        all(p is not None for _, p in first_row)
+        and any(p.text and not c.text and not _spans_rows(upper, p) for c, p in first_row)
+        and not any(_ENUMERATED.match(c.text) for c, _ in first_row)
+    )
     cells = list(upper.cells)
-    for cell in lower.cells:
-        moved = _Cell(cell.x0, cell.top + shift, cell.x1, cell.bottom + shift, cell.text)
-        above = next((a for a in cut if abs(a.x0 - moved.x0) <= EDGE_TOLERANCE
-                      and abs(a.x1 - moved.x1) <= EDGE_TOLERANCE), None)
-        if above is not None and not moved.text and abs(moved.top - seam) <= EDGE_TOLERANCE:
-            above.bottom = moved.bottom
+    for cell in moved:
+        above = partner(cell)
+        if above is not None and (
+            row_continues or (not cell.text and above.text and _spans_rows(upper, above))
+        ):
+            above.text = _join_lines([above.text, cell.text])
+            above.bottom = cell.bottom
         else:
-            cells.append(moved)
+            cells.append(cell)
     return _TablePart(cells, lower.page)
 
 
@@ -342,7 +360,7 @@ def _blocks(objs: list) -> list:
     """Tables (parts continued across pages joined) and paragraphs, in reading order."""
     blocks: list = []
     lines = [o for o in objs if isinstance(o, _Line)]
-    margins = _page_margins(lines)
+    margins = _text_margins(lines) if lines else (0.0, 0.0)
     heading_size = _heading_size(lines) or float("inf")
     pending: _TablePart | None = None
     paragraph: list[_Line] = []
@@ -381,22 +399,22 @@ def _continues(upper: _TablePart, lower: _TablePart) -> bool:
             and abs(upper.x1 - lower.x1) <= SAME_TABLE_SLACK)
 
 
-def _page_margins(lines: list[_Line]) -> dict[int, tuple[float, float]]:
-    by_page: dict[int, list[_Line]] = {}
-    for line in lines:
-        by_page.setdefault(line.page, []).append(line)
-    return {page: (min(ln.x0 for ln in group), max(ln.x1 for ln in group))
-            for page, group in by_page.items()}
+def _text_margins(lines: list[_Line]) -> tuple[float, float]:
+    """Left and right edges of the text block, over the whole document (a page may hold only
+    indented lines); lines of figures are left out, they are table rows."""
+    prose = [ln for ln in lines if not _NUMERIC_TAIL.search(ln.text)] or lines
+    return min(ln.x0 for ln in prose), max(ln.x1 for ln in prose)
 
 
-def _starts_paragraph(prev: _Line, line: _Line, margins: dict, heading_size: float) -> bool:
+def _starts_paragraph(prev: _Line, line: _Line, margins: tuple[float, float],
+                      heading_size: float) -> bool:
     """Whether `line` begins a new paragraph rather than continuing the wrapped `prev`."""
-    left, _ = margins[line.page]
-    _, right = margins[prev.page]
+    left, right = margins
     if line.size == prev.size >= heading_size:      # a title wrapped over centred lines
         return False
     return (abs(line.size - prev.size) > 0.5
             or line.x0 > left + line.size                       # first-line indent
+            or bool(_HEADING.match(line.text))
             or prev.x1 < right - 1.5 * prev.size                # previous line ended short
-            or (line.page == prev.page and line.top - prev.bottom > 1.5 * line.size)
+            or (line.page == prev.page and line.top - prev.bottom > 2.5 * line.size)
             or bool(_NUMERIC_TAIL.search(prev.text) or _NUMERIC_TAIL.search(line.text)))
