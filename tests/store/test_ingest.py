@@ -1,0 +1,83 @@
+"""ingest_document with the real parser and checks: matching, hints, refusals, cross-year checks."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from nianjian.clock import SHANGHAI
+from nianjian.ingest import ingest_document
+from nianjian.sources import parse_sources
+
+ROOT = Path(__file__).resolve().parents[2]
+JIANXI = (ROOT / "tests/fixtures/seeds/000_c31dcc775cd75b8e.txt").read_bytes()
+PORTALS = ROOT / "tests/fixtures/portals"
+
+SOURCE = parse_sources({"sources": [{
+    "id": "jianxi", "url": "http://www.jianxi.gov.cn/zfxxgk/xxgknb/index.html",
+    "agencies": [{"name": "涧西区人民政府", "level": "government", "aliases": ["涧西区政府"]},
+                 {"name": "涧西区教育局", "level": "department"}]}]})[0]
+
+
+def ingest(store, body, **hints):
+    defaults = dict(url="http://www.jianxi.gov.cn/2022/t1.html", content_type=None,
+                    filename="report.txt", source=None, agency_hint=None, listed_title=None,
+                    published_hint=None, expected_year=None, run_id=None)
+    return ingest_document(store, body=body, **{**defaults, **hints})
+
+
+def test_detail_page_title_and_date_win_and_source_matches_the_agency(store):
+    store.sync_agencies([SOURCE])
+    seen = datetime(2022, 1, 25, 9, 30, tzinfo=SHANGHAI)
+    result = ingest(store, JIANXI, source=SOURCE, agency_hint="涧西区教育局",
+                    listed_title="涧西区政府2021年政府信息公开工作年度报告",
+                    published_hint="2022-01-20", seen_at=seen)
+    assert (result.status, result.agency, result.year) == ("stored", "涧西区人民政府", 2021)
+    [row] = store.reports()
+    assert (row["title"], row["published"], row["first_seen"]) == \
+        ("涧西区政府2021年政府信息公开工作年度报告", "2022-01-20", "2022-01-25T09:30:00+08:00")
+    assert row["parse_status"] in ("ok", "problems") and row["errors"] == result.errors
+    report = store.report("涧西区人民政府", 2021)
+    assert report.cells["t3.carried_in.total"] == 2 and report.cells["t3.carried_out.total"] == 2
+    assert "2021年我区政府信息公开工作" in report.narrative
+
+
+def test_agency_hint_when_no_source_and_same_bytes_are_unchanged(store):
+    first = ingest(store, JIANXI, agency_hint="涧西区人民政府")
+    again = ingest(store, JIANXI, agency_hint="涧西区人民政府")
+    assert (first.status, again.status) == ("stored", "unchanged")
+    assert again.report_id == first.report_id and again.version_id == first.version_id
+
+
+def test_previous_year_from_the_store_feeds_the_cross_year_rules(store):
+    ingest(store, JIANXI)
+    next_year = ingest(store, JIANXI.decode("utf-8").replace("2021", "2022").encode("utf-8"))
+    assert (next_year.status, next_year.year) == ("stored", 2022)
+    rules = {f["rule"] for f in store.findings(report_id=next_year.report_id)}
+    assert "COPIED_TEXT" in rules                       # same prose as its own 2021 report
+    first_rules = {f["rule"] for f in store.findings(agency="涧西区人民政府", year=2021)}
+    assert "COPIED_TEXT" not in first_rules
+
+
+def test_refusals_store_nothing(store):
+    not_report = ingest(store, (PORTALS / "05_wanzai_county_xxgk_detail_ucap.html").read_bytes(),
+                        content_type="text/html", filename=None)
+    assert not_report.status == "not_a_report"
+    word97 = ingest(store, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, filename="report.doc")
+    assert word97.status == "unsupported"
+    assert word97.problems[0]["code"] == "UNSUPPORTED_FORMAT"
+    unmatched = ingest(store, "这不是年度报告，只是一段文字。".encode("utf-8"))
+    assert unmatched.status == "not_a_report"
+    assert store.db["reports"].count == 0 and store.db["report_versions"].count == 0
+
+
+def test_unreadable_attachment_listed_as_a_report_is_kept_empty(store):
+    """A corrupt PDF under a listing that names the report: the publication is a fact worth
+    keeping (the agency is not missing), the content is flagged."""
+    broken = b"%PDF-1.7\n truncated"
+    alone = ingest(store, broken, filename="report.pdf")
+    assert alone.status == "error" and alone.problems[0]["code"] == "UNREADABLE_FILE"
+    listed = ingest(store, broken, filename="report.pdf", source=SOURCE,
+                    listed_title="涧西区教育局2023年政府信息公开工作年度报告")
+    assert (listed.status, listed.agency, listed.year) == ("stored", "涧西区教育局", 2023)
+    [row] = store.reports()
+    assert row["parse_status"] == "empty" and row["errors"] >= 1
