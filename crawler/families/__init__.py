@@ -1,0 +1,20 @@
+"""One small strategy per CMS family: how a column page lists its reports and its further pages.
+
+Each family module offers
+    entries(text, url, hosts) -> list[pages.Entry]    reports listed in this response
+    more_pages(text, url, hosts) -> list[pages.ListPage]            the column's other list pages
+and the spider picks the family from the source's `cms` hint or, for `auto`, by `detect`.
+"""
+from __future__ import annotations
+
+from crawler.families import gkmlpt, hanweb, plain, trs
+
+FAMILIES = {"trs": trs, "hanweb": hanweb, "gkmlpt": gkmlpt, "plain": plain}
+
+
+def detect(text: str, url: str) -> str:
+    """The family a column page belongs to, from its URL and markup."""
+    for name in ("gkmlpt", "hanweb", "trs"):
+        if FAMILIES[name].recognises(text, url):
+            return name
+    return "plain"

@@ -1,0 +1,26 @@
+"""The one item the spider yields: a downloaded document that may be a report."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.ledger import Fetch
+
+
+@dataclass
+class ReportDocument:
+    """A report page or attachment, with what the list and detail pages said about it.
+
+    `fetch` is recorded by the pipeline only after the document is ingested (so a crawl killed
+    in between fetches it again next time); `parent` is the detail page whose attachment this
+    is, recorded with it for the same reason.
+    """
+    source_id: str
+    url: str
+    body: bytes
+    content_type: str | None
+    filename: str | None
+    listed_title: str | None
+    published_hint: str | None
+    expected_year: int | None
+    fetch: Fetch
+    parent: Fetch | None = None

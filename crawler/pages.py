@@ -1,0 +1,250 @@
+"""Pure page reading for the crawler: text (+ its URL) in, links, dates and bodies out.
+
+No Scrapy, no network, no database: everything here is tested against saved portal pages.
+The Chinese wording it matches lives in `portal_patterns.yaml` and `botwalls.yaml`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import yaml
+from parsel import Selector
+
+from parsers.page import parse_date
+
+
+@lru_cache(maxsize=None)
+def patterns() -> dict:
+    return yaml.safe_load(resources.files("crawler").joinpath("portal_patterns.yaml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def botwalls() -> list[dict]:
+    return yaml.safe_load(resources.files("crawler").joinpath("botwalls.yaml").read_text("utf-8"))["walls"]
+
+
+_SPACE = re.compile(r"[\s\u00a0\u3000]+")
+_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年")
+
+
+def compact(text: str | None) -> str:
+    """Text without any white space: how portal wording is compared."""
+    return _SPACE.sub("", text or "")
+
+
+# ------------------------------------------------------------------ report titles and years
+@lru_cache(maxsize=4096)
+def is_report_title(title: str | None) -> bool:
+    """True when the title names a 政府信息公开 annual report (not the 政府网站 report, not news)."""
+    text = compact(title)
+    rules = patterns()["report_title"]
+    return (any(re.search(p, text) for p in rules["include"])
+            and not any(re.search(p, text) for p in rules["exclude"])
+            and report_year(text) is not None)
+
+
+def report_year(title: str | None) -> int | None:
+    """The report year a title names: "鄂尔多斯市2019年政府信息公开工作年度报告" → 2019.
+    Chinese numerals ("二〇二三年") are read too. The year nearest before the report phrase wins, else the first one."""
+    text = compact(title)
+    text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(1)) + "年", text)
+    phrase = [m.start() for p in patterns()["report_title"]["include"] for m in [re.search(p, text)] if m]
+    years = [(m.start(), int(m.group(1))) for m in re.finditer(r"((?:19|20)\d\d)", text)]
+    before = [year for start, year in years if phrase and start < min(phrase)]
+    if before:
+        return before[-1]
+    return years[0][1] if years else None
+
+
+# ------------------------------------------------------------------ URLs
+def canonical_url(url: str, base: str | None = None) -> str:
+    """One spelling per page: resolved against `base` (so "./a.html" and the absolute link are
+    equal), no #fragment, no volatile query parameters (`?uid=…&pageNum=N`)."""
+    url = urljoin(base, url.strip()) if base else url.strip()
+    parts = urlsplit(url)
+    volatile = set(patterns()["volatile_query_params"])
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in volatile])
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", query, ""))
+
+
+def host_allowed(url: str, hosts: tuple[str, ...] | list[str]) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and (parts.hostname or "") in hosts
+
+
+# ------------------------------------------------------------------ list pages
+@dataclass(frozen=True)
+class Entry:
+    """A report listed on a column page."""
+    url: str
+    title: str
+    year: int
+    listed_date: str | None = None
+
+
+def _link_title(anchor: Selector) -> str:
+    text = compact(" ".join(anchor.xpath(".//text()").getall()))
+    title = compact(anchor.attrib.get("title", ""))
+    # List items truncate long titles ("…年度报…"); the title attribute holds the whole one.
+    return title if len(title) > len(text.rstrip(".…")) or not text else text
+
+
+def _row_date(anchor: Selector) -> str | None:
+    for row in anchor.xpath("ancestor::*[self::li or self::tr or self::dd or self::p][1]"):
+        found = parse_date(" ".join(row.xpath(".//text()").getall()))
+        if found:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A further page of a column: a URL, or a form POST (Hanweb's dataproxy.jsp). `reader`
+    names the family that reads the answer when it is not HTML (Hanweb XML, gkmlpt JSON)."""
+    url: str
+    formdata: tuple[tuple[str, str], ...] = ()
+    reader: str | None = None
+
+
+def report_entries(html: str, base_url: str, hosts: tuple[str, ...]) -> list[Entry]:
+    """Links on a list page (or list fragment) whose title names an annual report and a year,
+    on the allowed hosts only; each URL once, in page order."""
+    selector = Selector(text=html or "<html></html>")
+    entries, seen = [], set()
+    for anchor in selector.xpath("//a[@href]"):
+        href = anchor.attrib["href"].strip()
+        if href.lower().startswith(("javascript:", "mailto:", "#")):
+            continue
+        title = _link_title(anchor)
+        if not is_report_title(title):
+            continue
+        url = canonical_url(href, base_url)
+        if url in seen or not host_allowed(url, hosts):
+            continue
+        seen.add(url)
+        entries.append(Entry(url, title, report_year(title), _row_date(anchor)))
+    return entries
+
+
+def column_links(html: str, base_url: str, hosts: tuple[str, ...]) -> list[str]:
+    """Links of a 政府信息公开 page whose text (or title) names the annual-report column, best
+    wording first (the order of `column_link`); "政府信息<br>公开年报" is matched."""
+    selector = Selector(text=html or "<html></html>")
+    wording = patterns()["column_link"]
+    ranked = []
+    for anchor in selector.xpath("//a[@href]"):
+        texts = {compact(" ".join(anchor.xpath(".//text()").getall())).lstrip("·•>»"),
+                 compact(anchor.attrib.get("title", ""))}
+        ranks = [wording.index(t) for t in texts if t in wording]
+        url = canonical_url(anchor.attrib["href"], base_url)
+        if ranks and host_allowed(url, hosts):
+            ranked.append((min(ranks), url))
+    urls = []
+    for _, url in sorted(ranked, key=lambda r: r[0]):
+        if url not in urls:
+            urls.append(url)
+    return urls
+
+
+def next_page_links(html: str, base_url: str, hosts: tuple[str, ...]) -> list[str]:
+    """Plain pagination: the 下一页 link(s)."""
+    selector = Selector(text=html or "<html></html>")
+    wording = set(patterns()["next_page_link"])
+    urls = []
+    for anchor in selector.xpath("//a[@href]"):
+        if compact(" ".join(anchor.xpath(".//text()").getall())) in wording:
+            href = anchor.attrib["href"]
+            if href.lower().startswith(("javascript:", "#")):
+                continue
+            url = canonical_url(href, base_url)
+            if host_allowed(url, hosts) and url != canonical_url(base_url) and url not in urls:
+                urls.append(url)
+    return urls
+
+
+# ------------------------------------------------------------------ detail pages
+@dataclass(frozen=True)
+class Attachment:
+    url: str
+    name: str
+    extension: str
+
+    @property
+    def supported(self) -> bool:
+        return self.extension in patterns()["attachments"]["supported"]
+
+
+@dataclass(frozen=True)
+class Detail:
+    title: str | None
+    body_html: str | None            # the article body container, when one was found
+    has_report_tables: bool          # the body holds the report's tables: the page is the report
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+
+
+_SCRIPT_HREF = re.compile(r"""href\s*=\s*\\?["']([^"'\\]+)\\?["']""", re.I)
+
+
+def _attachment(href: str, name: str, base_url: str) -> Attachment | None:
+    kinds = patterns()["attachments"]
+    url = canonical_url(href, base_url)
+    extension = urlsplit(url).path.rsplit(".", 1)[-1].lower() if "." in urlsplit(url).path else ""
+    if extension not in (*kinds["supported"], *kinds["unsupported"]):
+        return None
+    return Attachment(url, compact(name) or url.rsplit("/", 1)[-1], extension)
+
+
+def detail_title(selector: Selector) -> str | None:
+    for xpath in patterns()["title_xpaths"]:
+        text = compact(" ".join(selector.xpath(xpath).getall()))
+        if text:
+            return text
+    return None
+
+
+def body_html(html: str, selector: Selector) -> str | None:
+    begin, end = patterns()["body_comments"]
+    if begin in html and end in html:
+        return html.split(begin, 1)[1].split(end, 1)[0]
+    for css in patterns()["body_selectors"]:
+        found = selector.css(css)
+        if found:
+            return found[0].get()
+    return None
+
+
+def read_detail(html: str, base_url: str, hosts: tuple[str, ...]) -> Detail:
+    """Title, body, whether the body holds the report tables, and attachments (also the ones
+    written by a script: `var att='<a href="./P0….pdf">'`) on the allowed hosts."""
+    selector = Selector(text=html or "<html></html>")
+    body = body_html(html or "", selector)
+    markers = patterns()["report_table_markers"]
+    tables = Selector(text=body).xpath("//table") if body else []
+    has_tables = any(any(m in compact(" ".join(t.xpath(".//text()").getall())) for m in markers)
+                     for t in tables)
+    found: dict[str, Attachment] = {}
+    candidates = [(a.attrib["href"], " ".join(a.xpath(".//text()").getall()))
+                  for a in selector.xpath("//a[@href]")]
+    for script in selector.xpath("//script/text()").getall():
+        candidates += [(href, "") for href in _SCRIPT_HREF.findall(script)]
+    for href, name in candidates:
+        attachment = _attachment(href, name, base_url)
+        if attachment and attachment.url not in found and host_allowed(attachment.url, hosts):
+            found[attachment.url] = attachment
+    return Detail(detail_title(selector), body, has_tables, tuple(found.values()))
+
+
+# ------------------------------------------------------------------ bot walls
+def botwall(status: int, body: bytes) -> str | None:
+    """Name of the anti-bot wall this response is (markers in botwalls.yaml), else None."""
+    head = body[:65536].decode("utf-8", "replace") + body[:65536].decode("gb18030", "replace")
+    for wall in botwalls():
+        if wall.get("status") == status or any(marker in head for marker in wall.get("body", ())):
+            return wall["name"]
+    return None

@@ -1,0 +1,43 @@
+"""Item pipeline: every downloaded report document goes through `nianjian.ingest`
+(parse → match agency → check → store), then its fetch is recorded with the ingest outcome."""
+from __future__ import annotations
+
+import logging
+
+from nianjian import clock
+from nianjian.ingest import ingest_document
+
+from crawler.items import ReportDocument
+
+logger = logging.getLogger(__name__)
+
+
+class IngestPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_item(self, item):
+        if not isinstance(item, ReportDocument):
+            return item
+        spider = self.crawler.spider
+        ledger = spider.ledger
+        # On the store's thread: parsing a PDF must not hold up the reactor.
+        result = await ledger.call(
+            ingest_document, body=item.body, url=item.url, content_type=item.content_type,
+            filename=item.filename, source=spider.sources.get(item.source_id), agency_hint=None,
+            listed_title=item.listed_title, published_hint=item.published_hint,
+            expected_year=item.expected_year, run_id=ledger.run_id, seen_at=clock.now())
+        item.fetch.outcome = result.status
+        if result.status == "error":
+            item.fetch.error = "; ".join(p.get("detail") or p.get("code", "") for p in result.problems)[:500]
+        ledger.record(item.source_id, item.fetch)
+        if item.parent is not None:
+            item.parent.outcome = "detail"
+            ledger.record(item.source_id, item.parent)
+        logger.info("%s: %s (%s %s)", item.url, result.status, result.agency, result.year)
+        item.body = b""          # the store has it; do not keep it in memory or in feeds
+        return item

@@ -1,0 +1,89 @@
+"""Run one crawl in this process and exit — what the monitor starts for each cycle, because the
+Twisted reactor cannot be restarted inside a long-lived process:
+
+    python -m crawler.run --sources data/sources.yaml --db data/nianjian.db [--jobdir DIR]
+                          [--progress] [-s NAME=VALUE ...]
+
+Exit status: 0 the crawl finished, 1 it was interrupted (resume it with the same --jobdir),
+2 a usage error (one line on stderr).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from nianjian.errors import UserError
+from nianjian.sources import load_sources
+from nianjian.store import Store
+
+
+def crawl_settings(db: str, sources: str, *, jobdir: str | None = None, progress: bool = False,
+                   overrides: list[str] = ()) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("NIANJIAN_DB", db, priority="cmdline")
+    settings.set("NIANJIAN_SOURCES", sources, priority="cmdline")
+    if jobdir:
+        settings.set("JOBDIR", jobdir, priority="cmdline")
+    if progress:
+        settings.set("NIANJIAN_PROGRESS", True, priority="cmdline")
+        settings.set("LOG_LEVEL", "WARNING", priority="cmdline")   # keep the live table readable
+    for override in overrides:
+        name, sep, value = override.partition("=")
+        if not sep or not name:
+            raise UserError(f"setting '{override}' is not NAME=VALUE")
+        settings.set(name.strip(), value, priority="cmdline")
+    return settings
+
+
+def crawl(db: str, sources: str, *, jobdir: str | None = None, progress: bool = False,
+          overrides: list[str] = ()) -> dict:
+    """Crawl every source once; returns the run's summary (run id, status, counts)."""
+    load_sources(sources)                     # a bad sources file is the user's error: say so now
+    Store(db).close()                         # likewise an unusable database path
+    process = CrawlerProcess(crawl_settings(db, sources, jobdir=jobdir, progress=progress,
+                                            overrides=overrides), install_root_handler=True)
+    crawler = process.create_crawler("annual_reports")
+    process.crawl(crawler)
+    process.start()
+    spider = crawler.spider
+    ledger = getattr(spider, "ledger", None)
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    if ledger is None:
+        raise UserError("the crawl did not start (see the log above)")
+    return {"run_id": ledger.run_id, "finish_reason": reason, **ledger.totals()}
+
+
+def summary_line(summary: dict) -> str:
+    return (f"crawl run {summary['run_id']} {summary['finish_reason']}: {summary['fetched']} pages fetched, "
+            f"{summary['lists']} list pages, {summary['reports']} reports, {summary['errors']} errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sources", required=True, metavar="FILE", help="sources file (YAML)")
+    parser.add_argument("--db", required=True, metavar="PATH", help="SQLite database")
+    parser.add_argument("--jobdir", metavar="DIR", help="Scrapy JOBDIR: keep the crawl's state to resume it")
+    parser.add_argument("--progress", action="store_true", help="live progress table on stderr")
+    parser.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a Scrapy setting (repeatable)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        summary = crawl(args.db, args.sources, jobdir=args.jobdir, progress=args.progress,
+                        overrides=args.overrides)
+    except UserError as error:
+        print(f"crawler.run: error: {error}", file=sys.stderr)
+        return 2
+    print(summary_line(summary), file=sys.stderr)
+    return 0 if summary["finish_reason"] == "finished" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
