@@ -8,6 +8,7 @@ folds to "其他", the same as the t3 column 其他: the reader resolves it by c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from parsers.template import TEMPLATE, normalise_label
@@ -18,6 +19,9 @@ from parsers.values import page_spec
 MIN_PREFIX = 4
 # A printed label cut short must keep at least this much of the known label.
 MIN_TRUNCATED = 6
+# Labels garbled by extraction ("其他法律行政止公开"): similar enough to exactly one known label.
+MIN_SIMILARITY = 0.8
+FUZZY_LENGTHS = range(4, 80)
 
 
 @dataclass(frozen=True)
@@ -33,12 +37,20 @@ class LabelIndex:
     def __init__(self, entries: dict[str, object]):
         self.exact = entries
         self.by_length = sorted(entries, key=len, reverse=True)
+        self.cache: dict[str, object] = {}
 
     def match(self, label: str):
         """The meaning of a normalised printed label, or None."""
         found = self.exact.get(label)
         if found is not None or not label:
             return found
+        if label not in self.cache:
+            if len(self.cache) > 50_000:      # hostile pages: bounded memory
+                self.cache.clear()
+            self.cache[label] = self._near(label)
+        return self.cache[label]
+
+    def _near(self, label: str):
         for known in self.by_length:
             if label.startswith(known) and (len(known) >= MIN_PREFIX or label[len(known)] == "("):
                 return self.exact[known]
@@ -46,6 +58,13 @@ class LabelIndex:
             for known in self.by_length:
                 if known.startswith(label):
                     return self.exact[known]
+        if len(label) not in FUZZY_LENGTHS:
+            return None
+        scored = sorted(((SequenceMatcher(None, label, known, autojunk=False).ratio(), known)
+                         for known in self.exact if abs(len(known) - len(label)) <= len(known) // 3),
+                        reverse=True)
+        if scored and scored[0][0] >= MIN_SIMILARITY and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            return self.exact[scored[0][1]]
         return None
 
 

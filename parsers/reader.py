@@ -28,6 +28,7 @@ T4_COLUMNS = list(TEMPLATE.t4_columns)
 T4_ROWS = list(TEMPLATE.t4_order)
 T3_OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
 SECTION_TABLE = {2: "t2", 3: "t3", 4: "t4"}
+_ENUMERATOR_START = frozenset("（(0123456789０１２３４５６７８９一二三四五六七八九十")
 
 
 @dataclass
@@ -211,8 +212,8 @@ class Reader:
             if key is None:
                 continue
             if text in L.ambiguous_t3 and (
-                    state.kind == "t4" or not _carries_values(row, strict=True)
-                    or key == "other_other" and not in_other_group):
+                    state.kind == "t4" or key == "other_other" and not in_other_group
+                    or not _carries_values(row, strict=not (in_other_group or _enumerated(row, text)))):
                 continue
             return key if _carries_values(row) else None
         return None
@@ -356,6 +357,11 @@ class Reader:
         if len(positions) != len(T4_ROWS) * len(T4_COLUMNS) or len(set(positions.values())) != len(positions):
             return {}
         return positions
+
+
+def _enumerated(row: _Row, text: str) -> bool:
+    """The printed label carries an enumerator ("（七）总计", "3.其他"): a row, not a column."""
+    return any(t == text and row.cells[i].lstrip()[:1] in _ENUMERATOR_START for i, t in row.labels)
 
 
 def _carries_values(row: _Row, *, strict: bool = False) -> bool:
