@@ -95,21 +95,19 @@ def print_findings(console: Console, report: Report, findings: list[Finding], la
     if not findings:
         console.print("no findings: every rule that could be assessed holds")
         return
-    table = Table(show_lines=False)
-    for column in ("severity", "rule", "cells", "expected", "actual", "message"):
-        table.add_column(column, overflow="fold")
+    table = Table(show_lines=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("rule", no_wrap=True)
+    table.add_column("finding", overflow="fold")
     for f in findings:
-        cells = ", ".join(f.cells[:4]) + (f" … (+{len(f.cells) - 4})" if len(f.cells) > 4 else "")
+        cells = ", ".join(f.cells[:6]) + (f" … (+{len(f.cells) - 6})" if len(f.cells) > 6 else "")
+        text = escape(f.message_zh if lang == "zh" else f.message_en)
+        if cells:
+            text += f"\n[dim]{escape(cells)}[/dim]"
         severity = f.severity if f.assessable else "not assessable"
-        table.add_row(severity, f.rule, cells, _shown(f.expected), _shown(f.actual),
-                      escape(f.message_zh if lang == "zh" else f.message_en),
-                      style=STYLES[f.severity])
+        table.add_row(severity, f.rule, text, style=STYLES[f.severity])
     console.print(table)
     counts = {s: sum(1 for f in findings if f.severity == s and f.assessable) for s in STYLES}
     unassessable = sum(1 for f in findings if not f.assessable)
     console.print(f"{counts['error']} error(s), {counts['warning']} warning(s), "
                   f"{counts['info']} info, {unassessable} rule(s) not assessable")
-
-
-def _shown(value) -> str:
-    return "" if value is None else str(value)
