@@ -1,0 +1,83 @@
+"""`nianjian demo-portal`: serve the bundled demo portal on 127.0.0.1 until interrupted."""
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import sys
+import threading
+from pathlib import Path
+
+from nianjian.errors import UserError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "demo-portal",
+        help="serve the bundled demo portal (fictional government sites) on 127.0.0.1",
+        description="Serve the bundled demo portal: fictional agencies' sites in the markups real "
+                    "portals use (TRS, Hanweb, plain lists, a GBK site, a bot wall, a 500, a slow "
+                    "page). Prints the address, then serves until Ctrl+C.",
+    )
+    parser.add_argument("--port", type=int, default=0,
+                        help="port on 127.0.0.1 (default: 0, any free port; the one chosen is printed)")
+    parser.add_argument("--round", type=int, choices=(1, 2), default=1,
+                        help="1: as first published; 2: with one report silently edited (default: 1)")
+    parser.add_argument("--slow-delay", type=float, default=None, metavar="SECONDS",
+                        help="how long the slow page sleeps before answering (default: 5)")
+    parser.add_argument("--sources-out", metavar="FILE",
+                        help="write the sources file for this portal (YAML) to FILE")
+    parser.add_argument("--manifest-out", metavar="FILE",
+                        help="write what the portal holds (JSON manifest) to FILE")
+    parser.add_argument("--verbose", action="store_true", help="log every request on stderr")
+    parser.set_defaults(func=run)
+
+
+def start_portal(*, port: int, round: int, slow_delay: float | None, verbose: bool = False):
+    """Start the portal or raise UserError saying why not (bad port, port in use, bad delay)."""
+    from nianjian.demo_portal import DEFAULT_SLOW_DELAY, DemoPortal
+    from nianjian.demo_portal.server import MAX_SLOW_DELAY
+
+    if not 0 <= port <= 65535:
+        raise UserError(f"--port {port}: not a port number (0-65535)")
+    slow_delay = DEFAULT_SLOW_DELAY if slow_delay is None else slow_delay
+    if not 0 <= slow_delay <= MAX_SLOW_DELAY:
+        raise UserError(f"--slow-delay {slow_delay:g}: must be between 0 and {MAX_SLOW_DELAY:g} seconds")
+    try:
+        portal = DemoPortal(port=port, round=round, verbose=verbose, slow_delay=slow_delay)
+        portal.start()
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise UserError(f"port {port} on 127.0.0.1 is in use; choose another or use --port 0") from None
+        raise UserError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None
+    return portal
+
+
+def _write(path: str, text: str, what: str) -> None:
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text, "utf-8")
+    except OSError as error:
+        raise UserError(f"cannot write {what} {path}: {error.strerror or error}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from nianjian.demo_portal import manifest, sources_for
+
+    portal = start_portal(port=args.port, round=args.round, slow_delay=args.slow_delay, verbose=args.verbose)
+    try:
+        base = portal.base_url
+        if args.sources_out:
+            _write(args.sources_out, sources_for(base), "sources file")
+        if args.manifest_out:
+            _write(args.manifest_out, json.dumps(manifest(base, args.round).to_dict(), ensure_ascii=False,
+                                                 indent=2), "manifest")
+        print(f"Demo portal (round {args.round}) serving on {base}/", flush=True)
+        print(f"  home page:    {base}/", flush=True)
+        if args.sources_out:
+            print(f"  sources file: {args.sources_out}", flush=True)
+        print("Press Ctrl+C to stop.", file=sys.stderr, flush=True)
+        threading.Event().wait()
+    finally:
+        portal.stop()
+    return 0
