@@ -401,3 +401,12 @@ def crawl(tmp_path):
         return CrawlResult(done.returncode, done.stderr)
 
     return run
+
+
+@pytest.fixture
+def kit():
+    """The helpers above for tests that build their own small site (conftest cannot be imported
+    under --import-mode=importlib)."""
+    from types import SimpleNamespace
+    return SimpleNamespace(Site=Site, Page=Page, seed=seed, seed_title=seed_title, seed_body_html=seed_body_html,
+                           detail_page=detail_page, list_page=list_page, sources_yaml=sources_yaml)

@@ -5,12 +5,100 @@ from __future__ import annotations
 
 import sqlite_utils
 
+NB = "/xxgk/nb"
 
-def test_first_and_second_crawl(portals, crawl, tmp_path, expected_reports):
+
+def rows(db, sql, *params):
+    return list(sqlite_utils.Database(db).query(sql, params))
+
+
+def test_crawl_finds_every_report_records_every_fetch_and_refetches_nothing_unchanged(
+        portals, crawl, tmp_path, expected_reports):
     db = tmp_path / "nianjian.db"
     first = crawl(portals.sources, db)
     assert first.returncode == 0, first.stderr[-3000:]
-    print(first.stderr[-3000:])
-    store = sqlite_utils.Database(db)
-    reports = {(r["agency"], r["year"]): r["published"] for r in store.query("select * from reports")}
-    assert reports == expected_reports
+
+    # The exact reports, per agency and year, with their publication dates.
+    found = {(r["agency"], r["year"]): r["published"] for r in rows(db, "select * from reports")}
+    assert found == expected_reports
+
+    # No request left the allowed hosts.
+    assert portals.foreign.hits == []
+    # robots.txt honoured: the disallowed report page was never asked for.
+    assert not [h for h in portals.county.hits if h.path.startswith("/private/")]
+
+    # Pagination complete and never past the declared count (index_3 exists but is not declared;
+    # the commented-out createPageHTML(9, …) is ignored).
+    county_pages = sorted(p for p in portals.county.paths() if p.startswith(f"{NB}/index") or p == f"{NB}/")
+    assert county_pages == [f"{NB}/", f"{NB}/index_1.html", f"{NB}/index_2.html"]
+    proxy = sorted(portals.hanweb.paths("POST"))
+    assert proxy == ["/module/web/jpage/dataproxy.jsp?startrecord=3&endrecord=4&perpage=2",
+                     "/module/web/jpage/dataproxy.jsp?startrecord=5&endrecord=5&perpage=2"]
+    posted = next(h for h in portals.hanweb.hits if h.method == "POST").body.decode()
+    assert "columnid=123" in posted and "unitid=6789" in posted and "webid=1" in posted
+
+    # Duplicates fetched once: "./…", the absolute link with #fragment, "?uid=…&pageNum=N".
+    assert len(portals.county.fetched(f"{NB}/202201/t20220120_1.html")) == 1
+    # News and the 政府网站工作年度报表 are not report pages.
+    assert not portals.county.fetched(f"{NB}/202201/t20220115_2.html")
+    assert not portals.county.fetched(f"{NB}/202201/t20220110_3.html")
+
+    # Failures recorded without stopping the run.
+    fetches = {r["url"].split(":", 2)[2].split("/", 1)[1]: r for r in rows(db, "select * from fetches")}
+    assert fetches[f"xxgk/nb/202202/t20220210_4.html"]["outcome"] == "http_error"
+    assert fetches[f"xxgk/nb/202202/t20220210_4.html"]["status"] == 500
+    assert "took longer than 1.0 seconds" in fetches["xxgk/nb/202202/t20220211_5.html"]["error"]
+    assert fetches["xxgk/nb/202202/t20220212_6.html"]["outcome"] == "blocked"
+    assert fetches["xxgk/nb/202202/t20220212_6.html"]["error"] == "bot wall: wzws"
+    assert fetches["xxgk/nb/202101/P020210120_report.wps"]["outcome"] == "unsupported"
+    assert fetches["private/t20220101_9.html"]["outcome"] == "robots"
+    assert fetches["xxgk/nb/202201/t20220120_1.html"]["outcome"] == "stored"
+    assert fetches["xxgk/nb/202101/t20210120_8.html"]["outcome"] == "detail"   # its DOCX is the report
+    assert fetches["files/P020210120.docx"]["outcome"] == "stored"
+    assert all(r["elapsed_ms"] is not None for r in fetches.values() if r["status"])
+    assert {r["run_id"] for r in fetches.values()} == {1}
+
+    runs = {r["source_id"]: r for r in rows(db, "select * from source_runs where run_id = 1")}
+    assert (runs["luoyang-county"]["status"], runs["luoyang-county"]["reports"]) == ("ok", 5)
+    assert runs["luoyang-county"]["errors"] == 4          # 500, timeout, bot wall, robots.txt
+    assert (runs["baijiantan"]["status"], runs["baijiantan"]["reports"], runs["baijiantan"]["lists"]) == ("ok", 1, 3)
+    assert runs["walled"]["status"] == "blocked"
+    assert rows(db, "select status from runs where id = 1")[0]["status"] == "ok"
+
+    # Second run: list pages again, no unchanged report page fetched again (conditional requests).
+    for site in portals.sites:
+        site.hits.clear()
+    second = crawl(portals.sources, db)
+    assert second.returncode == 0, second.stderr[-3000:]
+    report_pages = [f"{NB}/202201/t20220120_1.html", f"{NB}/202201/t20220125_7.html",
+                    f"{NB}/202101/t20210120_8.html", f"{NB}/202401/t20240130_10.html",
+                    f"{NB}/202401/P020240125.pdf"]
+    for path in report_pages:
+        assert portals.county.fetched(path) == [], path
+        assert [h.status for h in portals.county.hits if h.path == path] == [304]
+    assert portals.hanweb.fetched("/art/2022/1/18/art_123_777.html") == []
+    assert sorted(p for p in portals.county.paths() if p.startswith(f"{NB}/index") or p == f"{NB}/") == county_pages
+    second_outcomes = {r["url"].rsplit("/", 1)[1]: r["outcome"] for r in rows(db, "select * from fetches where run_id = 2")}
+    assert second_outcomes["t20220120_1.html"] == "not_modified"
+    assert second_outcomes["P020240125.pdf"] == "not_modified"
+    assert rows(db, "select count(*) n from report_versions")[0]["n"] == 6
+
+
+def test_unchanged_body_without_conditional_support_is_not_stored_again(serve, crawl, kit, tmp_path):
+    """A server that ignores If-None-Match: the report is downloaded again, recognised by its
+    content hash, and neither parsed nor stored again."""
+    site = serve(kit.Site("127.0.0.1"))
+    text = kit.seed("000")
+    title = kit.seed_title(text)
+    site.add("/nb/index.html", kit.list_page([("t20220120_1.html", title, "2022-01-20")]), conditional=False)
+    site.add("/nb/t20220120_1.html", kit.detail_page(title, kit.seed_body_html(text)), conditional=False)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(kit.sources_yaml([{"id": "jianxi", "url": site.url("/nb/index.html"),
+                                          "agencies": [{"name": "涧西区人民政府", "level": "government"}]}]))
+    db = tmp_path / "nianjian.db"
+    assert crawl(sources, db).returncode == 0
+    assert crawl(sources, db).returncode == 0
+    assert len(site.fetched("/nb/t20220120_1.html")) == 2
+    outcomes = [(r["run_id"], r["outcome"]) for r in rows(db, "select * from fetches where url like '%t2022%' order by id")]
+    assert outcomes == [(1, "stored"), (2, "unchanged")]
+    assert rows(db, "select count(*) n from report_versions")[0]["n"] == 1
