@@ -62,6 +62,7 @@ class Config:
     misfire_grace_seconds: int = 3600
     crawl: bool = True
     crawl_timeout_minutes: float = 180
+    crawl_settings: tuple[tuple[str, str], ...] = ()      # Scrapy settings passed as -s NAME=VALUE
     grace_days: int = 0
     source_failing_after: int = 3
     kinds: tuple[str, ...] = ALERT_KINDS
@@ -188,7 +189,14 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
 
     crawl = root.table("crawl")
     crawl_enabled = crawl.get("enabled", bool, True)
-    crawl_timeout = crawl.get("timeout_minutes", float, Config.crawl_timeout_minutes, minimum=1)
+    crawl_timeout = crawl.get("timeout_minutes", float, Config.crawl_timeout_minutes, minimum=0.1)
+    settings = crawl.table("settings")
+    crawl_settings = []
+    for name, value in settings.data.items():
+        if not name.isupper() or isinstance(value, (dict, list)):
+            raise UserError(f"{origin}: '{settings.key(name)}' must be an upper-case Scrapy setting "
+                            f"with a plain value")
+        crawl_settings.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
     crawl.finish()
 
     alerts = root.table("alerts")
@@ -216,7 +224,7 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
     return Config(
         path=Path(origin) if origin != "config" else None, **paths, cron=cron, timezone=timezone,
         interval_seconds=interval, misfire_grace_seconds=misfire, crawl=crawl_enabled,
-        crawl_timeout_minutes=crawl_timeout, grace_days=grace, source_failing_after=failing_after,
+        crawl_timeout_minutes=crawl_timeout, crawl_settings=tuple(crawl_settings), grace_days=grace, source_failing_after=failing_after,
         kinds=tuple(kinds), mode=mode, notify_timeout_seconds=timeout, channels=channels)
 
 

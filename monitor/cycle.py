@@ -74,7 +74,10 @@ def cycle_lock(path: Path):
 
 
 def crawl_command(config: Config) -> list[str]:
-    return [sys.executable, "-m", "crawler.run", "--sources", str(config.sources), "--db", str(config.db)]
+    command = [sys.executable, "-m", "crawler.run", "--sources", str(config.sources), "--db", str(config.db)]
+    for name, value in config.crawl_settings:
+        command += ["-s", f"{name}={value}"]
+    return command
 
 
 def crawl(config: Config, now: datetime | None) -> str | None:
