@@ -1,0 +1,180 @@
+"""Page reading against real saved portal pages (tests/fixtures/portals) and small pages that
+show one pattern each."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler import pages
+from crawler.families import detect, gkmlpt, hanweb, trs
+
+PORTALS = Path(__file__).resolve().parents[1] / "fixtures" / "portals"
+
+
+def portal(prefix: str) -> str:
+    return next(PORTALS.glob(f"{prefix}_*.html")).read_text("utf-8")
+
+
+ORDOS = "http://www.ordos.gov.cn/egb/xxgk/xxgknb/"
+HANDAN = "http://hdzfxxgk.hd.gov.cn/zfwj/jinqixxgk/index.html"
+
+
+def test_ordos_column_lists_its_four_reports_and_not_its_news():
+    # 01: the 信息公开年报 column of 恩格贝 mixes 2018/2019 reports with news items.
+    entries = pages.report_entries(portal("01"), ORDOS, ("www.ordos.gov.cn",))
+    assert [(e.title, e.year, e.listed_date, e.url.rsplit("/", 2)[-2:]) for e in entries] == [
+        ("鄂尔多斯市2019年政府信息公开工作年度报告", 2019, "2020-09-03", ["202009", "t20200903_2748784.html"]),
+        ("鄂尔多斯市人民政府办公室2019年政府信息公开工作年度报告", 2019, "2020-03-11", ["202003", "t20200311_2593126.html"]),
+        ("鄂尔多斯市2018年政府信息公开年度报告", 2018, "2019-05-30", ["201905", "t20190530_2380968.html"]),
+        ("内蒙古自治区2018年政府信息公开工作年度报告", 2018, "2019-05-30", ["201905", "t20190530_2380967.html"]),
+    ]
+    assert all(e.url.startswith(ORDOS) for e in entries)
+
+
+def test_ordos_pager_declares_two_pages():
+    # var countPage = 2//共多少页  → index.html, index_1.html
+    assert trs.page_urls(portal("01"), ORDOS) == [ORDOS + "index.html", ORDOS + "index_1.html"]
+    assert [p.url for p in trs.more_pages(portal("01"), ORDOS, ("www.ordos.gov.cn",))] == [ORDOS + "index_1.html"]
+
+
+def test_handan_pager_declares_56_pages_and_no_more():
+    # 02: var countPage=56, links index.html, index_1 … index_55.html
+    urls = trs.page_urls(portal("02"), HANDAN)
+    base = "http://hdzfxxgk.hd.gov.cn/zfwj/jinqixxgk/"
+    assert urls == [base + "index.html"] + [f"{base}index_{n}.html" for n in range(1, 56)]
+    assert detect(portal("02"), HANDAN) == "trs"
+    # its one listed row is a 通知, not a report
+    assert pages.report_entries(portal("02"), HANDAN, ("hdzfxxgk.hd.gov.cn",)) == []
+
+
+@pytest.mark.parametrize("script, expected", [
+    ('createPageHTML(3, 0, "index", "html");', ["index.html", "index_1.html", "index_2.html"]),
+    ("createPageHTML('page_div', 3, 1, 'xlist', 'shtml', 45);", ["xlist.shtml", "xlist_2.shtml", "xlist_3.shtml"]),
+    ('//createPageHTML(40, 0, "index", "html");\ncreatePageHTML(2, 0, "index", "html");', ["index.html", "index_1.html"]),
+    ('/* createPageHTML(40, 0, "index", "html"); */', []),
+])
+def test_trs_page_count_signatures(script, expected):
+    page = f"<html><body><script>{script}</script></body></html>"
+    assert trs.page_urls(page, "http://a.gov.cn/col/") == [f"http://a.gov.cn/col/{n}" for n in expected]
+
+
+def test_handan_entry_page_finds_the_column_whose_link_text_is_split_by_br():
+    # 04: <h3><a href=".../zfxxgknb/"><em></em>政府信息<br>公开年报</a></h3>
+    assert pages.column_links(portal("04"), "http://hdzfxxgk.hd.gov.cn/zfxxgkzn/", ("hdzfxxgk.hd.gov.cn",)) == [
+        "http://hdzfxxgk.hd.gov.cn/zfxxgknb/"]
+
+
+def test_handan_detail_title_from_article_title_meta():
+    # 03: <meta name="ArticleTitle" content="邯郸市教育局关于印发…的通知">
+    detail = pages.read_detail(portal("03"), "http://hdzfxxgk.hd.gov.cn/gszbm/auto23716/202008/t20200802_1352104.html",
+                               ("hdzfxxgk.hd.gov.cn",))
+    assert detail.title == "邯郸市教育局关于印发《全市教育系统安全专项整治三年行动实施方案》的通知"
+    assert not pages.is_report_title(detail.title)
+
+
+def test_wanzai_detail_body_is_zoomcon_and_has_no_report_tables():
+    # 05: <h1 class="article-title"><ucaptitle>…</ucaptitle>, body div#zoomcon.article-content
+    detail = pages.read_detail(portal("05"), "http://www.wanzai.gov.cn/wzxrmzf/tjsja/202305/x.shtml",
+                               ("www.wanzai.gov.cn",))
+    assert detail.title == "万载县2022年国民经济和社会发展统计公报"
+    assert 'id="zoomcon"' in detail.body_html
+    assert detail.has_report_tables is False
+    assert detail.attachments == ()
+
+
+@pytest.mark.parametrize("title, year", [
+    ("涧西区人民政府2021年政府信息公开工作年度报告", 2021),
+    ("洛阳市伊滨经开区人民政府 2020 年政府信息公开工作 年度报告", 2020),
+    ("2021年白碱滩区(克拉玛依高新区)政府办公室政府信息公开工作年度报告", 2021),
+    ("某县二〇二三年政府信息公开工作年度报告", 2023),
+    ("政府信息公开工作年度报告（2023年度）", 2023),
+    ("市教育局2022年度政府信息公开年报", 2022),
+])
+def test_report_titles_and_years(title, year):
+    assert pages.is_report_title(title)
+    assert pages.report_year(title) == year
+
+
+@pytest.mark.parametrize("title", [
+    "涧西区人民政府2021年政府网站工作年度报表",
+    "关于报送2023年政府信息公开工作年度报告的通知",
+    "涧西区召开2022年政务公开工作会议",
+    "政府信息公开工作年度报告",            # no year: cannot be matched to a report year
+])
+def test_not_report_titles(title):
+    assert not pages.is_report_title(title)
+
+
+def test_canonical_urls_make_duplicates_equal():
+    base = "http://a.gov.cn/nb/index.html"
+    same = {pages.canonical_url(u, base) for u in (
+        "./202201/t20220120_1.html", "http://A.gov.cn/nb/202201/t20220120_1.html#top",
+        "202201/t20220120_1.html?uid=3&pageNum=2")}
+    assert same == {"http://a.gov.cn/nb/202201/t20220120_1.html"}
+    assert pages.canonical_url("t.html?id=5&uid=3", base) == "http://a.gov.cn/nb/t.html?id=5"
+
+
+def test_attachment_written_by_a_script_and_unsupported_formats():
+    page = ("<html><body><div class=TRS_Editor><p>详见附件</p></div>"
+            "<a href='./P020240101_1.wps'>附件</a><a href='http://other.cn/x.pdf'>外站</a>"
+            "<script>var att='<a href=\"./P020240101_2.pdf\">附件</a>'; document.write(att);</script></body></html>")
+    detail = pages.read_detail(page, "http://a.gov.cn/nb/202401/t20240101_1.html", ("a.gov.cn",))
+    assert detail.body_html.startswith("<div class=\"TRS_Editor\">")
+    assert [(a.url, a.extension, a.supported) for a in detail.attachments] == [
+        ("http://a.gov.cn/nb/202401/P020240101_1.wps", "wps", False),
+        ("http://a.gov.cn/nb/202401/P020240101_2.pdf", "pdf", True)]
+
+
+def test_body_with_report_tables():
+    page = ("<html><body><div id=zoom><table><tr><td>信息内容</td><td>本年制发件数</td></tr>"
+            "<tr><td>规章</td><td>0</td></tr><tr><td colspan=2>三、收到和处理政府信息公开申请情况</td></tr>"
+            "</table></div></body></html>")
+    assert pages.read_detail(page, "http://a.gov.cn/t.html", ("a.gov.cn",)).has_report_tables
+
+
+def test_hanweb_inline_records_and_dataproxy_requests():
+    page = ("<html><body><div id='1'><script type='text/xml'><datastore><recordset>"
+            "<record><![CDATA[<li><a href='/art/2024/1/20/art_55_1.html' title='某局2023年政府信息公开工作年度报告'>"
+            "某局2023年…</a><span>2024-01-20</span></li>]]></record>"
+            "<record><![CDATA[<li><a href='/art/2024/1/2/art_55_2.html'>某局新闻</a></li>]]></record>"
+            "</recordset></datastore></script></div><script>totalRecord:50, perPage:10, groupSize:3,"
+            " proxyUrl:'/module/web/jpage/dataproxy.jsp', ajaxParam:{webid:2, columnid:55, unitid:'77'}</script>"
+            "</body></html>")
+    url = "http://h.gov.cn/col/col55/index.html"
+    assert [(e.title, e.year, e.listed_date) for e in hanweb.entries(page, url, ("h.gov.cn",))] == [
+        ("某局2023年政府信息公开工作年度报告", 2023, "2024-01-20")]
+    more = hanweb.more_pages(page, url, ("h.gov.cn",))
+    assert [p.url.split("?")[1] for p in more] == [
+        "startrecord=3&endrecord=32&perpage=10", "startrecord=33&endrecord=50&perpage=10"]
+    assert more[0].formdata == (("webid", "2"), ("columnid", "55"), ("unitid", "77"))
+    assert detect(page, url) == "hanweb"
+
+
+def test_gkmlpt_api_pages_and_articles():
+    url = "http://www.sz.gov.cn/gkmlpt/index#2525"
+    assert gkmlpt.api_url(url) == "http://www.sz.gov.cn/gkmlpt/api/all/2525?page=1"
+    answer = ('{"total": 250, "articles": ['
+              '{"title": "某区2023年政府信息公开工作年度报告", "url": "http://www.sz.gov.cn/x/post_1.html",'
+              ' "first_publish_time": 1706500000},'
+              '{"title": "某区2023年工作总结", "url": "http://www.sz.gov.cn/x/post_2.html"}]}')
+    api = gkmlpt.api_url(url)
+    assert [(e.url, e.year, e.listed_date) for e in gkmlpt.entries(answer, api, ("www.sz.gov.cn",))] == [
+        ("http://www.sz.gov.cn/x/post_1.html", 2023, "2024-01-29")]
+    assert len(gkmlpt.more_pages(answer, api, ("www.sz.gov.cn",))) == 124     # 250 / 2 per page
+    assert gkmlpt.more_pages(answer, api.replace("page=1", "page=2"), ("www.sz.gov.cn",)) == []
+
+
+def test_plain_next_page_link():
+    page = "<html><body><a href='list_2.html'>下一页</a><a href='http://evil.cn/x'>下一页</a></body></html>"
+    assert pages.next_page_links(page, "http://a.gov.cn/nb/list.html", ("a.gov.cn",)) == ["http://a.gov.cn/nb/list_2.html"]
+
+
+@pytest.mark.parametrize("status, body, wall", [
+    (200, "<html><body><p>请开启JavaScript并刷新该页.</p></body></html>".encode("gb18030"), "wzws"),
+    (521, b"<script>document.cookie='__jsl_clearance=1'</script>", "jiasule"),
+    (412, b"<html></html>", "ruishu"),
+    (200, "<html><body>涧西区人民政府2021年政府信息公开工作年度报告</body></html>".encode(), None),
+])
+def test_bot_walls(status, body, wall):
+    assert pages.botwall(status, body) == wall
