@@ -73,8 +73,10 @@ def _sniff(body: bytes) -> str:
 
     best = from_bytes(body[:200_000]).best()
     codec = _codec(best.encoding) if best is not None else None
-    # Chinese pages that are not UTF-8 are GB family far more often than anything else.
-    if codec is None or codec in ("big5hkscs", "cp950") and _decodes(body, "gb18030"):
+    # Web pages are never UTF-16/32 without a BOM, and Chinese pages that are not UTF-8 are GB
+    # family far more often than anything else (Big5 guesses on GB bytes are common).
+    if codec is None or codec.startswith(("utf-16", "utf-32")) or (
+            codec in ("big5hkscs", "cp950") and _decodes(body, "gb18030")):
         return "gb18030"
     return codec
 

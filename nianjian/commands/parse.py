@@ -9,7 +9,8 @@ from pathlib import Path
 from nianjian.errors import UserError
 
 # Problems that mean there is no report to show: the command fails with exit code 2.
-FATAL = ("NOT_A_REPORT", "UNSUPPORTED_FORMAT", "EMPTY_DOCUMENT", "DECODE_ERROR", "PARSE_ERROR")
+FATAL = ("NOT_A_REPORT", "UNSUPPORTED_FORMAT", "UNREADABLE_FILE", "SCANNED_PDF", "EMPTY_DOCUMENT",
+         "DECODE_ERROR", "PARSE_ERROR")
 
 
 def register(subparsers) -> None:
