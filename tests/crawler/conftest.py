@@ -121,13 +121,17 @@ def _handler(site: Site):
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128       # the crawler opens many connections at once; do not drop SYNs
+
+
 @pytest.fixture
 def serve():
     """serve(site) starts a server for the site on its host and a free port."""
     servers = []
 
     def start(site: Site) -> Site:
-        server = ThreadingHTTPServer((site.host, 0), _handler(site))
+        server = _Server((site.host, 0), _handler(site))
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
         site.server = server
