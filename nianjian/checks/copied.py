@@ -42,12 +42,19 @@ def shingles(narrative: str) -> frozenset[str]:
                      for i in range(len(part) - size + 1))
 
 
+@lru_cache(maxsize=4096)
+def sketch(narrative: str) -> frozenset[str]:
+    """About one shingle in eight (chosen by hash): a cheap first look before the exact
+    comparison, so a report can be held against thousands of peers."""
+    return frozenset(s for s in shingles(narrative) if hash(s) & 7 == 0)
+
+
 def similarity(a: frozenset[str], b: frozenset[str]) -> tuple[float, float]:
     """(Jaccard, containment of the smaller set in the larger)."""
     if not a or not b:
         return 0.0, 0.0
-    shared = len(a & b)
-    return shared / len(a | b), shared / min(len(a), len(b))
+    shared = len(a & b) if len(a) < len(b) else len(b & a)
+    return shared / (len(a) + len(b) - shared), shared / min(len(a), len(b))
 
 
 def _describe(report: Report) -> dict:
@@ -73,6 +80,9 @@ def copied_text(report: Report, previous: Report | None = None,
         theirs = shingles(other.narrative)
         if len(theirs) < _CONFIG["min_shingles"]:
             continue
+        rough = similarity(sketch(report.narrative), sketch(other.narrative))
+        if rough[0] < _CONFIG["threshold"] / 2 and rough[1] < _CONFIG["containment"] / 2:
+            continue                         # far below either threshold even on the sample
         jaccard, containment = similarity(mine, theirs)
         if jaccard >= _CONFIG["threshold"]:
             measure, threshold = jaccard, _CONFIG["threshold"]

@@ -44,8 +44,12 @@ class Sheet:
                    key=lambda e: sum(k in self.cells for k in TEMPLATE.t2_keys(e)))
 
     def get(self, key: str):
-        """The value, None for a blank cell, ABSENT for a cell not found."""
-        return self.cells.get(key, ABSENT)
+        """The value, None for a blank cell, ABSENT for a cell not found or not a number (a
+        hand-made record may hold text: VALUE_RANGE reports it, arithmetic cannot use it)."""
+        value = self.cells.get(key, ABSENT)
+        if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+            return value
+        return ABSENT
 
     @cached_property
     def dropped_rows(self) -> dict[str, set[str]]:

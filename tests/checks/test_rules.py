@@ -124,3 +124,12 @@ def test_findings_are_ordered_errors_first(kit):
     severities = [f.severity for f in check(report)]
     assert severities == sorted(severities, key=["error", "warning", "info"].index)
     assert severities[0] == "error" and severities[-1] == "info"
+
+
+def test_text_in_a_cell_is_out_of_range_and_not_summed(kit):
+    """A hand-made record (nianjian check record.json) may hold text where a number belongs."""
+    report = kit.variant(kit.seed_000(), cells={"t4.review.upheld": "九"})
+    findings = check(report)
+    assert [f.cells for f in of(findings, "VALUE_RANGE")] == [["t4.review.upheld"]]
+    t4 = of(findings, "T4_TOTAL")
+    assert [(f.assessable, f.cells) for f in t4] == [(False, ["t4.review.upheld"])]

@@ -60,6 +60,7 @@ def test_a_contradicting_figure_is_flagged(kit, sentence, figure, stated, table)
     "没有出现行政诉讼败诉。",
     "主动予以公开30件。",
     "依申请公开工作无需复议。",
+    "申请人对未予答复的可依法申请行政复议或提起行政诉讼。",
 ])
 def test_uncertain_or_agreeing_statements_are_not_flagged(kit, sentence):
     assert text_table(kit.variant(kit.seed_000(), narrative=sentence)) == []
