@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import apprise
@@ -31,6 +31,7 @@ from monitor.config import Channel, Config
 from nianjian.clock import isoformat
 
 log = logging.getLogger("nianjian.monitor")
+MESSAGES = Path(__file__).with_name("messages.yaml")
 
 # Robot message size limits (bytes of the text), with room for the JSON around it.
 TEXT_LIMIT = {"dingtalk": 19000, "wecom": 2000, "feishu": 29000}
@@ -39,7 +40,7 @@ KIND_ORDER = ("missing", "late", "inconsistent", "changed", "source_failing")
 
 @lru_cache(maxsize=1)
 def messages() -> dict:
-    return yaml.safe_load(resources.files("monitor").joinpath("messages.yaml").read_text("utf-8"))
+    return yaml.safe_load(MESSAGES.read_text("utf-8"))
 
 
 class _Blank(dict):

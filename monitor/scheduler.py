@@ -17,7 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config
-from monitor.cycle import CycleRunning, run_once
+from monitor.cycle import CycleRunning, run_once, setup_logging
 
 log = logging.getLogger("nianjian.monitor")
 
@@ -32,6 +32,7 @@ def run_scheduler(config: Config, *, runs: int | None = None, run_now: bool = Fa
                   on_cycle=None) -> int:
     """Block, running a cycle at every fire time, until interrupted (SIGINT/SIGTERM) or, with
     `runs`, until that many cycles have run. Returns the number of cycles run."""
+    setup_logging(config.log_file)
     scheduler = BlockingScheduler(timezone=config.timezone)
     done = {"cycles": 0}
     lock = threading.Lock()

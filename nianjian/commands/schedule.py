@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from monitor.config import add_config_arguments, config_from_args
-from monitor.cycle import setup_logging
 from monitor.scheduler import run_scheduler, trigger_for
 from nianjian.errors import UserError
 
@@ -32,7 +31,6 @@ def run(args) -> int:
         raise UserError(f"--runs: must be at least 1, not {args.runs}")
     if not config.sources.exists():
         raise UserError(f"sources file {config.sources} does not exist")
-    setup_logging(config.log_file)
     print(f"nianjian schedule: {trigger_for(config)} ({config.timezone}); log {config.log_file}; "
           f"Ctrl-C to stop", flush=True)
     cycles = run_scheduler(config, runs=args.runs, run_now=args.run_now)

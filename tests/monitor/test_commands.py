@@ -1,0 +1,92 @@
+"""The commands: `nianjian monitor --once`, `nianjian alerts`, and the lock that keeps cycles apart."""
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from monitor.cycle import CycleRunning, cycle_lock, run_once
+from monitor.scheduler import run_scheduler
+from nianjian.cli import main
+
+
+@pytest.fixture
+def config_path(make_config, write_sources):
+    write_sources(agencies=[{"name": "涧西区教育局", "level": "department", "first_year": 2022}])
+    return make_config().path
+
+
+def test_monitor_once_then_alerts_json(config_path, workdir, database, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")        # the table on one line per alert
+    assert main(["monitor", "--once", "--config", str(config_path), "--now", "2024-02-01"]) == 0
+    out = capsys.readouterr().out
+    assert "expected reports: 2 missing" in out and "alerts: 2 opened, 0 resolved" in out
+    database.save("涧西区教育局", 2022, seen="2024-02-02T10:00", published="2023-01-20")
+    assert main(["monitor", "--once", "--config", str(config_path), "--now", "2024-02-03T02:00"]) == 0
+    assert "alerts: 0 opened, 1 resolved" in capsys.readouterr().out
+
+    assert main(["alerts", "--json", "--db", str(workdir / "nianjian.db")]) == 0
+    [alert] = json.loads(capsys.readouterr().out)
+    assert {k: alert[k] for k in ("kind", "agency", "year", "state", "opened_at")} == {
+        "kind": "missing", "agency": "涧西区教育局", "year": 2023, "state": "open",
+        "opened_at": "2024-02-01T00:00:00+08:00"}
+    assert alert["details"] == {"deadline": "2024-01-31", "grace_days": 0}
+
+    assert main(["alerts", "--json", "--all", "--db", str(workdir / "nianjian.db")]) == 0
+    every = json.loads(capsys.readouterr().out)
+    assert [(a["year"], a["state"], a["resolved_at"]) for a in every] == [
+        (2022, "resolved", "2024-02-03T02:00:00+08:00"), (2023, "open", None)]
+    assert every[0]["details"]["resolution"] == "found"
+
+    assert main(["alerts", "--db", str(workdir / "nianjian.db"), "--kind", "late"]) == 0
+    assert "no open alerts" in capsys.readouterr().out
+    assert main(["alerts", "--db", str(workdir / "nianjian.db")]) == 0
+    assert "涧西区教育局2023年度报告逾期未发布（截止 2024-01-31）" in capsys.readouterr().out
+
+
+def test_db_option_overrides_the_config(config_path, workdir, capsys):
+    other = workdir / "elsewhere.db"
+    assert main(["monitor", "--once", "--config", str(config_path), "--db", str(other),
+                 "--now", "2024-02-01"]) == 0
+    capsys.readouterr()
+    assert main(["alerts", "--json", "--db", str(other)]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert not (workdir / "nianjian.db").exists()
+
+
+def test_user_mistakes_are_one_line_and_exit_2(config_path, workdir, capsys):
+    assert main(["alerts", "--db", str(workdir / "absent.db")]) == 2
+    assert "no database at" in capsys.readouterr().err
+    assert main(["monitor", "--once", "--config", str(config_path), "--now", "yesterday"]) == 2
+    assert capsys.readouterr().err.strip() == \
+        "nianjian monitor: error: --now: 'yesterday' is not an ISO date or date-time"
+    assert main(["schedule", "--config", str(config_path), "--interval", "0"]) == 2
+    assert "--interval: must be positive" in capsys.readouterr().err
+
+
+def test_cycles_never_overlap(make_config, config_path, capsys):
+    config = make_config()
+    with cycle_lock(config.lock_file):
+        with pytest.raises(CycleRunning, match="another monitor cycle is running"):
+            run_once(config)
+        assert main(["monitor", "--once", "--config", str(config_path)]) == 2
+        assert "another monitor cycle is running" in capsys.readouterr().err
+    run_once(config)                     # free again
+
+
+def test_scheduler_skips_a_cycle_while_another_holds_the_lock(make_config, database, at):
+    """A second scheduler (or a cron --once) holding the lock: the fire time is skipped, not run
+    alongside; once the lock is free the next fire time runs."""
+    config = make_config(sections={"schedule": {"interval_seconds": 0.5}})
+    held = cycle_lock(config.lock_file)
+    held.__enter__()
+    release = threading.Timer(1.2, held.__exit__, (None, None, None))
+    release.start()
+    cycles = run_scheduler(config, runs=1)
+    release.join()
+    assert cycles == 1
+    runs = database.query("SELECT kind, status FROM runs")
+    assert runs == [{"kind": "monitor", "status": "ok"}]
+    log = (config.log_file).read_text("utf-8")
+    assert "skipped: another monitor cycle is running" in log
