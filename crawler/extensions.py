@@ -58,3 +58,5 @@ class CrawlProgress:
         if self.live is not None:
             self.live.update(self.table(), refresh=True)
             self.live.stop()
+            if not self.live.console.is_terminal:
+                self.live.console.line()     # a log file gets the table's last line ended
