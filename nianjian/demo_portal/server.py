@@ -162,18 +162,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: HTTPStatus, body: bytes, *, page: Page | None = None,
               content_type: str = "text/html; charset=utf-8", send_body: bool = True) -> None:
         self.portal.record(self.command, urlsplit(self.path).path, int(status))
-        self.send_response(status)
-        if page is not None:
-            content_type = page.content_type
-            self.send_header("ETag", page.etag)
-            self.send_header("Last-Modified", format_datetime(page.modified.replace(tzinfo=timezone.utc), usegmt=True))
-        if status != HTTPStatus.NOT_MODIFIED:
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if send_body and status != HTTPStatus.NOT_MODIFIED:
-            try:
+        try:
+            self.send_response(status)
+            if page is not None:
+                content_type = page.content_type
+                self.send_header("ETag", page.etag)
+                self.send_header("Last-Modified", format_datetime(page.modified.replace(tzinfo=timezone.utc),
+                                                                  usegmt=True))
+            if status != HTTPStatus.NOT_MODIFIED:
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if send_body and status != HTTPStatus.NOT_MODIFIED:
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass                             # the client gave up (e.g. timed out on the slow page)
-
+        except (BrokenPipeError, ConnectionResetError):
+            pass                                 # the client gave up (e.g. timed out on the slow page)
