@@ -106,7 +106,7 @@ class Ledger:
         future.add_done_callback(_log_failure)
         tally = self.tallies[source_id]
         tally.outcomes[fetch.outcome] += 1
-        tally.fetched += fetch.outcome not in ("robots", "offsite", "unsupported")
+        tally.fetched += fetch.outcome not in ("robots", "offsite", "unsupported", "not_modified")
         tally.lists += fetch.outcome == LIST
         tally.not_modified += fetch.outcome == "not_modified"
         tally.reports += fetch.outcome in REPORT_STATUSES
