@@ -9,14 +9,28 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from nianjian.browse import plugin
+from parsers.template import TEMPLATE
 
 _PLUGIN_NAME = "nianjian-status-grid"
 
 
+def _t4_columns() -> dict[str, str]:
+    """t4_table's 15 columns, described from the template's printed labels."""
+    return {f"{row}_{col}": f"{TEMPLATE.t4_rows[row][0]}·{TEMPLATE.t4_columns[col][0]} — "
+                            f"{row.replace('_', ' ')}: {col}"
+            for row in TEMPLATE.t4_order for col in TEMPLATE.t4_columns}
+
+
 def metadata_for(database: str) -> dict:
-    """metadata.yml with its `nianjian` database entry filed under the served database's name."""
+    """metadata.yml with its `nianjian` database entry filed under the served database's name,
+    and the shared column descriptions filled into every table."""
     data = yaml.safe_load(resources.files("nianjian.browse").joinpath("metadata.yml").read_text("utf-8"))
-    data["databases"] = {database: data["databases"]["nianjian"]}
+    common = data.pop("common_columns")
+    entry = data["databases"]["nianjian"]
+    entry["tables"]["t4_table"].setdefault("columns", {}).update(_t4_columns())
+    for table in entry["tables"].values():
+        table["columns"] = {**common, **(table.get("columns") or {})}
+    data["databases"] = {database: entry}
     return data
 
 

@@ -149,3 +149,18 @@ def test_status_page_links_cells(served):
     assert "迟12天" in page
     menu = get(ds, "/").text
     assert "/-/status" in menu
+
+
+def test_every_table_view_and_column_is_described(store):
+    from nianjian.browse.datasette_app import metadata_for
+    tables = metadata_for("nianjian")["databases"]["nianjian"]["tables"]
+    names = [n for n in store.db.table_names() + store.db.view_names() if not n.startswith("report_versions_fts")]
+    assert set(names) == set(tables)
+    undescribed = {name: [r[1] for r in store.db.execute(f"PRAGMA table_info([{name}])")
+                          if r[1] not in tables[name]["columns"]] for name in names}
+    assert {k: v for k, v in undescribed.items() if v} == {}
+    for name in names:
+        description = tables[name]["description"]
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in description), name     # Chinese
+        assert any("a" <= ch.lower() <= "z" for ch in description), name       # and English
+    assert tables["t4_table"]["columns"]["suit_direct_pending"] == "未经复议直接起诉·尚未审结 — suit direct: pending"
