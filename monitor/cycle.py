@@ -29,7 +29,6 @@ from nianjian.sources import all_agencies, load_sources
 from nianjian.store import Store
 
 log = logging.getLogger("nianjian.monitor")
-CRAWL_OUTPUT_TAIL = 20          # lines of a failed crawl's output kept in the log
 
 
 class CycleRunning(UserError):
@@ -80,70 +79,88 @@ def crawl_command(config: Config) -> list[str]:
     return command
 
 
-def crawl(config: Config, now: datetime | None) -> str | None:
-    """Run one crawl in its own process (a Twisted reactor cannot be restarted). Returns an
-    error message, or None when the crawl succeeded."""
+def crawl(config: Config, now: datetime | None, live: bool = False) -> str | None:
+    """Run one crawl in its own process (a Twisted reactor cannot be restarted), its output
+    appended to the log file. `live`: the crawler's progress table goes to this terminal.
+    Returns an error message, or None when the crawl succeeded."""
     env = dict(os.environ)
     if now is not None:                     # the crawl stamps what it sees with the cycle's time
         env["NIANJIAN_NOW"] = now.isoformat()
-    command = crawl_command(config)
+    command = crawl_command(config) + (["--progress"] if live else [])
     log.info("crawl: %s", " ".join(command))
-    try:
-        done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, errors="replace", timeout=config.crawl_timeout_minutes * 60)
-    except subprocess.TimeoutExpired:
-        return f"crawl did not finish within {config.crawl_timeout_minutes:g} minutes and was stopped"
-    except OSError as error:
-        return f"crawl could not start: {error}"
-    if done.returncode != 0:
-        tail = "\n".join(done.stdout.splitlines()[-CRAWL_OUTPUT_TAIL:])
-        log.warning("crawl output (last lines):\n%s", tail)
-        last = tail.splitlines()[-1] if tail else ""
-        return f"crawl exited with status {done.returncode}" + (f": {last}" if last else "")
-    return None
+    config.log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(config.log_file, "ab") as output:
+        start = output.tell()
+        try:
+            done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, stdout=output,
+                                  stderr=None if live else output,
+                                  timeout=config.crawl_timeout_minutes * 60)
+        except subprocess.TimeoutExpired:
+            return f"crawl did not finish within {config.crawl_timeout_minutes:g} minutes and was stopped"
+        except OSError as error:
+            return f"crawl could not start: {error}"
+    if done.returncode == 0:
+        return None
+    with open(config.log_file, "rb") as output:
+        output.seek(start)
+        lines = output.read().decode("utf-8", "replace").strip().splitlines()
+    last = lines[-1].strip() if lines else ""
+    return f"crawl exited with status {done.returncode}" + (f": {last[:300]}" if last else "") + \
+        f" (crawl output in {config.log_file})"
+
+
+def _record_unreported_sources(store: Store, run_id: int, sources, since_id: int, problem: str) -> None:
+    """A crawl that died says nothing about the sources it never reached: record them as failed,
+    so a crawler broken for nights on end raises `source_failing` instead of staying silent."""
+    reported = {row["source_id"] for row in store.db.query(
+        "SELECT DISTINCT source_id FROM source_runs WHERE id > ?", [since_id])}
+    for source in sources:
+        if source.id not in reported:
+            store.record_source_run(run_id, source.id, status="failed", message=problem[:500])
 
 
 def run_once(config: Config, now: datetime | None = None,
-             progress: Callable[[str], None] | None = None) -> CycleResult:
-    """One full cycle. `now` pins the clock (else nianjian.clock.now(), which honours NIANJIAN_NOW)."""
+             progress: Callable[[str], None] | None = None, live_crawl: bool = False) -> CycleResult:
+    """One full cycle. `now` pins the clock (else nianjian.clock.now(), which honours NIANJIAN_NOW).
+    `progress` is told each step; `live_crawl` shows the crawler's own progress on stderr."""
     say = progress or (lambda message: None)
     sources = load_sources(config.sources)
-    with cycle_lock(config.lock_file):
-        pinned = now
-        now = now or clock.now()
+    with cycle_lock(config.lock_file), Store(config.db) as store:
+        db = store.db
+        run_id = store.start_run("monitor")
         errors = []
         if config.crawl:
-            say("crawling the portals")
-            problem = crawl(config, pinned)
+            say(f"crawling {len(sources)} source(s)")
+            since = db.execute("SELECT coalesce(max(id), 0) FROM source_runs").fetchone()[0]
+            problem = crawl(config, now, live=live_crawl)
             crawl_status = "failed" if problem else "ok"
             if problem:
                 errors.append(problem)
                 log.error("%s", problem)
+                _record_unreported_sources(store, run_id, sources, since, problem)
         else:
             crawl_status = "skipped"
-        with Store(config.db) as store:
-            run_id = store.start_run("monitor")
-            store.sync_agencies(sources)
-            say("assessing expected reports and alerts")
-            db = store.db
-            expectations = assess_all(db, all_agencies(sources), now, config.grace_days)
-            conditions = all_conditions(db, expectations, sources, grace_days=config.grace_days,
-                                        source_failing_after=config.source_failing_after)
-            with transaction(db):
-                write_expectations(db, expectations, now)
-                changes = reconcile(db, conditions, kinds=config.kinds,
-                                    channels=[c.name for c in config.channels],
-                                    expectations=expectations, sources=sources, now=now)
-            say("sending notifications")
-            delivery = deliver_pending(db, config, now)
-            errors += [f"channel {name}: {reason}" for name, reason in delivery.failed.items()]
-            counts = Counter(e.status for e in expectations)
-            result = CycleResult(run_id, crawl_status, dict(counts), changes, delivery, errors)
-            store.finish_run(run_id, "ok" if result.ok else "failed", {
-                "crawl": crawl_status, "expectations": dict(counts),
-                "opened": len(changes.opened), "resolved": len(changes.resolved),
-                "delivered": delivery.delivered, "messages": delivery.messages,
-                "pending_notifications": delivery.pending}, len(errors))
+        now = now or clock.now()        # after the crawl: what it found is assessed as of now
+        store.sync_agencies(sources)
+        say("assessing expected reports and alerts")
+        expectations = assess_all(db, all_agencies(sources), now, config.grace_days)
+        conditions = all_conditions(db, expectations, sources, grace_days=config.grace_days,
+                                    source_failing_after=config.source_failing_after)
+        with transaction(db):
+            write_expectations(db, expectations, now)
+            changes = reconcile(db, conditions, kinds=config.kinds,
+                                channels=[c.name for c in config.channels],
+                                expectations=expectations, sources=sources, now=now)
+        say("sending notifications")
+        delivery = deliver_pending(db, config, now)
+        errors += [f"channel {name}: {reason}" for name, reason in delivery.failed.items()]
+        counts = Counter(e.status for e in expectations)
+        result = CycleResult(run_id, crawl_status, dict(counts), changes, delivery, errors)
+        store.finish_run(run_id, "ok" if result.ok else "failed", {
+            "crawl": crawl_status, "expectations": dict(counts),
+            "opened": len(changes.opened), "resolved": len(changes.resolved),
+            "delivered": delivery.delivered, "messages": delivery.messages,
+            "pending_notifications": delivery.pending}, len(errors))
     log.info("cycle %d: crawl %s; expectations %s; %d opened, %d resolved; %d notification(s) in %d "
              "message(s), %d pending", run_id, crawl_status, dict(counts), len(changes.opened),
              len(changes.resolved), delivery.delivered, delivery.messages, delivery.pending)

@@ -45,8 +45,10 @@ def run(args) -> int:
     now = parse_now(args.now)
     setup_logging(config.log_file)
     console = Console(stderr=True)
-    with console.status("starting") as status:
-        result = run_once(config, now, progress=status.update)
+    interactive = sys.stderr.isatty()
+    result = run_once(config, now, live_crawl=interactive,
+                      progress=lambda step: console.print(f"[dim]nianjian monitor:[/dim] {step}…",
+                                                          highlight=False))
     counts = ", ".join(f"{n} {s}" for s, n in sorted(result.expectations.items())) or "none"
     print(f"run {result.run_id}: crawl {result.crawl}; expected reports: {counts}")
     print(f"alerts: {len(result.changes.opened)} opened, {len(result.changes.resolved)} resolved; "

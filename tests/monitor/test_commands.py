@@ -90,3 +90,20 @@ def test_scheduler_skips_a_cycle_while_another_holds_the_lock(make_config, datab
     assert runs == [{"kind": "monitor", "status": "ok"}]
     log = (config.log_file).read_text("utf-8")
     assert "skipped: another monitor cycle is running" in log
+
+
+def test_a_broken_crawl_is_recorded_and_raises_source_failing(make_config, database, workdir, capsys):
+    """The crawler process dies (here: a setting naming no spider module) before it reaches any
+    source: the cycle says so, exits 1, still assesses, and the sources count as failed."""
+    config = make_config(crawl=True, sections={"crawl.settings": {"SPIDER_MODULES": "nianjian_no_such_module"},
+                                               "alerts": {"source_failing_after": 2}})
+    assert main(["monitor", "--once", "--config", str(config.path), "--now", "2023-06-01"]) == 1
+    err = capsys.readouterr().err
+    assert "nianjian monitor: crawl exited with status 1: ModuleNotFoundError: No module named " \
+           "'nianjian_no_such_module'" in err
+    assert main(["monitor", "--once", "--config", str(config.path), "--now", "2023-06-02"]) == 1
+    [failing] = database.alerts()
+    assert failing["key"] == "source_failing|jianxi" and failing["details"]["failures"] == 2
+    assert failing["details"]["message"].startswith("crawl exited with status 1")
+    assert [r["status"] for r in database.query("SELECT status FROM runs ORDER BY id")] == ["failed", "failed"]
+    assert "Traceback" in (workdir / "nianjian-monitor.log").read_text("utf-8")   # the crawl's own output
