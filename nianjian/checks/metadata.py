@@ -31,7 +31,7 @@ def stated_period_year(narrative: str) -> int | None:
     text = unicodedata.normalize("NFKC", narrative)
     for pattern in _PERIODS:
         for match in pattern.finditer(text):
-            if match.group("start") == match.group("end"):
+            if match.group("end") in (None, match.group("start")):
                 return int(match.group("start"))
     return None
 

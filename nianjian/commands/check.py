@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from parsers.record import Report
@@ -76,7 +77,7 @@ def _report_from_json(name: str, data: bytes) -> Report:
 def run(args) -> int:
     report = load_report(args.file)
     previous = load_report(args.previous) if args.previous else None
-    peers = [load_report(p) for p in args.peer]
+    peers = _load_peers(args.peer)
     findings = check(report, previous=previous, peers=peers, expected_year=args.expected_year)
     if args.json:
         print(json.dumps({"record": report.to_dict(), "findings": [f.to_dict() for f in findings]},
@@ -84,6 +85,15 @@ def run(args) -> int:
     else:
         print_findings(Console(), report, findings, args.lang)
     return 0
+
+
+def _load_peers(names: list[str]) -> list[Report]:
+    """Parse the peers, with a progress bar on stderr when there are many (PDFs take a while)."""
+    if len(names) <= 3:
+        return [load_report(n) for n in names]
+    with Progress(TextColumn("parsing peers"), BarColumn(), MofNCompleteColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        return [load_report(n) for n in progress.track(names)]
 
 
 def print_findings(console: Console, report: Report, findings: list[Finding], lang: str) -> None:

@@ -102,3 +102,10 @@ def test_the_installed_command_end_to_end(kit):
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.strip() == "nianjian check: error: /nonexistent/report.pdf: no such file"
+
+
+def test_many_peers_are_parsed_with_progress_and_compared(kit, capsys):
+    peers = [a for n in ("001", "002", "003", "004") for a in ("--peer", str(kit.seed_path(n)))]
+    code, out, _ = run(capsys, "check", str(kit.seed_path("000")), *peers, "--json")
+    assert code == 0
+    assert "COPIED_TEXT" not in [f["rule"] for f in json.loads(out)["findings"]]

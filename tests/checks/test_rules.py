@@ -100,6 +100,11 @@ def test_year_mismatch_against_the_statistical_period(kit):
     # full-width digits and "自…起至…止" are read too
     wide = kit.variant(report, narrative="本报告所列数据统计期限自２０２０年１月１日起至２０２０年１２月３１日止。")
     assert [f.expected for f in of(check(wide), "YEAR_MISMATCH")] == [2020]
+    short = kit.variant(report, narrative="本年度报告中所列数据统计期限为2020年1月1日至12月31日。")
+    assert [f.expected for f in of(check(short), "YEAR_MISMATCH")] == [2020]
+    # a period across years is not a statement of the report year
+    other = kit.variant(report, narrative="统计时间为2020年1月1日至2021年12月31日。")
+    assert of(check(other), "YEAR_MISMATCH") == []
 
 
 def test_year_mismatch_against_the_expected_year(kit):
