@@ -84,6 +84,7 @@ class Reader:
         self.report = report
         self.state = _State()
         self.labels = labels()
+        self.grid = False
 
     # ------------------------------------------------------------ cells
     def put(self, key: str, text: str) -> None:
@@ -119,6 +120,9 @@ class Reader:
             self.state.t3_header_closed = True
 
     def table(self, table: Table) -> None:
+        # Only a grid with its spans expanded (HTML, DOCX, PDF) keeps cells in their columns;
+        # in text the spans were lost, so values are read in order after their label.
+        self.grid = bool(table.origin)
         for cells in table.rows:
             self.row(_Row.of(cells))
 
@@ -188,7 +192,7 @@ class Reader:
         self.state.kind = "t2"
         after = row.after(label_at)
         positions = {i for i, _ in after if _}
-        if all(index is not None for index, _ in columns) and positions <= {i for i, _ in columns}:
+        if self.grid and all(index is not None for index, _ in columns) and positions <= {i for i, _ in columns}:
             for index, key in columns:
                 if index < len(row.cells):
                     self.put(f"t2.{row_key}.{key}", row.cells[index])
@@ -235,7 +239,7 @@ class Reader:
         after = row.after(label_at)
         header = state.t3_header
         by_position = (
-            len(header) == len(T3_COLUMNS) and len(set(header.values())) == len(T3_COLUMNS)
+            self.grid and len(header) == len(T3_COLUMNS) and len(set(header.values())) == len(T3_COLUMNS)
             and min(header.values()) > label_at
             and {i for i, t in after if t} <= set(header.values())
         )
@@ -258,8 +262,8 @@ class Reader:
         Each way of dropping one printed cell (only an empty or zero one can be spurious) or of
         inserting the one that was not printed is tried; those where 总计 = the six applicant
         columns hold are kept (an inserted cell takes the value that makes the row add up).
-        Readings that keep natural first and total last are preferred: the stray or lost cell
-        is an inner one. One resulting set of values: it is used and reported; several: only the
+        Readings that drop an empty inner cell are preferred, then readings that keep natural
+        first and total last (the stray or lost cell is an inner one). One resulting set of values: it is used and reported; several: only the
         columns they agree on are kept.
         """
         n, width = len(texts), len(T3_COLUMNS)
@@ -269,7 +273,7 @@ class Reader:
         if abs(n - width) != 1 or not all(read_value(t).ok for t in texts):
             self.report.problem("ROW_MISALIGNED", f"t3.{key}: {n} values for {width} columns; not read")
             return
-        readings = []          # (interior, texts per column (None: not printed), values)
+        readings = []          # (rank, texts per column (None: not printed), values)
         for gap in range(max(n, width)):
             if n > width:
                 if texts[gap] and read_value(texts[gap]).value != 0:
@@ -279,8 +283,12 @@ class Reader:
                 columns = texts[:gap] + [None] + texts[gap:]
             values = _add_up(columns)
             if values is not None:
-                readings.append((0 < gap < max(n, width) - 1, columns, values))
-        chosen = [r for r in readings if r[0]] or readings
+                inner = 0 < gap < max(n, width) - 1
+                # Best: an inner empty cell dropped; then any inner cell; then an outer one.
+                readings.append((0 if inner and not texts[gap] and n > width else 1 if inner else 2,
+                                 columns, values))
+        best = min((r[0] for r in readings), default=None)
+        chosen = [r for r in readings if r[0] == best]
         distinct = {values for _, _, values in chosen}
         if len(distinct) == 1:
             _, columns, values = chosen[0]
@@ -325,7 +333,7 @@ class Reader:
         self.state.t4_header_closed = True
         positions = self.t4_positions()
         filled = {i for i, c in enumerate(row.cells) if c}
-        if positions and filled <= set(positions.values()):
+        if self.grid and positions and filled <= set(positions.values()):
             for key, index in positions.items():
                 if index < len(row.cells):
                     self.put(key, row.cells[index])
