@@ -1,0 +1,142 @@
+"""End to end: `nianjian demo --db tmp.db` (a subprocess: portal, real crawl, parse, checks, store,
+monitor cycle), twice, checked against the portal's manifest."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+import sqlite_utils
+
+from nianjian.demo_portal import manifest
+
+FACTS = manifest("", 1)
+FACTS2 = manifest("", 2)
+
+
+def demo(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "NIANJIAN_NOW"}
+    return subprocess.run([sys.executable, "-m", "nianjian", "demo", *args], capture_output=True,
+                          text=True, timeout=240, env=env)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """The demo run twice on one database: (first, second, path)."""
+    db = tmp_path_factory.mktemp("demo") / "sub" / "demo.db"
+    first = demo("--db", str(db), "--slow-delay", "3")
+    second = demo("--db", str(db), "--slow-delay", "3")
+    return first, second, db
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def test_first_run_prints_the_summary(runs):
+    first, _, db = runs
+    assert first.returncode == 0, first.stderr[-3000:]
+    out = first.stdout
+    assert "as of 2026-11-20 (round 1)" in out
+    for agency in FACTS.agencies:
+        assert agency["name"] in out
+    assert "expected reports: 26 — 22 on time, 2 late, 2 missing, 0 pending" in out
+    assert out.count("late 20d") == 1 and out.count("late 15d") == 1
+    for entry in FACTS.reports:
+        if entry.inconsistent:
+            assert f"inconsistent: {entry.agency} {entry.year} ({','.join(entry.expect_errors)})" in out
+    assert "alerts opened this run:" in out and "2 late, 2 missing" in out
+    assert f"nianjian serve --db {db}" in out and f"nianjian status --db {db} --html status.html" in out
+    assert "Traceback" not in first.stderr
+
+
+def test_first_run_stores_what_the_manifest_says(runs):
+    _, _, db = runs
+    # the database after both runs: round 1 facts are in version 1 of every report
+    store = sqlite_utils.Database(db)
+    stored = {(r["agency"], r["year"]): r for r in store.query("SELECT * FROM reports")}
+    assert set(stored) == {(r.agency, r.year) for r in FACTS.stored_reports}
+    for entry in FACTS.stored_reports:
+        row = stored[(entry.agency, entry.year)]
+        assert row["published"] == entry.published.isoformat()
+        assert _path(row["url"]) == _path(entry.attachment_url or entry.url)
+    expectations = {(e["agency"], e["year"]): e for e in store.query("SELECT * FROM expectations")}
+    assert {k: e["status"] for k, e in expectations.items()} == \
+        {(e.agency, e.year): e.status for e in FACTS.expectations}
+    assert {k: e["days_late"] for k, e in expectations.items() if e["status"] == "late"} == \
+        {(e.agency, e.year): e.report.days_late for e in FACTS.expectations if e.status == "late"}
+
+    alerts = {(a["kind"], a["agency"], a["year"]) for a in store.query("SELECT * FROM alerts WHERE state = 'open'")}
+    for kind in ("missing", "late"):
+        assert {a for a in alerts if a[0] == kind} == \
+            {(kind, e.agency, e.year) for e in FACTS.expectations if e.status == kind}
+    assert {("inconsistent", r.agency, r.year) for r in FACTS.reports if r.inconsistent} <= alerts
+    for entry in FACTS.reports:
+        if entry.inconsistent:
+            assert set(entry.expect_errors) <= set(stored[(entry.agency, entry.year)]["error_rules"].split(","))
+
+    # the figures behind the inconsistencies, as printed, in version 1
+    for entry in [r for r in FACTS.reports if r.inconsistent] + [r for r in FACTS.reports if r.edited]:
+        version = store.execute(
+            "SELECT v.id FROM report_versions v JOIN reports r ON r.id = v.report_id "
+            "WHERE r.agency = ? AND r.year = ? AND v.version = 1", [entry.agency, entry.year]).fetchone()[0]
+        cells = {c["key"]: c["value"] for c in store.query("SELECT key, value FROM cells WHERE version_id = ?", [version])}
+        for key in ("t3.new.total", "t3.carried_out.total", "t4.review.total", "t4.review.upheld"):
+            assert cells[key] == entry.cells[key], (entry.agency, entry.year, key)
+
+    first_crawl = store.execute("SELECT min(id) FROM runs WHERE kind = 'crawl'").fetchone()[0]
+    outcomes = {_path(f["url"]): f["outcome"]
+                for f in store.query("SELECT url, outcome FROM fetches WHERE run_id = ?", [first_crawl])}
+    assert outcomes[_path(FACTS.failing["bot_wall"])] == "blocked"
+    assert outcomes[_path(FACTS.failing["server_error"])] == "http_error"
+    assert outcomes[_path(FACTS.failing["slow"])] == "error"
+    assert not {_path(i["url"]) for i in FACTS.ignored} & set(outcomes)
+
+
+def test_second_run_serves_round_two_and_catches_the_edit(runs):
+    _, second, db = runs
+    assert second.returncode == 0, second.stderr[-3000:]
+    out = second.stdout
+    assert "as of 2026-11-21 (round 2)" in out
+    edited = [r for r in FACTS2.reports if r.edited]
+    assert [f"edited after publication: {r.agency} {r.year}" in out for r in edited] == [True]
+    assert "alerts opened this run: 1 changed" in out
+    store = sqlite_utils.Database(db)
+    changed = list(store.query("SELECT * FROM alerts WHERE kind = 'changed'"))
+    assert [(a["agency"], a["year"], a["state"]) for a in changed] == [(r.agency, r.year, "open") for r in edited]
+    assert json.loads(changed[0]["details"])["to_version"] == 2
+    entry = edited[0]
+    versions = list(store.query(
+        "SELECT v.id, v.version FROM report_versions v JOIN reports r ON r.id = v.report_id "
+        "WHERE r.agency = ? AND r.year = ? ORDER BY v.version", [entry.agency, entry.year]))
+    assert [v["version"] for v in versions] == [1, 2]
+    new = {c["key"]: c["value"] for c in store.query("SELECT key, value FROM cells WHERE version_id = ?",
+                                                      [versions[1]["id"]])}
+    assert new["t3.new.total"] == entry.cells["t3.new.total"] == 20
+    # the same URLs as the first run: unchanged pages answered 304
+    crawl_runs = [r["id"] for r in store.query("SELECT id FROM runs WHERE kind = 'crawl' ORDER BY id")]
+    second_outcomes = dict(store.execute(
+        "SELECT outcome, count(*) FROM fetches WHERE run_id = ? GROUP BY outcome", [crawl_runs[1]]).fetchall())
+    assert second_outcomes["new_version"] == 1
+    assert second_outcomes["not_modified"] == len(FACTS.stored_reports) - 1
+    assert "not_modified" in out
+
+
+def test_a_database_of_other_agencies_is_refused(tmp_path):
+    db = tmp_path / "real.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE agencies (name TEXT PRIMARY KEY)")
+        conn.execute("INSERT INTO agencies VALUES ('涧西区人民政府')")
+    done = demo("--db", str(db))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"nianjian demo: error: {db} holds agencies that are not the demo's (e.g. 涧西区人民政府); "
+        f"run the demo on its own database, e.g. --db data/demo.db"]
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
+    done = demo("--db", str(tmp_path / "junk.db"))
+    assert done.returncode == 2 and "is not a nianjian database" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
