@@ -1,0 +1,33 @@
+"""The catalogue as data agrees with the spec's rule table, and every message renders."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nianjian.checks.catalogue import CATALOGUE, SEVERITIES
+from nianjian.checks.arithmetic import DOMAINS, _members
+
+SPEC = Path(__file__).resolve().parents[2] / "docs" / "spec" / "README.md"
+
+
+def test_rules_match_the_spec_table():
+    rows = re.findall(r"^\| ([A-Z0-9_]+) \| (error|warning|info) \|", SPEC.read_text("utf-8"), re.M)
+    assert rows, "the spec's rule table was not found"
+    assert {rule: entry["severity"] for rule, entry in CATALOGUE.rules.items()} == dict(rows)
+
+
+def test_every_identity_refers_to_known_rules_domains_and_groups():
+    for identity in CATALOGUE.identities:
+        assert identity["rule"] in CATALOGUE.rules
+        for domain in identity["each"].values():
+            assert isinstance(domain, list) or domain in DOMAINS
+        for term in identity["expected"] + identity["actual"]:
+            table = term.lstrip("-").removeprefix("previous:").split(".")[0]
+            for group in re.findall(r"<(\w+)>", term):
+                assert _members(table, group), f"{term}: unknown group {group}"
+
+
+def test_every_label_is_a_pair_and_severities_are_known():
+    for table, labels in CATALOGUE.rules_data["labels"].items():
+        assert all(len(pair) == 2 for pair in labels.values()), table
+    assert all(entry["severity"] in SEVERITIES for entry in CATALOGUE.rules.values())
