@@ -100,7 +100,6 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
     except Exception as error:    # a crashing rule must not lose the report: store it unchecked
         findings = []
         problems.append({"code": "CHECKS_CRASHED", "detail": f"{type(error).__name__}: {error}"})
-    store.ensure_agency(agency)
     saved = store.save_report(agency=agency, year=year, url=url, report=report, findings=findings,
                               content_hash=hashlib.sha256(body).hexdigest(), seen_at=seen_at,
                               run_id=run_id)

@@ -8,7 +8,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Protocol
+from typing import Callable, Protocol
 from urllib.parse import urlencode
 
 import jinja2
@@ -72,6 +72,13 @@ class Grid:
     cells: dict[tuple[str, int], Cell]
     portals: dict[str, str] = field(default_factory=dict)
     findings: dict[int, list[dict]] = field(default_factory=dict)   # report_id -> error findings
+    total: int = 0                     # agencies matching the filters, on all pages
+    page: int = 1
+    per_page: int | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
 
     def cell(self, agency: str, year: int) -> Cell:
         return self.cells.get((agency, year)) or Cell(agency, year, "none")
@@ -90,40 +97,64 @@ def _rows(conn: sqlite3.Connection, sql: str, params) -> list[sqlite3.Row]:
 
 
 def load_grid(conn: sqlite3.Connection, *, region: str | None = None, level: str | None = None,
-              first_year: int | None = None, with_findings: bool = False) -> Grid:
-    """Read the `agency_year_status` view (and the agencies table, so a watched agency with
-    nothing recorded still has its row)."""
-    chosen = {column: value for column, value in (("region", region), ("level", level)) if value}
-    agency_where = " AND ".join([f"{column} = ?" for column in chosen] or ["1 = 1"])
-    status_where = agency_where + (" AND year >= ?" if first_year else "")
-    status_params = [*chosen.values(), *([first_year] if first_year else [])]
-    rows = _rows(conn, f"SELECT * FROM agency_year_status WHERE {status_where}", status_params)
-    agencies = _rows(conn, f"SELECT name, portal_urls FROM agencies WHERE {agency_where}",
-                     list(chosen.values()))
-    cells = {}
-    for row in rows:
-        cells[(row["agency"], row["year"])] = Cell(
-            agency=row["agency"], year=row["year"], status=row["status"],
-            deadline=row["deadline"], published=row["published"], days_late=row["days_late"],
-            first_seen_used=bool(row["first_seen_used"]), errors=row["errors"] or 0,
-            error_rules=row["error_rules"], report_id=row["report_id"], title=row["title"],
-            url=row["url"])
+              first_year: int | None = None, name: str | None = None, page: int = 1,
+              per_page: int | None = None, with_findings: bool = False) -> Grid:
+    """One page of agencies (all of them without `per_page`), each with its row of years.
+
+    Agencies come from the `agencies` table (the store adds every agency it stores a report for),
+    so a watched agency with nothing recorded still has its row; statuses from the
+    `agency_year_status` view."""
+    filters = {"region = ?": region, "level = ?": level, "instr(name, ?) > 0": name}
+    chosen = {clause: value for clause, value in filters.items() if value}
+    where = " AND ".join(chosen) or "1 = 1"
+    total = _rows(conn, f"SELECT COUNT(*) AS n FROM agencies WHERE {where}", list(chosen.values()))[0]["n"]
+    paging = f"LIMIT {int(per_page)} OFFSET {(max(page, 1) - 1) * int(per_page)}" if per_page else ""
+    agencies = _rows(conn, f"SELECT name, portal_urls FROM agencies WHERE {where} "
+                           f"ORDER BY COALESCE(region, ''), name {paging}", list(chosen.values()))
+    names = [a["name"] for a in agencies]
     portals = {}
     for agency in agencies:
         urls = json.loads(agency["portal_urls"] or "[]")
         if urls:
             portals[agency["name"]] = urls[0]
-    names = sorted({a for a, _ in cells} | {a["name"] for a in agencies})
-    years = list(range(min(y for _, y in cells), max(y for _, y in cells) + 1)) if cells else []
+    cells: dict[tuple[str, int], Cell] = {}
+    for chunk in _chunks(names):
+        for row in _rows(conn, f"SELECT * FROM agency_year_status WHERE agency IN "
+                               f"({', '.join('?' * len(chunk))}) AND year >= ?",
+                         [*chunk, first_year or 0]):
+            cells[(row["agency"], row["year"])] = Cell(
+                agency=row["agency"], year=row["year"], status=row["status"],
+                deadline=row["deadline"], published=row["published"], days_late=row["days_late"],
+                first_seen_used=bool(row["first_seen_used"]), errors=row["errors"] or 0,
+                error_rules=row["error_rules"], report_id=row["report_id"], title=row["title"],
+                url=row["url"])
+    years = _year_range(conn, first_year)
     findings: dict[int, list[dict]] = {}
     if with_findings:
         ids = sorted({c.report_id for c in cells.values() if c.state == "inconsistent"})
-        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        for chunk in _chunks(ids):
             for f in _rows(conn, "SELECT report_id, rule, message_zh, message_en "
-                           "FROM current_findings WHERE severity = 'error' AND report_id IN "
-                           f"({', '.join('?' * len(chunk))}) ORDER BY id", chunk):
+                                 "FROM current_findings WHERE severity = 'error' AND report_id IN "
+                                 f"({', '.join('?' * len(chunk))}) ORDER BY id", chunk):
                 findings.setdefault(f["report_id"], []).append(dict(f))
-    return Grid(names, years, cells, portals, findings)
+    return Grid(names, years, cells, portals, findings, total=total, page=max(page, 1),
+                per_page=per_page)
+
+
+def _chunks(items: list, size: int = 500):
+    """SQLite limits the number of parameters of one statement."""
+    return (items[i:i + size] for i in range(0, len(items), size))
+
+
+def _year_range(conn: sqlite3.Connection, first_year: int | None) -> list[int]:
+    """Every year from the first to the last one recorded: the same columns on every page."""
+    bounds = [b for table in ("reports", "expectations")
+              for b in _rows(conn, f"SELECT MIN(year) AS lo, MAX(year) AS hi FROM {table}", [])
+              if b["lo"] is not None]
+    if not bounds:
+        return []
+    low = max(min(b["lo"] for b in bounds), first_year or 0)
+    return list(range(low, max(b["hi"] for b in bounds) + 1))
 
 
 # ---------------------------------------------------------------- links
@@ -182,10 +213,13 @@ _PAGE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True
 
 
 def render_html(grid: Grid, links: Links, *, title: str = "政府信息公开工作年度报告 发布状态",
-                home: str | None = None) -> str:
+                home: str | None = None, filters: dict | None = None,
+                page_link: Callable[[int], str] | None = None) -> str:
+    """The page. `filters` (the current values) adds a filter form and `page_link` (page number
+    → URL) a pager: both only make sense when a server answers them."""
     return _PAGE.render(
         grid=grid, links=links, href=href, states=STATES, title=title, home=home,
-        counts=grid.counts(), generated=clock.isoformat())
+        counts=grid.counts(), generated=clock.isoformat(), filters=filters, page_link=page_link)
 
 
 def render_terminal(grid: Grid) -> Table:

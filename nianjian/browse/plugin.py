@@ -5,6 +5,8 @@ Registered by `nianjian.browse.datasette_app` (not through an entry point, so a 
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
@@ -22,16 +24,29 @@ def _database(datasette, name: str | None):
     return datasette.get_database(names[0])
 
 
+PER_PAGE = 200
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
 async def status_page(datasette, request):
     args = request.args
     db = _database(datasette, args.get("db"))
-    first_year = args.get("from")
+    filters = {key: args.get(key) or "" for key in ("q", "region", "level", "from")}
+    page = _int(args.get("page")) or 1
     grid = await db.execute_fn(lambda conn: load_grid(
-        conn, region=args.get("region") or None, level=args.get("level") or None,
-        first_year=int(first_year) if first_year and first_year.isdigit() else None))
+        conn, region=filters["region"] or None, level=filters["level"] or None,
+        first_year=_int(filters["from"]), name=filters["q"] or None, page=page, per_page=PER_PAGE))
     base = datasette.setting("base_url").rstrip("/")
-    links = DatasetteLinks(db.name, base)
-    return Response.html(render_html(grid, links, home=base + "/" + db.name))
+    kept = {k: v for k, v in {**filters, "db": args.get("db") or ""}.items() if v}
+
+    def page_link(number: int) -> str:
+        return f"{base}/-/status?" + urlencode({**kept, "page": number})
+
+    return Response.html(render_html(grid, DatasetteLinks(db.name, base), home=f"{base}/{db.name}",
+                                     filters=filters, page_link=page_link))
 
 
 @hookimpl

@@ -198,6 +198,7 @@ class Store:
                 [agency, year]).fetchone()
             created = existing is None
             if created:
+                self.ensure_agency(agency)
                 report_id = self.db["reports"].insert({
                     "agency": agency, "year": year, "first_seen": seen, "last_seen": seen,
                     "parse_status": _parse_status(report)}).last_pk

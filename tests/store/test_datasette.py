@@ -164,3 +164,17 @@ def test_every_table_view_and_column_is_described(store):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in description), name     # Chinese
         assert any("a" <= ch.lower() <= "z" for ch in description), name       # and English
     assert tables["t4_table"]["columns"]["suit_direct_pending"] == "未经复议直接起诉·尚未审结 — suit direct: pending"
+
+
+def test_status_page_filters_and_pages(served, monkeypatch):
+    ds, _ = served
+    page = get(ds, "/-/status?q=教育").text
+    assert 'data-agency="涧西区教育局"' in page and 'data-agency="涧西区人民政府"' not in page
+    assert 'value="教育"' in page                              # the form keeps the filter
+    assert 'data-agency="重庆路街道办事处"' in get(ds, "/-/status?level=township").text
+    monkeypatch.setattr("nianjian.browse.plugin.PER_PAGE", 2)
+    first = get(ds, "/-/status").text
+    assert "第 1 / 2 页" in first and 'href="/-/status?page=2"' in first
+    second = get(ds, "/-/status?page=2").text
+    assert second.count('scope="row"') == 1                   # 3 agencies, 2 per page
+    assert 'rel="prev"' in second and 'rel="next"' not in second
