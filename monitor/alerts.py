@@ -51,7 +51,8 @@ def expectation_conditions(expectations: list[Expectation], grace_days: int) -> 
             conditions.append(Condition(
                 _key("late", item.agency, item.year), "late", item.agency, item.year,
                 {**base, "days_late": item.days_late, "published": item.published,
-                 "first_seen_used": item.first_seen_used, "report_id": item.report_id,
+                 "first_seen_used": item.first_seen_used, "stated_published": item.stated_published,
+                 "report_id": item.report_id,
                  "url": item.url, "title": item.title}))
     return conditions
 
@@ -183,10 +184,10 @@ def reconcile(db, conditions: list[Condition], *, kinds: tuple[str, ...], channe
     by_agency_year = {(e.agency, e.year): e for e in expectations}
     source_ids = {s.id for s in sources}
     changes = Changes()
-    placeholders = ", ".join("?" for _ in kinds)
     with transaction(db):
         open_alerts = {row["key"]: row for row in db.query(
-            f"SELECT * FROM alerts WHERE state = 'open' AND kind IN ({placeholders})", list(kinds))}
+            "SELECT * FROM alerts WHERE state = 'open' AND kind IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(kinds))])}
         for key, condition in wanted.items():
             details = json.dumps(condition.details, ensure_ascii=False, sort_keys=True)
             current = open_alerts.get(key)

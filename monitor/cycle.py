@@ -124,6 +124,8 @@ def run_once(config: Config, now: datetime | None = None,
     """One full cycle. `now` pins the clock (else nianjian.clock.now(), which honours NIANJIAN_NOW).
     `progress` is told each step; `live_crawl` shows the crawler's own progress on stderr."""
     say = progress or (lambda message: None)
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=clock.SHANGHAI)
     sources = load_sources(config.sources)
     with cycle_lock(config.lock_file), Store(config.db) as store:
         db = store.db

@@ -27,19 +27,22 @@ class Expectation:
     published: str | None = None    # ISO date the lateness is measured from
     days_late: int | None = None
     first_seen_used: bool = False
+    stated_published: str | None = None   # the page's own (later) date, when first-seen was earlier
     errors: int = 0                 # error findings of the report's current version
     url: str | None = None
     title: str | None = None
 
 
 def _day(value: str | None) -> date | None:
-    """An ISO date or datetime (with offset) as a day in Shanghai."""
+    """An ISO date or datetime (with offset) as a day in Shanghai; None if absent or unreadable
+    (a date the parser could not make sense of is no date)."""
     if not value:
         return None
-    moment = datetime.fromisoformat(value)
-    if isinstance(moment, datetime) and moment.tzinfo:
-        return moment.astimezone(SHANGHAI).date()
-    return moment.date()
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return moment.astimezone(SHANGHAI).date() if moment.tzinfo else moment.date()
 
 
 def assess(agency: Agency, year: int, report: dict | None, now: datetime, grace_days: int) -> Expectation:
@@ -49,16 +52,18 @@ def assess(agency: Agency, year: int, report: dict | None, now: datetime, grace_
         # pending until the deadline day plus the grace days are over
         overdue = now.astimezone(SHANGHAI).date() > due + timedelta(days=grace_days)
         return Expectation(agency.name, year, due.isoformat(), "missing" if overdue else "pending")
-    published = _day(report.get("published"))
-    first_seen_used = published is None
-    if first_seen_used:
-        published = _day(report["first_seen"])
+    stated = _day(report.get("published"))
+    seen = _day(report["first_seen"])
+    # a report was online no later than the day nianjian first saw it, whatever date a re-post
+    # now shows (portals.md: re-posts carry new dates)
+    first_seen_used = stated is None or seen < stated
+    published = seen if first_seen_used else stated
     days_late = (published - due).days
     return Expectation(
         agency.name, year, due.isoformat(), "late" if days_late > 0 else "on_time",
         report_id=report["id"], published=published.isoformat(),
         days_late=max(days_late, 0), first_seen_used=first_seen_used,
-        errors=report.get("errors") or 0, url=report.get("url"), title=report.get("title"))
+        stated_published=stated.isoformat() if stated and first_seen_used else None, errors=report.get("errors") or 0, url=report.get("url"), title=report.get("title"))
 
 
 def expected_years(agency: Agency, now: datetime) -> range:
@@ -69,8 +74,10 @@ def expected_years(agency: Agency, now: datetime) -> range:
 def assess_all(db, agencies: list[Agency], now: datetime, grace_days: int) -> list[Expectation]:
     reports = {(row["agency"], row["year"]): row for row in db.query(
         "SELECT id, agency, year, title, url, published, first_seen, errors FROM reports")}
+    # an agency listed by two sources (a county column and its own site) is expected once
+    unique = list({agency.name: agency for agency in reversed(agencies)}.values())[::-1]
     return [assess(agency, year, reports.get((agency.name, year)), now, grace_days)
-            for agency in agencies for year in expected_years(agency, now)]
+            for agency in unique for year in expected_years(agency, now)]
 
 
 def write_expectations(db, expectations: list[Expectation], now: datetime) -> None:
@@ -80,7 +87,7 @@ def write_expectations(db, expectations: list[Expectation], now: datetime) -> No
     rows = []
     for item in expectations:
         row = asdict(item)
-        del row["url"], row["title"]
+        del row["url"], row["title"], row["stated_published"]
         row["first_seen_used"] = int(item.first_seen_used)
         row["updated_at"] = stamp
         rows.append(row)

@@ -56,7 +56,10 @@ def describe(alert: dict, event: str) -> str:
     values.update(agency=alert["agency"] or "", year=alert["year"] or "")
     if alert["kind"] == "missing":
         values["grace"] = text["grace"].format(**details) if details.get("grace_days") else ""
-    values["date_basis"] = text["date_basis"]["first_seen" if details.get("first_seen_used") else "published"]
+    basis = "published"
+    if details.get("first_seen_used"):
+        basis = "first_seen_earlier" if details.get("stated_published") else "first_seen"
+    values["date_basis"] = text["date_basis"][basis].format_map(values)
     values["rules"] = "、".join(details.get("rules") or [])
     if alert["kind"] == "changed":
         cells = details.get("cells") or []

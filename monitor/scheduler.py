@@ -28,8 +28,7 @@ def trigger_for(config: Config):
     return CronTrigger.from_crontab(config.cron, timezone=config.timezone)
 
 
-def run_scheduler(config: Config, *, runs: int | None = None, run_now: bool = False,
-                  on_cycle=None) -> int:
+def run_scheduler(config: Config, *, runs: int | None = None, run_now: bool = False) -> int:
     """Block, running a cycle at every fire time, until interrupted (SIGINT/SIGTERM) or, with
     `runs`, until that many cycles have run. Returns the number of cycles run."""
     setup_logging(config.log_file)
@@ -39,15 +38,12 @@ def run_scheduler(config: Config, *, runs: int | None = None, run_now: bool = Fa
 
     def cycle() -> None:
         try:
-            result = run_once(config)
+            run_once(config)
         except CycleRunning as busy:
             log.warning("skipped: %s", busy)
             return
         except Exception:       # a broken cycle is logged; the scheduler waits for the next one
             log.exception("monitor cycle failed")
-            result = None
-        if on_cycle and result is not None:
-            on_cycle(result)
         with lock:
             done["cycles"] += 1
             if runs is not None and done["cycles"] >= runs:

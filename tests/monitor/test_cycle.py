@@ -184,3 +184,52 @@ def test_a_condition_that_returns_is_a_new_alert(at, write_sources, make_config,
     assert keys[-1] == "source_failing|jianxi" and keys[0].startswith("source_failing|jianxi#")
     events = [(a["event"], a["kind"]) for r in webhook_server.requests for a in r["json"]["alerts"]]
     assert events == [("open", "source_failing"), ("resolve", "source_failing"), ("open", "source_failing")]
+
+
+def test_a_repost_date_later_than_first_seen_does_not_make_a_report_late(
+        at, lifecycle, database, smtp_server):
+    # seen on 03-20, but the page now shows 04-15 (re-posted): it was online before the deadline
+    database.save("涧西区人民政府", 2023, seen="2024-03-20T02:00", published="2024-04-15")
+    result = run_once(lifecycle, now=at("2024-05-01T02:00"))
+    assert result.expectations == {"on_time": 1} and database.alerts(None) == []
+    row = database.query("SELECT published, first_seen_used FROM expectations")[0]
+    assert row == {"published": "2024-03-20", "first_seen_used": 1}
+
+
+def test_a_late_repost_says_which_date_counted(at, lifecycle, database, smtp_server):
+    database.save("涧西区人民政府", 2023, seen="2024-04-03T02:00", published="2024-04-20")
+    run_once(lifecycle, now=at("2024-05-01T02:00"))
+    [late] = database.alerts()
+    assert (late["details"]["days_late"], late["details"]["stated_published"]) == (3, "2024-04-20")
+    assert "（截止 2024-03-31，首次发现早于页面所标发布日期 2024-04-20，按首次发现日期 2024-04-03）" \
+        in smtp_server.messages[0]["body"]
+
+
+def test_an_unreadable_publication_date_counts_as_none(at, lifecycle, database):
+    database.save("涧西区人民政府", 2023, seen="2024-04-02T02:00", published="2024年4月")
+    run_once(lifecycle, now=at("2024-04-02T03:00"))
+    [late] = database.alerts()
+    assert late["details"]["first_seen_used"] is True and late["details"]["days_late"] == 2
+
+
+def test_an_agency_listed_by_two_sources_is_expected_once(at, workdir, make_config, database):
+    import yaml
+    agency = {"name": "涧西区教育局", "level": "department", "first_year": 2022}
+    (workdir / "sources.yaml").write_text(yaml.safe_dump({"sources": [
+        {"id": "county", "url": "http://127.0.0.1:9/a/", "agencies": [agency]},
+        {"id": "own-site", "url": "http://127.0.0.1:9/b/", "agencies": [agency]}]}, allow_unicode=True))
+    result = run_once(make_config(), now=at("2024-03-01T02:00"))
+    assert result.expectations == {"missing": 2}
+    assert [a["key"] for a in database.alerts()] == ["missing|涧西区教育局|2022", "missing|涧西区教育局|2023"]
+
+
+def test_disabled_kinds_are_left_alone(at, write_sources, make_config, database):
+    write_sources(agencies=[GOVERNMENT])
+    run_once(make_config(), now=at("2024-04-02T02:00"))
+    assert len(database.alerts()) == 1
+    # with no kinds enabled nothing opens or resolves, even once the report is found
+    quiet = make_config(sections={"alerts": {"kinds": []}})
+    database.save("涧西区人民政府", 2023, seen="2024-04-03T02:00", published="2024-04-03")
+    run_once(quiet, now=at("2024-04-03T03:00").replace(tzinfo=None))     # a naive now is Shanghai time
+    assert [a["kind"] for a in database.alerts()] == ["missing"]
+    assert database.query("SELECT status FROM expectations") == [{"status": "late"}]
