@@ -11,6 +11,7 @@ line of text, which would otherwise turn the prose into one-column "tables".
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import statistics
@@ -91,12 +92,15 @@ def read_pdf(data: bytes) -> Document:
     except Exception as exc:  # pdfminer raises many types on damaged or encrypted files
         doc.problems.append(("UNREADABLE_FILE", _open_failure(exc)))
         return doc
-    with pdf:
-        try:
-            _read_pages(pdf, doc)
-        except Exception as exc:  # a damaged object deep in a page: report, keep nothing half-read
-            doc.blocks.clear()
-            doc.problems.append(("UNREADABLE_FILE", f"PDF could not be read: {_describe(exc)}"))
+    try:
+        _read_pages(pdf, doc)
+    except Exception as exc:  # a damaged object deep in a page: report, keep nothing half-read
+        doc.blocks.clear()
+        doc.problems.append(("UNREADABLE_FILE", f"PDF could not be read: {_describe(exc)}"))
+    finally:
+        # closing walks the page tree again; a damaged tree has been reported already
+        with contextlib.suppress(Exception):
+            pdf.close()
     return doc
 
 
