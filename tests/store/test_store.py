@@ -168,3 +168,37 @@ def test_not_a_database_is_a_user_error(tmp_path):
     path.write_text("this is not sqlite" * 100)
     with pytest.raises(UserError, match="cannot open database"):
         Store(path)
+
+
+def test_readers_see_committed_data_while_a_writer_holds_its_transaction(store, db_path, make_report):
+    """WAL: Datasette (a read-only connection) keeps reading while a crawl is mid-write."""
+    store.save_report(agency="涧西区人民政府", year=2022, url=None, report=make_report(year=2022),
+                      findings=[], content_hash="a")
+    reader = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=0.5)
+    store.db.execute("BEGIN IMMEDIATE")
+    store.db.execute("UPDATE reports SET title = 'being rewritten'")
+    assert reader.execute("SELECT title FROM reports").fetchone()[0].endswith("年度报告")
+    store.db.execute("COMMIT")
+    assert reader.execute("SELECT title FROM reports").fetchone()[0] == "being rewritten"
+    reader.close()
+
+
+def test_two_writers_at_once_lose_nothing(db_path, make_report):
+    """The crawler, the monitor and `nianjian ingest` may write the same file at the same time."""
+    import threading
+
+    def write(agency: str) -> None:
+        with Store(db_path) as own:
+            for year in range(2000, 2030):
+                own.save_report(agency=agency, year=year, url=None, content_hash=f"{agency}{year}",
+                                report=make_report(agency, year), findings=[])
+
+    Store(db_path).close()
+    threads = [threading.Thread(target=write, args=(name,)) for name in ("甲区人民政府", "乙区人民政府")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Store(db_path) as store:
+        assert store.db["reports"].count == 60 and store.db["report_versions"].count == 60
+        assert {a["name"] for a in store.agencies()} == {"甲区人民政府", "乙区人民政府"}
