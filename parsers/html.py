@@ -27,6 +27,8 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Hostile pages: refuse to build grids larger than this (cells), and spans beyond these.
 MAX_COLSPAN, MAX_ROWSPAN, MAX_GRID_CELLS = 60, 500, 200_000
+# A body container with less text than this is an empty template placeholder.
+MIN_CONTENT_CHARS = 20
 
 
 def read_html(data: bytes, *, content_type: str | None = None, url: str | None = None) -> Document:
@@ -85,7 +87,7 @@ def _content_root(root):
                                v=f" {selector[1:]} ")
         for element in found:
             # An empty container (a template placeholder) is no article.
-            if len(element.text_content().strip()) > 40:
+            if len(element.text_content().strip()) >= MIN_CONTENT_CHARS:
                 return element
     body = root.find("body")
     return body if body is not None else root

@@ -1,0 +1,73 @@
+"""Titles → issuing organ and year; documents that are not annual reports."""
+from __future__ import annotations
+
+import pytest
+
+from parsers import parse
+from parsers.metadata import section_of, title_match
+
+
+@pytest.mark.parametrize("title, agency, year", [
+    ("涧西区人民政府2021年政府信息公开工作年度报告", "涧西区人民政府", 2021),
+    ("2021年白碱滩区(克拉玛依高新区)政府办公室政府信息公开工作年度报告", "白碱滩区(克拉玛依高新区)政府办公室", 2021),
+    ("洛阳市伊滨经开区人民政府 2020 年政府信息公开工作 年度报告", "洛阳市伊滨经开区人民政府", 2020),
+    ("宜阳县教育局2020年度政府信息公开工作年度报告", "宜阳县教育局", 2020),
+    ("洛阳市财政局关于2022年政府信息公开工作年度报告", "洛阳市财政局", 2022),
+    ("《郑州市人民政府2023年政府信息公开工作年度报告》", "郑州市人民政府", 2023),
+    ("鸣皋镇2019年政府信息公开年报", "鸣皋镇", 2019),
+    ("２０２２年某县统计局政府信息公开工作年度报告", "某县统计局", 2022),
+])
+def test_titles(title, agency, year):
+    found = title_match(title)
+    assert found is not None
+    assert found[1:] == (agency, year)
+
+
+@pytest.mark.parametrize("title", ["关于印发工作方案的通知", "涧西区人民政府网站2021年工作年度报表", "2021年统计公报"])
+def test_other_titles(title):
+    assert title_match(title) is None
+
+
+@pytest.mark.parametrize("text, number", [
+    ("一、总体情况", 1), ("二、主动公开政府信息情况", 2), ("三、收到和处理政府信息公开申请情况", 3),
+    ("四、政府信息公开行政复议、行政诉讼情况", 4), ("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", 4),
+    ("五、存在的主要问题及改进情况", 5), ("五、政府信息公开工作存在的主要问题及改进情况：", 5),
+    ("六、其他需要报告的事项", 6), ("（一）主动公开情况", None), ("总体情况良好，全年共公开信息一千条。", None),
+])
+def test_section_headings(text, number):
+    assert section_of(text) == number
+
+
+def test_website_yearly_statement_is_not_a_report():
+    html = """<html><head><meta name="ArticleTitle" content="涧西区人民政府网站2021年工作年度报表"></head>
+      <body><div id="zoom"><table><tr><td>网站名称</td><td>涧西区人民政府</td></tr>
+      <tr><td>独立用户访问总量（单位：个）</td><td>41368</td></tr></table></div></body></html>"""
+    report = parse(html.encode(), filename="a.html")
+    assert [p.code for p in report.problems] == ["NOT_A_REPORT"]
+    assert report.cells == {}
+
+
+def test_news_page_is_not_a_report(fixtures):
+    report = parse((fixtures / "portals" / "03_handan_hdzfxxgk_detail_meta_trs.html").read_bytes(),
+                   filename="detail.html")
+    assert [p.code for p in report.problems] == ["NOT_A_REPORT"]
+    assert report.published == "2020-08-02"
+
+
+@pytest.mark.parametrize("data, filename", [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "report.doc"),
+    (b"PK\x03\x04garbage", "report.ofd"),
+    (b"\x00\x01\x02binary", "report.wps"),
+])
+def test_unsupported_formats_are_a_problem_not_a_crash(data, filename):
+    report = parse(data, filename=filename)
+    assert [p.code for p in report.problems] in (["UNSUPPORTED_FORMAT"], ["UNREADABLE_FILE"])
+    assert report.cells == {}
+
+
+def test_year_from_the_statistical_period_when_the_title_has_none():
+    text = ("某县农业农村局政府信息公开工作年度报告\n"
+            "本报告数据统计期限为2022年1月1日至2022年12月31日。\n"
+            "一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n")
+    report = parse(text.encode(), filename="r.txt")
+    assert report.year == 2022
