@@ -13,7 +13,6 @@ import io
 import zipfile
 
 import docx
-from docx.opc.exceptions import PackageNotFoundError
 
 from parsers.document import Document, Paragraph, Table
 
@@ -35,14 +34,17 @@ def read_docx(data: bytes) -> Document:
         return doc
     try:
         word = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
-        doc.problems.append(("UNREADABLE_FILE", f"not a readable DOCX: {type(exc).__name__}: {exc}"))
-        return doc
-    except Exception as exc:  # lxml and python-docx raise many types on malformed parts
+    except Exception as exc:  # python-docx and lxml raise many types on malformed packages
         doc.problems.append(("UNREADABLE_FILE", f"DOCX could not be read: {type(exc).__name__}: {exc}"))
         return doc
     # No title from the package properties: offices reuse the template file, so it is stale.
-    doc.blocks = _blocks(word.element.body)
+    body = word.element.body
+    doc.blocks = _blocks(body)
+    if not doc.blocks:
+        images = sum(1 for _ in body.iter(_W + "drawing", _W + "pict"))
+        doc.problems.append(("EMPTY_DOCUMENT", (
+            f"the DOCX holds {images} images and no text: a scan pasted into Word; OCR would be needed"
+            if images else "the DOCX holds no text")))
     return doc
 
 
@@ -102,14 +104,22 @@ def _blocks(container):
 
 
 def _body_elements(container):
-    """The w:p and w:tbl children, content controls (w:sdt) unwrapped."""
+    """The w:p and w:tbl children, content controls (w:sdt) and one-cell frame tables unwrapped
+    (some offices put the whole report in a single bordered cell)."""
     for child in container.iterchildren():
-        if child.tag in (_W + "p", _W + "tbl"):
+        if child.tag == _W + "tbl" and _is_frame(child):
+            yield from _body_elements(child.find(f"{_W}tr/{_W}tc"))
+        elif child.tag in (_W + "p", _W + "tbl"):
             yield child
         elif child.tag == _W + "sdt":
             content = child.find(_W + "sdtContent")
             if content is not None:
                 yield from _body_elements(content)
+
+
+def _is_frame(tbl) -> bool:
+    rows = tbl.findall(_W + "tr")
+    return len(rows) == 1 and len(list(_cells(rows[0]))) == 1
 
 
 def _flush(blocks: list, rows: list) -> None:

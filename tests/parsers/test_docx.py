@@ -305,3 +305,41 @@ def test_content_controls_deleted_text_and_row_offsets(filled):
 def test_line_breaks_inside_a_cell_are_kept():
     t3 = tables(read("filled_2021"))[1]
     assert t3.rows[2][4] == "商业\n企业"
+
+
+def test_report_inside_a_one_cell_frame(filled):
+    """Some offices put the whole report in one bordered cell: the frame is not a table."""
+    def edit(document):
+        body = document.element.body
+        frame = document.add_table(rows=1, cols=1)._tbl
+        cell = frame.find(f"{qn('w:tr')}/{qn('w:tc')}")
+        for paragraph in cell.findall(qn("w:p")):
+            cell.remove(paragraph)
+        for child in list(body):
+            if child.tag in (qn("w:p"), qn("w:tbl")) and child is not frame:
+                cell.append(child)
+        cell.append(cell.makeelement(qn("w:p"), {}))     # a cell ends with a paragraph
+        body.insert(0, frame)
+
+    doc = read_docx(edited(filled, edit))
+    assert_document(doc, EXPECTED["filled_2021"])
+
+
+def test_pictures_only(filled):
+    """A scan pasted into Word: no text, a clear problem rather than an empty report."""
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("L", (40, 20), 200).save(picture, "PNG")
+    document = python_docx.Document()
+    for _ in range(2):
+        picture.seek(0)
+        document.add_picture(picture)
+    out = io.BytesIO()
+    document.save(out)
+    doc = read_docx(out.getvalue())
+    assert doc.blocks == []
+    assert doc.problems == [("EMPTY_DOCUMENT", "the DOCX holds 2 images and no text: "
+                                               "a scan pasted into Word; OCR would be needed")]
+    report = parse(out.getvalue(), filename="scan.docx")
+    assert [p.code for p in report.problems] == ["EMPTY_DOCUMENT"]

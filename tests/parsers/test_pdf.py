@@ -343,3 +343,11 @@ def test_small_pdf_is_read_whole():
     # the same line at the same place on every page is not a running header: it is not in
     # the margin band
     assert paragraphs(doc) == [f"{LONG_LINE} page {n}" for n in (1, 2, 3)]
+
+
+def test_partly_scanned_pdf_keeps_the_text_pages():
+    doc = read_pdf((PDF / "partly_scanned_hongze.pdf").read_bytes())
+    assert doc.problems == [("SCANNED_PAGES", "pages without a text layer were skipped: 3")]
+    [t2] = tables(doc)
+    assert_rows(t2, HONGZE_T2[:8], "t2 up to the scanned page")
+    assert paragraphs(doc)[:3] == HONGZE_PARAGRAPHS_START
