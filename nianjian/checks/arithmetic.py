@@ -13,7 +13,7 @@ from itertools import product
 from parsers.template import TEMPLATE
 
 from nianjian.checks.catalogue import CATALOGUE
-from nianjian.checks.finding import Finding, finding, not_assessable
+from nianjian.checks.finding import Finding, abbreviate, finding, not_assessable
 from nianjian.checks.sheet import ABSENT, Sheet
 
 PREVIOUS = "previous:"
@@ -156,38 +156,35 @@ def evaluate(identities: list[dict], sheet: Sheet, previous: Sheet | None = None
                 findings.append(result)
         if unassessable:
             message = CATALOGUE.note("not_assessable", rule=identity["rule"], count=unassessable,
-                                     cells=_abbreviate(absent))
+                                     cells=abbreviate(absent))
             findings.append(not_assessable(identity["rule"], message, absent))
     return findings
 
 
-def _abbreviate(keys: list[str], limit: int = 6) -> str:
-    shown = ", ".join(keys[:limit])
-    return shown + (f" … (+{len(keys) - limit})" if len(keys) > limit else "")
-
-
 def _check_instance(rule, bindings, expected, actual, leaves, sheets) -> Finding | None:
-    def side_sum(terms):
-        return sum((-1 if t.negative else 1) * (sheets[l.previous].get(l.key) or 0)
-                   for t in terms for l in t.leaves)
+    def value(leaf: Leaf):
+        return sheets[leaf.previous].get(leaf.key)
+
+    def side_sum(terms: list[Term]):
+        return sum((-1 if t.negative else 1) * (value(leaf) or 0) for t in terms for leaf in t.leaves)
 
     expected_sum, actual_sum = side_sum(expected), side_sum(actual)
     difference = expected_sum - actual_sum
-    tolerance = sum(sheets[l.previous].tolerance(l.key) for l in leaves)
+    tolerance = sum(sheets[leaf.previous].tolerance(leaf.key) for leaf in leaves)
     if abs(difference) <= tolerance + _EPSILON:
         return None
-    blanks = [l for l in leaves if sheets[l.previous].get(l.key) is None]
+    blanks = [leaf for leaf in leaves if value(leaf) is None]
     # Filling the blanks with non-negative numbers could close the gap only from the side
     # that is short: then the failure may be nothing but the blanks.
-    explained = any(l.sign * (-1 if difference > 0 else 1) > 0 for l in blanks)
+    explained = any(leaf.sign * (-1 if difference > 0 else 1) > 0 for leaf in blanks)
     severity = CATALOGUE.severity(rule)
     if explained and severity == "error":
         severity = "warning"
-    note = CATALOGUE.note("blanks", cells=", ".join(l.name for l in blanks)) if blanks else None
+    note = CATALOGUE.note("blanks", cells=", ".join(leaf.name for leaf in blanks)) if blanks else None
     table = leaves[0].key.split(".")[0]
     scope = [CATALOGUE.label(table, v) for v in bindings.values()]
     return finding(
-        rule, severity=severity, cells=[l.name for l in leaves],
+        rule, severity=severity, cells=[leaf.name for leaf in leaves],
         expected=_number(expected_sum), actual=_number(actual_sum), note=note,
         scope_zh="、".join(s[0] for s in scope), scope_en=", ".join(s[1] for s in scope),
         expected_terms_zh=_render(expected, sheets, "zh"),

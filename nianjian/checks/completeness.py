@@ -4,7 +4,7 @@ from __future__ import annotations
 from parsers.template import TEMPLATE
 
 from nianjian.checks.catalogue import CATALOGUE
-from nianjian.checks.finding import Finding, finding
+from nianjian.checks.finding import Finding, abbreviate, finding
 from nianjian.checks.sheet import Sheet
 
 TABLES = ("t2", "t3", "t4")
@@ -43,6 +43,5 @@ def blank_cells(sheet: Sheet) -> list[Finding]:
     blanks += sorted(k for k, v in sheet.cells.items() if v is None and k not in order)
     if not blanks:
         return []
-    shown = ", ".join(blanks[:8]) + (" …" if len(blanks) > 8 else "")
     return [finding("BLANK_CELLS", cells=blanks, expected=None, actual=len(blanks),
-                    count=len(blanks), cells_shown=shown)]
+                    count=len(blanks), cells_shown=abbreviate(blanks, 8))]

@@ -32,21 +32,20 @@ class Finding:
             out["assessable"] = False
         return out
 
-    @classmethod
-    def from_dict(cls, data: dict) -> "Finding":
-        return cls(data["rule"], data["severity"], list(data.get("cells") or []),
-                   data.get("expected"), data.get("actual"), data.get("message_zh", ""),
-                   data.get("message_en", ""), data.get("assessable", True))
-
 
 def finding(rule: str, *, cells=(), expected=None, actual=None, severity: str | None = None,
-            assessable: bool = True, note: tuple[str, str] | None = None, **fields) -> Finding:
+            note: tuple[str, str] | None = None, **fields) -> Finding:
     """A finding of `rule` with its catalogue severity and messages (plus an optional note)."""
     zh, en = CATALOGUE.messages(rule, expected=expected, actual=actual, **fields)
     if note:
         zh, en = zh + note[0], en + note[1]
-    return Finding(rule, severity or CATALOGUE.severity(rule), list(cells), expected, actual,
-                   zh, en, assessable)
+    return Finding(rule, severity or CATALOGUE.severity(rule), list(cells), expected, actual, zh, en)
+
+
+def abbreviate(keys: list[str], limit: int = 6) -> str:
+    """"a, b, c … (+12)": the first cell keys of a long list, for messages and tables."""
+    shown = ", ".join(keys[:limit])
+    return shown + (f" … (+{len(keys) - limit})" if len(keys) > limit else "")
 
 
 def not_assessable(rule: str, message: tuple[str, str], cells=()) -> Finding:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from parsers.record import Report
 from nianjian.checks import Finding, check
+from nianjian.checks.finding import abbreviate
 from nianjian.errors import UserError
 
 # Parse problems that leave nothing to check: the input was not readable as a report.
@@ -110,7 +111,7 @@ def print_findings(console: Console, report: Report, findings: list[Finding], la
     table.add_column("rule", no_wrap=True)
     table.add_column("finding", overflow="fold")
     for f in findings:
-        cells = ", ".join(f.cells[:6]) + (f" … (+{len(f.cells) - 6})" if len(f.cells) > 6 else "")
+        cells = abbreviate(f.cells)
         text = escape(f.message_zh if lang == "zh" else f.message_en)
         if cells:
             text += f"\n[dim]{escape(cells)}[/dim]"
