@@ -93,7 +93,7 @@ def changed_conditions(db) -> list[Condition]:
     """One alert per silent edit: the newest version of each report captured more than once.
     A later edit resolves the earlier alert (superseded) and opens its own."""
     conditions = []
-    for report in db.query("SELECT id, agency, year, url, title FROM reports"):
+    for report in db.query("SELECT id, agency, year, url, title FROM reports WHERE versions > 1"):
         versions = list(db.query(
             "SELECT id, version, first_seen FROM report_versions WHERE report_id = ? "
             "ORDER BY version DESC LIMIT 2", [report["id"]]))

@@ -7,7 +7,7 @@ a report look later than it was, never earlier.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from monitor.deadlines import deadline_date
@@ -80,17 +80,16 @@ def assess_all(db, agencies: list[Agency], now: datetime, grace_days: int) -> li
             for agency in unique for year in expected_years(agency, now)]
 
 
+TABLE_COLUMNS = ("agency", "year", "deadline", "status", "report_id", "published", "days_late",
+                 "first_seen_used", "errors")
+
+
 def write_expectations(db, expectations: list[Expectation], now: datetime) -> None:
     """Replace the table with this cycle's view: an agency dropped from the sources file
     leaves no stale rows behind."""
     stamp = isoformat(now)
-    rows = []
-    for item in expectations:
-        row = asdict(item)
-        del row["url"], row["title"], row["stated_published"]
-        row["first_seen_used"] = int(item.first_seen_used)
-        row["updated_at"] = stamp
-        rows.append(row)
+    rows = [(*(getattr(item, column) for column in TABLE_COLUMNS), stamp) for item in expectations]
     db.execute("DELETE FROM expectations")
-    if rows:
-        db["expectations"].insert_all(rows)
+    db.conn.executemany(
+        f"INSERT INTO expectations ({', '.join(TABLE_COLUMNS)}, updated_at) "
+        f"VALUES ({', '.join('?' for _ in TABLE_COLUMNS)}, ?)", rows)

@@ -36,9 +36,10 @@ def free_port() -> int:
 class SMTPServer:
     """aiosmtpd on a fixed port that can be stopped and started again (a mail server outage)."""
 
-    def __init__(self, port: int, credentials: tuple[str, str] | None = None, tls_context=None):
+    def __init__(self, port: int, credentials: tuple[str, str] | None = None, tls_context=None,
+                 implicit_tls: bool = False):
         self.port, self.credentials, self.messages, self.controller = port, credentials, [], None
-        self.tls_context = tls_context
+        self.tls_context, self.implicit_tls = tls_context, implicit_tls
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content or envelope.content,
@@ -60,7 +61,9 @@ class SMTPServer:
         if self.credentials:
             options = {"authenticator": self._authenticate, "auth_require_tls": bool(self.tls_context),
                        "auth_required": True}
-        if self.tls_context:
+        if self.tls_context and self.implicit_tls:
+            options.update(ssl_context=self.tls_context)
+        elif self.tls_context:
             options.update(tls_context=self.tls_context, require_starttls=True)
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()

@@ -172,3 +172,18 @@ def test_channels_fail_and_recover_independently(at, two_missing, make_config, d
     smtp_server.start()
     run_once(config, now=at("2024-04-03T02:00"))
     assert len(webhook_server.requests) == 1 and len(smtp_server.messages) == 1
+
+
+def test_implicit_tls(at, two_missing, make_config, smtp_factory, tls_context):
+    server = smtp_factory(tls_context=tls_context, implicit_tls=True)
+    channel = email_channel(server, security="ssl", verify_tls=False)
+    assert run_once(make_config(channels=[channel]), now=at(two_missing)).ok
+    [mail] = server.messages
+    assert mail["subject"] == "年检提醒：新增 3 条，解除 0 条"
+
+
+def test_a_self_signed_certificate_is_refused_unless_allowed(at, two_missing, make_config, database,
+                                                            smtp_factory, tls_context):
+    server = smtp_factory(tls_context=tls_context)
+    result = run_once(make_config(channels=[email_channel(server, security="starttls")]), now=at(two_missing))
+    assert result.delivery.pending == 3 and server.messages == []
