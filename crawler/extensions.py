@@ -44,7 +44,7 @@ class CrawlProgress:
 
     def refresh(self) -> None:
         if self.live is not None:
-            self.live.update(self.table())
+            self.live.update(self.table(), refresh=True)
 
     def spider_opened(self, spider) -> None:
         self.live = Live(self.table(), console=Console(stderr=True), auto_refresh=False, transient=False)

@@ -115,7 +115,7 @@ class FetchLedgerMiddleware:
             request.meta["fetch"] = fetch      # recorded with the ingest outcome
             return response
         else:
-            fetch.outcome = LIST
+            fetch.outcome = LIST if kind == "list" else kind or LIST     # "entry": a 政府信息公开 page
         self._record(request, fetch)
         if wall:
             raise IgnoreRequest(f"{request.url}: blocked by bot wall {wall}")
