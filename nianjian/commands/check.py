@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -13,10 +11,9 @@ from rich.table import Table
 from parsers.record import Report
 from nianjian.checks import Finding, check
 from nianjian.checks.finding import abbreviate
+from nianjian.commands.parse import FATAL, _read_input as read_input   # the same inputs as `nianjian parse`
 from nianjian.errors import UserError
 
-# Parse problems that leave nothing to check: the input was not readable as a report.
-UNREADABLE = ("UNSUPPORTED_FORMAT", "EMPTY_DOCUMENT", "PARSE_ERROR", "NOT_A_REPORT")
 STYLES = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
@@ -43,24 +40,16 @@ def register(subparsers) -> None:
 
 def load_report(name: str) -> Report:
     """Read and parse one input, or raise UserError saying why it cannot be checked."""
-    if name == "-":
-        data, filename = sys.stdin.buffer.read(), None
-    else:
-        path = Path(name)
-        if not path.is_file():
-            raise UserError(f"{name}: no such file")
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise UserError(f"{name}: cannot be read ({error.strerror})") from None
-        filename = path.name
+    data, filename = read_input(name)
+    if not data:
+        raise UserError(f"{name}: the file is empty")
     if filename and filename.lower().endswith(".json"):
         return _report_from_json(name, data)
     from parsers import parse
     report = parse(data, filename=filename)
-    fatal = [p for p in report.problems if p.code in UNREADABLE]
-    if fatal:
-        raise UserError(f"{name}: not readable as a report ({fatal[0].code}: {fatal[0].detail})")
+    fatal = next((p for p in report.problems if p.code in FATAL), None)
+    if fatal and not report.cells:
+        raise UserError(f"{name}: not readable as a report ({fatal.code}: {fatal.detail})")
     return report
 
 

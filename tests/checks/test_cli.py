@@ -80,10 +80,13 @@ def test_unreadable_inputs_exit_2_with_one_line(capsys, tmp_path):
     image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", "utf-8")
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
     other = tmp_path / "list.json"
     other.write_text("[1, 2]", "utf-8")
     for argv, words in ((["check", str(tmp_path / "missing.html")], "no such file"),
-                        (["check", str(tmp_path)], "no such file"),
+                        (["check", str(tmp_path)], "is a directory"),
+                        (["check", str(empty)], "the file is empty"),
                         (["check", str(image)], "not readable as a report"),
                         (["check", str(broken)], "not valid JSON"),
                         (["check", str(other)], "not a parse record"),
