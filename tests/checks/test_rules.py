@@ -102,6 +102,8 @@ def test_year_mismatch_against_the_statistical_period(kit):
     assert [f.expected for f in of(check(wide), "YEAR_MISMATCH")] == [2020]
     short = kit.variant(report, narrative="本年度报告中所列数据统计期限为2020年1月1日至12月31日。")
     assert [f.expected for f in of(check(short), "YEAR_MISMATCH")] == [2020]
+    data = kit.variant(report, narrative="本报告统计数据从2020年1月1日至2020年12月31日止。")
+    assert [f.expected for f in of(check(data), "YEAR_MISMATCH")] == [2020]
     # a period across years is not a statement of the report year
     other = kit.variant(report, narrative="统计时间为2020年1月1日至2021年12月31日。")
     assert of(check(other), "YEAR_MISMATCH") == []
