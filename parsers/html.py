@@ -13,7 +13,7 @@ import lxml.html
 from lxml import etree
 
 from parsers.document import Document, Paragraph, Table
-from parsers.page import detect_encoding, meta_tags, published_date
+from parsers.page import decode, meta_tags, published_date
 from parsers.values import page_spec
 
 _SPEC = page_spec()
@@ -23,7 +23,6 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
                     "dd", "section", "article", "header", "footer", "nav", "aside", "blockquote",
                     "pre", "center", "form", "fieldset", "address", "main", "figure", "hr",
                     "caption", "tr", "td", "th", "tbody", "thead", "tfoot"})
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Hostile pages: refuse to build grids larger than this (cells), and spans beyond these.
 MAX_COLSPAN, MAX_ROWSPAN, MAX_GRID_CELLS = 60, 500, 200_000
@@ -35,8 +34,7 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     """Read an HTML page into a Document; problems (decoding, empty page) are recorded on it."""
     doc = Document()
     declared = _charset_from_content_type(content_type)
-    codec, trusted = detect_encoding(data, declared)
-    text = data.decode(codec, errors="replace")
+    text, codec, trusted = decode(data, declared)
     if not trusted and "\ufffd" in text:
         doc.problems.append(("DECODE_ERROR", f"no declared charset decodes the page; read as {codec} with replacements"))
     elif not trusted and declared:
@@ -77,24 +75,37 @@ def _title(root, metas: dict[str, str]) -> str | None:
     return None
 
 
+_CONTAINER_IDS = {sel[1:]: rank for rank, sel in enumerate(_SPEC["content_containers"]) if sel.startswith("#")}
+_CONTAINER_CLASSES = {sel[1:]: rank for rank, sel in enumerate(_SPEC["content_containers"]) if sel.startswith(".")}
+_WITH_ID_OR_CLASS = etree.XPath("//*[@id or @class]")
+
+
+def _container_rank(element) -> int | None:
+    """Rank of an element among the content containers of page.yaml, or None."""
+    ranks = [_CONTAINER_IDS[element.get("id")]] if element.get("id") in _CONTAINER_IDS else []
+    ranks += [_CONTAINER_CLASSES[c] for c in (element.get("class") or "").split() if c in _CONTAINER_CLASSES]
+    return min(ranks) if ranks else None
+
+
 def _content_root(root):
-    """The article body container of the common CMS families, or <body>."""
-    for selector in _SPEC["content_containers"]:
-        if selector.startswith("#"):
-            found = root.xpath("//*[@id=$v]", v=selector[1:])
-        else:
-            found = root.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), $v)]",
-                               v=f" {selector[1:]} ")
-        for element in found:
-            # An empty container (a template placeholder) is no article.
-            if len(element.text_content().strip()) >= MIN_CONTENT_CHARS:
-                return element
+    """The article body container of the common CMS families (in the order of page.yaml),
+    or <body>."""
+    ranked = [(rank, n, el) for n, el in enumerate(_WITH_ID_OR_CLASS(root))
+              if (rank := _container_rank(el)) is not None]
+    for _, _, element in sorted(ranked, key=lambda item: item[:2]):
+        # An empty container (a template placeholder) is no article.
+        if len(_TEXT(element).strip()) >= MIN_CONTENT_CHARS:
+            return element
     body = root.find("body")
     return body if body is not None else root
 
 
 def _clean(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    # str.split() splits on every Unicode space (NBSP, ideographic space) in C.
+    return " ".join(text.replace("\u200b", "").split())
+
+
+_TEXT = etree.XPath("string()")
 
 
 class _Walker:
@@ -159,15 +170,16 @@ def _own_rows(table):
 
 def cell_text(cell) -> str:
     """The text of one cell: paragraphs inside it joined, white space collapsed."""
-    return _clean("".join(cell.itertext()).replace("\n", " "))
+    return _clean(_TEXT(cell))
 
 
 def _span(cell, name: str, limit: int) -> int:
-    try:
-        value = int(re.sub(r"[^\d]", "", cell.get(name) or "1") or 1)
-    except ValueError:
-        value = 1
-    return max(1, min(value, limit))
+    raw = cell.get(name)
+    if raw is None:
+        return 1
+    if not raw.isdigit():
+        raw = "".join(c for c in raw if c.isdigit())[:6] or "1"
+    return max(1, min(int(raw), limit))
 
 
 def _grid(table) -> Table:

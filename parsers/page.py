@@ -47,25 +47,31 @@ def detect_encoding(body: bytes, declared_charset: str | None = None) -> tuple[s
 
     `trusted` is False when no declaration decoded the bytes cleanly and the encoding was sniffed.
     """
+    _, codec, trusted = decode(body, declared_charset)
+    return codec, trusted
+
+
+def decode(body: bytes, declared_charset: str | None = None) -> tuple[str, str, bool]:
+    """(text, codec, trusted): `body` decoded by the first declaration that fits it (HTTP,
+    then <meta>), else as UTF-8, else sniffed (then with U+FFFD for undecodable bytes)."""
     if body.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", True
+        return body[3:].decode("utf-8", errors="replace"), "utf-8-sig", True
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", True
+        return body.decode("utf-16", errors="replace"), "utf-16", True
     for declared in (declared_charset, meta_charset(body)):
         codec = _codec(declared)
         if codec is None:
             continue
         try:
-            body.decode(codec)
+            return body.decode(codec), codec, True
         except UnicodeDecodeError:
             continue
-        return codec, True
     try:
-        body.decode("utf-8")
-        return "utf-8", False
+        return body.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError:
         pass
-    return _sniff(body), False
+    codec = _sniff(body)
+    return body.decode(codec, errors="replace"), codec, False
 
 
 def _sniff(body: bytes) -> str:
@@ -91,8 +97,7 @@ def _decodes(body: bytes, codec: str) -> bool:
 
 def decode_html(body: bytes, declared_charset: str | None = None) -> str:
     """The text of an HTML page; never raises (undecodable bytes become U+FFFD)."""
-    codec, _ = detect_encoding(body, declared_charset)
-    return body.decode(codec, errors="replace")
+    return decode(body, declared_charset)[0]
 
 
 # ---------------------------------------------------------------- publication date
@@ -103,6 +108,8 @@ _LABELLED = re.compile(
 _URL_DATE = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_|/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
 _INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
+# How far after a date label (in HTML characters, tags included) the date may be.
+WINDOW = 300
 _META = re.compile(r"<meta\b[^>]*>", re.I)
 _ATTR = re.compile(r"""\b(name|content|property|itemprop)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
@@ -159,9 +166,35 @@ def labelled_date(text: str) -> str | None:
     return None
 
 
+def _labelled_date_in_html(html_text: str) -> str | None:
+    """The date after a 发布日期/发布时间 label in HTML, tags between them allowed.
+
+    Looks only around the labels (a page is 100 KB; the labels are a few), skipping those inside
+    scripts and comments, in the label order of page.yaml.
+    """
+    for label in _SPEC["published_labels"]:
+        start = html_text.find(label)
+        while start != -1:
+            if not _inside_invisible(html_text, start):
+                window = _TAG.sub(" ", html_text[start: start + WINDOW]).replace("&nbsp;", " ")
+                found = labelled_date(window)
+                if found:
+                    return found
+            start = html_text.find(label, start + len(label))
+    return None
+
+
+def _inside_invisible(html_text: str, position: int) -> bool:
+    head = html_text[:position].lower()
+    for opening, closing in (("<script", "</script"), ("<style", "</style"), ("<!--", "-->")):
+        if head.rfind(opening) > head.rfind(closing):
+            return True
+    return False
+
+
 def published_date(html_text: str, url: str | None = None) -> str | None:
     """The publication date of a detail page as ISO YYYY-MM-DD, or None."""
-    found = labelled_date(visible_text(html_text)) or url_date(url)
+    found = _labelled_date_in_html(html_text) or url_date(url)
     if found:
         return found
     metas = {name.lower(): value for name, value in meta_tags(html_text).items()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import yaml
@@ -21,6 +21,7 @@ _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 _ENUMERATOR = re.compile(r"^(?:\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+[、.]|\d+[.、](?!\d))+")
 
 
+@lru_cache(maxsize=16384)
 def normalise_label(text: str) -> str:
     """Fold a printed label to its comparable form.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from parsers.document import Document, Paragraph, Table
-from parsers.page import detect_encoding
+from parsers.page import decode
 from parsers.values import looks_like_value
 
 _MD_SEPARATOR = re.compile(r"^\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
@@ -25,8 +25,7 @@ MAX_STREAM_WIDTH = 40
 
 def decode_text(data: bytes) -> tuple[str, list[tuple[str, str]]]:
     """Text of a plain-text file (BOM, UTF-8, else sniffed: GB18030 for most non-UTF-8)."""
-    codec, trusted = detect_encoding(data, None)
-    text = data.decode(codec, errors="replace")
+    text, codec, trusted = decode(data, None)
     problems = []
     if "\ufffd" in text and not trusted:
         problems.append(("DECODE_ERROR", f"the text is not valid in any known encoding; read as {codec} with replacements"))

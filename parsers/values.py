@@ -45,12 +45,14 @@ class CellReading:
 BLANK = CellReading(None, True)
 
 
+@lru_cache(maxsize=8192)
 def is_blank(text: str) -> bool:
     """Empty or a placeholder: the cell is there but holds no number."""
     folded = _fold(text)
     return not folded or folded in _PLACEHOLDERS
 
 
+@lru_cache(maxsize=8192)
 def looks_like_value(text: str) -> bool:
     """True for what can stand in a value cell (a number, a blank, a placeholder)."""
     return is_blank(text) or read_value(text, COUNT).ok
