@@ -20,6 +20,7 @@ from monitor.config import Config
 from monitor.cycle import CycleRunning, run_once, setup_logging
 
 log = logging.getLogger("nianjian.monitor")
+JOB_ID = "nianjian-monitor"
 
 
 def trigger_for(config: Config):
@@ -28,10 +29,9 @@ def trigger_for(config: Config):
     return CronTrigger.from_crontab(config.cron, timezone=config.timezone)
 
 
-def run_scheduler(config: Config, *, runs: int | None = None, run_now: bool = False) -> int:
-    """Block, running a cycle at every fire time, until interrupted (SIGINT/SIGTERM) or, with
-    `runs`, until that many cycles have run. Returns the number of cycles run."""
-    setup_logging(config.log_file)
+def build_scheduler(config: Config, *, runs: int | None = None, run_now: bool = False):
+    """The scheduler with its job, not started. Returns (scheduler, counter) where counter()
+    is the number of cycles run so far."""
     scheduler = BlockingScheduler(timezone=config.timezone)
     done = {"cycles": 0}
     lock = threading.Lock()
@@ -53,21 +53,28 @@ def run_scheduler(config: Config, *, runs: int | None = None, run_now: bool = Fa
         log.warning("missed the run due at %s (past misfire_grace_seconds)", event.scheduled_run_time)
 
     scheduler.add_listener(missed, EVENT_JOB_MISSED)
-    trigger = trigger_for(config)
-    scheduler.add_job(cycle, trigger, id="nianjian-monitor", name="nianjian monitor cycle",
-                            max_instances=1, coalesce=True,
-                            misfire_grace_time=config.misfire_grace_seconds, replace_existing=True)
+    scheduler.add_job(cycle, trigger_for(config), id=JOB_ID, name="nianjian monitor cycle",
+                      max_instances=1, coalesce=True,
+                      misfire_grace_time=config.misfire_grace_seconds, replace_existing=True)
     if run_now:    # one extra cycle at start; the lock keeps it from overlapping the trigger's
-        scheduler.add_job(cycle, id="nianjian-monitor-now", name="nianjian monitor cycle (start)",
+        scheduler.add_job(cycle, id=f"{JOB_ID}-now", name="nianjian monitor cycle (start)",
                           max_instances=1)
+    return scheduler, lambda: done["cycles"]
+
+
+def run_scheduler(config: Config, *, runs: int | None = None, run_now: bool = False) -> int:
+    """Block, running a cycle at every fire time, until interrupted (SIGINT/SIGTERM) or, with
+    `runs`, until that many cycles have run. Returns the number of cycles run."""
+    setup_logging(config.log_file)
+    scheduler, cycles = build_scheduler(config, runs=runs, run_now=run_now)
 
     def stop(signum, frame):
-        log.info("signal %d: stopping the scheduler", signum)
+        log.info("signal %d: stopping the scheduler (a cycle in progress finishes first)", signum)
         scheduler.shutdown(wait=False)
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, stop)
-    log.info("scheduler started: %s (%s), log %s", trigger, config.timezone, config.log_file)
+    log.info("scheduler started: %s (%s), log %s", trigger_for(config), config.timezone, config.log_file)
     scheduler.start()
-    log.info("scheduler stopped after %d cycle(s)", done["cycles"])
-    return done["cycles"]
+    log.info("scheduler stopped after %d cycle(s)", cycles())
+    return cycles()

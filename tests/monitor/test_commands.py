@@ -107,3 +107,22 @@ def test_a_broken_crawl_is_recorded_and_raises_source_failing(make_config, datab
     assert failing["details"]["message"].startswith("crawl exited with status 1")
     assert [r["status"] for r in database.query("SELECT status FROM runs ORDER BY id")] == ["failed", "failed"]
     assert "Traceback" in (workdir / "nianjian-monitor.log").read_text("utf-8")   # the crawl's own output
+
+
+def test_the_nightly_job_is_a_coalescing_single_instance_cron_at_two(make_config, at):
+    from monitor.scheduler import JOB_ID, build_scheduler
+
+    scheduler, _ = build_scheduler(make_config())
+    [job] = scheduler.get_jobs()
+    assert (job.id, job.max_instances, job.coalesce, job.misfire_grace_time) == (JOB_ID, 1, True, 3600)
+    # the next fire times, seen from 03:00 Shanghai on 1 April, are 02:00 Shanghai the next nights
+    fire = job.trigger.get_next_fire_time(None, at("2024-04-01T03:00"))
+    assert fire.isoformat() == "2024-04-02T02:00:00+08:00"
+    fire = job.trigger.get_next_fire_time(fire, fire.replace(minute=1))
+    assert fire.isoformat() == "2024-04-03T02:00:00+08:00"
+
+    custom, _ = build_scheduler(make_config(sections={"schedule": {
+        "cron": "30 1 * 1-4 *", "misfire_grace_seconds": 600}}))
+    [job] = custom.get_jobs()
+    assert job.misfire_grace_time == 600
+    assert job.trigger.get_next_fire_time(None, at("2024-04-30T03:00")).isoformat() == "2025-01-01T01:30:00+08:00"
