@@ -85,6 +85,7 @@ class Reader:
         self.state = _State()
         self.labels = labels()
         self.grid = False
+        self.sections: list[int] = []
 
     # ------------------------------------------------------------ cells
     def put(self, key: str, text: str) -> None:
@@ -126,8 +127,20 @@ class Reader:
         for cells in table.rows:
             self.row(_Row.of(cells))
 
+    def heading(self, text: str) -> bool:
+        """A section heading (in a paragraph, or a table row of one merged cell)."""
+        number = section_of(text)
+        if number is None:
+            return False
+        if number not in self.sections:
+            self.sections.append(number)
+        self.section(number)
+        return True
+
     def row(self, row: _Row) -> None:
         if not row.labels and not row.values:
+            return
+        if not row.values and len({t for t in row.cells if t}) == 1 and self.heading(row.cells[row.labels[0][0]]):
             return
         L, state = self.labels, self.state
         texts = [t for _, t in row.labels]
@@ -193,9 +206,14 @@ class Reader:
         after = row.after(label_at)
         positions = {i for i, _ in after if _}
         if self.grid and all(index is not None for index, _ in columns) and positions <= {i for i, _ in columns}:
+            # A header cell spanning several columns names them all: the value is the first
+            # filled cell under it.
+            under: dict[str, list[str]] = {}
             for index, key in columns:
                 if index < len(row.cells):
-                    self.put(f"t2.{row_key}.{key}", row.cells[index])
+                    under.setdefault(key, []).append(row.cells[index])
+            for key, texts in under.items():
+                self.put(f"t2.{row_key}.{key}", next((t for t in texts if t), ""))
         else:
             texts = [t for _, t in after]
             if len(texts) > len(columns):
@@ -408,17 +426,13 @@ def read_document(doc: Document) -> Report:
     report = Report()
     reader = Reader(report)
     narrative: list[str] = []
-    sections: list[int] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            number = section_of(block.text)
-            if number and number not in sections:
-                sections.append(number)
-                reader.section(number)
+            reader.heading(block.text)
             narrative.append(block.text)
         else:
             reader.table(block)
-    report.sections = sorted(sections)
+    report.sections = sorted(reader.sections)
     report.narrative = "\n".join(narrative)
     for code, detail in doc.problems:
         report.problem(code, detail)

@@ -98,3 +98,17 @@ def test_duplicate_cell_with_another_value_keeps_the_first():
                 "一、本年新收政府信息公开申请数量\t2\t0\t0\t0\t0\t0\t2\n")
     assert report.cells["t3.new.natural"] == 1
     assert [p.code for p in report.problems].count("DUPLICATE_CELL") == 2
+
+
+def test_headings_in_table_rows_and_a_spanning_t2_header():
+    html = """<html><body><p>某县人民政府2021年政府信息公开工作年度报告</p><table border=1>
+      <tr><td colspan=4>一、总体情况</td></tr>
+      <tr><td colspan=4>二、主动公开政府信息情况</td></tr>
+      <tr><td colspan=4>第二十条第（五）项</td></tr>
+      <tr><td>信息内容</td><td colspan=3>本年处理决定数量</td></tr>
+      <tr><td>行政许可</td><td>5</td><td></td><td></td></tr></table></body></html>"""
+    report = parse(html.encode(), filename="a.html")
+    assert report.sections == [1, 2]
+    # The header spans three columns, the value sits in the first: read once, no duplicate.
+    assert report.cells == {"t2.licensing.decisions": 5}
+    assert "DUPLICATE_CELL" not in [p.code for p in report.problems]
