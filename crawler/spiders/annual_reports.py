@@ -155,6 +155,10 @@ class AnnualReportsSpider(scrapy.Spider):
 
     def parse_attachment(self, response):
         if response.status == 304 or response.meta.get("unchanged"):
+            parent = response.meta.get("parent")
+            if parent is not None:          # the page changed, its report did not: remember the page
+                parent.outcome = "detail"
+                self.ledger.record(response.meta["source"], parent)
             return
         yield self.document(response, response.meta.get("title"), response.meta.get("listed"))
 

@@ -88,10 +88,11 @@ def _handler(site: Site):
             if page is None:
                 page = Page(b"<html><body>404</body></html>", status=404)
             status = page.status
-            if page.conditional and status == 200 and (
-                    self.headers.get("If-None-Match") == page.etag
-                    or self.headers.get("If-Modified-Since") == LAST_MODIFIED):
-                status = 304
+            if page.conditional and status == 200:
+                # RFC 9110: If-None-Match, when sent, decides; If-Modified-Since only without it.
+                tag = self.headers.get("If-None-Match")
+                if tag == page.etag or tag is None and self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+                    status = 304
             with site.lock:
                 site.hits.append(Hit(method, self.path, dict(self.headers), body, status))
             if page.delay:
