@@ -31,6 +31,7 @@ class Channel:
     type: str
     url: str | None = None
     secret: str | None = None            # DingTalk / Feishu signing secret
+    token: str | None = None             # webhook: sent as "Authorization: Bearer <token>"
     host: str | None = None              # email
     port: int | None = None
     security: str = "starttls"
@@ -46,7 +47,7 @@ class Channel:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Values to scrub from any error text before it is stored or logged."""
-        return tuple(s for s in (self.secret, self.password) if s)
+        return tuple(s for s in (self.secret, self.password, self.token) if s)
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ def _channel(table: _Table, index: int) -> Channel:
         if kind != "apprise" and not url.startswith(("http://", "https://")):
             raise UserError(f"{table.origin}: '{table.key('url')}' is not an http(s) URL: {url!r}")
         secret = table.credential("secret") if kind in ("dingtalk", "feishu") else None
-        channel = Channel(name=name, type=kind, url=url, secret=secret, verify_tls=verify_tls)
+        token = table.credential("token") if kind == "webhook" else None
+        channel = Channel(name=name, type=kind, url=url, secret=secret, token=token, verify_tls=verify_tls)
     table.finish()
     return channel
 
@@ -254,8 +256,12 @@ def add_config_arguments(parser) -> None:
     parser.add_argument("--config", metavar="PATH",
                         help=f"monitor configuration (TOML; default: {DEFAULT_CONFIG} if it exists)")
     add_db_argument(parser)
-    parser.add_argument("--sources", metavar="PATH", help="sources file (default: from the config)")
     parser.set_defaults(db=None)        # None: the config's db
+    for action in parser._actions:
+        if action.dest == "db":
+            action.help = "SQLite database (default: the config's db, data/nianjian.db)"
+    parser.add_argument("--sources", metavar="PATH",
+                        help="sources file (default: the config's sources, data/sources.yaml)")
 
 
 def config_from_args(args) -> Config:

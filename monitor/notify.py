@@ -151,9 +151,11 @@ def _robot_request(channel: Channel, message: Message) -> tuple[str, dict]:
 
 def _post_json(channel: Channel, message: Message, timeout: float) -> None:
     url, body = _robot_request(channel, message)
+    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "nianjian-monitor"}
+    if channel.token:
+        headers["Authorization"] = f"Bearer {channel.token}"
     request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-                                     headers={"Content-Type": "application/json; charset=utf-8",
-                                              "User-Agent": "nianjian-monitor"}, method="POST")
+                                     headers=headers, method="POST")
     context = None if channel.verify_tls else ssl._create_unverified_context()
     with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
         answer = response.read(65536)

@@ -82,7 +82,7 @@ def statements(narrative: str) -> list[Statement]:
                 for m in pattern.finditer(sentence):
                     if figure.not_after and figure.not_after.search(sentence[:m.start()]):
                         continue
-                    found.append(Statement(figure.id, int(m.group("n")),
+                    found.append(Statement(figure.id, int(m.group("n").replace(",", "")),
                                            _quote(sentence, m.start(), m.end())))
             for pattern in figure.none_patterns:
                 for m in pattern.finditer(sentence):

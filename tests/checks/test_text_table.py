@@ -37,6 +37,7 @@ def test_seed_000_figures_that_agree_raise_nothing(kit):
     ("因政府信息公开被申请行政复议3件，被提起行政诉讼17件。", "review", 3, 16),
     ("因政府信息公开被申请行政复议16件，被提起行政诉讼2起。", "suits", 2, 17),
     ("依申请公开工作中未发生行政复议。", "review", 0, 16),
+    ("全年收到政府信息公开申请1,054件。", "received", 1054, 54),
 ])
 def test_a_contradicting_figure_is_flagged(kit, sentence, figure, stated, table):
     report = kit.variant(kit.seed_000(), narrative=sentence)

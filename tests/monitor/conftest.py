@@ -125,7 +125,8 @@ def webhook_server():
             parts = urlsplit(self.path)
             holder["server"].requests.append({
                 "path": parts.path, "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
-                "content_type": self.headers.get("Content-Type"), "json": json.loads(body)})
+                "content_type": self.headers.get("Content-Type"),
+                "authorization": self.headers.get("Authorization"), "json": json.loads(body)})
             answer = json.dumps(holder["server"].answer).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

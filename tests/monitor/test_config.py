@@ -27,6 +27,7 @@ def test_every_commented_channel_in_the_sample_is_valid(tmp_path, monkeypatch):
     monkeypatch.setenv("NIANJIAN_SMTP_PASSWORD", "pw")
     monkeypatch.setenv("NIANJIAN_DINGTALK_SECRET", "SECabc")
     monkeypatch.setenv("NIANJIAN_FEISHU_SECRET", "fs")
+    monkeypatch.setenv("NIANJIAN_WEBHOOK_TOKEN", "tk")
     text = SAMPLE.read_text("utf-8")
     head, channels = text.split("# [[notify.channels]]", 1)
     uncommented = re.sub(r"^# ?", "", "# [[notify.channels]]" + channels, flags=re.M).replace("…", "x")
@@ -39,7 +40,7 @@ def test_every_commented_channel_in_the_sample_is_valid(tmp_path, monkeypatch):
     mail = config.channels[0]
     assert (mail.port, mail.security, mail.password, mail.recipients) == \
         (587, "starttls", "pw", ("duban@example.gov.cn", "gongkaiban@example.gov.cn"))
-    assert config.channels[2].secret == "SECabc"
+    assert config.channels[2].secret == "SECabc" and config.channels[1].token == "tk"
     assert "pw" not in repr(mail) and "SECabc" not in repr(config.channels[2])
 
 

@@ -17,7 +17,7 @@ def lifecycle(write_sources, make_config, smtp_server, webhook_server):
     return make_config(channels=[
         {"name": "office", "type": "email", "host": "127.0.0.1", "port": smtp_server.port,
          "security": "none", "from": "nianjian@example.org", "to": ["gongkai@example.org"]},
-        {"name": "hook", "type": "webhook", "url": f"{webhook_server.url}/alerts"},
+        {"name": "hook", "type": "webhook", "url": f"{webhook_server.url}/alerts", "token": "t0k-ops"},
     ])
 
 
@@ -41,6 +41,7 @@ def test_missing_then_late_each_announced_once(at, lifecycle, database, smtp_ser
     assert "涧西区人民政府2023年度报告逾期未发布（截止 2024-03-31）" in mail["body"]
     hook = webhook_server.requests[0]
     assert hook["path"] == "/alerts" and hook["content_type"].startswith("application/json")
+    assert hook["authorization"] == "Bearer t0k-ops"
     assert [(a["event"], a["kind"], a["agency"], a["year"]) for a in hook["json"]["alerts"]] == \
         [("open", "missing", "涧西区人民政府", 2023)]
     assert hook["json"]["alerts"][0]["details"]["deadline"] == "2024-03-31"
