@@ -79,6 +79,18 @@ def test_status_by_year(served):
     assert {y: (r["on_time"], r["late"], r["missing"], r["pending"], r["inconsistent"])
             for y, r in by_year.items()} == {2024: (0, 0, 0, 1, 0), 2023: (1, 1, 1, 0, 1),
                                              2022: (1, 0, 1, 0, 0)}
+    assert {y: (r["stored"], r["expected"], r["unassessed"]) for y, r in by_year.items()} == \
+        {2024: (0, 1, 0), 2023: (2, 3, 0), 2022: (1, 2, 0)}
+
+
+def test_reports_not_yet_assessed_are_counted_and_shown(populated, store, db_path, make_report):
+    store.save_report(agency="涧西区人民政府", year=2021, url=None, report=make_report(year=2021),
+                      findings=[], content_hash="g21")
+    ds = build(db_path)
+    by_year = {r["year"]: r for r in rows(ds, "status_by_year.json")}
+    assert (by_year[2021]["stored"], by_year[2021]["unassessed"], by_year[2021]["expected"]) == (1, 1, 0)
+    [row] = rows(ds, "agency_year_status.json?year=2021")
+    assert (row["agency"], row["status"]) == ("涧西区人民政府", "unassessed")
 
 
 def test_t3_view_reads_like_the_printed_table(served):
