@@ -178,3 +178,16 @@ def test_plain_next_page_link():
 ])
 def test_bot_walls(status, body, wall):
     assert pages.botwall(status, body) == wall
+
+
+def test_gb2312_declared_page_with_gb18030_only_characters_reads_right():
+    # Portals declare gb2312 and use GBK/GB18030 characters (镕 is GBK, 䶮 only GB18030): the
+    # crawler reads list pages through Scrapy's TextResponse, which decodes such pages as GB18030.
+    from scrapy.http import HtmlResponse
+
+    title = "镕䶮县人民政府2023年政府信息公开工作年度报告"
+    html = f"<html><head><meta charset='gb2312'></head><body><a href='t1.html'>{title}</a></body></html>"
+    response = HtmlResponse("http://a.gov.cn/nb/", body=html.encode("gb18030"),
+                            headers={"Content-Type": "text/html; charset=gb2312"})
+    entries = pages.report_entries(response.text, response.url, ("a.gov.cn",))
+    assert [(e.title, e.year) for e in entries] == [(title, 2023)]
