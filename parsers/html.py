@@ -14,6 +14,7 @@ from lxml import etree
 
 from parsers.document import Document, Paragraph, Table
 from parsers.page import decode, meta_tags, published_date
+from parsers.text import read_text_str
 from parsers.values import page_spec
 
 _SPEC = page_spec()
@@ -138,6 +139,11 @@ class _Walker:
             return
         if tag == "br":
             self.parts.append("\n")
+            return
+        if tag == "pre" or "white-space:pre" in (element.get("style") or "").replace(" ", "").lower():
+            # Preformatted text keeps tab-separated or pipe tables: the text front-end reads it.
+            self.flush()
+            self.doc.blocks.extend(read_text_str(_TEXT(element)).blocks)
             return
         block = tag in _BLOCK or tag == "table"
         if block:
