@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from functools import lru_cache
 from typing import Sequence
 
@@ -44,9 +45,9 @@ def shingles(narrative: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def sketch(narrative: str) -> frozenset[str]:
-    """About one shingle in eight (chosen by hash): a cheap first look before the exact
-    comparison, so a report can be held against thousands of peers."""
-    return frozenset(s for s in shingles(narrative) if hash(s) & 7 == 0)
+    """About one shingle in eight (chosen by a stable hash, so runs agree): a cheap first look
+    before the exact comparison, so a report can be held against thousands of peers."""
+    return frozenset(s for s in shingles(narrative) if zlib.crc32(s.encode()) & 7 == 0)
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> tuple[float, float]:
