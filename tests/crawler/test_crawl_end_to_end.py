@@ -45,8 +45,8 @@ def test_crawl_finds_every_report_records_every_fetch_and_refetches_nothing_unch
 
     # Failures recorded without stopping the run.
     fetches = {r["url"].split(":", 2)[2].split("/", 1)[1]: r for r in rows(db, "select * from fetches")}
-    assert fetches[f"xxgk/nb/202202/t20220210_4.html"]["outcome"] == "http_error"
-    assert fetches[f"xxgk/nb/202202/t20220210_4.html"]["status"] == 500
+    assert fetches["xxgk/nb/202202/t20220210_4.html"]["outcome"] == "http_error"
+    assert fetches["xxgk/nb/202202/t20220210_4.html"]["status"] == 500
     assert "took longer than 1.0 seconds" in fetches["xxgk/nb/202202/t20220211_5.html"]["error"]
     assert fetches["xxgk/nb/202202/t20220212_6.html"]["outcome"] == "blocked"
     assert fetches["xxgk/nb/202202/t20220212_6.html"]["error"] == "bot wall: wzws"
