@@ -57,7 +57,7 @@ class Statement:
 
 
 def _quote(sentence: str, start: int, end: int) -> str:
-    """The clause around a match, at most _QUOTE_LENGTH characters, ending with the match."""
+    """The clause around a match; when longer than _QUOTE_LENGTH, its part ending with the match."""
     for clause in _CLAUSE.finditer(sentence):
         if clause.start() <= start < clause.end():
             begin = clause.start()
