@@ -27,6 +27,8 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Hostile pages: refuse to build grids larger than this (cells), and spans beyond these.
 MAX_COLSPAN, MAX_ROWSPAN, MAX_GRID_CELLS = 60, 500, 200_000
+# A table of at most this many rows with a cell longer than this is page layout, not data.
+LAYOUT_MAX_ROWS, LAYOUT_MIN_CELL_CHARS = 3, 300
 # A body container with less text than this is an empty template placeholder.
 MIN_CONTENT_CHARS = 20
 
@@ -131,7 +133,7 @@ class _Walker:
         tag = tag.lower()
         if tag in _SKIP or _HIDDEN.search(element.get("style") or ""):
             return
-        if tag == "table" and not _has_nested_table(element):
+        if tag == "table" and not _has_nested_table(element) and not _is_layout(element):
             self.flush()
             table = _grid(element)
             if table.rows:
@@ -160,6 +162,15 @@ class _Walker:
 
 def _has_nested_table(table) -> bool:
     return next(table.iterdescendants("table"), None) is not None
+
+
+def _is_layout(table) -> bool:
+    """A table of a few rows holding a whole article in a cell: a container, not data."""
+    rows = list(_own_rows(table))
+    if len(rows) > LAYOUT_MAX_ROWS:
+        return False
+    return any(len(_TEXT(cell)) > LAYOUT_MIN_CELL_CHARS for row in rows for cell in row
+               if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th"))
 
 
 def _own_rows(table):

@@ -45,6 +45,8 @@ def title_match(text: str):
         match = pattern.search(compact)
         if match:
             agency = _clean_agency(match.group("agency"))
+            if agency in _SPEC["agency_placeholders"]:
+                agency = ""
             return compact[: match.end()].lstrip("《"), agency or None, int(match.group("year"))
     return None
 

@@ -79,3 +79,11 @@ def test_text_markups():
 def test_text_in_gb18030_is_decoded():
     doc = read_text("某镇人民政府2022年政府信息公开工作年度报告\n王堃\t1\n".encode("gb18030") * 10)
     assert doc.blocks[0].text == "某镇人民政府2022年政府信息公开工作年度报告"
+
+
+def test_article_inside_a_one_row_layout_table():
+    prose = "本机关认真贯彻落实条例要求，" * 30
+    doc = read_html(f"""<html><body><table><tr><td>
+      <p>一、总体情况</p><p>{prose}</p><p>二、主动公开政府信息情况</p></td></tr></table></body></html>""".encode())
+    assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == ["一、总体情况", prose, "二、主动公开政府信息情况"]
+    assert tables(doc) == []

@@ -71,3 +71,17 @@ def test_year_from_the_statistical_period_when_the_title_has_none():
             "一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n")
     report = parse(text.encode(), filename="r.txt")
     assert report.year == 2022
+
+
+@pytest.mark.parametrize("title, year", [
+    ("2021年度政府信息公开工作年度报告", 2021),
+    ("我局2022年政府信息公开工作年度报告", 2022),
+])
+def test_titles_without_an_organ(title, year):
+    found = title_match(title)
+    assert found is not None and found[1:] == (None, year)
+
+
+def test_notice_publishing_the_report():
+    found = title_match("某市人民政府办公室关于公布2021年政府信息公开工作年度报告的通知")
+    assert found is not None and found[1:] == ("某市人民政府办公室", 2021)
