@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -100,9 +101,13 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
     except Exception as error:    # a crashing rule must not lose the report: store it unchecked
         findings = []
         problems.append({"code": "CHECKS_CRASHED", "detail": f"{type(error).__name__}: {error}"})
-    saved = store.save_report(agency=agency, year=year, url=url, report=report, findings=findings,
-                              content_hash=hashlib.sha256(body).hexdigest(), seen_at=seen_at,
-                              run_id=run_id)
+    try:
+        saved = store.save_report(agency=agency, year=year, url=url, report=report,
+                                  findings=findings, content_hash=hashlib.sha256(body).hexdigest(),
+                                  seen_at=seen_at, run_id=run_id)
+    except sqlite3.Error as error:  # locked past the busy timeout, disk full: the transaction rolled back
+        problems.append({"code": "STORE_ERROR", "detail": f"{type(error).__name__}: {error}"})
+        return IngestResult("error", agency=agency, year=year, problems=problems)
     status = "stored" if saved.created else "new_version" if saved.new_version else "unchanged"
     return IngestResult(status, saved.report_id, saved.version_id, agency, year, problems,
                         saved.errors)

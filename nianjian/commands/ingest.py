@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import mimetypes
+from collections import Counter
 import sys
 from pathlib import Path
 
@@ -90,22 +91,25 @@ def run(args: argparse.Namespace) -> int:
     results: list[tuple[str, IngestResult]] = []
     with Store(args.db) as store:
         run_id = store.start_run("ingest")
-        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                      MofNCompleteColumn(), console=err, transient=True) as progress:
-            task = progress.add_task("ingesting", total=len(args.files))
-            for name in args.files:
-                progress.update(task, description=f"ingesting {Path(name).name}")
-                result = _ingest_file(store, Path(name), args, run_id)
-                results.append((name, result))
-                if not result.ok:
-                    err.print(f"[red]{name}: {result.status}[/red] — {_explain(result)}", markup=True,
-                              highlight=False)
-                progress.advance(task)
-        counts: dict[str, int] = {}
-        for _, result in results:
-            counts[result.status] = counts.get(result.status, 0) + 1
-        failed = sum(not r.ok for _, r in results)
-        store.finish_run(run_id, "ok" if not failed else "partial", counts, failed)
+        completed = False
+        try:
+            with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                          MofNCompleteColumn(), console=err, transient=True) as progress:
+                task = progress.add_task("ingesting", total=len(args.files))
+                for name in args.files:
+                    progress.update(task, description=f"ingesting {Path(name).name}")
+                    result = _ingest_file(store, Path(name), args, run_id)
+                    results.append((name, result))
+                    if not result.ok:
+                        err.print(f"[red]{name}: {result.status}[/red] — {_explain(result)}",
+                                  markup=True, highlight=False)
+                    progress.advance(task)
+            completed = True
+        finally:
+            # an interrupted batch still records what went in before the interruption
+            failed = sum(not r.ok for _, r in results)
+            status = ("partial" if failed else "ok") if completed else "interrupted"
+            store.finish_run(run_id, status, dict(Counter(r.status for _, r in results)), failed)
     _print(results, args.json)
     return 1 if failed else 0
 

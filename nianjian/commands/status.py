@@ -24,6 +24,7 @@ def register(subparsers) -> None:
     parser.add_argument("--html", metavar="FILE",
                         help="write a standalone HTML page (coloured cells linking to each report "
                              "and to the findings) instead of printing the grid")
+    parser.add_argument("--agency", metavar="TEXT", help="only agencies whose name contains TEXT")
     parser.add_argument("--region", help="only agencies of this region (exact, as in the sources file)")
     parser.add_argument("--level", choices=LEVELS, help="only agencies of this level")
     parser.add_argument("--from", dest="first_year", metavar="YEAR", type=int,
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     conn = _open_read_only(args.db)
     try:
         grid = load_grid(conn, region=args.region, level=args.level, first_year=args.first_year,
-                         with_findings=bool(args.html))
+                         name=args.agency, with_findings=bool(args.html))
     finally:
         conn.close()
     if args.html:

@@ -95,6 +95,9 @@ def test_status_in_the_terminal(populated, store, db_path, capsys):
     assert main(["status", "--db", str(db_path), "--level", "township"]) == 0
     out = capsys.readouterr().out
     assert "重庆路街道办事处" in out and "涧西区教育局" not in out
+    assert main(["status", "--db", str(db_path), "--agency", "教育", "--from", "2023"]) == 0
+    out = capsys.readouterr().out
+    assert "涧西区教育局" in out and "涧西区人民政府" not in out and "2022" not in out and "2024" in out
     assert main(["status", "--db", str(db_path.parent / "none.db")]) == 2
     assert "no database at" in capsys.readouterr().err
 
