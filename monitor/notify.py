@@ -52,10 +52,10 @@ def describe(alert: dict, event: str) -> str:
     """One line in Chinese for an alert event (wording in messages.yaml)."""
     text = messages()
     details = alert["details"]
-    values = _Blank({k: ("" if v is None else v) for k, v in details.items()})
-    values.update(agency=alert["agency"] or "", year=alert["year"] or "")
+    plain = _Blank({k: ("" if v is None else v) for k, v in details.items()})
+    values = _Blank(plain, agency=alert["agency"] or "", year=alert["year"] or "")
     if alert["kind"] == "missing":
-        values["grace"] = text["grace"].format(**details) if details.get("grace_days") else ""
+        values["grace"] = text["grace"].format_map(plain) if details.get("grace_days") else ""
     basis = "published"
     if details.get("first_seen_used"):
         basis = "first_seen_earlier" if details.get("stated_published") else "first_seen"
@@ -63,15 +63,15 @@ def describe(alert: dict, event: str) -> str:
     values["rules"] = "、".join(details.get("rules") or [])
     if alert["kind"] == "changed":
         cells = details.get("cells") or []
-        sample = "，".join(f"{c['cell']} {c['from']}→{c['to']}" for c in cells[:3])
+        sample = text["changes"]["separator"].join(
+            text["changes"]["cell"].format(**cell) for cell in cells[:3])
         values["changes"] = (text["changes"]["cells"].format(count=details.get("changed_cells"), sample=sample)
                              if cells else text["changes"]["text"])
     if details.get("url"):
         values["url"] = f" {details['url']}"
     if event == "resolve":
         reason = details.get("resolution", "cleared")
-        values["resolution"] = text["resolution"][reason].format_map(
-            _Blank({k: ("" if v is None else v) for k, v in details.items()}))
+        values["resolution"] = text["resolution"][reason].format_map(plain)
     return text["kinds"][alert["kind"]][event].format_map(values).strip()
 
 
@@ -103,7 +103,8 @@ def render(rows: list[dict]) -> Message:
         title = text["subject"]["digest"].format(opened=opened, resolved=len(rows) - opened)
     body = []
     for (event, kind), lines in groups.items():
-        body.append(f"【{text['event'][event]}·{text['kinds'][kind]['label']}】{len(lines)} 条")
+        body.append(text["group"].format(event=text["event"][event], label=text["kinds"][kind]["label"],
+                                         count=len(lines)))
         body.extend(f"- {line}" for line in lines)
         body.append("")
     return Message(title, "\n".join(body).strip(), items)
@@ -114,7 +115,7 @@ def _truncate(text: str, limit: int) -> str:
     if len(data) <= limit:
         return text
     kept = data[:limit].decode("utf-8", "ignore").rsplit("\n", 1)[0]
-    return kept + "\n…（内容过长已截断，完整列表见 nianjian alerts）"
+    return f"{kept}\n{messages()['truncated']}"
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:

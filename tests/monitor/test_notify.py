@@ -187,3 +187,16 @@ def test_a_self_signed_certificate_is_refused_unless_allowed(at, two_missing, ma
     server = smtp_factory(tls_context=tls_context)
     result = run_once(make_config(channels=[email_channel(server, security="starttls")]), now=at(two_missing))
     assert result.delivery.pending == 3 and server.messages == []
+
+
+def test_a_long_digest_is_cut_to_what_the_robot_accepts(at, write_sources, make_config, webhook_server):
+    write_sources(agencies=[{"name": f"涧西区第{i}局", "level": "department", "first_year": 2023}
+                            for i in range(60)])
+    channel = {"name": "wecom", "type": "wecom", "url": webhook_server.url + "/cgi-bin/webhook/send?key=k"}
+    run_once(make_config(channels=[channel]), now=at("2024-02-01T02:00"))
+    content = webhook_server.requests[0]["json"]["text"]["content"]
+    assert content.startswith("年检提醒：新增 60 条，解除 0 条")
+    assert content.endswith("\n…（内容过长已截断，完整列表见 nianjian alerts）")
+    assert len(content.encode()) <= 2100
+    # whole lines only
+    assert all(line.endswith("（截止 2024-01-31）") for line in content.splitlines()[3:-1])
