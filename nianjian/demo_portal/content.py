@@ -55,6 +55,7 @@ class ReportContent:
     file: str | None = None             # the bundled attachment (pdf)
     fails: str | None = None
     expect_errors: tuple[str, ...] = ()
+    expect_warnings: tuple[str, ...] = ()
     revised: bool = False               # has a round-2 edit (whichever round this is)
     edited: bool = False                # this is the round-2 edit
 
@@ -65,7 +66,7 @@ def _t3_rows(edition: str, spec: dict) -> list[str]:
     return [r for r in TEMPLATE.t3_rows if r not in skip]
 
 
-def _cells(spec: dict, edition: str, t3_rows: list[str]) -> dict:
+def _cells(spec: dict, edition: str, t3_rows: list[str], previous: "ReportContent | None") -> dict:
     where = f"reports.yaml {spec['agency']} {spec['year']}"
     cells: dict = {}
     t2_keys = TEMPLATE.t2_keys(edition)
@@ -79,13 +80,16 @@ def _cells(spec: dict, edition: str, t3_rows: list[str]) -> dict:
         raise ValueError(f"{where}: t3 rows {sorted(unknown)} are not printed in this edition")
     rows = {r: list(given.get(r, [])) + [0] * (len(T3_VALUE_COLUMNS) - len(given.get(r, [])))
             for r in t3_rows}
+    if "carried_in" not in given and previous is not None:     # 上年结转 = last year's 结转下年度
+        rows["carried_in"] = [previous.cells[f"t3.carried_out.{c}"] for c in T3_VALUE_COLUMNS]
     outcome_rows = [r for r in t3_rows if r in OUTCOME_ROWS]
     rows["closed_total"] = [sum(rows[r][i] for r in outcome_rows) for i in range(len(T3_VALUE_COLUMNS))]
     if "carried_out" not in given:
         rows["carried_out"] = [rows["new"][i] + rows["carried_in"][i] - rows["closed_total"][i]
                                for i in range(len(T3_VALUE_COLUMNS))]
-    if any(v < 0 for v in rows["carried_out"]):
-        raise ValueError(f"{where}: more applications closed than received")
+    short = [c for c, v in zip(T3_VALUE_COLUMNS, rows["carried_out"]) if v < 0]
+    if short:
+        raise ValueError(f"{where}: more applications closed than received ({', '.join(short)})")
     for row in t3_rows:
         values = rows[row] + [sum(rows[row])]
         cells.update({f"t3.{row}.{col}": v for col, v in zip(TEMPLATE.t3_columns, values)})
@@ -105,7 +109,10 @@ def _cells(spec: dict, edition: str, t3_rows: list[str]) -> dict:
 
 def _paragraphs(spec: dict, cells: dict) -> dict[int, list[str]]:
     text = portal_data()["narrative"]
-    agency = portal_data()["agencies"][spec["agency"]]
+    agencies = portal_data()["agencies"]
+    agency = agencies[spec["agency"]]
+    prose_year = spec.get("prose_of", spec["year"])    # a lazy office re-uses last year's prose
+    variant = prose_year + list(agencies).index(spec["agency"])
     t4_any = any(cells.get(f"t4.{r}.{c}") for r in TEMPLATE.t4_order for c in T4_PARTS)
     values = {
         "agency": spec["agency"], "year": spec["year"], "profile": agency["profile"],
@@ -118,13 +125,18 @@ def _paragraphs(spec: dict, cells: dict) -> dict[int, list[str]]:
         "suit_total": sum(cells.get(f"t4.{r}.{c}") or 0
                           for r in ("suit_direct", "suit_after_review") for c in T4_PARTS),
     }
-    requests = text["requests"] + (text["appeals_some"] if t4_any else text["appeals_none"])
-    fill = lambda template: template.format(**values)  # noqa: E731
+
+    def fill(name: str) -> str:
+        choices = text[name]
+        template = choices[variant % len(choices)] if isinstance(choices, list) else choices
+        return template.format(**values)
+
+    requests = fill("requests") + fill("appeals_some" if t4_any else "appeals_none")
     return {
-        1: [fill(text["overview"]), fill(text["proactive"]), fill(requests),
-            fill(text["management"]), fill(text["platform"]), fill(text["supervision"])],
-        5: [fill(text["problems"])],
-        6: [fill(text["other"])],
+        1: [fill("overview"), fill("proactive"), requests, fill("management"), fill("platform"),
+            fill("supervision")],
+        5: [fill("problems")],
+        6: [fill("other")],
     }
 
 
@@ -135,24 +147,32 @@ def _merge_edit(spec: dict) -> dict:
     return merged
 
 
-def build_report(spec: dict, round_: int) -> ReportContent:
+def build_report(spec: dict, round_: int, previous: ReportContent | None = None) -> ReportContent:
+    """One report; `previous` is the same agency's report for the year before, if any."""
     revised = "edit" in spec
     edited = round_ >= 2 and revised
     if edited:
         spec = _merge_edit(spec)
     edition = edition_for(spec["year"])
     rows = _t3_rows(edition, spec)
-    cells = _cells(spec, edition, rows)
+    cells = _cells(spec, edition, rows, previous)
     title = portal_data()["title"].format(agency=spec["agency"], year=spec["year"])
     return ReportContent(
         agency=spec["agency"], year=spec["year"], id=spec["id"], style=spec["style"],
         published=spec["published"], modified=spec.get("modified", spec["published"]),
         title=title, edition=edition, t3_rows=tuple(rows), cells=cells,
         paragraphs=_paragraphs(spec, cells), file=spec.get("file"), fails=spec.get("fails"),
-        expect_errors=tuple(spec.get("expect_errors") or ()), revised=revised, edited=edited,
+        expect_errors=tuple(spec.get("expect_errors") or ()),
+        expect_warnings=tuple(spec.get("expect_warnings") or ()), revised=revised, edited=edited,
     )
 
 
 @lru_cache(maxsize=None)
 def reports(round_: int = 1) -> tuple[ReportContent, ...]:
-    return tuple(build_report(spec, round_) for spec in reports_data()["reports"])
+    """Every report of the data, in its order; each built after the same agency's year before."""
+    specs = reports_data()["reports"]
+    built: dict[tuple[str, int], ReportContent] = {}
+    for spec in sorted(specs, key=lambda s: (s["agency"], s["year"])):
+        built[(spec["agency"], spec["year"])] = build_report(
+            spec, round_, built.get((spec["agency"], spec["year"] - 1)))
+    return tuple(built[(spec["agency"], spec["year"])] for spec in specs)

@@ -31,6 +31,7 @@ class ReportEntry:
     encoding: str                     # of the detail page's bytes
     cells: dict                       # every printed cell, as the parser must read it (this round)
     expect_errors: tuple[str, ...]    # error rules the checks must raise
+    expect_warnings: tuple[str, ...]  # warnings the checks must raise (COPIED_TEXT: 内容雷同)
     edited: bool                      # silently edited after publication (round 2 serves the edit)
     fails: str | None                 # "server_error" | "slow": the detail URL misbehaves
 
@@ -124,7 +125,7 @@ def _report_entry(source: dict, item: Item, base_url: str) -> ReportEntry:
         published=report.published, deadline=deadline,
         days_late=max(0, (report.published - deadline).days), style=report.style,
         edition=report.edition, encoding=source.get("encoding", "utf-8"), cells=dict(report.cells),
-        expect_errors=report.expect_errors, edited=report.revised,
+        expect_errors=report.expect_errors, expect_warnings=report.expect_warnings, edited=report.revised,
         fails=report.fails,
     )
 
