@@ -8,6 +8,7 @@ holding other tables) are read as containers, only innermost tables become `Tabl
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 import lxml.html
 from lxml import etree
@@ -166,7 +167,7 @@ def _has_nested_table(table) -> bool:
 
 def _is_layout(table) -> bool:
     """A table of a few rows holding a whole article in a cell: a container, not data."""
-    rows = list(_own_rows(table))
+    rows = list(islice(_own_rows(table), LAYOUT_MAX_ROWS + 1))
     if len(rows) > LAYOUT_MAX_ROWS:
         return False
     return any(len(_TEXT(cell)) > LAYOUT_MIN_CELL_CHARS for row in rows for cell in row
@@ -204,6 +205,7 @@ def _grid(table) -> Table:
     rows: list[list[str]] = []
     origin: list[list[bool]] = []
     pending: dict[int, tuple[int, str]] = {}     # column → (rows left, text) from rowspans above
+    cells = 0
     for tr in _own_rows(table):
         row: list[str] = []
         marks: list[bool] = []
@@ -244,7 +246,8 @@ def _grid(table) -> Table:
                     marks.append(False)
         rows.append(row)
         origin.append(marks)
-        if sum(map(len, rows)) > MAX_GRID_CELLS:
+        cells += len(row)
+        if cells > MAX_GRID_CELLS:
             break
     width = max((len(r) for r in rows), default=0)
     for row, marks in zip(rows, origin):

@@ -108,8 +108,10 @@ _LABELLED = re.compile(
 _URL_DATE = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_|/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
 _INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
-# How far after a date label (in HTML characters, tags included) the date may be.
+# How far after a date label (in HTML characters, tags included) the date may be, and how many
+# occurrences of one label are looked at (list pages repeat 发布日期 on every line).
 WINDOW = 300
+MAX_LABEL_TRIES = 20
 _META = re.compile(r"<meta\b[^>]*>", re.I)
 _ATTR = re.compile(r"""\b(name|content|property|itemprop)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
@@ -173,8 +175,9 @@ def _labelled_date_in_html(html_text: str) -> str | None:
     scripts and comments, in the label order of page.yaml.
     """
     for label in _SPEC["published_labels"]:
-        start = html_text.find(label)
-        while start != -1:
+        start, tries = html_text.find(label), 0
+        while start != -1 and tries < MAX_LABEL_TRIES:
+            tries += 1
             if not _inside_invisible(html_text, start):
                 window = _TAG.sub(" ", html_text[start: start + WINDOW]).replace("&nbsp;", " ")
                 found = labelled_date(window)

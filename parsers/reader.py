@@ -200,7 +200,9 @@ class Reader:
         block = TEMPLATE.t2[edition][block_number]
         columns = [(index, next(c.key for c in cols if (c.edition, c.block) == (edition, block_number)))
                    for index, cols in header if any((c.edition, c.block) == (edition, block_number) for c in cols)]
-        if not columns:       # no header: the block's own column order
+        if not columns:       # no header: the block's own column order, inside section 二 only
+            if self.state.kind != "t2":
+                return False
             columns = [(None, key) for key in block.columns]
         self.state.kind = "t2"
         after = row.after(label_at)

@@ -64,3 +64,13 @@ def test_truncated_report_keeps_what_is_there():
     assert "t3.rejected_repeat.natural" not in report.cells
     codes = {p.code for p in report.problems}
     assert {"TABLE_INCOMPLETE", "SECTION_MISSING"} <= codes
+
+
+def test_hostile_sizes_are_read():
+    """A 1.6 MB page of 20 000 repeated rows and date labels is read through (see the benchmark
+    for speed): rows named like t2 rows outside section 二 and without a header are not cells."""
+    big = ("<html><body>" + "<div><p>发布日期：</p><span>x</span></div>" * 20000 + "<table>"
+           + "<tr><td>规章</td><td>1</td></tr>" * 20000 + "</table></body></html>").encode()
+    report = parse(big, filename="a.html")
+    assert report.cells == {}
+    assert [p.code for p in report.problems] == ["NOT_A_REPORT"]
