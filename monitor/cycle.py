@@ -1,4 +1,5 @@
-"""One monitoring cycle: crawl (in a fresh process) → expected reports → alerts → notifications.
+"""One monitoring cycle: crawl (in a fresh process) → checks of reports whose previous year
+arrived later → expected reports → alerts → notifications.
 
 `nianjian monitor --once`, the scheduler and `nianjian demo` all run `run_once`. Cycles never
 overlap, whoever starts them: each holds an exclusive lock on the config's lock file. A failing
@@ -23,6 +24,7 @@ from monitor.alerts import Changes, all_conditions, reconcile, transaction
 from monitor.config import Config
 from monitor.expected import assess_all, write_expectations
 from monitor.notify import Delivery, deliver_pending
+from monitor.recheck import last_cycle_moment, recheck_out_of_order
 from nianjian import clock
 from nianjian.errors import UserError
 from nianjian.sources import all_agencies, load_sources
@@ -144,6 +146,13 @@ def run_once(config: Config, now: datetime | None = None,
             crawl_status = "skipped"
         now = now or clock.now()        # after the crawl: what it found is assessed as of now
         store.sync_agencies(sources)
+        say("re-checking reports whose previous year arrived later")
+        try:
+            rechecked = recheck_out_of_order(store, last_cycle_moment(store, run_id))
+        except Exception as error:      # stale cross-year findings must not stop the alerts
+            rechecked = 0
+            errors.append(f"checks: {type(error).__name__}: {error}")
+            log.exception("checks step failed")
         say("assessing expected reports and alerts")
         expectations = assess_all(db, all_agencies(sources), now, config.grace_days)
         conditions = all_conditions(db, expectations, sources, grace_days=config.grace_days,
@@ -159,7 +168,8 @@ def run_once(config: Config, now: datetime | None = None,
         counts = Counter(e.status for e in expectations)
         result = CycleResult(run_id, crawl_status, dict(counts), changes, delivery, errors)
         store.finish_run(run_id, "ok" if result.ok else "failed", {
-            "crawl": crawl_status, "expectations": dict(counts),
+            "now": clock.isoformat(now), "crawl": crawl_status, "rechecked": rechecked,
+            "expectations": dict(counts),
             "opened": len(changes.opened), "resolved": len(changes.resolved),
             "delivered": delivery.delivered, "messages": delivery.messages,
             "pending_notifications": delivery.pending}, len(errors))

@@ -234,3 +234,35 @@ def test_disabled_kinds_are_left_alone(at, write_sources, make_config, database)
     run_once(quiet, now=at("2024-04-03T03:00").replace(tzinfo=None))     # a naive now is Shanghai time
     assert [a["kind"] for a in database.alerts()] == ["missing"]
     assert database.query("SELECT status FROM expectations") == [{"status": "late"}]
+
+
+def test_a_previous_year_found_later_gets_this_years_report_checked_again(at, write_sources, make_config,
+                                                                         database):
+    """CARRY_OVER compares this year's 上年结转 with last year's 结转下年度: when last year's report
+    is stored after this year's, the next cycle re-checks this year's report against it."""
+    write_sources(agencies=[GOVERNMENT])
+    columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+    config = make_config()
+    database.save("涧西区人民政府", 2023, seen="2024-03-01T02:00", published="2024-02-28",
+                  cells={f"t3.carried_in.{c}": 1 for c in columns})
+
+    def carry_over():
+        return database.query(
+            "SELECT f.severity, f.assessable FROM findings f JOIN reports r ON r.current_version = f.version_id "
+            "WHERE r.year = 2023 AND f.rule = 'CARRY_OVER'")
+
+    run_once(config, now=at("2024-03-02T02:00"))
+    before = carry_over()
+    assert before == []                                    # nothing to compare with yet
+    # last year's report turns up, its 结转下年度 saying 2 where this year carried in 1
+    database.save("涧西区人民政府", 2022, seen="2024-03-05T01:00", published="2023-03-20",
+                  cells={f"t3.carried_out.{c}": 2 for c in columns})
+    result = run_once(config, now=at("2024-03-05T02:00"))
+    findings = carry_over()
+    assert findings and all(f == {"severity": "warning", "assessable": 1} for f in findings)
+    runs = database.query("SELECT json_extract(counts, '$.rechecked') AS n FROM runs ORDER BY id")
+    assert [r["n"] for r in runs] == [0, 1]
+    run_once(config, now=at("2024-03-06T02:00"))              # already re-checked: not again
+    assert database.query("SELECT json_extract(counts, '$.rechecked') AS n FROM runs ORDER BY id DESC LIMIT 1") \
+        == [{"n": 0}]
+    assert result.ok
