@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-import lxml.html
 from lxml import etree
 
 from parsers.document import Document, Paragraph, Table
@@ -44,8 +43,8 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     elif not trusted and declared:
         doc.problems.append(("ENCODING_GUESSED", f"declared charset {declared!r} does not fit the bytes; read as {codec}"))
     try:
-        root = lxml.html.document_fromstring(text.replace("\x00", "")) if text.strip() else None
-    except (etree.ParserError, ValueError) as error:
+        root = etree.fromstring(text.replace("\x00", ""), _PARSER) if text.strip() else None
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         doc.problems.append(("DECODE_ERROR", f"not readable as HTML: {error}"))
         return doc
     if root is None:
@@ -73,7 +72,7 @@ def _title(root, metas: dict[str, str]) -> str | None:
     for xpath in ("//h1", "//title"):
         found = root.xpath(xpath)
         if found:
-            value = _clean(found[0].text_content())
+            value = _clean(_TEXT(found[0]))
             if value:
                 return value
     return None
@@ -110,6 +109,9 @@ def _clean(text: str) -> str:
 
 
 _TEXT = etree.XPath("string()")
+# Plain lxml elements (lxml.html's element classes cost a Python call per element); comments and
+# processing instructions are dropped while parsing. The HTML parser lowercases tag names.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 
 class _Walker:
@@ -131,7 +133,6 @@ class _Walker:
         tag = element.tag if isinstance(element.tag, str) else ""
         if not tag:                      # comment or processing instruction
             return
-        tag = tag.lower()
         if tag in _SKIP or _HIDDEN.search(element.get("style") or ""):
             return
         if tag == "table" and not _has_nested_table(element) and not _is_layout(element):
@@ -171,18 +172,18 @@ def _is_layout(table) -> bool:
     if len(rows) > LAYOUT_MAX_ROWS:
         return False
     return any(len(_TEXT(cell)) > LAYOUT_MIN_CELL_CHARS for row in rows for cell in row
-               if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th"))
+               if cell.tag in ("td", "th"))
 
 
 def _own_rows(table):
     """The table's rows, not those of tables nested inside it."""
     for child in table:
-        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        tag = child.tag
         if tag == "tr":
             yield child
         elif tag in ("thead", "tbody", "tfoot"):
             for row in child:
-                if isinstance(row.tag, str) and row.tag.lower() == "tr":
+                if row.tag == "tr":
                     yield row
 
 
@@ -222,7 +223,7 @@ def _grid(table) -> Table:
                     pending[col] = (left - 1, text)
 
         for cell in tr:
-            tag = cell.tag.lower() if isinstance(cell.tag, str) else ""
+            tag = cell.tag
             if tag not in ("td", "th"):
                 continue
             fill_pending()
