@@ -2,6 +2,9 @@
 errors, per source), drawn with rich on stderr. Enabled by NIANJIAN_PROGRESS = True."""
 from __future__ import annotations
 
+import logging
+import sys
+
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
@@ -16,6 +19,7 @@ class CrawlProgress:
         self.interval = interval
         self.live: Live | None = None
         self.loop = None
+        self.redirected: list[logging.StreamHandler] = []
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -48,7 +52,14 @@ class CrawlProgress:
 
     def spider_opened(self, spider) -> None:
         self.live = Live(self.table(), console=Console(stderr=True), auto_refresh=False, transient=False)
+        original = sys.stderr
         self.live.start()
+        # Log lines (warnings, download errors) print above the table instead of through it:
+        # Scrapy's handler writes to the stderr it saw at start, so point it at rich's proxy.
+        self.redirected = [h for h in logging.root.handlers
+                           if isinstance(h, logging.StreamHandler) and h.stream is original]
+        for handler in self.redirected:
+            handler.setStream(sys.stderr)
         self.loop = create_looping_call(self.refresh)
         self.loop.start(self.interval)
 
@@ -58,5 +69,7 @@ class CrawlProgress:
         if self.live is not None:
             self.live.update(self.table(), refresh=True)
             self.live.stop()
+            for handler in self.redirected:
+                handler.setStream(sys.stderr)
             if not self.live.console.is_terminal:
                 self.live.console.line()     # a log file gets the table's last line ended

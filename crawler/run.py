@@ -45,7 +45,7 @@ def crawl(db: str, sources: str, *, jobdir: str | None = None, progress: bool = 
     load_sources(sources)                     # a bad sources file is the user's error: say so now
     Store(db).close()                         # likewise an unusable database path
     process = CrawlerProcess(crawl_settings(db, sources, jobdir=jobdir, progress=progress,
-                                            overrides=overrides), install_root_handler=True)
+                                            overrides=overrides))
     crawler = process.create_crawler("annual_reports")
     process.crawl(crawler)
     process.start()

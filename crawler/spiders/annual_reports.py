@@ -12,7 +12,9 @@ import re
 from urllib.parse import unquote, urlsplit
 
 import scrapy
+from scrapy import exceptions
 from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import pages
 from crawler.families import FAMILIES, detect, gkmlpt
@@ -22,6 +24,11 @@ from nianjian.sources import Source, load_sources
 from parsers.page import published_date
 
 _DISPOSITION_NAME = re.compile(r"""filename\*?=(?:UTF-8'')?["']?([^"';]+)""", re.I)
+
+# What a portal can do to a request: recorded by the FetchLedgerMiddleware, logged in one line.
+PORTAL_FAILURES = (exceptions.IgnoreRequest, exceptions.DownloadTimeoutError, exceptions.CannotResolveHostError,
+                   exceptions.DownloadConnectionRefusedError, exceptions.DownloadFailedError,
+                   exceptions.DownloadCancelledError, exceptions.ResponseDataLossError, HttpError)
 
 # Report pages go before further list pages, so reports arrive early and memory stays flat.
 DETAIL_PRIORITY = 10
@@ -63,7 +70,7 @@ class AnnualReportsSpider(scrapy.Spider):
         self.list_pages = getattr(self, "state", {}).setdefault("list_pages", {})
         for source in self.sources.values():
             if source.find_column:
-                yield scrapy.Request(source.url, callback=self.parse_entry,
+                yield scrapy.Request(source.url, callback=self.parse_entry, errback=self.fetch_failed,
                                      meta={"source": source.id, "kind": "entry"})
             elif source.cms == "gkmlpt":
                 yield self.list_request(source, pages.ListPage(gkmlpt.api_url(source.url), reader="gkmlpt"), first=True)
@@ -74,8 +81,17 @@ class AnnualReportsSpider(scrapy.Spider):
         meta = {"source": source.id, "kind": "list", "reader": page.reader, "first": first}
         if page.formdata:
             return scrapy.FormRequest(page.url, formdata=dict(page.formdata), callback=self.parse_list,
-                                      meta=meta)
-        return scrapy.Request(page.url, callback=self.parse_list, meta=meta)
+                                      errback=self.fetch_failed, meta=meta)
+        return scrapy.Request(page.url, callback=self.parse_list, errback=self.fetch_failed, meta=meta)
+
+    def fetch_failed(self, failure) -> None:
+        """A failed fetch is already recorded with the run; one log line, not a traceback (a
+        failure of nianjian's own code keeps its traceback)."""
+        if failure.check(*PORTAL_FAILURES):
+            if not failure.check(exceptions.IgnoreRequest):
+                self.logger.warning("%s: %s", failure.request.url, failure.getErrorMessage())
+        else:
+            self.logger.error("%s failed:\n%s", failure.request.url, failure.getTraceback())
 
     # ------------------------------------------------------------------ entry page → column
     def parse_entry(self, response):
@@ -117,9 +133,9 @@ class AnnualReportsSpider(scrapy.Spider):
         meta = {"source": source.id, "title": entry.title, "year": entry.year, "listed": entry.listed_date}
         extension = urlsplit(entry.url).path.rsplit(".", 1)[-1].lower()
         if extension in pages.patterns()["attachments"]["supported"]:
-            return scrapy.Request(entry.url, callback=self.parse_attachment,
+            return scrapy.Request(entry.url, callback=self.parse_attachment, errback=self.fetch_failed,
                                   priority=ATTACHMENT_PRIORITY, meta={**meta, "kind": "attachment"})
-        return scrapy.Request(entry.url, callback=self.parse_detail,
+        return scrapy.Request(entry.url, callback=self.parse_detail, errback=self.fetch_failed,
                               priority=DETAIL_PRIORITY, meta={**meta, "kind": "detail"})
 
     # ------------------------------------------------------------------ report pages
@@ -148,7 +164,7 @@ class AnnualReportsSpider(scrapy.Spider):
         # order is `attachments.supported`), with the page's title and date.
         preference = pages.patterns()["attachments"]["supported"]
         best = min(readable, key=lambda a: preference.index(a.extension))
-        yield scrapy.Request(best.url, callback=self.parse_attachment,
+        yield scrapy.Request(best.url, callback=self.parse_attachment, errback=self.fetch_failed,
                              priority=ATTACHMENT_PRIORITY,
                              meta={"source": source.id, "kind": "attachment", "title": title,
                                    "year": meta.get("year"), "listed": published, "parent": meta.get("fetch")})
