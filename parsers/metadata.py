@@ -53,6 +53,9 @@ def title_match(text: str):
 
 def _clean_agency(agency: str) -> str:
     agency = agency.strip("《》“”\"' ：:")
+    for word in _SPEC["agency_leading"]:
+        if agency.startswith(word) and len(agency) > len(word):
+            agency = agency[len(word):]
     changed = True
     while changed:
         changed = False
