@@ -15,17 +15,22 @@ import contextlib
 import io
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdftypes import resolve1
 
 from parsers.document import Document, Paragraph, Table
+from parsers.template import TEMPLATE, normalise_label
+from parsers.values import is_blank, looks_like_value
 
 MAX_PAGES = 200                 # a report has a handful; thousands means a hostile or wrong file
 BORDER_THICKNESS = 2.0          # an unstroked filled box thinner than this (pt) is a drawn line
 EDGE_TOLERANCE = 3.0            # pt: boxes closer than this share a grid line
 SAME_TABLE_SLACK = 6.0          # pt: left/right edges of two parts of one table across pages
+CELL_GAP = 0.6                  # × font size: a wider gap between characters separates cells
+FIGURE_GAP = 0.3                # × font size: the same next to a figure (narrow columns)
+MAX_TABLE_GAP_LINES = 4         # lines without figures tolerated between two rows of figures
 MARGIN_BAND = 0.08              # top/bottom share of the page where headers and footers live
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -35,6 +40,11 @@ _PAGE_NUMBER = re.compile(
 _NUMERIC_TAIL = re.compile(r"(?:[-+]?\d[\d,.]*\s+){1,}[-+]?\d[\d,.]*\s*$")
 # A label that starts a row of its own: （一） 一、 1. 1、
 _ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])")
+# Captions of the 第二十条 sub-tables of section 二 (from the template): printed across a table
+_T2_CAPTIONS = frozenset(normalise_label(block.caption)
+                         for blocks in TEMPLATE.t2.values() for block in blocks)
+_FIGURE_CHARS = frozenset("0123456789.,%")
+_SECTION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、\S{4,}")
 _HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 _CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 
@@ -82,6 +92,19 @@ class _Line:
     size: float
     page: int
     in_margin: bool       # in the top or bottom band where headers and footers live
+    segments: list[_Segment] = field(default_factory=list)   # runs split by wide gaps
+
+
+@dataclass
+class _Segment:
+    """A run of characters on a line, set apart from the next by a gap wider than a character:
+    in a table without ruling, a cell or a piece of one."""
+
+    x0: float
+    x1: float
+    text: str
+    top: float = 0.0
+    gap_before: float = 0.0     # the gap to the previous segment, in font sizes
 
 
 def read_pdf(data: bytes) -> Document:
@@ -316,8 +339,25 @@ def _text_lines(page, offset: float, boxes: list[tuple]) -> list[_Line]:
             in_margin = raw["bottom"] < band or raw["top"] > float(page.height) - band
             lines.append(_Line(text, raw["x0"], raw["x1"], raw["top"] + offset,
                                raw["bottom"] + offset, round(size, 1), page.page_number,
-                               in_margin))
+                               in_margin, _segments(raw["chars"], size, raw["top"] + offset)))
     return lines
+
+
+def _segments(chars: list[dict], size: float, top: float) -> list[_Segment]:
+    segments: list[_Segment] = []
+    for ch in sorted(chars, key=lambda c: c["x0"]):
+        if not ch["text"].strip():
+            continue
+        gap = CELL_GAP
+        if segments and (ch["text"][0] in _FIGURE_CHARS or segments[-1].text[-1] in _FIGURE_CHARS):
+            gap = FIGURE_GAP
+        if segments and ch["x0"] - segments[-1].x1 <= gap * size:
+            segments[-1].x1 = max(segments[-1].x1, ch["x1"])
+            segments[-1].text += ch["text"]
+        else:
+            gap = (ch["x0"] - segments[-1].x1) / size if segments else float("inf")
+            segments.append(_Segment(ch["x0"], ch["x1"], ch["text"], top, gap))
+    return segments
 
 
 def _drop_running_lines(items: list[tuple], page_count: int) -> None:
@@ -368,6 +408,7 @@ def _blocks(objs: list) -> list:
     heading_size = _heading_size(lines) or float("inf")
     pending: _TablePart | None = None
     paragraph: list[_Line] = []
+    objs = _with_unruled_tables(objs, margins)
 
     def flush_paragraph():
         if paragraph:
@@ -375,6 +416,13 @@ def _blocks(objs: list) -> list:
             paragraph.clear()
 
     for obj in objs:
+        if isinstance(obj, Table):
+            flush_paragraph()
+            if pending is not None:
+                blocks.append(_to_table(pending))
+                pending = None
+            blocks.append(obj)
+            continue
         if isinstance(obj, _TablePart):
             flush_paragraph()
             if pending is not None and _continues(pending, obj):
@@ -422,3 +470,267 @@ def _starts_paragraph(prev: _Line, line: _Line, margins: tuple[float, float],
             or prev.x1 < right - 1.5 * prev.size                # previous line ended short
             or (line.page == prev.page and line.top - prev.bottom > 2.5 * line.size)
             or bool(_NUMERIC_TAIL.search(prev.text) or _NUMERIC_TAIL.search(line.text)))
+
+
+# ---------------------------------------------------------------- tables without ruling
+
+def _with_unruled_tables(objs: list, margins: tuple[float, float]) -> list:
+    """Runs of text lines that lay out rows of figures become Tables (the "text lines"
+    fallback for a table drawn without any ruling); the rest stays as it is."""
+    out: list = []
+    i = 0
+    while i < len(objs):
+        region = _region_at(objs, i, margins)
+        if region:
+            start, end = region
+            out.extend(objs[i:start])
+            out.append(_unruled_table(objs[start:end]))
+            i = end
+        else:
+            out.extend(objs[i:])
+            break
+    return out
+
+
+def _region_at(objs: list, i: int, margins: tuple[float, float]) -> tuple[int, int] | None:
+    """(start, end) of the first table region at or after objs[i], if any.
+
+    A region holds at least two lines with figures, no more than MAX_TABLE_GAP_LINES other
+    lines between two of them, nothing that reads as prose, and all on one page; the header
+    lines just above its first row of figures belong to it.
+    """
+    first = next((k for k in range(i, len(objs)) if _has_figures(objs[k])), None)
+    if first is None:
+        return None
+    end, last = first + 1, first
+    while end < len(objs) and end - last <= MAX_TABLE_GAP_LINES + 1:
+        obj = objs[end]
+        if not isinstance(obj, _Line) or obj.page != objs[first].page or _is_prose(obj, margins):
+            break
+        if _has_figures(obj):
+            last = end
+        end += 1
+    end = last + 1
+    while end < len(objs) and end - last <= 2 and _is_fragment_of(objs[end], objs[end - 1], margins):
+        end += 1
+    rows_of_figures = [o for o in objs[first:end] if _has_figures(o)]
+    if len(rows_of_figures) < 2 and sum(map(_is_figure, (s.text for s in objs[first].segments))) < 3:
+        return _region_at(objs, first + 1, margins) if first + 1 < len(objs) else None
+    start = first
+    while (start > i and first - start < MAX_TABLE_GAP_LINES + 2
+           and _is_fragment_of(objs[start - 1], objs[start], margins)):
+        start -= 1
+    return start, end
+
+
+def _has_figures(obj) -> bool:
+    """A line of two or more cells, at least one a number set apart like a cell (a number in
+    running text has only a space before it), or a line of numbers only."""
+    if not isinstance(obj, _Line) or len(obj.segments) < 2:
+        return False
+    figures = [_is_figure(s.text) for s in obj.segments]
+    return all(figures) or any(
+        figure and s.gap_before >= CELL_GAP for figure, s in zip(figures, obj.segments))
+
+
+def _is_figure(text: str) -> bool:
+    return looks_like_value(text) and not is_blank(text)
+
+
+def _is_prose(line: _Line, margins: tuple[float, float]) -> bool:
+    left, right = margins
+    return len(line.segments) <= 1 and (
+        line.x1 - line.x0 >= 0.7 * (right - left) or bool(_SECTION_HEADING.match(line.text)))
+
+
+def _is_fragment_of(line, neighbour, margins: tuple[float, float]) -> bool:
+    """A header line or a wrapped label next to a table row (not prose, close by)."""
+    return (isinstance(line, _Line) and isinstance(neighbour, _Line)
+            and line.page == neighbour.page and not _is_prose(line, margins)
+            and abs(line.top - neighbour.top) <= 3 * max(line.size, neighbour.size))
+
+
+def _unruled_table(lines: list[_Line]) -> Table:
+    """Rebuild the grid from positions.
+
+    Figures give the value columns and the rows. The labels of a row fill the label columns
+    from the right (the last one is the row's own label, those before it its groups). A label
+    wrapped over several lines joins the row it sits beside; header lines become header rows,
+    a header spread over several value columns (申请人情况) is copied into each, a t2 caption
+    (第二十条第（一）项) into every column.
+    """
+    grid = _Grid(lines)
+    value_rows: list[_GridRow] = []
+    for line in lines:
+        if grid.has_figures(line):
+            row = _GridRow(line.top, line.bottom)
+            row.labels(grid.labels_of(line), grid.label_width)
+            row.values(grid, [s for s in line.segments if not grid.is_label(s)])
+            if value_rows and value_rows[-1].joins(row, grid.pitch):
+                value_rows[-1].absorb(row)
+            else:
+                value_rows.append(row)
+
+    header_rows: list[_GridRow] = []
+    block: _GridRow | None = None
+    for line in lines:
+        if grid.has_figures(line):
+            block = None
+            continue
+        if _is_caption(line.text):
+            header_rows.append(_GridRow(line.top, line.bottom).spread(line.text, range(grid.width)))
+            block = None
+            continue
+        if all(grid.is_label(s) for s in line.segments):
+            row = grid.row_of_fragment(line, value_rows)
+            if row is not None:
+                row.fragments(line.segments, grid)
+                continue
+        for segment in line.segments:
+            covered = grid.columns_covered(segment)
+            if len(covered) >= 2:
+                header_rows.append(_GridRow(line.top, line.bottom).spread(segment.text, covered))
+                continue
+            if block is None:
+                block = _GridRow(line.top, line.bottom)
+                header_rows.append(block)
+            if grid.is_label(segment):
+                block.labels([segment], grid.label_width)
+            else:
+                block.values(grid, [segment])
+
+    ordered = sorted(value_rows + header_rows, key=lambda r: (r.top, not r.spread_cells))
+    return Table(rows=[r.texts(grid.width) for r in ordered],
+                 origin=[r.origins(grid.width) for r in ordered])
+
+
+class _Grid:
+    """The columns of a table without ruling, found from the positions of its figures."""
+
+    def __init__(self, lines: list[_Line]):
+        segments = [s for line in lines for s in line.segments]
+        self.columns = _bands([s for s in segments if looks_like_value(s.text)])
+        self.value_x0 = self.columns[0][0]
+        figure_lines = [ln for ln in lines if self.has_figures(ln)]
+        self.label_width = max(len(self.labels_of(ln)) for ln in figure_lines)
+        self.width = self.label_width + len(self.columns)
+        self.pitch = statistics.median(ln.size for ln in lines) * 1.6
+
+    def has_figures(self, line: _Line) -> bool:
+        return any(_is_figure(s.text) and not self.is_label(s) for s in line.segments)
+
+    def is_label(self, segment: _Segment) -> bool:
+        return segment.x1 <= self.value_x0 + EDGE_TOLERANCE
+
+    def labels_of(self, line: _Line) -> list[_Segment]:
+        return [s for s in line.segments if self.is_label(s)]
+
+    def column_of(self, segment: _Segment) -> int:
+        centre = (segment.x0 + segment.x1) / 2
+        return self.label_width + min(
+            range(len(self.columns)),
+            key=lambda k: 0 if self.columns[k][0] <= centre <= self.columns[k][1]
+            else min(abs(centre - self.columns[k][0]), abs(centre - self.columns[k][1])))
+
+    def columns_covered(self, segment: _Segment) -> list[int]:
+        return [self.label_width + k for k, (x0, x1) in enumerate(self.columns)
+                if segment.x0 < x1 and segment.x1 > x0]
+
+    def row_of_fragment(self, line: _Line, rows: list["_GridRow"]) -> "_GridRow | None":
+        """The row a wrapped piece of label belongs to: the nearest one, unless the piece is
+        above a row whose own label starts there (`3.其他` starts with its number), then the
+        row above it."""
+        if not rows:
+            return None
+        index = min(range(len(rows)), key=lambda k: rows[k].distance(line.top))
+        row = rows[index]
+        if row.distance(line.top) > self.pitch:
+            return None
+        if line.top < row.top and row.starts_with_enumerator(self.label_width):
+            above = rows[index - 1] if index > 0 else None
+            return above if above is not None and above.distance(line.top) <= 2 * self.pitch else None
+        return row
+
+
+@dataclass
+class _GridRow:
+    """A row being rebuilt: the segments placed in each grid column, or one spread header."""
+
+    top: float
+    bottom: float
+    cells: dict[int, list[_Segment]] = field(default_factory=dict)
+    spread_cells: dict[int, str] = field(default_factory=dict)
+
+    def labels(self, segments: list[_Segment], label_width: int) -> None:
+        """Labels fill the label columns from the right: the last is the row's own."""
+        ordered = sorted(segments, key=lambda s: s.x0)
+        for offset, segment in enumerate(ordered):
+            column = max(label_width - len(ordered) + offset, 0)
+            self.cells.setdefault(column, []).append(segment)
+
+    def values(self, grid: _Grid, segments: list[_Segment]) -> None:
+        for segment in segments:
+            self.cells.setdefault(grid.column_of(segment), []).append(segment)
+
+    def fragments(self, segments: list[_Segment], grid: _Grid) -> None:
+        """Pieces of wrapped labels: into the label cell they lie under, else a group column
+        (or the row's own label column when the row has no label yet)."""
+        for segment in segments:
+            column = next((k for k, segs in self.cells.items() if k < grid.label_width and any(
+                s.x0 < segment.x1 and segment.x0 < s.x1 for s in segs)), None)
+            if column is None:     # a group label beside the row's own, or the row's own
+                own = any(k < grid.label_width for k in self.cells)
+                column = max(grid.label_width - (2 if own else 1), 0)
+            self.cells.setdefault(column, []).append(segment)
+
+    def spread(self, text: str, indexes) -> "_GridRow":
+        self.spread_cells = {k: text for k in indexes}
+        return self
+
+    def starts_with_enumerator(self, label_width: int) -> bool:
+        """Whether the row's own label (its last label cell) begins with 1. （一） 一、 …"""
+        own = [k for k in self.cells if k < label_width]
+        if not own:
+            return False
+        first = min(self.cells[max(own)], key=lambda s: s.top)
+        return bool(_ENUMERATED.match(first.text))
+
+    def joins(self, other: "_GridRow", pitch: float) -> bool:
+        """Two lines of figures in complementary columns, one above the other: one row whose
+        cells are vertically aligned differently (a total printed half a line higher)."""
+        mine = {k for k, segs in self.cells.items() if any(_is_figure(s.text) for s in segs)}
+        theirs = {k for k, segs in other.cells.items() if any(_is_figure(s.text) for s in segs)}
+        return bool(mine and theirs) and not (mine & theirs) and other.top - self.bottom < pitch / 2
+
+    def absorb(self, other: "_GridRow") -> None:
+        for k, segs in other.cells.items():
+            self.cells.setdefault(k, []).extend(segs)
+        self.bottom = max(self.bottom, other.bottom)
+
+    def distance(self, y: float) -> float:
+        return 0.0 if self.top <= y <= self.bottom else min(abs(y - self.top), abs(y - self.bottom))
+
+    def texts(self, width: int) -> list[str]:
+        out = [self.spread_cells.get(k, "") for k in range(width)]
+        for k, segs in self.cells.items():
+            out[k] = _join_lines([s.text for s in sorted(segs, key=lambda s: (s.top, s.x0))])
+        return out
+
+    def origins(self, width: int) -> list[bool]:
+        first = min(self.spread_cells, default=None)
+        return [k not in self.spread_cells or k == first for k in range(width)]
+
+
+def _is_caption(text: str) -> bool:
+    return normalise_label(text) in _T2_CAPTIONS
+
+
+def _bands(segments: list[_Segment]) -> list[tuple[float, float]]:
+    """Value columns: the x-extents of value cells, overlapping extents merged."""
+    bands: list[list[float]] = []
+    for s in sorted(segments, key=lambda s: s.x0):
+        if bands and s.x0 <= bands[-1][1] + EDGE_TOLERANCE:
+            bands[-1][1] = max(bands[-1][1], s.x1)
+        else:
+            bands.append([s.x0, s.x1])
+    return [(x0, x1) for x0, x1 in bands]

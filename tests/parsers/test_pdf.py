@@ -351,3 +351,59 @@ def test_partly_scanned_pdf_keeps_the_text_pages():
     [t2] = tables(doc)
     assert_rows(t2, HONGZE_T2[:8], "t2 up to the scanned page")
     assert paragraphs(doc)[:3] == HONGZE_PARAGRAPHS_START
+
+
+# ---------------------------------------------------------------- a table drawn without ruling
+
+BORDERLESS_T2 = [
+    [C1, C1, C1, C1],
+    ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+    ["规章", "1", "2", "30"],
+    ["行政规范性文件", "4", "5", "60"],
+    [C5, C5, C5, C5],
+    ["信息内容", "", DECIDED, ""],          # a header over merged cells sits where it is printed
+    ["行政许可", "1,234", "", ""],
+    [C6, C6, C6, C6],
+    ["信息内容", "", DECIDED, ""],
+    ["行政处罚", "567", "", ""],
+    ["行政强制", "89", "", ""],
+    [C8, C8, C8, C8],
+    ["", "", "本年收费金额（单位：万元）", "本年收费金额（单位：万元）"],
+    ["信息内容", "", "", ""],
+    ["行政事业性收费", "12.3456", "", ""],
+]
+
+
+def label_and_figures(row: list[str], values: int) -> tuple[str, list[str]]:
+    labels = [cell for cell in row[:-values] if cell]
+    return (labels[-1] if labels else ""), row[-values:]
+
+
+def test_borderless_tables_rebuilt_from_positions():
+    doc = read_pdf((PDF / "borderless_2021.pdf").read_bytes())
+    assert doc.problems == []
+    t2, t3_first, t3_rest, t4 = tables(doc)
+    assert_rows(t2, BORDERLESS_T2, "t2")
+    # table 三, cut by the page break: every row's own label and its seven figures
+    docx_t3 = EXPECTED_DOCX["filled_2021"]["tables"][1]["rows"][3:]
+    want = [label_and_figures(row, 7) for row in docx_t3]
+    got = [label_and_figures(row, 7) for row in t3_first.rows + t3_rest.rows
+           if all(cell.isdigit() for cell in row[-7:])]
+    assert [figures for _, figures in got] == [figures for _, figures in want]
+    cut = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    assert [label for label, _ in got] == [
+        "2.申请人逾期未按收费通知要求缴" if label == cut else label for label, _ in want]
+    # the header: the applicant columns in order, 申请人情况 is above the table's first row
+    assert t3_first.rows[1][2:] == ["自然人", "商业企业", "科研机构", "社会公益组织",
+                                   "法律服务机构", "其他", "总计"]
+    assert t3_first.rows[0][4:7] == ["法人或其他组织"] * 3
+    assert t3_first.origin[0][4:7] == [True, False, False]
+    # table 四: one row of fifteen figures under its headers
+    assert t4.rows[-1] == ["3", "1", "1", "0", "5", "2", "1", "0", "1", "4", "1", "0", "1", "0", "2"]
+
+
+def test_borderless_parses_like_the_docx():
+    from_pdf = parse((PDF / "borderless_2021.pdf").read_bytes(), filename="borderless_2021.pdf")
+    from_docx = parse((FIXTURES / "docx/filled_2021.docx").read_bytes(), filename="filled_2021.docx")
+    assert from_pdf.problems == []
+    assert from_pdf.cells == from_docx.cells
