@@ -227,7 +227,8 @@ def all_conditions(db, expectations: list[Expectation], sources: list[Source], *
 
 
 def list_alerts(db, *, include_resolved: bool = False, kind: str | None = None) -> list[dict]:
-    """Alerts for `nianjian alerts`: open ones (or all), oldest first, details decoded."""
+    """Alerts for `nianjian alerts`: open ones (or all), oldest first, details decoded, each with
+    its notifications (channel, event, delivered_at, attempts, last_error)."""
     where, params = [], []
     if not include_resolved:
         where.append("state = 'open'")
@@ -237,5 +238,10 @@ def list_alerts(db, *, include_resolved: bool = False, kind: str | None = None) 
     sql = "SELECT id, key, kind, agency, year, state, opened_at, resolved_at, details FROM alerts"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    rows = db.query(sql + " ORDER BY opened_at, id", params)
-    return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
+    rows = list(db.query(sql + " ORDER BY opened_at, id", params))
+    sent = {}
+    for note in db.query("SELECT alert_id, channel, event, delivered_at, attempts, last_error "
+                         "FROM notifications ORDER BY id"):
+        sent.setdefault(note.pop("alert_id"), []).append(note)
+    return [{**row, "details": json.loads(row["details"] or "{}"), "notifications": sent.get(row["id"], [])}
+            for row in rows]

@@ -25,6 +25,15 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def _notified(notifications: list[dict]) -> str:
+    """Per channel and event: ✓ delivered, or … and the attempts so far."""
+    marks = []
+    for note in notifications:
+        state = "✓" if note["delivered_at"] else f"…{note['attempts']}"
+        marks.append(f"{note['channel']}:{note['event']}{state}")
+    return " ".join(marks) or "-"
+
+
 def run(args) -> int:
     if not Path(args.db).exists():
         raise UserError(f"no database at {args.db} (run `nianjian monitor --once` first, or pass --db)")
@@ -39,12 +48,12 @@ def run(args) -> int:
         console.print("no open alerts" if not args.all else "no alerts")
         return 0
     table = Table(show_lines=False)
-    for column in ("kind", "agency", "year", "state", "opened", "details"):
+    for column in ("kind", "agency", "year", "state", "opened", "details", "notified"):
         table.add_column(column, overflow="fold")
     for alert in alerts:
         event = "resolve" if alert["state"] == "resolved" else "open"
         table.add_row(alert["kind"], alert["agency"] or alert["details"].get("source", ""),
                       str(alert["year"] or ""), alert["state"], alert["opened_at"][:10],
-                      describe(alert, event))
+                      describe(alert, event), _notified(alert["notifications"]))
     console.print(table)
     return 0

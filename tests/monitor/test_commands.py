@@ -32,6 +32,7 @@ def test_monitor_once_then_alerts_json(config_path, workdir, database, capsys, m
         "kind": "missing", "agency": "涧西区教育局", "year": 2023, "state": "open",
         "opened_at": "2024-02-01T00:00:00+08:00"}
     assert alert["details"] == {"deadline": "2024-01-31", "grace_days": 0}
+    assert alert["notifications"] == []                   # no channel configured
 
     assert main(["alerts", "--json", "--all", "--db", str(workdir / "nianjian.db")]) == 0
     every = json.loads(capsys.readouterr().out)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import time
 
 import pytest
 
 from monitor.cycle import run_once
+from nianjian.cli import main
 
 GOVERNMENT = {"name": "涧西区人民政府", "level": "government", "first_year": 2023}
 DEPARTMENT = {"name": "涧西区教育局", "level": "department", "first_year": 2022}
@@ -160,7 +162,8 @@ def test_apprise_url_channel(at, two_missing, make_config, webhook_server):
 
 
 def test_channels_fail_and_recover_independently(at, two_missing, make_config, database,
-                                                  smtp_server, webhook_server):
+                                                  smtp_server, webhook_server, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
     config = make_config(channels=[email_channel(smtp_server),
                                    {"name": "hook", "type": "webhook", "url": webhook_server.url}],
                          sections={"notify": {"timeout_seconds": 3}})
@@ -169,6 +172,13 @@ def test_channels_fail_and_recover_independently(at, two_missing, make_config, d
     assert len(webhook_server.requests) == 1
     pending = [(r["channel"], r["delivered_at"] is None) for r in database.notifications()]
     assert sorted(set(pending)) == [("hook", False), ("office", True)]
+    assert main(["alerts", "--json", "--db", str(config.db)]) == 0
+    [first, *_] = json.loads(capsys.readouterr().out)
+    assert [(n["channel"], n["event"], n["attempts"], n["delivered_at"] is None)
+            for n in first["notifications"]] == [("office", "open", 1, True), ("hook", "open", 1, False)]
+    assert main(["alerts", "--db", str(config.db)]) == 0
+    assert "office:open…1" in capsys.readouterr().out.replace(" ", "").replace("\n", "")
+
     smtp_server.start()
     run_once(config, now=at("2024-04-03T02:00"))
     assert len(webhook_server.requests) == 1 and len(smtp_server.messages) == 1
