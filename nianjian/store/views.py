@@ -1,7 +1,9 @@
 """Views that read like the printed tables, built from the template data (parsers/spec/template.yaml).
 
 Every view reads the *current* version of each report. They are derived objects: schema.py
-recreates any whose SQL changed when a database is opened.
+recreates any whose SQL changed when a database is opened. The table views look each value up by
+its primary key rather than pivoting with GROUP BY, which would aggregate every cell of the
+database before returning the first row (seconds at a few thousand reports).
 """
 from __future__ import annotations
 
@@ -12,33 +14,37 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _pivot(columns: list[tuple[str, str]]) -> str:
-    """One output column per (alias, cell key/col), picked out of grouped `cells` rows."""
-    return ",\n  ".join(f"MAX(CASE WHEN c.{field} = {_quote(match)} THEN c.value END) AS {alias}"
-                        for alias, field, match in columns)
+def _cell(key: str, alias: str) -> str:
+    """One value looked up by its full primary key: a view over millions of cells stays a
+    string of index lookups, and a first page or one report's rows come back at once."""
+    return f"(SELECT value FROM cells WHERE version_id = r.current_version AND key = {key}) AS {alias}"
+
+
+def _has_cells(prefix: str) -> str:
+    """Any cell whose key starts with `prefix` + '.', as a key range ('/' sorts right after '.')."""
+    return (f"EXISTS (SELECT 1 FROM cells WHERE version_id = r.current_version "
+            f"AND key > {prefix} || '.' AND key < {prefix} || '/')")
 
 
 def _t3_table() -> str:
     order = ", ".join(f"({i}, {_quote(row)}, {_quote(labels[0])})"
                       for i, (row, labels) in enumerate(TEMPLATE.t3_rows.items(), start=1))
-    pivot = _pivot([(col, "col", col) for col in TEMPLATE.t3_columns])
+    columns = ",\n  ".join(_cell(f"'t3.' || o.row || {_quote('.' + col)}", col)
+                           for col in TEMPLATE.t3_columns)
     return f"""WITH t3_rows(position, row, label) AS (VALUES {order})
 SELECT r.id AS report_id, r.agency, r.year, o.position, o.row, o.label,
-  {pivot}
-FROM reports r
-JOIN cells c ON c.version_id = r.current_version AND c.tbl = 't3'
-JOIN t3_rows o ON o.row = c.row
-GROUP BY r.id, o.position"""
+  {columns}
+FROM reports r CROSS JOIN t3_rows o
+WHERE {_has_cells("'t3.' || o.row")}"""
 
 
 def _t4_table() -> str:
-    keys = [key.split(".", 1)[1] for key in TEMPLATE.t4_keys()]   # review.upheld, …
-    pivot = _pivot([(key.replace(".", "_"), "key", f"t4.{key}") for key in keys])
+    columns = ",\n  ".join(_cell(_quote(f"t4.{row}.{col}"), f"{row}_{col}")
+                           for row in TEMPLATE.t4_order for col in TEMPLATE.t4_columns)
     return f"""SELECT r.id AS report_id, r.agency, r.year,
-  {pivot}
+  {columns}
 FROM reports r
-JOIN cells c ON c.version_id = r.current_version AND c.tbl = 't4'
-GROUP BY r.id"""
+WHERE {_has_cells("'t4'")}"""
 
 
 # One row per expected (agency, year) from the monitor's `expectations`, plus reports the monitor
