@@ -8,15 +8,12 @@ on the same database serves the portal's second round, in which one report was s
 from __future__ import annotations
 
 import os
-import socket
 import sys
-import sqlite3
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.table import Table
@@ -53,52 +50,6 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-@dataclass(frozen=True)
-class DemoState:
-    """What an earlier `nianjian demo` left in the database."""
-    cycles: int                      # monitoring cycles already run
-    port: int | None                 # where the portal served then (reused, so URLs stay the same)
-
-
-def previous_state(db: Path, demo_agencies: set[str]) -> DemoState:
-    """Read the database (if any) without changing it; refuse one that holds other agencies."""
-    if not db.exists():
-        return DemoState(0, None)
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if "agencies" not in tables:
-                return DemoState(0, None)
-            foreign = [row[0] for row in conn.execute("SELECT name FROM agencies")
-                       if row[0] not in demo_agencies]
-            if foreign:
-                raise UserError(f"{db} holds agencies that are not the demo's (e.g. {foreign[0]}); "
-                                f"run the demo on its own database, e.g. --db data/demo.db")
-            cycles = conn.execute("SELECT count(*) FROM runs WHERE kind = 'monitor'").fetchone()[0] \
-                if "runs" in tables else 0
-            url = conn.execute("SELECT url FROM documents ORDER BY first_fetched LIMIT 1").fetchone() \
-                if "documents" in tables else None
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as error:
-        raise UserError(f"{db} is not a nianjian database ({error})") from None
-    return DemoState(cycles, urlsplit(url[0]).port if url else None)
-
-
-def _start(port: int | None, round_: int, slow_delay: float | None):
-    """The portal on the port of the previous run when it is free (same URLs: the crawl can
-    ask "changed since?"), else on any free port."""
-    from nianjian.commands.demo_portal import start_portal
-
-    if port:
-        try:
-            return start_portal(port=port, round=round_, slow_delay=slow_delay)
-        except UserError:
-            pass
-    return start_portal(port=0, round=round_, slow_delay=slow_delay)
-
-
 def _monitor_config(args, db: Path, workdir: Path):
     from monitor.config import Config, load_config
 
@@ -111,7 +62,9 @@ def _monitor_config(args, db: Path, workdir: Path):
 def run(args) -> int:
     from monitor.cycle import run_once, setup_logging
     from nianjian import clock
-    from nianjian.demo_portal import demo_now, manifest, sources_for
+    from nianjian.commands.demo_portal import start_portal_preferring
+    from nianjian.demo_portal import demo_now, sources_for
+    from nianjian.demo_portal.state import previous_state
 
     db = Path(args.db)
     if db.parent and not db.parent.exists():
@@ -119,8 +72,7 @@ def run(args) -> int:
             db.parent.mkdir(parents=True)
         except OSError as error:
             raise UserError(f"cannot create the folder of --db {db}: {error.strerror or error}") from None
-    facts = manifest()
-    state = previous_state(db, {a["name"] for a in facts.agencies})
+    state = previous_state(db)
     round_ = args.round or (2 if state.cycles else 1)
     # The demo stands on its own date (the latest expected reports are 2025's); each further run
     # is "the next night".
@@ -130,7 +82,7 @@ def run(args) -> int:
         workdir = Path(tmp)
         config = _monitor_config(args, db, workdir)
         with console.status("starting the demo portal") as status:
-            portal = _start(state.port, round_, args.slow_delay)
+            portal = start_portal_preferring(state.port, round=round_, slow_delay=args.slow_delay)
             base_url = portal.base_url
             try:
                 config.sources.write_text(sources_for(base_url), "utf-8")

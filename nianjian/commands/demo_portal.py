@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
+from nianjian.cli import add_db_argument
 from nianjian.errors import UserError
 
 
@@ -19,10 +20,13 @@ def register(subparsers) -> None:
                     "portals use (TRS, Hanweb, plain lists, a GBK site, a bot wall, a 500, a slow "
                     "page). Prints the address, then serves until Ctrl+C.",
     )
-    parser.add_argument("--port", type=int, default=0,
-                        help="port on 127.0.0.1 (default: 0, any free port; the one chosen is printed)")
-    parser.add_argument("--round", type=int, choices=(1, 2), default=1,
-                        help="1: as first published; 2: with one report silently edited (default: 1)")
+    parser.add_argument("--port", type=int, default=None,
+                        help="port on 127.0.0.1 (default: the one `nianjian demo` used with --db, "
+                             "else 0: any free port; the one chosen is printed)")
+    parser.add_argument("--round", type=int, choices=(1, 2), default=None,
+                        help="1: as first published; 2: with one report silently edited (default: "
+                             "2 if `nianjian demo` already ran on --db, else 1)")
+    add_db_argument(parser)
     parser.add_argument("--slow-delay", type=float, default=None, metavar="SECONDS",
                         help="how long the slow page sleeps before answering (default: 5)")
     parser.add_argument("--sources-out", metavar="FILE",
@@ -53,6 +57,18 @@ def start_portal(*, port: int, round: int, slow_delay: float | None, verbose: bo
     return portal
 
 
+def start_portal_preferring(port: int | None, *, round: int, slow_delay: float | None,
+                            verbose: bool = False):
+    """The portal on `port` (the previous demo run's, so URLs stay the same) when it is free,
+    else on any free port."""
+    if port:
+        try:
+            return start_portal(port=port, round=round, slow_delay=slow_delay, verbose=verbose)
+        except UserError:
+            pass
+    return start_portal(port=0, round=round, slow_delay=slow_delay, verbose=verbose)
+
+
 def _write(path: str, text: str, what: str) -> None:
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -63,16 +79,24 @@ def _write(path: str, text: str, what: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nianjian.demo_portal import manifest, sources_for
+    from nianjian.demo_portal.state import previous_state
 
-    portal = start_portal(port=args.port, round=args.round, slow_delay=args.slow_delay, verbose=args.verbose)
+    # The database only suggests defaults: one that is not the demo's is simply ignored.
+    state = previous_state(Path(args.db), strict=False)
+    round_ = args.round or (2 if state.cycles else 1)
+    if args.port is not None:
+        portal = start_portal(port=args.port, round=round_, slow_delay=args.slow_delay, verbose=args.verbose)
+    else:
+        portal = start_portal_preferring(state.port, round=round_, slow_delay=args.slow_delay,
+                                         verbose=args.verbose)
     try:
         base = portal.base_url
         if args.sources_out:
             _write(args.sources_out, sources_for(base), "sources file")
         if args.manifest_out:
-            _write(args.manifest_out, json.dumps(manifest(base, args.round).to_dict(), ensure_ascii=False,
+            _write(args.manifest_out, json.dumps(manifest(base, round_).to_dict(), ensure_ascii=False,
                                                  indent=2), "manifest")
-        print(f"Demo portal (round {args.round}) serving on {base}/", flush=True)
+        print(f"Demo portal (round {round_}) serving on {base}/", flush=True)
         print(f"  home page:    {base}/", flush=True)
         if args.sources_out:
             print(f"  sources file: {args.sources_out}", flush=True)

@@ -140,3 +140,28 @@ def test_a_database_of_other_agencies_is_refused(tmp_path):
     done = demo("--db", str(tmp_path / "junk.db"))
     assert done.returncode == 2 and "is not a nianjian database" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def _first_line_of_demo_portal(*args: str) -> str:
+    process = subprocess.Popen([sys.executable, "-m", "nianjian", "demo-portal", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        return process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_demo_portal_follows_the_demo_database(runs, tmp_path):
+    _, _, db = runs
+    store = sqlite_utils.Database(db)
+    port = urlsplit(next(store.query("SELECT url FROM documents LIMIT 1"))["url"]).port
+    line = _first_line_of_demo_portal("--db", str(db))
+    assert line == f"Demo portal (round 2) serving on http://127.0.0.1:{port}/"
+    assert _first_line_of_demo_portal("--db", str(db), "--round", "1").startswith("Demo portal (round 1)")
+    # a database that is not the demo's only means no defaults from it
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE agencies (name TEXT PRIMARY KEY)")
+        conn.execute("INSERT INTO agencies VALUES ('涧西区人民政府')")
+    assert _first_line_of_demo_portal("--db", str(other)).startswith("Demo portal (round 1) serving on")
