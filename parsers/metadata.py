@@ -25,8 +25,9 @@ _NUMERALS = "一二三四五六七八九十"
 _HEADING_NUMBER = re.compile(r"^\s*([一二三四五六七八九十])\s*[、.．,，]")
 # A heading is short: longer paragraphs that merely start with the words are prose.
 MAX_HEADING_EXTRA = 8
-# How many paragraphs from the top may hold the title.
+# How many paragraphs from the top may hold the title, and how long a title may be.
 TITLE_SEARCH_DEPTH = 15
+MAX_TITLE_CHARS = 80
 
 
 def _compact(text: str) -> str:
@@ -92,15 +93,17 @@ def read_metadata(doc: Document, report: Report) -> None:
     candidates = [doc.title] if doc.title else []
     candidates += [b.text for b in doc.blocks[:TITLE_SEARCH_DEPTH * 2] if isinstance(b, Paragraph)][:TITLE_SEARCH_DEPTH]
     for text in candidates:
-        if is_not_report(text):
-            report.title = _compact(text)
-            report.problem("NOT_A_REPORT", f"{report.title!r} is not a 政府信息公开 annual report")
-            return
-    for text in candidates:
+        # Title-like lines only, in order: a report's prose may well mention the 网站年度报表.
+        if len(text) > MAX_TITLE_CHARS:
+            continue
         found = title_match(text)
         if found:
             report.title, report.agency, report.year = found
             break
+        if is_not_report(text):
+            report.title = _compact(text)
+            report.problem("NOT_A_REPORT", f"{report.title!r} is not a 政府信息公开 annual report")
+            return
     report.published = doc.published
     if report.year is None:
         match = _PERIOD.search(_compact(report.narrative))

@@ -89,3 +89,13 @@ def test_titles_without_an_organ(title, year):
 def test_notice_publishing_the_report():
     found = title_match("某市人民政府办公室关于公布2021年政府信息公开工作年度报告的通知")
     assert found is not None and found[1:] == ("某市人民政府办公室", 2021)
+
+
+def test_prose_mentioning_the_website_statement_is_still_a_report():
+    text = ("某县人民政府2021年政府信息公开工作年度报告\n"
+            "一、总体情况\n"
+            "我县按时发布了政府网站工作年度报表。\n"
+            "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n")
+    report = parse(text.encode(), filename="r.txt")
+    assert report.agency == "某县人民政府"
+    assert "NOT_A_REPORT" not in [p.code for p in report.problems]
