@@ -125,57 +125,65 @@ def run_once(config: Config, now: datetime | None = None,
              progress: Callable[[str], None] | None = None, live_crawl: bool = False) -> CycleResult:
     """One full cycle. `now` pins the clock (else nianjian.clock.now(), which honours NIANJIAN_NOW).
     `progress` is told each step; `live_crawl` shows the crawler's own progress on stderr."""
-    say = progress or (lambda message: None)
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=clock.SHANGHAI)
     sources = load_sources(config.sources)
     with cycle_lock(config.lock_file), Store(config.db) as store:
-        db = store.db
         run_id = store.start_run("monitor")
-        errors = []
-        if config.crawl:
-            say(f"crawling {len(sources)} source(s)")
-            since = db.execute("SELECT coalesce(max(id), 0) FROM source_runs").fetchone()[0]
-            problem = crawl(config, now, live=live_crawl)
-            crawl_status = "failed" if problem else "ok"
-            if problem:
-                errors.append(problem)
-                log.error("%s", problem)
-                _record_unreported_sources(store, run_id, sources, since, problem)
-        else:
-            crawl_status = "skipped"
-        now = now or clock.now()        # after the crawl: what it found is assessed as of now
-        store.sync_agencies(sources)
-        say("re-checking reports whose previous year arrived later")
         try:
-            rechecked = recheck_out_of_order(store, last_cycle_moment(store, run_id))
-        except Exception as error:      # stale cross-year findings must not stop the alerts
-            rechecked = 0
-            errors.append(f"checks: {type(error).__name__}: {error}")
-            log.exception("checks step failed")
-        say("assessing expected reports and alerts")
-        expectations = assess_all(db, all_agencies(sources), now, config.grace_days)
-        conditions = all_conditions(db, expectations, sources, grace_days=config.grace_days,
-                                    source_failing_after=config.source_failing_after)
-        with transaction(db):
-            write_expectations(db, expectations, now)
-            changes = reconcile(db, conditions, kinds=config.kinds,
-                                channels=[c.name for c in config.channels],
-                                expectations=expectations, sources=sources, now=now)
-        say("sending notifications")
-        delivery = deliver_pending(db, config, now)
-        errors += [f"channel {name}: {reason}" for name, reason in delivery.failed.items()]
-        counts = Counter(e.status for e in expectations)
-        result = CycleResult(run_id, crawl_status, dict(counts), changes, delivery, errors)
-        store.finish_run(run_id, "ok" if result.ok else "failed", {
-            "now": clock.isoformat(now), "crawl": crawl_status, "rechecked": rechecked,
-            "expectations": dict(counts),
-            "opened": len(changes.opened), "resolved": len(changes.resolved),
-            "delivered": delivery.delivered, "messages": delivery.messages,
-            "pending_notifications": delivery.pending}, len(errors))
+            result = _steps(store, run_id, config, sources, now, progress or (lambda step: None), live_crawl)
+        except BaseException as error:   # an unexpected failure (or Ctrl-C) still closes the run row
+            store.finish_run(run_id, "failed", {"error": f"{type(error).__name__}: {error}"}, 1)
+            raise
     log.info("cycle %d: crawl %s; expectations %s; %d opened, %d resolved; %d notification(s) in %d "
-             "message(s), %d pending", run_id, crawl_status, dict(counts), len(changes.opened),
-             len(changes.resolved), delivery.delivered, delivery.messages, delivery.pending)
+             "message(s), %d pending", run_id, result.crawl, result.expectations,
+             len(result.changes.opened), len(result.changes.resolved), result.delivery.delivered,
+             result.delivery.messages, result.delivery.pending)
+    return result
+
+
+def _steps(store: Store, run_id: int, config: Config, sources, now: datetime | None, say,
+           live_crawl: bool) -> CycleResult:
+    db = store.db
+    errors = []
+    if config.crawl:
+        say(f"crawling {len(sources)} source(s)")
+        since = db.execute("SELECT coalesce(max(id), 0) FROM source_runs").fetchone()[0]
+        problem = crawl(config, now, live=live_crawl)
+        crawl_status = "failed" if problem else "ok"
+        if problem:
+            errors.append(problem)
+            log.error("%s", problem)
+            _record_unreported_sources(store, run_id, sources, since, problem)
+    else:
+        crawl_status = "skipped"
+    now = now or clock.now()        # after the crawl: what it found is assessed as of now
+    store.sync_agencies(sources)
+    say("re-checking reports whose previous year arrived later")
+    try:
+        rechecked = recheck_out_of_order(store, last_cycle_moment(store, run_id))
+    except Exception as error:      # stale cross-year findings must not stop the alerts
+        rechecked = 0
+        errors.append(f"checks: {type(error).__name__}: {error}")
+        log.exception("checks step failed")
+    say("assessing expected reports and alerts")
+    expectations = assess_all(db, all_agencies(sources), now, config.grace_days)
+    conditions = all_conditions(db, expectations, sources, grace_days=config.grace_days,
+                                source_failing_after=config.source_failing_after)
+    with transaction(db):
+        write_expectations(db, expectations, now)
+        changes = reconcile(db, conditions, kinds=config.kinds, channels=[c.name for c in config.channels],
+                            expectations=expectations, sources=sources, now=now)
+    say("sending notifications")
+    delivery = deliver_pending(db, config, now)
+    errors += [f"channel {name}: {reason}" for name, reason in delivery.failed.items()]
+    counts = dict(Counter(e.status for e in expectations))
+    result = CycleResult(run_id, crawl_status, counts, changes, delivery, errors)
+    store.finish_run(run_id, "ok" if result.ok else "failed", {
+        "now": clock.isoformat(now), "crawl": crawl_status, "rechecked": rechecked,
+        "expectations": counts, "opened": len(changes.opened), "resolved": len(changes.resolved),
+        "delivered": delivery.delivered, "messages": delivery.messages,
+        "pending_notifications": delivery.pending}, len(errors))
     return result
 
 
