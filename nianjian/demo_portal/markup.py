@@ -38,11 +38,13 @@ def official_table(grid: Grid) -> str:
 
 def word_table(grid: Grid) -> str:
     """Word's "save as web page": MsoNormalTable, every cell a <p><span>, &nbsp; for blanks, <o:p>."""
+    word_font = portal_data()["layout"]["word_font"]
+
     def cell(c: Cell) -> str:
         spans = _spans(c).replace('"', "")
         text = escape(c.text) if c.text else "&nbsp;"
         font = "font-size:10.5pt;font-family:&quot;Times New Roman&quot;" if c.value else \
-               "font-size:10.5pt;font-family:宋体;mso-ascii-font-family:&quot;Times New Roman&quot;"
+               f"font-size:10.5pt;font-family:{word_font};mso-ascii-font-family:&quot;Times New Roman&quot;"
         return (f"<td{spans} valign=middle style='border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt'>"
                 f"<p class=MsoNormal align=center style='text-align:center'><span lang=EN-US "
                 f"style='{font}'>{text}<o:p></o:p></span></p></td>")
@@ -125,9 +127,12 @@ def render_docx(report: ReportContent) -> bytes:
     document = docx.Document(str(data_file("template_2021_blank.docx")))
     paragraphs = document.paragraphs
     _set_text(paragraphs[1], report.title)
-    prose = {1: 4, 5: 29, 6: 31}                # paragraph index of each "（文字描述）"
-    for number, index in prose.items():
-        target = paragraphs[index]
+    # The blank template says "（文字描述…）" where sections 一, 五 and 六 take their prose.
+    marker = portal_data()["layout"]["docx_prose_marker"]
+    slots = [p for p in paragraphs if p.text.startswith(marker)]
+    if len(slots) != 3:
+        raise ValueError(f"template_2021_blank.docx: expected 3 '{marker}' paragraphs, found {len(slots)}")
+    for number, target in zip((1, 5, 6), slots):
         texts = report.paragraphs[number]
         _set_text(target, texts[0])
         for text in reversed(texts[1:]):

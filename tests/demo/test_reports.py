@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from nianjian.demo_portal import manifest
-from nianjian.demo_portal.content import build_report, reports_data
+from nianjian.demo_portal.content import build_report, reports, reports_data
 from nianjian.demo_portal.site import build_site
 from parsers import parse
 
@@ -69,6 +69,12 @@ def test_docx_attachment_is_the_filled_template(portal, facts, http):
     assert document.paragraphs[1].text == entry.title
     t3 = document.tables[1]
     assert [c.text for c in t3.rows[3].cells[3:]] == ["2", "0", "0", "0", "0", "0", "2"]
+    content = next(r for r in reports(1) if (r.agency, r.year) == (entry.agency, entry.year))
+    texts = [p.text for p in document.paragraphs]
+    for number in (1, 5, 6):                      # the prose replaced the template's placeholders
+        for paragraph in content.paragraphs[number]:
+            assert paragraph in texts
+    assert not [t for t in texts if t.startswith("（文字描述")]
 
 
 def test_data_mistakes_are_refused_with_the_report_named():
