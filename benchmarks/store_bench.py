@@ -127,6 +127,33 @@ def median_ms(conn: sqlite3.Connection, sql: str, params: dict, repeat: int) -> 
     return statistics.median(times), rows
 
 
+def datasette_pages(path: Path, repeat: int) -> int:
+    """What a user waits for: each table's and view's first HTML page in Datasette (rows, count,
+    configured facets, facet suggestions — each bounded by Datasette's time limits)."""
+    import asyncio
+
+    from nianjian.browse.datasette_app import build
+
+    ds = build(path)
+    names = [n for n in metadata_for(path.stem)["databases"][path.stem]["tables"]]
+
+    async def timed(url: str) -> tuple[float, int]:
+        times, status = [], 0
+        for _ in range(repeat):
+            start = time.perf_counter()
+            status = (await ds.client.get(url)).status_code
+            times.append((time.perf_counter() - start) * 1000)
+        return statistics.median(times), status
+
+    print(f"\nDatasette pages, median of {repeat} (HTTP status):")
+    slow = 0
+    for url in ["/-/status", *(f"/{path.stem}/{name}" for name in names)]:
+        ms, status = asyncio.run(timed(url))
+        slow += status != 200
+        print(f"  {url:<42} {ms:8.1f} ms  {status}")
+    return slow
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=100_000, help="synthetic reports (default 100,000)")
@@ -186,6 +213,7 @@ def main() -> int:
         slow += ms >= 200
         print(f"  {name:<42} {ms:8.1f} ms  {rows:>5} rows{'  ← over 200 ms' if ms >= 200 else ''}")
     conn.close()
+    slow += datasette_pages(path, args.repeat)
     if not (args.keep or args.reuse):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
