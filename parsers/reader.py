@@ -149,7 +149,8 @@ class Reader:
             return
         t4_hits = sum(1 for t in texts if t in L.t4_words or L.t4_columns.match(t) or L.t4_rows.match(t))
         t3_column_hits = sum(1 for t in texts if L.t3_columns.match(t))
-        if state.kind == "t4" and row.values and not row.labels:
+        if state.kind == "t4" and row.values and not t4_hits:
+            # The numbers row, possibly led by a label of its own ("件数").
             self.t4_flat(row)
             return
         t4_context = state.kind == "t4" or t4_hits > t3_column_hits
@@ -352,13 +353,14 @@ class Reader:
         """The 15 numbers of section 四 in one row: by header position, else in printed order."""
         self.state.t4_header_closed = True
         positions = self.t4_positions()
-        filled = {i for i, c in enumerate(row.cells) if c}
+        label_at = max((i for i, _ in row.labels), default=-1)
+        filled = {i for i, c in enumerate(row.cells) if c and i > label_at}
         if self.grid and positions and filled <= set(positions.values()):
             for key, index in positions.items():
                 if index < len(row.cells):
                     self.put(key, row.cells[index])
             return
-        texts = [t for _, t in row.after(-1)]
+        texts = [t for _, t in row.after(label_at)]
         keys = [f"t4.{r}.{c}" for r in T4_ROWS for c in T4_COLUMNS]
         if len(texts) != len(keys):
             self.report.problem("ROW_MISALIGNED", f"t4: {len(texts)} values for {len(keys)} cells; not read")

@@ -112,3 +112,15 @@ def test_headings_in_table_rows_and_a_spanning_t2_header():
     # The header spans three columns, the value sits in the first: read once, no duplicate.
     assert report.cells == {"t2.licensing.decisions": 5}
     assert "DUPLICATE_CELL" not in [p.code for p in report.problems]
+
+
+def test_t4_numbers_row_led_by_its_own_label():
+    text = ("某县人民政府2021年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n"
+            "\t行政复议\t\t\t\t\t行政诉讼\n"
+            "\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\n"
+            "件数\t1\t0\t0\t0\t1\t0\t0\t0\t0\t0\t0\t0\t0\t2\t2\n")
+    report = parse(text.encode(), filename="r.txt")
+    assert report.cells["t4.review.upheld"] == 1
+    assert report.cells["t4.review.total"] == 1
+    assert report.cells["t4.suit_after_review.pending"] == 2
+    assert len([k for k in report.cells if k.startswith("t4.")]) == 15
