@@ -164,6 +164,7 @@ def print_summary(db: Path, base_url: str, round_: int, result, now) -> None:
     console.print("\nBrowse the result:")
     hints = [(f"nianjian status --db {db}", "this grid, with filters"),
              (f"nianjian status --db {db} --html status.html", "a standalone page"),
+             (f"nianjian alerts --db {db}", "the open alerts"),
              (f"nianjian serve --db {db}", "Datasette: reports, cells, findings, alerts")]
     if round_ == 1:
         hints.append((f"nianjian demo --db {db}", "run again: the portal's round 2 (one report silently edited)"))

@@ -27,8 +27,6 @@ class DemoPortal:
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, round: int = 1,
                  slow_delay: float = DEFAULT_SLOW_DELAY, verbose: bool = False):
-        if round not in (1, 2):
-            raise ValueError(f"round must be 1 or 2, not {round!r}")
         if not 0 <= slow_delay <= MAX_SLOW_DELAY:
             raise ValueError(f"slow_delay must be between 0 and {MAX_SLOW_DELAY:g} seconds")
         self.host, self.port, self.slow_delay, self.verbose = host, port, slow_delay, verbose
@@ -39,8 +37,19 @@ class DemoPortal:
         self._thread: threading.Thread | None = None
 
     @property
+    def round(self) -> int:
+        return self._round
+
+    @round.setter
+    def round(self, value: int) -> None:
+        """Switch rounds at once, even while serving: the next request sees the other round."""
+        if value not in (1, 2):
+            raise ValueError(f"round must be 1 or 2, not {value!r}")
+        self._round = value
+
+    @property
     def site(self) -> Site:
-        return build_site(self.round)
+        return build_site(self._round)
 
     @property
     def base_url(self) -> str:

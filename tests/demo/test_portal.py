@@ -210,3 +210,20 @@ def test_every_report_is_reachable_from_the_list_pages(facts, http):
     for report in facts.reports:
         if not report.fails:
             assert http(report.url).status == 200
+
+
+def test_round_switches_while_serving_and_refuses_other_values(portal2, http):
+    from nianjian.demo_portal import DemoPortal
+
+    with pytest.raises(ValueError, match="round must be 1 or 2"):
+        DemoPortal(round=3)
+    edited = next(i for i in portal2.site.columns["shili-czj"].items if i.report and i.report.edited)
+    before = http(portal2.base_url + edited.path).headers["ETag"]
+    portal2.round = 1
+    try:
+        assert http(portal2.base_url + edited.path).headers["ETag"] != before
+        with pytest.raises(ValueError):
+            portal2.round = 0
+        assert portal2.round == 1
+    finally:
+        portal2.round = 2
