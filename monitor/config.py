@@ -55,8 +55,8 @@ class Config:
     path: Path | None = None
     sources: Path = Path("data/sources.yaml")
     db: Path = Path("data/nianjian.db")
-    log_file: Path = Path("data/nianjian-monitor.log")
-    lock_file: Path = Path("data/nianjian-monitor.lock")
+    log_file: Path = Path("data/logs/monitor.log")
+    lock_file: Path = Path("data/logs/monitor.lock")
     cron: str = "0 2 * * *"
     timezone: str = "Asia/Shanghai"
     interval_seconds: float = 0
@@ -170,7 +170,7 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
 
     paths = {name: path(name, default) for name, default in (
         ("sources", "sources.yaml"), ("db", "nianjian.db"),
-        ("log_file", "nianjian-monitor.log"), ("lock_file", "nianjian-monitor.lock"))}
+        ("log_file", "logs/monitor.log"), ("lock_file", "logs/monitor.lock"))}
 
     schedule = root.table("schedule")
     cron = schedule.get("cron", str, Config.cron)

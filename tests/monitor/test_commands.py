@@ -107,7 +107,7 @@ def test_a_broken_crawl_is_recorded_and_raises_source_failing(make_config, datab
     assert failing["key"] == "source_failing|jianxi" and failing["details"]["failures"] == 2
     assert failing["details"]["message"].startswith("crawl exited with status 1")
     assert [r["status"] for r in database.query("SELECT status FROM runs ORDER BY id")] == ["failed", "failed"]
-    assert "Traceback" in (workdir / "nianjian-monitor.log").read_text("utf-8")   # the crawl's own output
+    assert "Traceback" in (workdir / "logs" / "monitor.log").read_text("utf-8")   # the crawl's own output
 
 
 def test_the_nightly_job_is_a_coalescing_single_instance_cron_at_two(make_config, at):

@@ -76,7 +76,7 @@ def test_starttls_and_login_with_password_from_environment_never_logged(
     stored = " ".join(str(v) for r in database.query("SELECT * FROM notifications") for v in r.values())
     stored += " ".join(str(v) for r in database.query("SELECT * FROM runs") for v in r.values())
     assert password not in stored and "wrong-" not in stored
-    log = (workdir / "nianjian-monitor.log")
+    log = (workdir / "logs" / "monitor.log")
     assert not log.exists() or password not in log.read_text("utf-8")
 
 

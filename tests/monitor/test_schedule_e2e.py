@@ -80,7 +80,7 @@ def test_scheduled_cycles_against_the_demo_portal(workdir, make_config, database
     sent = database.notifications()
     assert all(n["delivered_at"] and n["attempts"] == 1 for n in sent)
     assert len(sent) == 2 * len({n["key"] for n in sent})
-    log = (workdir / "nianjian-monitor.log").read_text("utf-8")
+    log = (workdir / "logs" / "monitor.log").read_text("utf-8")
     assert log.count("cycle ") >= 3 and "scheduler started" in log
     summary = json.loads(runs[0]["counts"])
     assert summary["crawl"] == "ok" and summary["delivered"] == 2 * len(first)
