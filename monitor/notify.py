@@ -15,14 +15,13 @@ import json
 import logging
 import ssl
 import time
-import urllib.error
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit
 
 import apprise
 import yaml
