@@ -165,3 +165,37 @@ def test_demo_portal_follows_the_demo_database(runs, tmp_path):
         conn.execute("CREATE TABLE agencies (name TEXT PRIMARY KEY)")
         conn.execute("INSERT INTO agencies VALUES ('涧西区人民政府')")
     assert _first_line_of_demo_portal("--db", str(other)).startswith("Demo portal (round 1) serving on")
+
+
+def test_alerts_go_to_the_channels_of_a_given_config(tmp_path):
+    """With --config, the demo's alerts are delivered: here to a real webhook receiver."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        config = tmp_path / "monitor.toml"
+        config.write_text(f'[[notify.channels]]\nname = "hook"\ntype = "webhook"\n'
+                          f'url = "http://127.0.0.1:{server.server_address[1]}/alerts"\n', "utf-8")
+        done = demo("--db", str(tmp_path / "demo.db"), "--config", str(config), "--slow-delay", "3")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(received) == 1                              # one digest for the whole cycle
+    kinds = sorted(a["kind"] for a in received[0]["alerts"])
+    assert kinds == ["inconsistent"] * 2 + ["late"] * 2 + ["missing"] * 2
+    assert "notifications delivered: 6" in done.stdout
