@@ -81,8 +81,10 @@ def build_portal(agencies: int) -> tuple[dict[str, bytes], list[dict]]:
 class Portal:
     """A minimal HTTP/1.1 keep-alive server on asyncio, answering from memory, with ETags."""
 
-    def __init__(self, pages: dict[str, bytes]):
+    def __init__(self, pages: dict[str, bytes], latency: float = 0.0):
         self.pages = pages
+        self.latency = latency            # seconds per answer: a remote portal (distributed_bench)
+        self.hits: Counter = Counter()    # (path, status) → requests
         self.etags = {path: f'"{hash(body) & 0xffffffff:x}"' for path, body in pages.items()}
         self.counts: Counter = Counter()
         self.port = 0
@@ -103,6 +105,9 @@ class Portal:
                 else:
                     status = "200 OK"
                 self.counts[(path.endswith(".html") and "/t" in path and "report" or "other", status[:3])] += 1
+                self.hits[(path, status[:3])] += 1
+                if self.latency:
+                    await asyncio.sleep(self.latency)
                 writer.write((f"HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\n"
                               f"Content-Length: {len(body)}\r\nETag: {etag or ''}\r\n\r\n").encode() + body)
                 await writer.drain()

@@ -21,7 +21,7 @@ from nianjian.store import Store
 
 
 def crawl_settings(db: str, sources: str, *, jobdir: str | None = None, progress: bool = False,
-                   overrides: list[str] = ()) -> Settings:
+                   overrides: list[str] = (), redis: str | None = None, crawl_id: str | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("NIANJIAN_DB", db, priority="cmdline")
@@ -36,16 +36,25 @@ def crawl_settings(db: str, sources: str, *, jobdir: str | None = None, progress
         if not sep or not name:
             raise UserError(f"setting '{override}' is not NAME=VALUE")
         settings.set(name.strip(), value, priority="cmdline")
+    if redis:                                 # Redis mode (crawler/redis_mode)
+        settings.set("NIANJIAN_REDIS_URL", redis, priority="cmdline")
+    if crawl_id:
+        settings.set("NIANJIAN_CRAWL_ID", crawl_id, priority="cmdline")
     return settings
 
 
 def crawl(db: str, sources: str, *, jobdir: str | None = None, progress: bool = False,
-          overrides: list[str] = ()) -> dict:
+          overrides: list[str] = (), redis: str | None = None, crawl_id: str | None = None) -> dict:
     """Crawl every source once; returns the run's summary (run id, status, counts)."""
     load_sources(sources)                     # a bad sources file is the user's error: say so now
-    Store(db).close()                         # likewise an unusable database path
-    process = CrawlerProcess(crawl_settings(db, sources, jobdir=jobdir, progress=progress,
-                                            overrides=overrides))
+    settings = crawl_settings(db, sources, jobdir=jobdir, progress=progress, overrides=overrides,
+                              redis=redis, crawl_id=crawl_id)
+    if settings.get("NIANJIAN_REDIS_URL"):    # Redis mode: workers do not touch the database
+        from crawler.redis_mode import connect
+        connect(settings.get("NIANJIAN_REDIS_URL")).close()
+    else:
+        Store(db).close()                     # likewise an unusable database path
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler("annual_reports")
     process.crawl(crawler)
     process.start()
@@ -68,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", required=True, metavar="PATH", help="SQLite database")
     parser.add_argument("--jobdir", metavar="DIR", help="Scrapy JOBDIR: keep the crawl's state to resume it")
     parser.add_argument("--progress", action="store_true", help="live progress table on stderr")
+    parser.add_argument("--redis", metavar="URL", help="join a distributed crawl on this Redis (docs/distributed.md)")
+    parser.add_argument("--crawl-id", metavar="ID", help="Redis mode: the crawl to join (default: today's date)")
     parser.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy setting (repeatable)")
     return parser
@@ -77,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         summary = crawl(args.db, args.sources, jobdir=args.jobdir, progress=args.progress,
-                        overrides=args.overrides)
+                        overrides=args.overrides, redis=args.redis, crawl_id=args.crawl_id)
     except UserError as error:
         print(f"crawler.run: error: {error}", file=sys.stderr)
         return 2

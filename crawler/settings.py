@@ -12,6 +12,13 @@ NIANJIAN_SOURCES = None                   # the sources file (or: scrapy crawl �
 NIANJIAN_MAX_LIST_PAGES = 200             # further list pages per source, at most
 NIANJIAN_PROGRESS = False                 # live progress table on stderr (nianjian crawl)
 
+# Distributed crawling (crawler/redis_mode, docs/distributed.md): with a Redis URL the queue, the
+# duplicate filter and the results live in Redis; `nianjian ingest-redis` writes the store.
+NIANJIAN_REDIS_URL = None                 # redis://host:6379/0 switches the crawl to scrapy-redis
+NIANJIAN_CRAWL_ID = None                  # the shared crawl workers join (default: today's date)
+NIANJIAN_REDIS_WORKER_TTL = 30.0          # seconds without a heartbeat before a worker counts as dead
+ADDONS = {"crawler.redis_mode.RedisMode": 0}
+
 # Politeness: a descriptive user agent, robots.txt, few connections per portal, AutoThrottle.
 USER_AGENT = (f"nianjian/{__version__} (annual-report monitor for 政府信息公开工作年度报告; "
               "polite crawler, honours robots.txt)")

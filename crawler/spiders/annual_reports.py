@@ -57,7 +57,11 @@ class AnnualReportsSpider(scrapy.Spider):
         # again when links are read, so one source never wanders onto another's hosts.
         spider.allowed_domains = sorted({host for source in sources for host in source.hosts if host})
         spider.max_list_pages = crawler.settings.getint("NIANJIAN_MAX_LIST_PAGES", 200)
-        spider.ledger = Ledger.open(crawler.settings.get("NIANJIAN_DB"), sources)
+        if crawler.settings.get("NIANJIAN_REDIS_URL"):       # distributed: the record goes to Redis
+            from crawler.redis_mode.worker import RedisLedger
+            spider.ledger = RedisLedger.from_crawler(crawler, sources)
+        else:
+            spider.ledger = Ledger.open(crawler.settings.get("NIANJIAN_DB"), sources)
         return spider
 
     def closed(self, reason: str) -> None:

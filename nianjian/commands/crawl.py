@@ -22,6 +22,11 @@ def register(subparsers) -> None:
                         help="no live table (log lines instead)")
     parser.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
                         help="override a crawler setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable)")
+    parser.add_argument("--redis", metavar="URL",
+                        help="distributed crawl: join the crawl on this Redis (redis://host:6379/0) as one "
+                             "worker; `nianjian ingest-redis` stores the results (docs/distributed.md)")
+    parser.add_argument("--crawl-id", metavar="ID",
+                        help="with --redis: the crawl to join (default: today's date, Asia/Shanghai)")
     parser.set_defaults(func=run)
 
 
@@ -29,6 +34,6 @@ def run(args) -> int:
     from crawler.run import crawl, summary_line   # Scrapy loads only for this command
 
     summary = crawl(args.db, args.sources, jobdir=args.jobdir, progress=args.progress,
-                    overrides=args.overrides)
+                    overrides=args.overrides, redis=args.redis, crawl_id=args.crawl_id)
     print(summary_line(summary), file=sys.stderr)
     return 0 if summary["finish_reason"] == "finished" else 1

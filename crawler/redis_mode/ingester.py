@@ -1,0 +1,142 @@
+"""The single writer of a distributed crawl: pops the workers' messages from Redis and stores
+them through the same code as a one-process crawl (the crawler's Ledger and IngestPipeline, so
+`nianjian.ingest.ingest_document` and `Store.record_fetch`), then mirrors what the store knows
+about each document into Redis for the workers' conditional requests.
+
+A message is moved atomically from `items` to `processing` (LMOVE) and removed from there only
+once its writes are committed: an ingester killed midway loses nothing — the next one puts the
+`processing` messages back first (a document stored twice is simply `unchanged`).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Callable
+
+from crawler.ledger import Ledger
+from crawler.pipelines import IngestPipeline
+from crawler.redis_mode import messages
+from crawler.redis_mode.keys import CrawlKeys
+from nianjian.sources import Source
+from nianjian.store import Store
+
+logger = logging.getLogger(__name__)
+
+MIRROR_BATCH = 1000
+
+
+@dataclass
+class IngestTotals:
+    messages: int = 0
+    documents: int = 0
+    fetches: int = 0
+    rejected: int = 0
+    recovered: int = 0
+    statuses: Counter = field(default_factory=Counter)     # ingest status of each document
+
+
+def _known_row(store: Store, url: str) -> dict | None:
+    return store.known_document(url)
+
+
+def _known_rows(store: Store) -> list[tuple[str, dict]]:
+    rows = store.db.execute("SELECT url, etag, last_modified, content_hash FROM documents "
+                            "WHERE etag IS NOT NULL OR last_modified IS NOT NULL OR content_hash IS NOT NULL")
+    return [(url, {"etag": e, "last_modified": m, "content_hash": h}) for url, e, m, h in rows]
+
+
+class RedisIngester:
+    def __init__(self, client, keys: CrawlKeys, db_path: str, sources: list[Source]):
+        self.client, self.keys = client, keys
+        self.sources = {source.id: source for source in sources}
+        self.ledger = Ledger.open(db_path, sources)          # a run of kind 'crawl' in the store
+        # The crawler's own pipeline, given the ledger and sources a spider would give it.
+        self.pipeline = IngestPipeline(SimpleNamespace(spider=SimpleNamespace(ledger=self.ledger,
+                                                                              sources=self.sources)))
+        self.loop = asyncio.new_event_loop()
+        self.totals = IngestTotals()
+
+    @property
+    def run_id(self) -> int:
+        return self.ledger.run_id
+
+    # ------------------------------------------------------------------ set-up
+    def recover(self) -> int:
+        """Messages a previous ingester was working on when it stopped go back to the queue."""
+        count = 0
+        while self.client.lmove(self.keys.processing, self.keys.items, "RIGHT", "RIGHT") is not None:
+            count += 1
+        self.totals.recovered = count
+        return count
+
+    def mirror_known(self) -> int:
+        """Every document the store knows, for the workers' If-None-Match / If-Modified-Since."""
+        rows = self.ledger.submit(_known_rows).result()
+        for start in range(0, len(rows), MIRROR_BATCH):
+            self.client.hset(self.keys.known, mapping={
+                url: json.dumps(known) for url, known in rows[start:start + MIRROR_BATCH]})
+        return len(rows)
+
+    # ------------------------------------------------------------------ the loop
+    def crawl_finished(self) -> bool:
+        return bool(self.client.exists(self.keys.finished)) and self.client.llen(self.keys.items) == 0
+
+    def run(self, *, wait: float = 1.0, follow: bool = True,
+            on_message: Callable[["RedisIngester"], None] | None = None) -> str:
+        """Ingest until the crawl is finished and its queue empty ('finished'), or — with
+        follow=False — until the queue is empty ('drained')."""
+        while True:
+            raw = self.client.blmove(self.keys.items, self.keys.processing, wait, "RIGHT", "LEFT")
+            if raw is None:
+                if self.crawl_finished():
+                    return "finished"
+                if not follow:
+                    return "drained"
+                continue
+            self.handle(raw)
+            self.client.lrem(self.keys.processing, 1, raw)
+            if on_message is not None:
+                on_message(self)
+
+    def handle(self, raw: bytes) -> None:
+        self.totals.messages += 1
+        try:
+            message = messages.decode(raw)
+            if message["source"] not in self.sources:
+                raise messages.BadMessage(f"source '{message['source']}' is not in the sources file")
+        except messages.BadMessage as error:
+            logger.error("crawl %s: message set aside in %s: %s", self.keys.crawl_id, self.keys.rejected, error)
+            self.client.lpush(self.keys.rejected, raw)
+            self.totals.rejected += 1
+            return
+        source_id, kind = message["source"], message["type"]
+        urls = []
+        if kind == "note":
+            self.ledger.note(source_id, message.get("message") or "", error=bool(message.get("error")))
+        elif kind == "fetch":
+            self.totals.fetches += 1
+            self.ledger.record(source_id, message["fetch"])
+            urls.append(message["fetch"].url)
+        else:
+            item = message["item"]
+            self.loop.run_until_complete(self.pipeline.process_item(item))
+            self.totals.documents += 1
+            self.totals.statuses[item.fetch.outcome] += 1
+            urls.append(item.fetch.url)
+        # The ledger writes on its own thread, in order: reading back after them waits for them.
+        known = [(url, self.ledger.submit(_known_row, url)) for url in urls]
+        for url, future in known:
+            row = future.result()
+            if row and (row.get("etag") or row.get("last_modified") or row.get("content_hash")):
+                self.client.hset(self.keys.known, url, json.dumps(
+                    {k: row[k] for k in ("etag", "last_modified", "content_hash")}))
+
+    def finish(self, reason: str) -> dict:
+        """Each source's outcome and the run's totals into the store (as a one-process crawl)."""
+        self.ledger.finish(reason)
+        self.loop.close()
+        return {"run_id": self.run_id, "finish_reason": reason, **self.ledger.totals()}

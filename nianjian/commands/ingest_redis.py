@@ -1,0 +1,78 @@
+"""`nianjian ingest-redis --redis URL`: the single writer of a distributed crawl — store what the
+workers (`nianjian crawl --redis URL`) put in Redis, until the crawl is finished."""
+from __future__ import annotations
+
+import os
+import sys
+
+from rich.console import Console
+from rich.live import Live
+
+from nianjian.cli import add_db_argument
+from nianjian.commands.crawl import DEFAULT_SOURCES
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "ingest-redis", help="store the results of a distributed crawl (the one SQLite writer)",
+        description="Take the report documents and fetch records that `nianjian crawl --redis URL` "
+                    "workers put in Redis, parse, check and store them in the database (one run "
+                    "per crawl), and mirror what the database knows back to Redis for the workers' "
+                    "conditional requests. Runs until the crawl is finished and everything is "
+                    "stored; a message being stored when this process stops is stored by the next.")
+    parser.add_argument("--redis", metavar="URL", default=os.environ.get("NIANJIAN_REDIS_URL"),
+                        help="the crawl's Redis, e.g. redis://10.0.0.5:6379/0 (default: $NIANJIAN_REDIS_URL)")
+    parser.add_argument("--crawl-id", metavar="ID",
+                        help="the crawl to store (default: today's date, as the workers use)")
+    parser.add_argument("--sources", default=DEFAULT_SOURCES, metavar="FILE",
+                        help=f"the sources file the workers crawl (default: {DEFAULT_SOURCES})")
+    add_db_argument(parser)
+    parser.add_argument("--once", action="store_true",
+                        help="store what is waiting now and stop, without waiting for the crawl to finish")
+    parser.add_argument("--no-progress", dest="progress", action="store_false",
+                        help="no live line on stderr")
+    parser.set_defaults(func=run)
+
+
+def _status(ingester) -> str:
+    totals = ingester.totals
+    statuses = ", ".join(f"{name} {count}" for name, count in sorted(totals.statuses.items())) or "none yet"
+    waiting = ingester.client.llen(ingester.keys.items)
+    return (f"crawl {ingester.keys.crawl_id} → run {ingester.run_id}: {totals.messages} messages, "
+            f"{totals.documents} documents ({statuses}), {totals.fetches} fetch records, "
+            f"{totals.rejected} rejected; {waiting} waiting")
+
+
+def run(args) -> int:
+    from crawler.redis_mode import CrawlKeys, check_crawl_id, connect, default_crawl_id
+    from crawler.redis_mode.ingester import RedisIngester
+    from nianjian.errors import UserError
+    from nianjian.sources import load_sources
+
+    if not args.redis:
+        raise UserError("no Redis: give --redis URL (or set NIANJIAN_REDIS_URL)")
+    sources = load_sources(args.sources)
+    client = connect(args.redis)
+    keys = CrawlKeys(check_crawl_id(args.crawl_id or default_crawl_id()))
+    ingester = RedisIngester(client, keys, args.db, sources)
+    console = Console(stderr=True)
+    recovered = ingester.recover()
+    if recovered:
+        console.print(f"{recovered} messages left by a stopped ingester are stored again")
+    console.print(f"{ingester.mirror_known()} known documents mirrored to Redis for conditional requests")
+    reason = "interrupted"
+    try:
+        if args.progress:
+            with Live(_status(ingester), console=console, auto_refresh=False) as live:
+                reason = ingester.run(follow=not args.once,
+                                      on_message=lambda i: live.update(_status(i), refresh=True))
+                live.update(_status(ingester), refresh=True)
+        else:
+            reason = ingester.run(follow=not args.once)
+    finally:
+        summary = ingester.finish("finished" if reason in ("finished", "drained") else reason)
+    print(f"{_status(ingester)}; crawl {'finished' if reason == 'finished' else 'not finished yet'}",
+          file=sys.stderr)
+    print(f"run {summary['run_id']}: {summary['fetched']} pages fetched, {summary['lists']} list pages, "
+          f"{summary['reports']} reports, {summary['errors']} errors", file=sys.stderr)
+    return 0

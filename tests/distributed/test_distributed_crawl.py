@@ -1,0 +1,126 @@
+"""Distributed crawls end to end: real redis-server, real worker processes on the generated
+portal, the single ingester writing SQLite."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import time
+
+import redis
+
+
+def stored_reports(db) -> dict[tuple[str, int], str]:
+    with sqlite3.connect(db) as conn:
+        return {(agency, year): url for agency, year, url in
+                conn.execute("SELECT agency, year, url FROM reports")}
+
+
+def expected_reports(portal) -> dict[tuple[str, int], str]:
+    base = f"http://127.0.0.1:{portal.portal.port}"
+    return {portal.titles[path]: base + path for path in portal.report_paths}
+
+
+def wait_for(condition, timeout: float = 60, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_two_workers_fetch_every_page_once_and_the_ingester_stores_all(redis_url, portal, start_worker, ingest_redis, tmp_path):
+    first = start_worker(redis_url, portal.sources)
+    wait_for(lambda: portal.requests() > 3, what="the first worker to start crawling")
+    second = start_worker(redis_url, portal.sources)          # joins midway: must not re-seed
+    assert first.wait() == 0, first.stderr[-3000:]
+    assert second.wait() == 0, second.stderr[-3000:]
+
+    # Each report page fetched exactly once across both workers; each list page once.
+    hits = portal.report_hits()
+    assert len(hits) == 100 and set(hits.values()) == {1}, hits.most_common(3)
+    for k in range(5):
+        name = "index.html" if k == 0 else f"index_{k}.html"
+        assert portal.fetched(f"/s0/{name}") == 1
+    print("robots", portal.portal.hits)
+    assert "start URLs already queued by another worker" in second.stderr
+    # Both did part of the work.
+    counts = [int(w.stderr.rsplit("finished: ", 1)[1].split(" pages")[0]) for w in (first, second)]
+    assert sum(counts) == 105 and min(counts) > 0, counts
+
+    # Nothing is in SQLite until the ingester runs: the workers never open it.
+    db = tmp_path / "main.db"
+    done = ingest_redis(redis_url, portal.sources, db)
+    assert done.returncode == 0, done.stderr
+    assert stored_reports(db) == expected_reports(portal)
+    with sqlite3.connect(db) as conn:
+        run = conn.execute("SELECT id, kind, status FROM runs").fetchall()
+        assert run == [(1, "crawl", "ok")]
+        outcomes = dict(conn.execute("SELECT outcome, count(*) FROM fetches WHERE run_id = 1 GROUP BY outcome"))
+        assert outcomes == {"stored": 100, "list": 5}
+        assert conn.execute("SELECT status, lists, reports, errors FROM source_runs").fetchall() == [("ok", 5, 100, 0)]
+    assert "crawl finished" in done.stderr
+
+    client = redis.Redis.from_url(redis_url)
+    assert client.llen("nianjian:test-crawl:items") == 0
+    assert client.llen("nianjian:test-crawl:processing") == 0
+    assert client.exists("nianjian:test-crawl:finished")
+    # What the store knows is mirrored for the workers' conditional requests.
+    assert client.hlen("nianjian:known") == 105
+
+    # A worker that joins a finished crawl fetches nothing.
+    before = portal.requests()
+    late = start_worker(redis_url, portal.sources)
+    assert late.wait() == 0
+    assert "finished already" in late.stderr
+    assert portal.requests() - before <= 1                     # its robots.txt at most
+
+
+def test_a_killed_worker_loses_nothing(redis_url, portal, start_worker, ingest_redis, tmp_path):
+    db = tmp_path / "main.db"
+    ingester = ingest_redis(redis_url, portal.sources, db, background=True)   # stores as they come
+    victim = start_worker(redis_url, portal.sources)
+    survivor = start_worker(redis_url, portal.sources)
+    client = redis.Redis.from_url(redis_url)
+
+    def victim_busy() -> bool:             # it has requests in flight, and reports are coming in
+        inflight = [key for key in client.keys("nianjian:test-crawl:inflight:*")
+                    if f":{victim.process.pid}:".encode() in key]
+        return sum(portal.report_hits().values()) >= 20 and any(client.hlen(key) for key in inflight)
+
+    wait_for(victim_busy, what="the victim to be busy")
+    os.kill(victim.process.pid, signal.SIGKILL)
+    assert victim.wait() == -signal.SIGKILL
+    assert survivor.wait() == 0, survivor.stderr[-3000:]
+    out, err = ingester.communicate(timeout=120)
+    assert ingester.returncode == 0, err
+
+    # Every report arrived; the only pages fetched twice are those the victim had in flight
+    # (at most its CONCURRENT_REQUESTS), fetched again after its heartbeat expired.
+    assert stored_reports(db) == expected_reports(portal)
+    hits = portal.report_hits()
+    assert min(hits.values()) == 1
+    twice = [path for path, n in hits.items() if n > 1]
+    assert len(twice) <= 2 and max(hits.values()) <= 2, hits.most_common(4)
+    assert "requests of dead workers put back in the queue" in survivor.stderr, survivor.stderr[-3000:]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM reports").fetchone() == (100,)
+        assert conn.execute("SELECT status FROM runs").fetchall() == [("ok",)]
+
+
+def test_a_second_crawl_asks_conditionally_from_the_mirror(redis_url, portal, start_worker, ingest_redis, tmp_path):
+    db = tmp_path / "main.db"
+    assert start_worker(redis_url, portal.sources, "night-1").wait() == 0
+    assert ingest_redis(redis_url, portal.sources, db, "night-1").returncode == 0
+    portal.portal.hits.clear()
+    # The next night, on a fresh crawl id: report pages come back 304, nothing fetched again.
+    worker = start_worker(redis_url, portal.sources, "night-2")
+    assert worker.wait() == 0, worker.stderr[-3000:]
+    assert sum(portal.report_hits().values()) == 0
+    assert sum(portal.portal.hits[(path, "304")] for path in portal.report_paths) == 100
+    done = ingest_redis(redis_url, portal.sources, db, "night-2")
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as conn:
+        assert dict(conn.execute("SELECT outcome, count(*) FROM fetches WHERE run_id = 2 GROUP BY outcome")) == {
+            "not_modified": 100, "list": 5}
+        assert conn.execute("SELECT count(*) FROM reports").fetchone() == (100,)
