@@ -102,5 +102,6 @@ class Labels:
         self.t2_columns = LabelIndex(t2_columns)
         # t3 row labels that are also column labels once the enumerator is gone (其他, 总计).
         self.ambiguous_t3 = frozenset(self.t3_rows.exact) & frozenset(self.t3_columns.exact)
+        self.ambiguous_t3_keys = frozenset(self.t3_rows.exact[label] for label in self.ambiguous_t3)
         self.sections = {number: [normalise_label(name) for name in names]
                          for number, names in TEMPLATE.sections.items()}

@@ -75,6 +75,7 @@ class _State:
     t3_header: dict[str, int] = field(default_factory=dict)           # column key → index
     t3_header_closed: bool = True                  # the next header row starts a new header
     t3_last: str | None = None                     # last t3 row read (context for 3.其他)
+    t3_pending: str | None = None                  # a t3 row label seen without its values
     t4_header: list[list[str]] = field(default_factory=list)          # header rows, as printed
     t4_header_closed: bool = True
 
@@ -176,6 +177,16 @@ class Reader:
             return
         if self.t2_row(row):
             return
+        pending, state.t3_pending = state.t3_pending, None
+        if pending and row.values and state.kind == "t3":
+            # The rest of a wrapped label, carrying the values of the row named just above.
+            self.t3_row(row, pending, label_at=max((i for i, _ in row.labels), default=-1))
+            return
+        if not row.values and state.kind == "t3":
+            found = row.last_match(L.t3_rows)
+            if found and found[1] not in L.ambiguous_t3_keys:
+                state.t3_pending = found[1]
+                return
         if row.values and row.labels and state.kind in ("t2", "t3"):
             self.report.problem("UNKNOWN_ROW", f"{state.kind}: row {' | '.join(c for c in row.cells if c)!r} matches no template row")
 
@@ -238,9 +249,9 @@ class Reader:
                 continue
             if text in L.ambiguous_t3 and (
                     state.kind == "t4" or key == "other_other" and not in_other_group
-                    or not _carries_values(row, strict=not (in_other_group or _enumerated(row, text)))):
+                    or not _carries_values(row, strict=not (self.grid and (in_other_group or _enumerated(row, text))))):
                 continue
-            return key if _carries_values(row) else None
+            return key if _carries_values(row, strict=not self.grid) else None
         return None
 
     def t3_header_row(self, row: _Row) -> None:
@@ -253,10 +264,11 @@ class Reader:
             if key:
                 state.t3_header.setdefault(key, index)
 
-    def t3_row(self, row: _Row, key: str) -> None:
+    def t3_row(self, row: _Row, key: str, label_at: int | None = None) -> None:
         state = self.state
-        state.kind, state.t3_last, state.t3_header_closed = "t3", key, True
-        label_at = max(i for i, t in row.labels if self.labels.t3_rows.match(t) == key)
+        state.kind, state.t3_last, state.t3_header_closed, state.t3_pending = "t3", key, True, None
+        if label_at is None:
+            label_at = max(i for i, t in row.labels if self.labels.t3_rows.match(t) == key)
         after = row.after(label_at)
         header = state.t3_header
         by_position = (
@@ -395,8 +407,8 @@ def _enumerated(row: _Row, text: str) -> bool:
 
 
 def _carries_values(row: _Row, *, strict: bool = False) -> bool:
-    """A data row: it has numbers or placeholders, or (an HTML grid) a full row of cells after
-    its last label. `strict`: printed values only (for labels that are also column names)."""
+    """A data row: it has numbers or placeholders, or (not `strict`: a span-expanded grid) a full
+    row of empty cells after its last label. Text tables are padded, so they are always strict."""
     if row.values or any(c and is_blank(c) for c in row.cells):
         return True
     last_label = max((i for i, _ in row.labels), default=-1)

@@ -124,3 +124,13 @@ def test_t4_numbers_row_led_by_its_own_label():
     assert report.cells["t4.review.total"] == 1
     assert report.cells["t4.suit_after_review.pending"] == 2
     assert len([k for k in report.cells if k.startswith("t4.")]) == 15
+
+
+def test_wrapped_label_with_values_on_its_second_line():
+    report = t3("（六）其他处理\t1.申请人无正当理由逾期不补正、行政机关不再处理\n"
+                "其政府信息公开申请\t1\t0\t0\t0\t0\t0\t1\n"
+                "\t2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\t0\t0\t0\t0\t0\t0\t0\n")
+    assert report.cells["t3.other_no_correction.natural"] == 1
+    assert report.cells["t3.other_no_correction.total"] == 1
+    assert report.cells["t3.other_unpaid_fee.total"] == 0
+    assert "UNKNOWN_ROW" not in [p.code for p in report.problems]
