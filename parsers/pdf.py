@@ -553,19 +553,19 @@ def _is_fragment_of(line, neighbour, margins: tuple[float, float]) -> bool:
 def _unruled_table(lines: list[_Line]) -> Table:
     """Rebuild the grid from positions.
 
-    Figures give the value columns and the rows. The labels of a row fill the label columns
-    from the right (the last one is the row's own label, those before it its groups). A label
-    wrapped over several lines joins the row it sits beside; header lines become header rows,
-    a header spread over several value columns (申请人情况) is copied into each, a t2 caption
-    (第二十条第（一）项) into every column.
+    Figures give the value columns and the rows. A label wrapped over several lines joins the
+    row it sits beside (printed values often sit on the line above their label); a row's
+    labels are grouped by where they stand and fill the label columns from the right: the
+    last is the row's own label, those before it its groups. Header lines become header rows,
+    a header spread over several value columns (法人或其他组织) is copied into each, a t2
+    caption (第二十条第（一）项) into every column.
     """
     grid = _Grid(lines)
     value_rows: list[_GridRow] = []
     for line in lines:
         if grid.has_figures(line):
             row = _GridRow(line.top, line.bottom)
-            row.labels(grid.labels_of(line), grid.label_width)
-            row.values(grid, [s for s in line.segments if not grid.is_label(s)])
+            row.place(grid, line.segments)
             if value_rows and value_rows[-1].joins(row, grid.pitch):
                 value_rows[-1].absorb(row)
             else:
@@ -578,42 +578,39 @@ def _unruled_table(lines: list[_Line]) -> Table:
             block = None
             continue
         if _is_caption(line.text):
-            header_rows.append(_GridRow(line.top, line.bottom).spread(line.text, range(grid.width)))
+            header_rows.append(_GridRow(line.top, line.bottom, spread_text=line.text))
             block = None
             continue
         if all(grid.is_label(s) for s in line.segments):
             row = grid.row_of_fragment(line, value_rows)
             if row is not None:
-                row.fragments(line.segments, grid)
+                row.labels.extend(line.segments)
                 continue
         for segment in line.segments:
             covered = grid.columns_covered(segment)
             if len(covered) >= 2:
-                header_rows.append(_GridRow(line.top, line.bottom).spread(segment.text, covered))
+                header_rows.append(_GridRow(line.top, line.bottom, spread_text=segment.text,
+                                            spread_columns=covered))
                 continue
             if block is None:
                 block = _GridRow(line.top, line.bottom)
                 header_rows.append(block)
-            if grid.is_label(segment):
-                block.labels([segment], grid.label_width)
-            else:
-                block.values(grid, [segment])
+            block.place(grid, [segment])
 
-    ordered = sorted(value_rows + header_rows, key=lambda r: (r.top, not r.spread_cells))
-    return Table(rows=[r.texts(grid.width) for r in ordered],
-                 origin=[r.origins(grid.width) for r in ordered])
+    rows = sorted(value_rows + header_rows, key=lambda r: (r.top, r.spread_text is None))
+    label_width = max(len(r.label_cells()) for r in rows)
+    width = label_width + len(grid.columns)
+    return Table(rows=[r.texts(label_width, width) for r in rows],
+                 origin=[r.origins(label_width, width) for r in rows])
 
 
 class _Grid:
-    """The columns of a table without ruling, found from the positions of its figures."""
+    """The value columns of a table without ruling, found from the positions of its figures."""
 
     def __init__(self, lines: list[_Line]):
         segments = [s for line in lines for s in line.segments]
         self.columns = _bands([s for s in segments if looks_like_value(s.text)])
         self.value_x0 = self.columns[0][0]
-        figure_lines = [ln for ln in lines if self.has_figures(ln)]
-        self.label_width = max(len(self.labels_of(ln)) for ln in figure_lines)
-        self.width = self.label_width + len(self.columns)
         self.pitch = statistics.median(ln.size for ln in lines) * 1.6
 
     def has_figures(self, line: _Line) -> bool:
@@ -622,23 +619,17 @@ class _Grid:
     def is_label(self, segment: _Segment) -> bool:
         return segment.x1 <= self.value_x0 + EDGE_TOLERANCE
 
-    def labels_of(self, line: _Line) -> list[_Segment]:
-        return [s for s in line.segments if self.is_label(s)]
-
     def column_of(self, segment: _Segment) -> int:
         centre = (segment.x0 + segment.x1) / 2
-        return self.label_width + min(
-            range(len(self.columns)),
-            key=lambda k: 0 if self.columns[k][0] <= centre <= self.columns[k][1]
-            else min(abs(centre - self.columns[k][0]), abs(centre - self.columns[k][1])))
+        return min(range(len(self.columns)), key=lambda k: 0 if self.columns[k][0] <= centre <= self.columns[k][1]
+                   else min(abs(centre - self.columns[k][0]), abs(centre - self.columns[k][1])))
 
     def columns_covered(self, segment: _Segment) -> list[int]:
-        return [self.label_width + k for k, (x0, x1) in enumerate(self.columns)
-                if segment.x0 < x1 and segment.x1 > x0]
+        return [k for k, (x0, x1) in enumerate(self.columns) if segment.x0 < x1 and segment.x1 > x0]
 
     def row_of_fragment(self, line: _Line, rows: list["_GridRow"]) -> "_GridRow | None":
         """The row a wrapped piece of label belongs to: the nearest one, unless the piece is
-        above a row whose own label starts there (`3.其他` starts with its number), then the
+        above a row whose own label starts there (`4.保护…` starts with its number): then the
         row above it."""
         if not rows:
             return None
@@ -646,7 +637,7 @@ class _Grid:
         row = rows[index]
         if row.distance(line.top) > self.pitch:
             return None
-        if line.top < row.top and row.starts_with_enumerator(self.label_width):
+        if line.top < row.top and row.starts_with_enumerator():
             above = rows[index - 1] if index > 0 else None
             return above if above is not None and above.distance(line.top) <= 2 * self.pitch else None
         return row
@@ -654,71 +645,73 @@ class _Grid:
 
 @dataclass
 class _GridRow:
-    """A row being rebuilt: the segments placed in each grid column, or one spread header."""
+    """A row being rebuilt: its label pieces, its value cells, or one spread header."""
 
     top: float
     bottom: float
-    cells: dict[int, list[_Segment]] = field(default_factory=dict)
-    spread_cells: dict[int, str] = field(default_factory=dict)
+    labels: list[_Segment] = field(default_factory=list)
+    values: dict[int, list[_Segment]] = field(default_factory=dict)
+    spread_text: str | None = None
+    spread_columns: list[int] | None = None     # value columns; None: the whole row
 
-    def labels(self, segments: list[_Segment], label_width: int) -> None:
-        """Labels fill the label columns from the right: the last is the row's own."""
-        ordered = sorted(segments, key=lambda s: s.x0)
-        for offset, segment in enumerate(ordered):
-            column = max(label_width - len(ordered) + offset, 0)
-            self.cells.setdefault(column, []).append(segment)
-
-    def values(self, grid: _Grid, segments: list[_Segment]) -> None:
+    def place(self, grid: _Grid, segments: list[_Segment]) -> None:
         for segment in segments:
-            self.cells.setdefault(grid.column_of(segment), []).append(segment)
+            if grid.is_label(segment):
+                self.labels.append(segment)
+            else:
+                self.values.setdefault(grid.column_of(segment), []).append(segment)
 
-    def fragments(self, segments: list[_Segment], grid: _Grid) -> None:
-        """Pieces of wrapped labels: into the label cell they lie under, else a group column
-        (or the row's own label column when the row has no label yet)."""
-        for segment in segments:
-            column = next((k for k, segs in self.cells.items() if k < grid.label_width and any(
-                s.x0 < segment.x1 and segment.x0 < s.x1 for s in segs)), None)
-            if column is None:     # a group label beside the row's own, or the row's own
-                own = any(k < grid.label_width for k in self.cells)
-                column = max(grid.label_width - (2 if own else 1), 0)
-            self.cells.setdefault(column, []).append(segment)
+    def label_cells(self) -> list[str]:
+        """Label pieces standing one above the other are one cell; cells left to right."""
+        groups: list[list[_Segment]] = []
+        for segment in sorted(self.labels, key=lambda s: s.x0):
+            if groups and segment.x0 < max(s.x1 for s in groups[-1]) - EDGE_TOLERANCE:
+                groups[-1].append(segment)
+            else:
+                groups.append([segment])
+        return [_join_lines([s.text for s in sorted(g, key=lambda s: (s.top, s.x0))]) for g in groups]
 
-    def spread(self, text: str, indexes) -> "_GridRow":
-        self.spread_cells = {k: text for k in indexes}
-        return self
-
-    def starts_with_enumerator(self, label_width: int) -> bool:
+    def starts_with_enumerator(self) -> bool:
         """Whether the row's own label (its last label cell) begins with 1. （一） 一、 …"""
-        own = [k for k in self.cells if k < label_width]
-        if not own:
-            return False
-        first = min(self.cells[max(own)], key=lambda s: s.top)
-        return bool(_ENUMERATED.match(first.text))
+        cells = self.label_cells()
+        return bool(cells) and bool(_ENUMERATED.match(cells[-1]))
 
     def joins(self, other: "_GridRow", pitch: float) -> bool:
         """Two lines of figures in complementary columns, one above the other: one row whose
         cells are vertically aligned differently (a total printed half a line higher)."""
-        mine = {k for k, segs in self.cells.items() if any(_is_figure(s.text) for s in segs)}
-        theirs = {k for k, segs in other.cells.items() if any(_is_figure(s.text) for s in segs)}
+        mine = {k for k, segs in self.values.items() if any(_is_figure(s.text) for s in segs)}
+        theirs = {k for k, segs in other.values.items() if any(_is_figure(s.text) for s in segs)}
         return bool(mine and theirs) and not (mine & theirs) and other.top - self.bottom < pitch / 2
 
     def absorb(self, other: "_GridRow") -> None:
-        for k, segs in other.cells.items():
-            self.cells.setdefault(k, []).extend(segs)
+        self.labels.extend(other.labels)
+        for k, segs in other.values.items():
+            self.values.setdefault(k, []).extend(segs)
         self.bottom = max(self.bottom, other.bottom)
 
     def distance(self, y: float) -> float:
         return 0.0 if self.top <= y <= self.bottom else min(abs(y - self.top), abs(y - self.bottom))
 
-    def texts(self, width: int) -> list[str]:
-        out = [self.spread_cells.get(k, "") for k in range(width)]
-        for k, segs in self.cells.items():
-            out[k] = _join_lines([s.text for s in sorted(segs, key=lambda s: (s.top, s.x0))])
+    def _spread(self, label_width: int, width: int) -> list[int]:
+        if self.spread_text is None:
+            return []
+        if self.spread_columns is None:
+            return list(range(width))
+        return [label_width + k for k in self.spread_columns]
+
+    def texts(self, label_width: int, width: int) -> list[str]:
+        out = [""] * width
+        for k in self._spread(label_width, width):
+            out[k] = self.spread_text
+        labels = self.label_cells()
+        out[label_width - len(labels):label_width] = labels
+        for k, segs in self.values.items():
+            out[label_width + k] = _join_lines([s.text for s in sorted(segs, key=lambda s: (s.top, s.x0))])
         return out
 
-    def origins(self, width: int) -> list[bool]:
-        first = min(self.spread_cells, default=None)
-        return [k not in self.spread_cells or k == first for k in range(width)]
+    def origins(self, label_width: int, width: int) -> list[bool]:
+        spread = self._spread(label_width, width)
+        return [k not in spread or k == spread[0] for k in range(width)]
 
 
 def _is_caption(text: str) -> bool:

@@ -206,6 +206,7 @@ def test_hongze_report_every_cell(hongze_report):
     for key, value in HONGZE_CELLS.items():
         assert key in cells, f"{key} missing"
         assert cells[key] == value, f"{key}: {cells[key]!r} != {value!r}"
+    assert set(cells) == set(HONGZE_CELLS)
     # the three 2021 sub-rows of （六） are not in this report: it kept the one row
     assert not any(k.startswith(("t3.other_no_correction", "t3.other_unpaid_fee", "t3.other_other"))
                    for k in cells)
@@ -407,3 +408,20 @@ def test_borderless_parses_like_the_docx():
     from_docx = parse((FIXTURES / "docx/filled_2021.docx").read_bytes(), filename="filled_2021.docx")
     assert from_pdf.problems == []
     assert from_pdf.cells == from_docx.cells
+
+
+def test_real_report_without_its_ruling():
+    """洪泽区 with every line and box removed: values print on the line above their labels,
+    labels wrap, the group label 三、本年度办理结果 runs down the side; the figures are still
+    all read, into the same cells as from the ruled original."""
+    data = (PDF / "unruled_hongze.pdf").read_bytes()
+    doc = read_pdf(data)
+    assert doc.problems == []
+    assert paragraphs(doc)[:3] == HONGZE_PARAGRAPHS_START
+    t3 = next(t for t in tables(doc) if any("本年新收" in cell for row in t.rows for cell in row))
+    row = next(r for r in t3.rows if "3.危及“三安全一稳定”" in r)
+    assert row[-7:] == Z
+    report = parse(data, filename="unruled_hongze.pdf")
+    assert report.problems == []
+    assert report.cells == HONGZE_CELLS
+    assert (report.agency, report.year, report.template) == ("洪泽区人民政府", 2023, "2021")
