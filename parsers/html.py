@@ -226,10 +226,15 @@ def _grid(table) -> Table:
             tag = cell.tag
             if tag not in ("td", "th"):
                 continue
-            fill_pending()
+            if pending:
+                fill_pending()
             text = cell_text(cell)
             colspan = _span(cell, "colspan", MAX_COLSPAN)
             rowspan = _span(cell, "rowspan", MAX_ROWSPAN)
+            if colspan == 1 and rowspan == 1:      # the common case, kept cheap
+                row.append(text)
+                marks.append(True)
+                continue
             for i in range(colspan):
                 if rowspan > 1:
                     pending[len(row)] = (rowspan - 1, text)
