@@ -202,3 +202,37 @@ def test_two_writers_at_once_lose_nothing(db_path, make_report):
     with Store(db_path) as store:
         assert store.db["reports"].count == 60 and store.db["report_versions"].count == 60
         assert {a["name"] for a in store.agencies()} == {"甲区人民政府", "乙区人民政府"}
+
+
+def test_versions_follow_any_sequence_of_saves(tmp_path_factory, make_report):
+    """Whatever order contents arrive in: one report per (agency, year), one version per distinct
+    content, the last content current, and saving it again changes no counts."""
+    from hypothesis import given, settings, strategies as st
+
+    saves = st.lists(st.tuples(st.sampled_from(["甲区人民政府", "乙区人民政府"]),
+                               st.sampled_from([2021, 2022]), st.integers(1, 3)), min_size=1, max_size=12)
+
+    @settings(max_examples=25, deadline=None)
+    @given(saves)
+    def check(sequence):
+        with Store(tmp_path_factory.mktemp("h") / "n.db") as store:
+            for agency, year, content in sequence:
+                store.save_report(agency=agency, year=year, url=None, findings=[],
+                                  report=make_report(agency, year, new=content),
+                                  content_hash=f"{agency}{year}-{content}")
+            before = counts(store)
+            agency, year, content = sequence[-1]
+            again = store.save_report(agency=agency, year=year, url=None, findings=[],
+                                      report=make_report(agency, year, new=content),
+                                      content_hash=f"{agency}{year}-{content}")
+            assert counts(store) == before and not again.new_version and not again.created
+            expected_versions = {(a, y): {c for a2, y2, c in sequence if (a2, y2) == (a, y)}
+                                 for a, y, _ in sequence}
+            last = {(a, y): c for a, y, c in sequence}
+            assert store.db["reports"].count == len(expected_versions)
+            for (a, y), contents in expected_versions.items():
+                row = store.reports(agency=a, year=y)[0]
+                assert row["versions"] == len(contents)
+                assert store.report(a, y).cells["t3.new.natural"] == last[(a, y)]
+
+    check()
