@@ -95,7 +95,7 @@ def _content_type(source: dict) -> str:
 
 def _breadcrumb(source: dict) -> str:
     return (f'<div class="crumb"><a href="/">{escape(chrome()["home"])}</a> &gt; '
-            f'<a href="{escape(source["column"])}">{escape(source["column_name"])}</a></div>')
+            f'<a href="{escape(first_list_page(source))}">{escape(source["column_name"])}</a></div>')
 
 
 def _li(item: Item, href: str, day_text: str) -> str:
@@ -165,7 +165,14 @@ def _detail(source: dict, item: Item, pubdate_meta: str) -> bytes:
 
 
 # --------------------------------------------------------------------------- list pages
-PAGER_JS = """<script>
+# The two TRS pager forms (docs/spec/portals.md). "index": index.html, index_1.html …, page
+# numbers from 0, plus `var countPage`; "page_div": xlist.shtml, xlist_2.shtml …, from 1.
+TRS_PAGERS = {
+    "index": {"name": "index", "ext": "html", "first": 0},
+    "page_div": {"name": "xlist", "ext": "shtml", "first": 1},
+}
+PAGER_JS = {
+    "index": """<script>
 function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt) {{
   if (_nPageCount == null || _nPageCount <= 1) return;
   var prev = _nCurrIndex <= 1 ? _sPageName + "." + _sPageExt : _sPageName + "_" + (_nCurrIndex - 1) + "." + _sPageExt;
@@ -175,31 +182,60 @@ function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt) {{
   document.write("{total}");
 }}
 </script>
-"""
+""",
+    "page_div": """<script>
+function createPageHTML(_sDivId, _nPageCount, _nCurrIndex, _sPageName, _sPageExt, _nRecords) {{
+  var div = document.getElementById(_sDivId), html = "";
+  if (!div || _nPageCount <= 1) return;
+  if (_nCurrIndex > 1) html += "<a href=\\"" + (_nCurrIndex == 2 ? _sPageName : _sPageName + "_" + (_nCurrIndex - 1)) + "." + _sPageExt + "\\">{prev}</a> ";
+  if (_nCurrIndex < _nPageCount) html += "<a href=\\"" + _sPageName + "_" + (_nCurrIndex + 1) + "." + _sPageExt + "\\">{next}</a> ";
+  div.innerHTML = html + "{total}";
+}}
+</script>
+""",
+}
+
+
+def trs_page_name(form: str, page: int) -> str:
+    """The file name of list page `page` (0-based) in a TRS pager form."""
+    pager = TRS_PAGERS[form]
+    number = page + pager["first"]
+    suffix = "" if number == pager["first"] else f"_{number}"
+    return f"{pager['name']}{suffix}.{pager['ext']}"
+
+
+def first_list_page(source: dict) -> str:
+    return urljoin(source["column"], trs_page_name(source.get("pager", "index"), 0))
+
+
+def _trs_pager(form: str, count: int, page: int, records: int) -> str:
+    if form == "page_div":
+        return (f'<div id="page_div"></div><script>\ncreatePageHTML(\'page_div\', {count}, {page + 1}, '
+                f"'xlist', 'shtml', {records});\n</script>")
+    # A commented-out call from an older template: a crawler must not believe it.
+    return (f'<div class="page"><script>\nvar currentPage = {page};//{chrome()["trs_current"]}\n'
+            f'var countPage = {count}//{chrome()["trs_count"]}\n'
+            f'//createPageHTML({count + 2}, {page}, "index", "html");\n'
+            f'createPageHTML({count}, {page}, "index", "html");\n</script></div>')
 
 
 def _trs_lists(source: dict, items: list[Item], site: Site) -> list[str]:
+    form = source.get("pager", "index")
     per_page = source["per_page"]
     count = max(1, math.ceil(len(items) / per_page))
     paths = []
-    pager_js = PAGER_JS.format(prev=chrome()["prev_page"], next=chrome()["next_page"],
-                               total=chrome()["total_pages"].format(n=count))
+    pager_js = PAGER_JS[form].format(prev=chrome()["prev_page"], next=chrome()["next_page"],
+                                     total=chrome()["total_pages"].format(n=count))
     for page in range(count):
-        path = urljoin(source["column"], "index.html" if page == 0 else f"index_{page}.html")
+        path = urljoin(source["column"], trs_page_name(form, page))
         chunk = items[page * per_page:(page + 1) * per_page]
         lis = "\n".join(_li(i, _relative(path, i.path), iso(i.published)) for i in chunk)
-        # A commented-out call from an older template: a crawler must not believe it.
-        pager = (f'<div class="page"><script>\nvar currentPage = {page};//{chrome()["trs_current"]}\n'
-                 f'var countPage = {count}//{chrome()["trs_count"]}\n'
-                 f'//createPageHTML({count + 2}, {page}, "index", "html");\n'
-                 f'createPageHTML({count}, {page}, "index", "html");\n</script></div>')
         body = (f'{_breadcrumb(source)}\n<div class="list">\n<ul class="gl_list">\n{lis}\n</ul>\n'
-                f'{pager}\n</div>')
+                f'{_trs_pager(form, count, page, len(items))}\n</div>')
         site.pages[path] = Page(_html(source, source["column_name"], pager_js, body),
                                 _content_type(source), utc(max(i.published for i in items)))
         paths.append(path)
     return paths
-
 
 def _hanweb_lists(source: dict, items: list[Item], site: Site) -> list[str]:
     path = urljoin(source["column"], "index.html")

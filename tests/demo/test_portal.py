@@ -59,6 +59,19 @@ def test_trs_column_has_three_list_pages_with_the_declared_count(portal, facts, 
     assert any(i["kind"] == "website_report" for i in facts.ignored if i["source_id"] == "shili-city")
 
 
+def test_trs_second_pager_form_numbers_pages_from_two(facts, http):
+    column = facts.columns["shili-district"]
+    assert [p.rsplit("/", 1)[1] for p in column["list_pages"]] == ["xlist.shtml", "xlist_2.shtml"]
+    listed = []
+    for page, url in enumerate(column["list_pages"], start=1):
+        text = http(url).body.decode("gb18030")
+        assert f"createPageHTML('page_div', 2, {page}, 'xlist', 'shtml', 6);" in text
+        assert "countPage" not in text
+        listed += [href for href, _ in _links(http(url).body, url) if "/t20" in href]
+    assert len(listed) == 6
+    assert {r.url for r in facts.reports if r.source_id == "shili-district"} <= set(listed)
+
+
 def test_trs_detail_page_meta_and_attachment_only_in_a_script(facts, http):
     entry = facts.report("示例市人民政府", 2023)
     assert entry.style == "pdf"
