@@ -27,6 +27,8 @@ from parsers.values import is_blank, looks_like_value
 MAX_PAGES = 200                 # a report has a handful; thousands means a hostile or wrong file
 BORDER_THICKNESS = 2.0          # an unstroked filled box thinner than this (pt) is a drawn line
 EDGE_TOLERANCE = 3.0            # pt: boxes closer than this share a grid line
+MAX_CROSSINGS = 2500            # rule positions (rows × columns) beyond any report table: a
+                                # dense vector drawing, whose "cells" would take minutes to trace
 SAME_TABLE_SLACK = 6.0          # pt: left/right edges of two parts of one table across pages
 CELL_GAP = 0.6                  # × font size: a wider gap between characters separates cells
 FIGURE_GAP = 0.3                # × font size: the same next to a figure (narrow columns)
@@ -193,6 +195,8 @@ def _is_drawn(obj: dict) -> bool:
 def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
     """The ruled tables of one page and its text lines outside them."""
     drawn = page.filter(_is_drawn)
+    if _crossings(drawn) > MAX_CROSSINGS:     # a dense drawing, not a table's borders
+        return [], _text_lines(page, offset, [])
     settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=_open_ends(drawn))
     parts, boxes = [], []
     for table in drawn.find_tables(settings):
@@ -209,6 +213,13 @@ def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
             parts.append(part)
             boxes.append(table.bbox)
     return parts, _text_lines(page, offset, boxes)
+
+
+def _crossings(page) -> int:
+    """Distinct horizontal × vertical rule positions: how many cells a table finder would try."""
+    rows = {round(e["top"]) for e in page.edges if e["orientation"] == "h"}
+    columns = {round(e["x0"]) for e in page.edges if e["orientation"] == "v"}
+    return len(rows) * len(columns)
 
 
 def _open_ends(page) -> list[dict]:

@@ -298,23 +298,19 @@ def test_corrupted_real_pdf_never_raises(patches):
 
 
 LONG_LINE = "Annual report on government information disclosure, continued"
-
-
-def many_pages_pdf(count: int) -> bytes:
-    """A valid PDF of `count` pages (Helvetica, no embedded font), each with a full line and
-    a short one saying the page number, so each page is one paragraph."""
+def pdf_with(pages: list[str]) -> bytes:
+    """A valid PDF whose pages draw the given content streams (Helvetica as /F1)."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     kids = []
-    for n in range(1, count + 1):
-        stream = (f"BT /F1 12 Tf 72 720 Td ({LONG_LINE}) Tj ET "
-                  f"BT /F1 12 Tf 72 704 Td (page {n}) Tj ET").encode()
+    for content in pages:
+        stream = content.encode()
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
                        b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % len(objects))
         kids.append(len(objects))
     objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (
-        count, b" ".join(b"%d 0 R" % k for k in kids))
+        len(pages), b" ".join(b"%d 0 R" % k for k in kids))
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -325,6 +321,13 @@ def many_pages_pdf(count: int) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def many_pages_pdf(count: int) -> bytes:
+    """`count` pages, each with a full line and a short one saying the page number, so each
+    page is one paragraph."""
+    return pdf_with([f"BT /F1 12 Tf 72 720 Td ({LONG_LINE}) Tj ET "
+                     f"BT /F1 12 Tf 72 704 Td (page {n}) Tj ET" for n in range(1, count + 1)])
 
 
 def test_thousands_of_pages_are_capped():
@@ -425,3 +428,17 @@ def test_real_report_without_its_ruling():
     assert report.problems == []
     assert report.cells == HONGZE_CELLS
     assert (report.agency, report.year, report.template) == ("洪泽区人民政府", 2023, "2021")
+
+
+def test_dense_drawing_is_not_traced_as_a_table():
+    """A page ruled by 120 × 120 lines (a chart's grid, or a hostile page) would give 14 000
+    "cells"; it is read as text instead, in well under the time a cell trace would take."""
+    rules = [f"50 {60 + i * 5.5:.1f} m 540 {60 + i * 5.5:.1f} l S "
+             f"{50 + i * 4:.1f} 60 m {50 + i * 4:.1f} 720 l S" for i in range(120)]
+    data = pdf_with(["\n".join(rules) + f"\nBT /F1 12 Tf 72 760 Td ({LONG_LINE}) Tj ET"])
+    started = time.monotonic()
+    doc = read_pdf(data)
+    assert time.monotonic() - started < 10            # a guard against a hang, not a benchmark
+    assert doc.problems == []
+    assert [type(b) for b in doc.blocks] == [Paragraph]
+    assert paragraphs(doc) == [LONG_LINE]
