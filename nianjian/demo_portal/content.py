@@ -78,6 +78,11 @@ def _cells(spec: dict, edition: str, t3_rows: list[str], previous: "ReportConten
     unknown = set(given) - set(t3_rows)
     if unknown:
         raise ValueError(f"{where}: t3 rows {sorted(unknown)} are not printed in this edition")
+    widths = (("t3", given, len(T3_VALUE_COLUMNS)), ("t4", spec.get("t4") or {}, len(T4_PARTS)))
+    for table, rows_given, width in widths:
+        too_long = [r for r, values in rows_given.items() if len(values) > width]
+        if too_long:
+            raise ValueError(f"{where}: {table} rows {too_long} have more than {width} values")
     rows = {r: list(given.get(r, [])) + [0] * (len(T3_VALUE_COLUMNS) - len(given.get(r, [])))
             for r in t3_rows}
     if "carried_in" not in given and previous is not None:     # 上年结转 = last year's 结转下年度

@@ -83,6 +83,10 @@ def test_data_mistakes_are_refused_with_the_report_named():
         build_report({**spec, "t2": [1, 2]}, 1)
     with pytest.raises(ValueError, match="more applications closed than received"):
         build_report({**spec, "t3": {"new": [1], "granted": [5]}}, 1)
+    with pytest.raises(ValueError, match=r"t3 rows \['new'\] have more than 6 values"):
+        build_report({**spec, "t3": {"new": [1, 2, 3, 4, 5, 6, 7]}}, 1)
+    with pytest.raises(ValueError, match=r"t4 rows \['review'\] have more than 4 values"):
+        build_report({**spec, "t4": {"review": [1, 0, 0, 0, 1]}}, 1)
     with pytest.raises(ValueError, match="not printed in this edition"):
         build_report({**spec, "t3": {"other_handling": [1]}}, 1)
 
