@@ -38,6 +38,11 @@ def build(path: str | Path, **settings) -> Datasette:
     """Datasette over one database file, opened read-only (`mode=ro`: no SQL can write, and a
     crawl writing through WAL at the same time stays visible, unlike immutable mode)."""
     path = Path(path)
+    # Only Datasette's own modules and the status grid: a plugin installed in the environment
+    # (datasette-write, upload plugins…) would get a writable connection through the Datasette API.
+    for name, other in pm.list_name_plugin():
+        if not name.startswith("datasette.") and name != _PLUGIN_NAME:
+            pm.unregister(other)
     if pm.get_plugin(_PLUGIN_NAME) is None:
         pm.register(plugin, name=_PLUGIN_NAME)
     return Datasette(

@@ -149,6 +149,8 @@ def test_served_database_is_read_only(served):
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         asyncio.run(database.execute_fn(lambda conn: conn.execute("DELETE FROM reports")))
     assert len(rows(ds, "reports.json")) == 3
+    # no third-party plugin (a write plugin would get a writable connection)
+    assert [p["name"] for p in get(ds, "/-/plugins.json").json()] == ["nianjian.browse.plugin"]
 
 
 def test_status_page_links_cells(served):
@@ -190,3 +192,16 @@ def test_status_page_filters_and_pages(served, monkeypatch):
     second = get(ds, "/-/status?page=2").text
     assert second.count('scope="row"') == 1                   # 3 agencies, 2 per page
     assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_other_installed_plugins_are_not_loaded(db_path, store):
+    import types
+
+    from datasette import hookimpl
+    from datasette.plugins import pm
+
+    writer = types.ModuleType("datasette_write_stand_in")
+    writer.register_routes = hookimpl(lambda: [(r"^/-/write$", lambda: None)])
+    pm.register(writer, name="datasette-write-stand-in")
+    build(db_path)
+    assert pm.get_plugin("datasette-write-stand-in") is None
