@@ -124,7 +124,8 @@ def load_sources(path: str | Path) -> list[Source]:
     except OSError as error:
         raise UserError(f"cannot read sources file {path}: {error.strerror or error}") from None
     try:
-        data = yaml.safe_load(text)
+        # libyaml's loader when present: a province's sources file is thousands of agencies.
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         raise UserError(f"{path}: not valid YAML ({error.__class__.__name__})") from None
     return parse_sources(data, str(path))
