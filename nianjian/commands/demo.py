@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from nianjian.cli import add_db_argument
+from nianjian.cli import DEFAULT_DB, add_db_argument
 from nianjian.errors import UserError
 
 # The crawl of a local demo needs no politeness delays; a short timeout makes the slow page fail
@@ -171,6 +171,10 @@ def print_summary(db: Path, base_url: str, round_: int, result, now) -> None:
     width = max(len(command) for command, _ in hints)
     for command, what in hints:
         console.print(f"  {command:<{width}}  # {what}", markup=False, highlight=False)
+    if Path(db).resolve() == Path(DEFAULT_DB).resolve():
+        console.print(f"\nNote: {db} now holds the demo's fictional agencies. Before monitoring real "
+                      f"portals, delete it or give the demo its own database (--db data/demo.db).",
+                      markup=False, highlight=False)
 
 
 def _kinds(counter: Counter) -> str:
