@@ -150,15 +150,17 @@ def _read_pages(pdf, doc: Document) -> None:
     pages = pdf.pages
     items: list[tuple[int, float, object]] = []   # (page number, top, _TablePart | _Line)
     textless: list[int] = []
+    images = 0
     offset = 0.0
     for page in pages:
         if not page.chars:
             textless.append(page.page_number)
+            images += len(page.images)
         parts, lines = _read_page(page, offset)
         items.extend((page.page_number, obj.top, obj) for obj in [*parts, *lines])
         offset += float(page.height)
+        page.close()        # drop the page's parsed objects: long files stay small in memory
     if len(textless) == len(pages):
-        images = sum(len(p.images) for p in pages)
         doc.problems.append(
             ("SCANNED_PDF", f"no text layer on any of {len(pages)} pages ({images} images): "
                             "a scan or outlined text; OCR would be needed")
@@ -359,15 +361,13 @@ def _segments(chars: list[dict], size: float, top: float) -> list[_Segment]:
     for ch in sorted(chars, key=lambda c: c["x0"]):
         if not ch["text"].strip():
             continue
-        gap = CELL_GAP
-        if segments and (ch["text"][0] in _FIGURE_CHARS or segments[-1].text[-1] in _FIGURE_CHARS):
-            gap = FIGURE_GAP
-        if segments and ch["x0"] - segments[-1].x1 <= gap * size:
+        before = (ch["x0"] - segments[-1].x1) / size if segments else float("inf")
+        figures = segments and (ch["text"][0] in _FIGURE_CHARS or segments[-1].text[-1] in _FIGURE_CHARS)
+        if before <= (FIGURE_GAP if figures else CELL_GAP):
             segments[-1].x1 = max(segments[-1].x1, ch["x1"])
             segments[-1].text += ch["text"]
         else:
-            gap = (ch["x0"] - segments[-1].x1) / size if segments else float("inf")
-            segments.append(_Segment(ch["x0"], ch["x1"], ch["text"], top, gap))
+            segments.append(_Segment(ch["x0"], ch["x1"], ch["text"], top, before))
     return segments
 
 
@@ -421,37 +421,30 @@ def _blocks(objs: list) -> list:
     paragraph: list[_Line] = []
     objs = _with_unruled_tables(objs, margins)
 
-    def flush_paragraph():
+    def flush():
+        nonlocal pending
         if paragraph:
             blocks.append(Paragraph(_join_lines([ln.text for ln in paragraph])))
             paragraph.clear()
-
-    for obj in objs:
-        if isinstance(obj, Table):
-            flush_paragraph()
-            if pending is not None:
-                blocks.append(_to_table(pending))
-                pending = None
-            blocks.append(obj)
-            continue
-        if isinstance(obj, _TablePart):
-            flush_paragraph()
-            if pending is not None and _continues(pending, obj):
-                pending = _join_parts(pending, obj)
-                continue
-            if pending is not None:
-                blocks.append(_to_table(pending))
-            pending = obj
-            continue
         if pending is not None:
             blocks.append(_to_table(pending))
             pending = None
-        if paragraph and _starts_paragraph(paragraph[-1], obj, margins, heading_size):
-            flush_paragraph()
-        paragraph.append(obj)
-    flush_paragraph()
-    if pending is not None:
-        blocks.append(_to_table(pending))
+
+    for obj in objs:
+        if isinstance(obj, _TablePart) and pending is not None and _continues(pending, obj):
+            pending = _join_parts(pending, obj)
+        elif isinstance(obj, (_TablePart, Table)):
+            flush()
+            if isinstance(obj, Table):
+                blocks.append(obj)
+            else:
+                pending = obj
+        else:
+            if pending is not None or (
+                    paragraph and _starts_paragraph(paragraph[-1], obj, margins, heading_size)):
+                flush()
+            paragraph.append(obj)
+    flush()
     return blocks
 
 
