@@ -23,6 +23,7 @@ MAX_RATIO = 200                           # uncompressed / compressed, per part 
 MAX_RATIO_FLOOR = 1024 * 1024             # parts smaller than this may compress as they like
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def read_docx(data: bytes) -> Document:
@@ -39,8 +40,8 @@ def read_docx(data: bytes) -> Document:
         return doc
     # No title from the package properties: offices reuse the template file, so it is stale.
     body = word.element.body
-    doc.blocks = _blocks(body)
-    if not doc.blocks:
+    doc.blocks = _blocks(body, _ChunkReader(word.part, doc))
+    if not doc.blocks and not doc.problems:
         images = sum(1 for _ in body.iter(_W + "drawing", _W + "pict"))
         doc.problems.append(("EMPTY_DOCUMENT", (
             f"the DOCX holds {images} images and no text: a scan pasted into Word; OCR would be needed"
@@ -75,7 +76,35 @@ def _package_refusal(data: bytes) -> str | None:
     return None
 
 
-def _blocks(container):
+class _ChunkReader:
+    """Content embedded whole by "export to Word" tools (`w:altChunk`): an HTML page or plain
+    text stored as its own part, read by the HTML or text front-end."""
+
+    READERS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
+
+    def __init__(self, part, doc: Document):
+        self.part = part
+        self.doc = doc
+
+    def blocks(self, element) -> list:
+        chunk = self.part.related_parts.get(element.get(_R_ID))
+        kind = self.READERS.get(chunk.content_type) if chunk is not None else None
+        if kind is None:
+            what = chunk.content_type if chunk is not None else "missing"
+            self.doc.problems.append(("UNSUPPORTED_FORMAT", f"the DOCX embeds content as a {what} "
+                                      "chunk (w:altChunk), which cannot be read"))
+            return []
+        if kind == "html":
+            from parsers.html import read_html
+            inner = read_html(chunk.blob, content_type=chunk.content_type)
+        else:
+            from parsers.text import read_text
+            inner = read_text(chunk.blob)
+        self.doc.problems.extend(inner.problems)
+        return inner.blocks
+
+
+def _blocks(container, chunks: _ChunkReader):
     """Paragraphs and tables in document order.
 
     A table cut in two (by hand, to fit a page) is joined back: Word keeps at least an empty
@@ -86,6 +115,11 @@ def _blocks(container):
     blocks: list = []
     pending: list = []          # the <w:tr> of the table being collected
     for element in _body_elements(container):
+        if element.tag == _W + "altChunk":
+            _flush(blocks, pending)
+            pending = []
+            blocks.extend(chunks.blocks(element))
+            continue
         if element.tag == _W + "tbl":
             rows = list(element.iterchildren(_W + "tr"))
             if pending and _grid_width(pending[0].getparent()) == _grid_width(element):
@@ -109,7 +143,7 @@ def _body_elements(container):
     for child in container.iterchildren():
         if child.tag == _W + "tbl" and _is_frame(child):
             yield from _body_elements(child.find(f"{_W}tr/{_W}tc"))
-        elif child.tag in (_W + "p", _W + "tbl"):
+        elif child.tag in (_W + "p", _W + "tbl", _W + "altChunk"):
             yield child
         elif child.tag == _W + "sdt":
             content = child.find(_W + "sdtContent")

@@ -343,3 +343,38 @@ def test_pictures_only(filled):
                                                "a scan pasted into Word; OCR would be needed")]
     report = parse(out.getvalue(), filename="scan.docx")
     assert [p.code for p in report.problems] == ["EMPTY_DOCUMENT"]
+
+
+def with_chunk(blob: bytes, content_type: str) -> bytes:
+    """A DOCX whose whole body is one embedded chunk (w:altChunk), as "export to Word" tools
+    make them."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    document = python_docx.Document()
+    part = Part(PackURI("/word/afchunk.htm"), content_type, blob, document.part.package)
+    rid = document.part.relate_to(part, RELATIONSHIP_TYPE.A_F_CHUNK)
+    body = document.element.body
+    chunk = body.makeelement(qn("w:altChunk"), {qn("r:id"): rid})
+    body.insert(0, chunk)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_embedded_html_chunk_is_read_as_html():
+    page = (FIXTURES / "html/official_grid_trs.html").read_bytes()
+    data = with_chunk(page, "text/html")
+    from_docx = parse(data, filename="export.docx")
+    from_html = parse(page, filename="page.html")
+    assert from_docx.cells == from_html.cells
+    assert len(from_docx.cells) > 150
+    assert (from_docx.agency, from_docx.year) == (from_html.agency, from_html.year)
+
+
+def test_embedded_chunk_of_another_kind():
+    doc = read_docx(with_chunk(b"MIME-Version: 1.0\r\n\r\n", "message/rfc822"))
+    assert doc.blocks == []
+    assert doc.problems == [("UNSUPPORTED_FORMAT", "the DOCX embeds content as a message/rfc822 "
+                                                   "chunk (w:altChunk), which cannot be read")]
