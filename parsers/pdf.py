@@ -48,7 +48,10 @@ _T2_CAPTIONS = frozenset(normalise_label(block.caption)
 _FIGURE_CHARS = frozenset("0123456789.,%")
 _SECTION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、\S{4,}")
 _HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
-_CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
+_CJK_CLASS = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019"
+_CJK = re.compile(f"[{_CJK_CLASS}]")
+_LAYOUT_SPACE = re.compile(f"(?<=[{_CJK_CLASS}])[ \t]+(?=[{_CJK_CLASS}A-Za-z0-9])"
+                           f"|(?<=[A-Za-z0-9.%])[ \t]+(?=[{_CJK_CLASS}])")
 
 
 @dataclass
@@ -247,10 +250,16 @@ def _cell_text(text: str | None) -> str:
     return _join_lines((text or "").split("\n"))
 
 
+def _tidy(text: str) -> str:
+    """Drop the spaces that layout puts beside Chinese characters (justified lines, the gap
+    before a number): "国令第 711 号" is 国令第711号 in the HTML and DOCX versions too."""
+    return _LAYOUT_SPACE.sub("", text).strip()
+
+
 def _join_lines(lines: list[str]) -> str:
     """Join wrapped lines: no space between Chinese characters, one between Latin words."""
     out = ""
-    for line in (ln.strip() for ln in lines):
+    for line in (_tidy(ln) for ln in lines):
         if not line:
             continue
         if out and not (_CJK.match(out[-1]) or _CJK.match(line[0])):
@@ -345,7 +354,7 @@ def _text_lines(page, offset: float, boxes: list[tuple]) -> list[_Line]:
 
     lines = []
     for raw in page.filter(outside_tables).extract_text_lines(return_chars=True):
-        text = raw["text"].strip()
+        text = _tidy(raw["text"])
         if text:
             size = statistics.median(ch["size"] for ch in raw["chars"])
             band = MARGIN_BAND * float(page.height)
