@@ -14,6 +14,7 @@ from pathlib import Path
 import docx as python_docx
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
 from docx.oxml.ns import qn
 
 from parsers import parse
@@ -378,3 +379,16 @@ def test_embedded_chunk_of_another_kind():
     assert doc.blocks == []
     assert doc.problems == [("UNSUPPORTED_FORMAT", "the DOCX embeds content as a message/rfc822 "
                                                    "chunk (w:altChunk), which cannot be read")]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(patches=st.lists(st.tuples(st.integers(min_value=0, max_value=18_000), st.binary(min_size=1, max_size=8)),
+                        min_size=1, max_size=5))
+def test_corrupted_docx_never_raises(filled, patches):
+    data = bytearray(filled)
+    for offset, junk in patches:
+        data[offset:offset + len(junk)] = junk
+    doc = read_docx(bytes(data))
+    assert isinstance(doc.blocks, list)
+    assert all(code in ("UNREADABLE_FILE", "EMPTY_DOCUMENT") for code, _ in doc.problems)
+    assert doc.blocks or doc.problems
