@@ -50,8 +50,8 @@ def crawl(db: str, sources: str, *, jobdir: str | None = None, progress: bool = 
     settings = crawl_settings(db, sources, jobdir=jobdir, progress=progress, overrides=overrides,
                               redis=redis, crawl_id=crawl_id)
     if settings.get("NIANJIAN_REDIS_URL"):    # Redis mode: workers do not touch the database
-        from crawler.redis_mode import connect
-        connect(settings.get("NIANJIAN_REDIS_URL")).close()
+        from crawler.redis_mode import check_settings
+        check_settings(settings)
     else:
         Store(db).close()                     # likewise an unusable database path
     process = CrawlerProcess(settings)

@@ -59,6 +59,14 @@ def crawl_keys(settings) -> CrawlKeys:
     return CrawlKeys(crawl_id, settings.get("NIANJIAN_REDIS_PREFIX") or DEFAULT_PREFIX)
 
 
+def check_settings(settings) -> None:
+    """Before a worker starts: the user's mistakes as UserError (one line, exit 2)."""
+    if settings.get("JOBDIR"):
+        raise UserError("--jobdir and --redis do not go together: in Redis mode the queue lives in Redis")
+    check_crawl_id(settings.get("NIANJIAN_CRAWL_ID") or default_crawl_id())
+    connect(settings.get("NIANJIAN_REDIS_URL")).close()
+
+
 class RedisMode:
     """Scrapy add-on: nothing unless NIANJIAN_REDIS_URL is set; then the scheduler, duplicate
     filter and request queue live in Redis, and the item pipeline and the crawl's record write to
@@ -68,8 +76,6 @@ class RedisMode:
         url = settings.get("NIANJIAN_REDIS_URL")
         if not url:
             return
-        if settings.get("JOBDIR"):
-            raise UserError("--jobdir and --redis do not go together: in Redis mode the queue lives in Redis")
         keys = crawl_keys(settings)
         values = {
             "NIANJIAN_WORKER_ID": settings.get("NIANJIAN_WORKER_ID") or worker_id(),

@@ -89,9 +89,9 @@ class GeneratedPortal:
 
 @pytest.fixture
 def portal(tmp_path) -> GeneratedPortal:
-    """20 agencies × 5 years = 100 report pages in one TRS column of 5 list pages; 0.1 s a page."""
-    pages, sources = crawl_bench.build_portal(20)
-    server = crawl_bench.Portal(pages, latency=0.1)
+    """10 agencies × 5 years = 50 report pages in one TRS column of 3 list pages; 0.3 s a page."""
+    pages, sources = crawl_bench.build_portal(10)
+    server = crawl_bench.Portal(pages, latency=0.3)
     server.start()
     base = f"http://127.0.0.1:{server.port}"
     for source in sources:

@@ -1,0 +1,63 @@
+"""The user's mistakes with the distributed commands: one line, exit 2; and a message the
+ingester cannot read is set aside without stopping it."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def nianjian(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nianjian", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["crawl", "--redis", "redis://127.0.0.1:1/0"], "cannot reach Redis at redis://127.0.0.1:1/0"),
+    (["crawl", "--redis", "http://example.org"], "is not a Redis URL"),
+    (["crawl", "--redis", "REDIS", "--crawl-id", "a b"], "crawl id 'a b' must be"),
+    (["crawl", "--redis", "REDIS", "--jobdir", "JOBDIR"], "--jobdir and --redis do not go together"),
+    (["ingest-redis"], "no Redis: give --redis URL"),
+    (["ingest-redis", "--redis", "redis://127.0.0.1:1/0"], "cannot reach Redis"),
+])
+def test_mistakes_give_one_line_and_exit_2(args, message, redis_url, portal, tmp_path, monkeypatch):
+    monkeypatch.delenv("NIANJIAN_REDIS_URL", raising=False)
+    args = [redis_url if a == "REDIS" else str(tmp_path / "job") if a == "JOBDIR" else a for a in args]
+    done = nianjian(*args, "--sources", str(portal.sources), "--db", str(tmp_path / "x.db"))
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert not (tmp_path / "x.db").exists() or args[0] == "ingest-redis"
+
+
+def test_unreadable_messages_are_set_aside_and_the_rest_stored(redis_url, portal, tmp_path):
+    client = redis.Redis.from_url(redis_url)
+    keys = "nianjian:t:"
+    body = portal.portal.pages[portal.report_paths[0]]
+    url = f"http://127.0.0.1:{portal.portal.port}{portal.report_paths[0]}"
+    document = {"type": "document", "source": "s0", "url": url,
+                "body": __import__("base64").b64encode(body).decode(), "content_type": "text/html; charset=utf-8",
+                "filename": None, "listed_title": None, "published_hint": None, "expected_year": None,
+                "fetch": {"url": url, "status": 200, "size": len(body)}, "parent": None}
+    for raw in (b"not json", json.dumps({"type": "fetch", "source": "nowhere", "fetch": {"url": url}}),
+                json.dumps({**document, "body": "@@@"}), json.dumps(document)):
+        client.lpush(keys + "items", raw)
+    client.set(keys + "finished", "yes")
+    db = tmp_path / "main.db"
+    done = nianjian("ingest-redis", "--no-progress", "--redis", redis_url, "--crawl-id", "t",
+                    "--sources", str(portal.sources), "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert client.llen(keys + "rejected") == 3
+    assert "source 'nowhere' is not in the sources file" in done.stderr
+    assert "document body is not base64" in done.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT agency, year FROM reports").fetchall() == [portal.titles[portal.report_paths[0]]]
+        assert conn.execute("SELECT outcome, status FROM fetches").fetchall() == [("stored", 200)]
