@@ -15,10 +15,11 @@ import zipfile
 import docx
 
 from parsers.document import Document, Paragraph, Table
+from parsers.formats import OLE2_MAGIC
 
 MAX_ENTRIES = 2000                        # parts in the package
 MAX_TOTAL_BYTES = 200 * 1024 * 1024       # declared uncompressed size of all parts
-MAX_BODY_BYTES = 50 * 1024 * 1024         # declared uncompressed size of word/document.xml
+MAX_PART_BYTES = 50 * 1024 * 1024         # declared uncompressed size of any one part
 MAX_RATIO = 200                           # uncompressed / compressed, per part (bombs: >1000)
 MAX_RATIO_FLOOR = 1024 * 1024             # parts smaller than this may compress as they like
 
@@ -51,7 +52,7 @@ def read_docx(data: bytes) -> Document:
 
 def _package_refusal(data: bytes) -> str | None:
     """Why the zip package must not be opened, or None if it looks sane."""
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if data.startswith(OLE2_MAGIC):
         return "DOCX is password-protected (an encrypted package) and cannot be read"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -65,14 +66,12 @@ def _package_refusal(data: bytes) -> str | None:
         return (f"DOCX would inflate to {total} bytes (limit {MAX_TOTAL_BYTES}); "
                 "refused as a possible zip bomb")
     for info in infos:
-        if info.filename == "word/document.xml" and info.file_size > MAX_BODY_BYTES:
-            return (f"word/document.xml would inflate to {info.file_size} bytes "
-                    f"(limit {MAX_BODY_BYTES}); refused")
+        if info.file_size > MAX_PART_BYTES:
+            return (f"{info.filename} would inflate to {info.file_size} bytes "
+                    f"(limit {MAX_PART_BYTES}); refused as a possible zip bomb")
         if info.file_size > MAX_RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             return (f"{info.filename} compresses {info.file_size // max(info.compress_size, 1)}:1; "
                     "refused as a possible zip bomb")
-    if not any(info.filename == "word/document.xml" for info in infos):
-        return "not a DOCX: the package has no word/document.xml"
     return None
 
 

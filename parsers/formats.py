@@ -122,9 +122,13 @@ def _zip_format(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = {name.lower() for name in archive.namelist()}
-    except (zipfile.BadZipFile, ValueError, OSError):
+            # the main part is word/document.xml, unless [Content_Types].xml names another
+            declared = (archive.read("[Content_Types].xml")[:65536]
+                        if "[Content_Types].xml" in archive.namelist()
+                        and archive.getinfo("[Content_Types].xml").file_size < 1 << 20 else b"")
+    except (zipfile.BadZipFile, ValueError, OSError, KeyError):
         return None
-    if "word/document.xml" in names:
+    if "word/document.xml" in names or b"wordprocessingml.document.main+xml" in declared:
         return "docx"
     if "ofd.xml" in names:
         return "ofd"

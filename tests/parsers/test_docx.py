@@ -19,7 +19,8 @@ from docx.oxml.ns import qn
 
 from parsers import parse
 from parsers.document import Paragraph, Table
-from parsers.docx import MAX_BODY_BYTES, MAX_ENTRIES, read_docx
+from parsers.docx import MAX_ENTRIES, MAX_PART_BYTES, read_docx
+from parsers.formats import sniff_format
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DOCX = FIXTURES / "docx"
@@ -202,7 +203,7 @@ def test_zip_bomb_is_refused_before_inflating():
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         with archive.open("word/document.xml", "w") as member:
             chunk = b" " * (1 << 20)
-            for _ in range(MAX_BODY_BYTES // len(chunk) + 8):
+            for _ in range(MAX_PART_BYTES // len(chunk) + 8):
                 member.write(chunk)
     data = buffer.getvalue()
     assert len(data) < 200_000                      # small on the wire …
@@ -239,10 +240,24 @@ def test_truncated_docx(filled):
     assert [code for code, _ in doc.problems] == ["UNREADABLE_FILE"]
 
 
-def test_package_without_a_body(filled):
+def test_zip_that_is_not_a_word_package():
     data = package({"word/other.xml": b"<a/>"}, None)
     [(code, detail)] = read_docx(data).problems
-    assert code == "UNREADABLE_FILE" and "no word/document.xml" in detail
+    assert code == "UNREADABLE_FILE" and detail.startswith("DOCX could not be read: ")
+
+
+def test_main_part_under_another_name(filled):
+    """Some generators name the body part differently; [Content_Types].xml says which it is."""
+    with zipfile.ZipFile(io.BytesIO(filled)) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    members["word/main.xml"] = members.pop("word/document.xml")
+    members["word/_rels/main.xml.rels"] = members.pop("word/_rels/document.xml.rels")
+    for name in ("[Content_Types].xml", "_rels/.rels"):
+        members[name] = members[name].replace(b"/word/document.xml", b"/word/main.xml") \
+                                     .replace(b"word/document.xml", b"word/main.xml")
+    data = package(members)
+    assert sniff_format(data, None, None) == "docx"
+    assert_document(read_docx(data), EXPECTED["filled_2021"])
 
 
 def test_malformed_body_xml(filled):
