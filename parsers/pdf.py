@@ -33,9 +33,11 @@ SAME_TABLE_SLACK = 6.0          # pt: left/right edges of two parts of one table
 CELL_GAP = 0.6                  # × font size: a wider gap between characters separates cells
 FIGURE_GAP = 0.3                # × font size: the same next to a figure (narrow columns)
 MAX_TABLE_GAP_LINES = 4         # lines without figures tolerated between two rows of figures
+UNMAPPED_SHARE = 0.3            # beyond this share of (cid:…) characters the text is lost
 MARGIN_BAND = 0.08              # top/bottom share of the page where headers and footers live
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
+_UNMAPPED = re.compile(r"^\(cid:\d+\)$")
 _PAGE_NUMBER = re.compile(
     r"^[-—–－·\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*[/／]\s*\d+|\s*共\s*\d+\s*页)?[-—–－·\s]*$"
 )
@@ -153,13 +155,15 @@ def _read_pages(pdf, doc: Document) -> None:
     pages = pdf.pages
     items: list[tuple[int, float, object]] = []   # (page number, top, _TablePart | _Line)
     textless: list[int] = []
-    images = 0
+    images = characters = unmapped = 0
     offset = 0.0
     for page in pages:
         if not page.chars:
             textless.append(page.page_number)
             images += len(page.images)
-        parts, lines = _read_page(page, offset)
+        characters += len(page.chars)
+        unmapped += sum(1 for ch in page.chars if _UNMAPPED.match(ch["text"]))
+        parts, lines = _read_page(page.filter(_is_mapped), offset)
         items.extend((page.page_number, obj.top, obj) for obj in [*parts, *lines])
         offset += float(page.height)
         page.close()        # drop the page's parsed objects: long files stay small in memory
@@ -167,6 +171,13 @@ def _read_pages(pdf, doc: Document) -> None:
         doc.problems.append(
             ("SCANNED_PDF", f"no text layer on any of {len(pages)} pages ({images} images): "
                             "a scan or outlined text; OCR would be needed")
+        )
+        return
+    if unmapped > UNMAPPED_SHARE * characters:
+        doc.problems.append(
+            ("UNREADABLE_FILE", f"{unmapped} of {characters} characters come out as (cid:…): "
+                                "the PDF's fonts do not say which characters they draw, so its "
+                                "text cannot be extracted; OCR would be needed")
         )
         return
     if textless:
@@ -179,6 +190,11 @@ def _read_pages(pdf, doc: Document) -> None:
     objs = [obj for _, _, obj in items]
     doc.title = _title([obj for obj in objs if isinstance(obj, _Line)])
     doc.blocks = _blocks(objs)
+
+
+def _is_mapped(obj: dict) -> bool:
+    """Characters whose font gives no Unicode come out as "(cid:1234)": not text."""
+    return not (obj.get("object_type") == "char" and _UNMAPPED.match(obj["text"]))
 
 
 def _page_count(pdf) -> int:

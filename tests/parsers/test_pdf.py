@@ -298,16 +298,25 @@ def test_corrupted_real_pdf_never_raises(patches):
 
 
 LONG_LINE = "Annual report on government information disclosure, continued"
+# A CID font with no ToUnicode map, as some PDF producers embed Chinese fonts
+UNMAPPED_FONT = (b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Encoding /Identity-H "
+                 b"/DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SimSun "
+                 b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+                 b"/DW 1000 >>] >>")
+
+
 def pdf_with(pages: list[str]) -> bytes:
-    """A valid PDF whose pages draw the given content streams (Helvetica as /F1)."""
+    """A valid PDF whose pages draw the given content streams (/F1 Helvetica, /F2 a CID font
+    without a Unicode map)."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", UNMAPPED_FONT]
     kids = []
     for content in pages:
         stream = content.encode()
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % len(objects))
+                       b"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>"
+                       % len(objects))
         kids.append(len(objects))
     objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (
         len(pages), b" ".join(b"%d 0 R" % k for k in kids))
@@ -441,4 +450,17 @@ def test_dense_drawing_is_not_traced_as_a_table():
     assert time.monotonic() - started < 10            # a guard against a hang, not a benchmark
     assert doc.problems == []
     assert [type(b) for b in doc.blocks] == [Paragraph]
+    assert paragraphs(doc) == [LONG_LINE]
+
+
+def test_fonts_without_a_character_map():
+    unmapped = "BT /F2 12 Tf 72 740 Td <0C1A0D2B0E3C0F4D1A2B3C4D> Tj ET"
+    doc = read_pdf(pdf_with([unmapped]))
+    assert doc.blocks == []
+    [(code, detail)] = doc.problems
+    assert code == "UNREADABLE_FILE"
+    assert detail.startswith("6 of 6 characters come out as (cid:…)") and "OCR" in detail
+    # a few unmapped characters (a symbol font) in readable text are dropped, not kept as noise
+    doc = read_pdf(pdf_with([f"BT /F1 12 Tf 72 760 Td ({LONG_LINE}) Tj ET {unmapped}"]))
+    assert doc.problems == []
     assert paragraphs(doc) == [LONG_LINE]
