@@ -41,7 +41,12 @@ def read_docx(data: bytes) -> Document:
         return doc
     # No title from the package properties: offices reuse the template file, so it is stale.
     body = word.element.body
-    doc.blocks = _blocks(body, _ChunkReader(word.part, doc))
+    chunks = _ChunkReader(word.part, doc)
+    doc.blocks = _blocks(body, chunks)
+    if not doc.blocks and chunks.unreadable:
+        # UNSUPPORTED_FORMAT refuses the whole file: only when nothing else could be read
+        doc.problems.append(("UNSUPPORTED_FORMAT", f"the DOCX embeds its content as a "
+                             f"{chunks.unreadable[0]} chunk (w:altChunk), which cannot be read"))
     if not doc.blocks and not doc.problems:
         images = sum(1 for _ in body.iter(_W + "drawing", _W + "pict"))
         doc.problems.append(("EMPTY_DOCUMENT", (
@@ -84,14 +89,13 @@ class _ChunkReader:
     def __init__(self, part, doc: Document):
         self.part = part
         self.doc = doc
+        self.unreadable: list[str] = []      # content types of chunks that cannot be read
 
     def blocks(self, element) -> list:
         chunk = self.part.related_parts.get(element.get(_R_ID))
         kind = self.READERS.get(chunk.content_type) if chunk is not None else None
         if kind is None:
-            what = chunk.content_type if chunk is not None else "missing"
-            self.doc.problems.append(("UNSUPPORTED_FORMAT", f"the DOCX embeds content as a {what} "
-                                      "chunk (w:altChunk), which cannot be read"))
+            self.unreadable.append(chunk.content_type if chunk is not None else "missing")
             return []
         if kind == "html":
             from parsers.html import read_html

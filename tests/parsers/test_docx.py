@@ -392,7 +392,7 @@ def test_embedded_html_chunk_is_read_as_html():
 def test_embedded_chunk_of_another_kind():
     doc = read_docx(with_chunk(b"MIME-Version: 1.0\r\n\r\n", "message/rfc822"))
     assert doc.blocks == []
-    assert doc.problems == [("UNSUPPORTED_FORMAT", "the DOCX embeds content as a message/rfc822 "
+    assert doc.problems == [("UNSUPPORTED_FORMAT", "the DOCX embeds its content as a message/rfc822 "
                                                    "chunk (w:altChunk), which cannot be read")]
 
 
