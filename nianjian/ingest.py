@@ -46,9 +46,10 @@ def _parse(body: bytes, url: str | None, content_type: str | None, filename: str
     return parse(body, url=url, content_type=content_type, filename=filename)
 
 
-def _check(report: Report, previous: Report | None, peers: list[Report]) -> list:
+def _check(report: Report, previous: Report | None, peers: list[Report],
+           expected_year: int | None) -> list:
     from nianjian.checks import check
-    return check(report, previous=previous, peers=peers)
+    return check(report, previous=previous, peers=peers, expected_year=expected_year)
 
 
 def _year_from_title(title: str | None) -> int | None:
@@ -97,7 +98,8 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
     report.agency, report.year = agency, year
 
     try:
-        findings = _check(report, store.previous_report(agency, year), store.peer_reports(agency, year))
+        findings = _check(report, store.previous_report(agency, year),
+                          store.peer_reports(agency, year), expected_year)
     except Exception as error:    # a crashing rule must not lose the report: store it unchecked
         findings = []
         problems.append({"code": "CHECKS_CRASHED", "detail": f"{type(error).__name__}: {error}"})

@@ -81,3 +81,20 @@ def test_unreadable_attachment_listed_as_a_report_is_kept_empty(store):
     assert (listed.status, listed.agency, listed.year) == ("stored", "涧西区教育局", 2023)
     [row] = store.reports()
     assert row["parse_status"] == "empty" and row["errors"] >= 1
+
+
+def test_expected_year_other_than_the_reports_own_is_a_finding(store):
+    result = ingest(store, JIANXI, expected_year=2022)
+    assert (result.status, result.year) == ("stored", 2021)       # the report's own year wins
+    assert "YEAR_MISMATCH" in {f["rule"] for f in store.findings(report_id=result.report_id)}
+
+
+def test_same_year_reports_of_sibling_agencies_are_the_peers(store):
+    store.sync_agencies([SOURCE])
+    ingest(store, JIANXI, source=SOURCE)
+    copy = JIANXI.decode("utf-8").replace("涧西区人民政府", "涧西区教育局").encode("utf-8")
+    result = ingest(store, copy, source=SOURCE)
+    assert (result.status, result.agency) == ("stored", "涧西区教育局")
+    assert [p.agency for p in store.peer_reports("涧西区教育局", 2021)] == ["涧西区人民政府"]
+    copied = [f for f in store.findings(report_id=result.report_id) if f["rule"] == "COPIED_TEXT"]
+    assert copied and "涧西区人民政府" in copied[0]["message_zh"] + copied[0]["message_en"]
