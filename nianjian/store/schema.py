@@ -259,6 +259,8 @@ def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> list[str
     """Bring the database up to `target`; return the names of the migrations applied."""
     applied = []
     conn = db.conn
+    if schema_version(db) == target and not _stale_views(db):
+        return applied       # the usual case: no write lock, so a read-only file opens too
     # BEGIN IMMEDIATE: two processes opening a fresh database must not both migrate it.
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -289,15 +291,17 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
             statement = ""
 
 
+def _stale_views(db: sqlite_utils.Database) -> dict[str, str]:
+    """The views whose SQL differs from this version's (or that are missing): name -> SQL."""
+    existing = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
+    wanted = {name: f"CREATE VIEW {name} AS {select}" for name, select in VIEWS.items()}
+    return {name: sql for name, sql in wanted.items() if existing.get(name) != sql}
+
+
 def _sync_views(db: sqlite_utils.Database) -> None:
     """Views are derived, not data: (re)create any whose SQL differs from this version's."""
-    existing = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
-    for name, select in VIEWS.items():
-        sql = f"CREATE VIEW {name} AS {select}"
-        if existing.get(name) == sql:
-            continue
-        if name in existing:
-            db.execute(f"DROP VIEW {name}")
+    for name, sql in _stale_views(db).items():
+        db.execute(f"DROP VIEW IF EXISTS {name}")
         db.execute(sql)
 
 

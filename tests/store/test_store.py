@@ -236,3 +236,25 @@ def test_versions_follow_any_sequence_of_saves(tmp_path_factory, make_report):
                 assert store.report(a, y).cells["t3.new.natural"] == last[(a, y)]
 
     check()
+
+
+def test_an_up_to_date_database_opens_without_writing(db_path, make_report):
+    with Store(db_path) as store:
+        store.save_report(agency="涧西区人民政府", year=2023, url=None, report=make_report(),
+                          findings=[], content_hash="h")
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = db_path.read_bytes()
+    db_path.chmod(0o444)
+    with Store(db_path) as again:          # no migration due: no write lock taken
+        assert again.reports()[0]["agency"] == "涧西区人民政府"
+    assert db_path.read_bytes() == before
+
+
+def test_changed_view_definitions_are_replaced_on_open(db_path):
+    Store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP VIEW t4_table")
+    conn.execute("CREATE VIEW t4_table AS SELECT 1 AS old_definition")
+    conn.close()
+    with Store(db_path) as store:
+        assert "review_upheld" in {c.name for c in store.db.view("t4_table").columns}
