@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from nianjian.browse.grid import FileLinks, legend_terminal, load_grid, render_html, render_terminal
+from nianjian.browse.grid import DatasetteLinks, FileLinks, legend_terminal, load_grid, render_html, render_terminal
 from nianjian.cli import add_db_argument
 from nianjian.errors import UserError
 from nianjian.sources import LEVELS
@@ -24,6 +24,9 @@ def register(subparsers) -> None:
     parser.add_argument("--html", metavar="FILE",
                         help="write a standalone HTML page (coloured cells linking to each report "
                              "and to the findings) instead of printing the grid")
+    parser.add_argument("--datasette", metavar="URL",
+                        help="with --html: link cells into the Datasette serving this database at URL "
+                             "(e.g. http://127.0.0.1:8001) instead of to the portals")
     parser.add_argument("--agency", metavar="TEXT", help="only agencies whose name contains TEXT")
     parser.add_argument("--region", help="only agencies of this region (exact, as in the sources file)")
     parser.add_argument("--level", choices=LEVELS, help="only agencies of this level")
@@ -50,10 +53,17 @@ def run(args: argparse.Namespace) -> int:
                          name=args.agency, with_findings=bool(args.html))
     finally:
         conn.close()
+    if args.datasette and not args.html:
+        raise UserError("--datasette sets where the links of the --html page point: give --html FILE too")
     if args.html:
         target = Path(args.html)
+        if args.datasette:
+            base = args.datasette.rstrip("/")
+            links, home = DatasetteLinks(Path(args.db).stem, base), f"{base}/{Path(args.db).stem}"
+        else:
+            links, home = FileLinks(grid.portals), None
         try:
-            target.write_text(render_html(grid, FileLinks(grid.portals)), "utf-8")
+            target.write_text(render_html(grid, links, home=home), "utf-8")
         except OSError as error:
             raise UserError(f"cannot write {target}: {error.strerror or error}") from None
         Console(stderr=True).print(f"wrote {target} ({len(grid.agencies)} agencies × "

@@ -118,6 +118,13 @@ def test_status_html_cells_links_and_screenshot(populated, store, db_path, tmp_p
             '<a href="http://www.jianxi.gov.cn/zfxxgk/xxgknb/index.html">未发布</a>' in html)
     assert 'data-agency="涧西区人民政府" data-year="2024" data-state="pending"' in html
 
+    linked = tmp_path / "linked.html"
+    assert main(["status", "--db", str(db_path), "--html", str(linked),
+                 "--datasette", "http://127.0.0.1:8001/"]) == 0
+    html = linked.read_text("utf-8")
+    assert f'href="http://127.0.0.1:8001/nianjian/reports/{populated["gov23"]}">迟12天</a>' in html
+    assert f'href="http://127.0.0.1:8001/nianjian/current_findings?report_id={populated["edu23"]}"' in html
+
     if not os.path.exists(CHROMIUM):
         pytest.skip("chromium is not installed (CI installs it)")
     shot = tmp_path / "grid.png"
