@@ -17,6 +17,7 @@ NIANJIAN_PROGRESS = False                 # live progress table on stderr (nianj
 NIANJIAN_REDIS_URL = None                 # redis://host:6379/0 switches the crawl to scrapy-redis
 NIANJIAN_CRAWL_ID = None                  # the shared crawl workers join (default: today's date)
 NIANJIAN_REDIS_WORKER_TTL = 30.0          # seconds without a heartbeat before a worker counts as dead
+NIANJIAN_REDIS_POLL_INTERVAL = 0.5        # seconds between an idle worker's looks at the shared queue
 ADDONS = {"crawler.redis_mode.RedisMode": 0}
 
 # Politeness: a descriptive user agent, robots.txt, few connections per portal, AutoThrottle.

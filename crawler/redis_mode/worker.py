@@ -32,11 +32,19 @@ from nianjian.store import Store
 logger = logging.getLogger(__name__)
 
 
+# Two uses of Scrapy's engine slot (no public API offers them; checked by tests/distributed):
 def _in_progress(engine) -> set:
-    # Scrapy keeps a request in its engine slot from its download until its callback's output
-    # (requests scheduled, items through the pipelines) is done; there is no public signal
-    # for that moment, and acknowledging earlier could lose a request's results.
+    # A request stays in the slot from its download until its callback's output (requests
+    # scheduled, items through the pipelines) is done; there is no public signal for that
+    # moment, and acknowledging a request earlier could lose its results.
     return engine._slot.inprogress
+
+
+def _wake(engine) -> None:
+    # An idle engine looks at its scheduler (and asks whether to close) only every 5 s; other
+    # workers' new requests, and the crawl's end, should be seen sooner.
+    if engine._slot is not None:
+        engine._slot.nextcall.schedule()
 
 
 class WorkerStore:
@@ -159,7 +167,8 @@ class DistributedScheduler(Scheduler):
         scheduler.worker = crawler.settings.get("NIANJIAN_WORKER_ID")
         scheduler.ttl = crawler.settings.getfloat("NIANJIAN_REDIS_WORKER_TTL", 30.0)
         scheduler.popped = {}            # request → its queue entry, until Scrapy is done with it
-        scheduler.beat = None
+        scheduler.poll = crawler.settings.getfloat("NIANJIAN_REDIS_POLL_INTERVAL", 0.5)
+        scheduler.loops = []
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler
 
@@ -170,14 +179,17 @@ class DistributedScheduler(Scheduler):
             logger.warning("crawl %s finished already (at %s): nothing to do; give a new --crawl-id "
                            "to crawl again", self.keys.crawl_id, self.server.get(self.keys.finished).decode())
         self.heartbeat()
-        self.beat = create_looping_call(self.heartbeat)
-        self.beat.start(max(self.ttl / 4, 0.2), now=False)
+        for function, interval in ((self.heartbeat, max(self.ttl / 4, 0.2)), (self.wake, self.poll)):
+            loop = create_looping_call(function)
+            loop.start(interval, now=False)
+            self.loops.append(loop)
         logger.info("worker %s joined crawl %s (%d requests queued)", self.worker, self.keys.crawl_id,
                     len(self.queue))
 
     def close(self, reason):
-        if self.beat is not None and self.beat.running:
-            self.beat.stop()
+        for loop in self.loops:
+            if loop.running:
+                loop.stop()
         if reason == "finished":
             self._wait(self.acknowledge())
         # Anything not finished (a shutdown, an error) goes back to the queue for the others.
@@ -194,6 +206,9 @@ class DistributedScheduler(Scheduler):
         if returned := requeue_dead(self.server, self.keys):
             logger.warning("crawl %s: %d requests of dead workers put back in the queue",
                            self.keys.crawl_id, returned)
+
+    def wake(self) -> None:
+        _wake(self.crawler.engine)
 
     # ------------------------------------------------------------------ requests
     def enqueue_request(self, request):
