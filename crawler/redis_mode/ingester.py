@@ -135,6 +135,14 @@ class RedisIngester:
                 self.client.hset(self.keys.known, url, json.dumps(
                     {k: row[k] for k in ("etag", "last_modified", "content_hash")}))
 
+    def expire(self, days: float) -> int:
+        """A finished crawl's keys (queue, seen URLs, flags) are dropped after `days`: long
+        enough to look into, and a late worker still finds the crawl finished meanwhile."""
+        keys = list(self.client.scan_iter(match=self.keys.key("*"), count=1000))
+        for key in keys:
+            self.client.expire(key, int(days * 86400))
+        return len(keys)
+
     def finish(self, reason: str) -> dict:
         """Each source's outcome and the run's totals into the store (as a one-process crawl)."""
         self.ledger.finish(reason)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 from rich.console import Console
 from rich.live import Live
 
 from nianjian.cli import add_db_argument
 from nianjian.commands.crawl import DEFAULT_SOURCES
+
+KEEP_DAYS = 7.0
+REFRESH = 0.2            # seconds between updates of the live line
 
 
 def register(subparsers) -> None:
@@ -29,6 +33,8 @@ def register(subparsers) -> None:
     add_db_argument(parser)
     parser.add_argument("--once", action="store_true",
                         help="store what is waiting now and stop, without waiting for the crawl to finish")
+    parser.add_argument("--keep-days", metavar="N", type=float, default=KEEP_DAYS,
+                        help=f"Redis drops a finished crawl's keys after N days (default: {KEEP_DAYS:g})")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="no live line on stderr")
     parser.set_defaults(func=run)
@@ -64,15 +70,26 @@ def run(args) -> int:
     try:
         if args.progress:
             with Live(_status(ingester), console=console, auto_refresh=False) as live:
-                reason = ingester.run(follow=not args.once,
-                                      on_message=lambda i: live.update(_status(i), refresh=True))
+                shown = [0.0]
+
+                def refresh(current) -> None:
+                    if time.monotonic() - shown[0] >= REFRESH:
+                        live.update(_status(current), refresh=True)
+                        shown[0] = time.monotonic()
+
+                reason = ingester.run(follow=not args.once, on_message=refresh)
                 live.update(_status(ingester), refresh=True)
         else:
             reason = ingester.run(follow=not args.once)
     finally:
         summary = ingester.finish("finished" if reason in ("finished", "drained") else reason)
+    if reason == "finished":
+        ingester.expire(args.keep_days)
     print(f"{_status(ingester)}; crawl {'finished' if reason == 'finished' else 'not finished yet'}",
           file=sys.stderr)
     print(f"run {summary['run_id']}: {summary['fetched']} pages fetched, {summary['lists']} list pages, "
           f"{summary['reports']} reports, {summary['errors']} errors", file=sys.stderr)
+    if ingester.totals.rejected:
+        print(f"{ingester.totals.rejected} unreadable messages kept in {keys.rejected}", file=sys.stderr)
+        return 1
     return 0

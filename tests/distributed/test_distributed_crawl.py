@@ -73,6 +73,7 @@ def test_two_workers_fetch_every_page_once_and_the_ingester_stores_all(redis_url
     assert client.llen("nianjian:test-crawl:items") == 0
     assert client.llen("nianjian:test-crawl:processing") == 0
     assert client.exists("nianjian:test-crawl:finished")
+    assert 6 * 86400 < client.ttl("nianjian:test-crawl:dupefilter") <= 7 * 86400    # dropped in a week
     # What the store knows is mirrored for the workers' conditional requests.
     assert client.hlen("nianjian:known") == 53
 

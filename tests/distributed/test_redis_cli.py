@@ -54,8 +54,9 @@ def test_unreadable_messages_are_set_aside_and_the_rest_stored(redis_url, portal
     db = tmp_path / "main.db"
     done = nianjian("ingest-redis", "--no-progress", "--redis", redis_url, "--crawl-id", "t",
                     "--sources", str(portal.sources), "--db", str(db))
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr
     assert client.llen(keys + "rejected") == 3
+    assert "3 unreadable messages kept in nianjian:t:rejected" in done.stderr
     assert "source 'nowhere' is not in the sources file" in done.stderr
     assert "document body is not base64" in done.stderr
     with sqlite3.connect(db) as conn:
