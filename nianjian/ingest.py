@@ -7,7 +7,6 @@ problems in the `IngestResult`.
 from __future__ import annotations
 
 import hashlib
-import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +22,6 @@ _REFUSALS = {"UNSUPPORTED_FORMAT": "unsupported", "NOT_A_REPORT": "not_a_report"
 # stored, empty: the report was published even if nianjian cannot read it.
 _UNREADABLE = frozenset({"UNREADABLE_FILE", "PARSE_ERROR", "EMPTY_DOCUMENT", "DECODE_ERROR",
                          "SCANNED_PDF"})
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 @dataclass
@@ -52,11 +50,6 @@ def _check(report: Report, previous: Report | None, peers: list[Report],
     return check(report, previous=previous, peers=peers, expected_year=expected_year)
 
 
-def _year_from_title(title: str | None) -> int | None:
-    match = _YEAR_IN_TITLE.search(title or "")
-    return int(match.group(1)) if match else None
-
-
 def _agency_name(report: Report, source: Source | None, agency_hint: str | None) -> str | None:
     if source is not None:
         agency = source.agency_for_title(report.title)
@@ -81,9 +74,11 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
 
     # The detail page's title and date win over what an attachment carries.
     if listed_title:
-        parsed_year = report.year
+        from parsers.metadata import title_match    # the parser's own reading of a title
         report.title = listed_title
-        report.year = _year_from_title(listed_title) or parsed_year
+        _, listed_agency, listed_year = title_match(listed_title) or (None, None, None)
+        report.agency = listed_agency or report.agency
+        report.year = listed_year or report.year
     if published_hint:
         report.published = published_hint
     agency = _agency_name(report, source, agency_hint)

@@ -18,8 +18,11 @@ from rich.text import Text
 
 from nianjian import clock
 
-STATES: dict[str, dict] = yaml.safe_load(
-    resources.files("nianjian.browse").joinpath("status.yaml").read_text("utf-8"))["states"]
+_PRESENTATION = yaml.safe_load(
+    resources.files("nianjian.browse").joinpath("status.yaml").read_text("utf-8"))
+STATES: dict[str, dict] = _PRESENTATION["states"]
+TOOLTIP: dict[str, str] = _PRESENTATION["tooltip"]
+LABELS: dict[str, str] = _PRESENTATION["labels"]
 # A report with error findings shows as inconsistent whatever its timeliness (the days late stay
 # in the cell's tooltip); missing and pending have no report to be inconsistent.
 _CAN_BE_INCONSISTENT = ("on_time", "late", "unassessed")
@@ -52,16 +55,16 @@ class Cell:
 
     @property
     def tooltip(self) -> str:
-        parts = [f"{self.agency} {self.year}", STATES[self.status if self.status in STATES else 'none']['zh']]
+        parts = [f"{self.agency} {self.year}", STATES[self.status if self.status in STATES else "none"]["zh"]]
         if self.days_late:
-            basis = "（按首次发现日期）" if self.first_seen_used else ""
-            parts.append(f"逾期 {self.days_late} 天{basis}")
+            basis = TOOLTIP["first_seen_used"] if self.first_seen_used else ""
+            parts.append(TOOLTIP["late"].format(days=self.days_late) + basis)
         if self.deadline:
-            parts.append(f"期限 {self.deadline}")
+            parts.append(TOOLTIP["deadline"].format(deadline=self.deadline))
         if self.published:
-            parts.append(f"发布 {self.published}")
+            parts.append(TOOLTIP["published"].format(published=self.published))
         if self.errors:
-            parts.append(f"{self.errors} 个错误: {self.error_rules or ''}")
+            parts.append(TOOLTIP["errors"].format(errors=self.errors, rules=self.error_rules or ""))
         return " · ".join(parts)
 
 
@@ -212,19 +215,20 @@ _PAGE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True
     resources.files("nianjian.browse").joinpath("status_grid.html").read_text("utf-8"))
 
 
-def render_html(grid: Grid, links: Links, *, title: str = "政府信息公开工作年度报告 发布状态",
+def render_html(grid: Grid, links: Links, *, title: str = LABELS["page_title"],
                 home: str | None = None, filters: dict | None = None,
                 page_link: Callable[[int], str] | None = None) -> str:
     """The page. `filters` (the current values) adds a filter form and `page_link` (page number
     → URL) a pager: both only make sense when a server answers them."""
     return _PAGE.render(
         grid=grid, links=links, href=href, states=STATES, title=title, home=home,
-        counts=grid.counts(), generated=clock.isoformat(), filters=filters, page_link=page_link)
+        counts=grid.counts(), generated=clock.isoformat(), filters=filters, page_link=page_link,
+        labels=LABELS)
 
 
 def render_terminal(grid: Grid) -> Table:
-    table = Table(title="年报发布状态 Annual report status", title_justify="left")
-    table.add_column("机构 Agency", no_wrap=True)
+    table = Table(title=LABELS["title"], title_justify="left")
+    table.add_column(LABELS["agency"], no_wrap=True)
     for year in grid.years:
         table.add_column(str(year), justify="center", no_wrap=True)
     for agency in grid.agencies:

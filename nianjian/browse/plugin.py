@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-from nianjian.browse.grid import DatasetteLinks, load_grid, render_html
+from nianjian.browse.grid import LABELS, DatasetteLinks, load_grid, render_html
 
 
 def _database(datasette, name: str | None):
@@ -56,4 +56,4 @@ def register_routes():
 
 @hookimpl
 def menu_links(datasette):
-    return [{"href": datasette.urls.path("/-/status"), "label": "发布状态 Status grid"}]
+    return [{"href": datasette.urls.path("/-/status"), "label": LABELS["menu"]}]

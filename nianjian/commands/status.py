@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from nianjian.browse.grid import DatasetteLinks, FileLinks, legend_terminal, load_grid, render_html, render_terminal
+from nianjian.browse.grid import LABELS, DatasetteLinks, FileLinks, legend_terminal, load_grid, render_html, render_terminal
 from nianjian.cli import add_db_argument
 from nianjian.errors import UserError
 from nianjian.sources import LEVELS
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     console = Console()
     if not grid.agencies:
-        console.print("No agencies or reports in the database yet.")
+        console.print(LABELS["empty"])
         return 0
     console.print(render_terminal(grid))
     console.print(legend_terminal(grid))
