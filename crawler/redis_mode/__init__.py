@@ -55,7 +55,7 @@ def crawl_keys(settings) -> CrawlKeys:
     component of the worker (created before and after the add-on runs) uses the same."""
     crawl_id = check_crawl_id(settings.get("NIANJIAN_CRAWL_ID") or default_crawl_id())
     if not settings.get("NIANJIAN_CRAWL_ID"):
-        settings.set("NIANJIAN_CRAWL_ID", crawl_id, priority="addon")
+        settings.set("NIANJIAN_CRAWL_ID", crawl_id, priority="spider")   # above the project's None
     return CrawlKeys(crawl_id, settings.get("NIANJIAN_REDIS_PREFIX") or DEFAULT_PREFIX)
 
 

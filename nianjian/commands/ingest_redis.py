@@ -69,7 +69,7 @@ def run(args) -> int:
     reason = "interrupted"
     try:
         if args.progress:
-            with Live(_status(ingester), console=console, auto_refresh=False) as live:
+            with Live(_status(ingester), console=console, auto_refresh=False, transient=True) as live:
                 shown = [0.0]
 
                 def refresh(current) -> None:

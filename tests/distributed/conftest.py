@@ -109,10 +109,11 @@ def portal(tmp_path) -> GeneratedPortal:
 class Worker:
     """`nianjian crawl --redis URL` in a process of its own."""
 
-    def __init__(self, redis_url: str, sources: Path, log: Path, crawl_id: str, *settings: str):
+    def __init__(self, redis_url: str, sources: Path, log: Path, crawl_id: str | None, *settings: str):
         self.log = log
         command = [sys.executable, "-m", "nianjian", "crawl", "--no-progress", "--sources", str(sources),
-                   "--db", str(log.with_suffix(".unused.db")), "--redis", redis_url, "--crawl-id", crawl_id]
+                   "--db", str(log.with_suffix(".unused.db")), "--redis", redis_url]
+        command += ["--crawl-id", crawl_id] if crawl_id else []
         command += [arg for setting in (*WORKER_SETTINGS, *settings) for arg in ("-s", setting)]
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                         stderr=log.open("w"))
@@ -129,7 +130,7 @@ class Worker:
 def start_worker(tmp_path):
     workers: list[Worker] = []
 
-    def start(redis_url: str, sources: Path, crawl_id: str = "test-crawl", *settings: str) -> Worker:
+    def start(redis_url: str, sources: Path, crawl_id: str | None = "test-crawl", *settings: str) -> Worker:
         worker = Worker(redis_url, sources, tmp_path / f"worker{len(workers)}.log", crawl_id, *settings)
         workers.append(worker)
         return worker
@@ -141,10 +142,11 @@ def start_worker(tmp_path):
             worker.process.wait()
 
 
-def _ingest_redis(redis_url: str, sources: Path, db: Path, crawl_id: str = "test-crawl", *options: str,
+def _ingest_redis(redis_url: str, sources: Path, db: Path, crawl_id: str | None = "test-crawl", *options: str,
                  timeout: float = 120, background: bool = False):
     command = [sys.executable, "-m", "nianjian", "ingest-redis", "--no-progress", "--redis", redis_url,
-               "--crawl-id", crawl_id, "--sources", str(sources), "--db", str(db), *options]
+               "--sources", str(sources), "--db", str(db), *options]
+    command += ["--crawl-id", crawl_id] if crawl_id else []
     if background:
         return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)

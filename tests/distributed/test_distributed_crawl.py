@@ -85,15 +85,17 @@ def test_two_workers_fetch_every_page_once_and_the_ingester_stores_all(redis_url
     assert portal.requests() - before <= 1                     # its robots.txt at most
 
 
-def test_a_killed_worker_loses_nothing(redis_url, portal, start_worker, ingest_redis, tmp_path):
+def test_a_killed_worker_loses_nothing(redis_url, portal, start_worker, ingest_redis, tmp_path, monkeypatch):
+    # No --crawl-id: workers and ingester meet on the day's crawl (Asia/Shanghai date).
+    monkeypatch.setenv("NIANJIAN_NOW", "2025-03-01T23:59:00+08:00")
     db = tmp_path / "main.db"
-    ingester = ingest_redis(redis_url, portal.sources, db, background=True)   # stores as they come
-    victim = start_worker(redis_url, portal.sources)
-    survivor = start_worker(redis_url, portal.sources)
+    ingester = ingest_redis(redis_url, portal.sources, db, None, background=True)   # stores as they come
+    victim = start_worker(redis_url, portal.sources, None)
+    survivor = start_worker(redis_url, portal.sources, None)
     client = redis.Redis.from_url(redis_url)
 
     def victim_busy() -> bool:             # it has requests in flight, and reports are coming in
-        inflight = [key for key in client.keys("nianjian:test-crawl:inflight:*")
+        inflight = [key for key in client.keys("nianjian:2025-03-01:inflight:*")
                     if f":{victim.process.pid}:".encode() in key]
         return sum(portal.report_hits().values()) >= 10 and any(client.hlen(key) for key in inflight)
 
