@@ -24,12 +24,14 @@ from dataclasses import dataclass
 DEFAULT_PREFIX = "nianjian"
 
 # Pop the best request and note it as in flight for this worker, in one step: a worker killed
-# between the two would otherwise lose it.
+# between the two would otherwise lose it. (The worker is listed again in case it had been taken
+# for dead: its in-flight requests must count until it is done with them.)
 POP = """
 local found = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #found == 0 then return false end
 redis.call('ZREM', KEYS[1], found[1])
 redis.call('HSET', KEYS[2], found[1], found[2])
+redis.call('SADD', KEYS[3], ARGV[1])
 return found[1]
 """
 

@@ -190,9 +190,9 @@ class DistributedScheduler(Scheduler):
         for loop in self.loops:
             if loop.running:
                 loop.stop()
-        if reason == "finished":
-            self._wait(self.acknowledge())
-        # Anything not finished (a shutdown, an error) goes back to the queue for the others.
+        # Scrapy lets the requests in progress finish before it closes the scheduler (also on a
+        # Ctrl-C / SIGTERM shutdown): they are done. Anything else goes back for the others.
+        self._wait(self.acknowledge())
         self.server.delete(self.keys.alive(self.worker))
         returned = requeue(self.server, self.keys, self.worker)
         if returned:
@@ -222,7 +222,8 @@ class DistributedScheduler(Scheduler):
 
     def next_request(self):
         self.acknowledge()
-        data = self.server.eval(POP, 2, self.queue.key, self.keys.inflight(self.worker))
+        data = self.server.eval(POP, 3, self.queue.key, self.keys.inflight(self.worker), self.keys.workers,
+                                self.worker)
         if not data:
             return None
         try:

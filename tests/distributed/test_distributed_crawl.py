@@ -119,6 +119,29 @@ def test_a_killed_worker_loses_nothing(redis_url, portal, start_worker, ingest_r
         assert conn.execute("SELECT status FROM runs").fetchall() == [("ok",)]
 
 
+def test_a_stopped_worker_returns_its_requests_and_the_crawl_resumes(redis_url, portal, start_worker,
+                                                                     ingest_redis, tmp_path):
+    client = redis.Redis.from_url(redis_url)
+    first = start_worker(redis_url, portal.sources)
+    wait_for(lambda: sum(portal.report_hits().values()) >= 10, what="10 report pages fetched")
+    first.process.send_signal(signal.SIGTERM)                  # Scrapy's graceful shutdown
+    assert first.wait() == 1                                   # not finished: exit 1
+    assert "Closing spider (shutdown)" in first.stderr
+    assert client.keys("nianjian:test-crawl:inflight:*") == []
+    assert client.zcard("nianjian:test-crawl:requests") > 0
+    assert not client.exists("nianjian:test-crawl:finished")
+    fetched_before = sum(portal.report_hits().values())
+
+    second = start_worker(redis_url, portal.sources)           # the same crawl id: it resumes
+    assert second.wait() == 0, second.stderr[-3000:]
+    assert "start URLs already queued by another worker" in second.stderr
+    db = tmp_path / "main.db"
+    assert ingest_redis(redis_url, portal.sources, db).returncode == 0
+    assert stored_reports(db) == expected_reports(portal)
+    hits = portal.report_hits()
+    assert set(hits.values()) == {1} and fetched_before < 50, hits.most_common(3)   # none twice
+
+
 def test_a_killed_ingester_loses_nothing_and_the_next_crawl_asks_conditionally(redis_url, portal, start_worker, ingest_redis, tmp_path):
     db = tmp_path / "main.db"
     assert start_worker(redis_url, portal.sources, "night-1").wait() == 0
