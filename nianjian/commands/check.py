@@ -11,7 +11,7 @@ from rich.table import Table
 from parsers.record import Report
 from nianjian.checks import Finding, check
 from nianjian.checks.finding import abbreviate
-from nianjian.commands.parse import FATAL, _read_input as read_input   # the same inputs as `nianjian parse`
+from nianjian.report_files import fatal_problem, read_report_file
 from nianjian.errors import UserError
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -40,15 +40,13 @@ def register(subparsers) -> None:
 
 def load_report(name: str) -> Report:
     """Read and parse one input, or raise UserError saying why it cannot be checked."""
-    data, filename = read_input(name)
-    if not data:
-        raise UserError(f"{name}: the file is empty")
+    data, filename = read_report_file(name)
     if filename and filename.lower().endswith(".json"):
         return _report_from_json(name, data)
     from parsers import parse
     report = parse(data, filename=filename)
-    fatal = next((p for p in report.problems if p.code in FATAL), None)
-    if fatal and not report.cells:
+    fatal = fatal_problem(report)
+    if fatal:
         raise UserError(f"{name}: not readable as a report ({fatal.code}: {fatal.detail})")
     return report
 

@@ -16,9 +16,9 @@ from rich.table import Table
 from nianjian.cli import add_db_argument
 from nianjian.errors import UserError
 from nianjian.ingest import IngestResult, ingest_document
+from nianjian.report_files import MAX_SIZE_MB, read_report_file
 from nianjian.store import Store
 
-MAX_SIZE_MB = 100
 STYLES = {"stored": "green", "new_version": "cyan", "unchanged": "dim"}
 
 
@@ -43,25 +43,11 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _read(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes; a problem with this one file raises OSError with a readable message."""
-    if path.is_dir():
-        raise OSError("is a directory, not a report file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise OSError(f"{size / 1e6:.1f} MB is larger than --max-size {max_bytes // 1_000_000} MB")
-    data = path.read_bytes()
-    if not data:
-        raise OSError("the file is empty")
-    return data
-
-
 def _ingest_file(store: Store, path: Path, args, run_id: int) -> IngestResult:
     try:
-        body = _read(path, args.max_size * 1_000_000)
-    except OSError as error:
-        detail = error.strerror or str(error)
-        return IngestResult("error", problems=[{"code": "UNREADABLE_FILE", "detail": detail}])
+        body, _ = read_report_file(str(path), args.max_size)
+    except UserError as error:
+        return IngestResult("error", problems=[{"code": "UNREADABLE_FILE", "detail": str(error)}])
     return ingest_document(
         store, body=body, url=args.url or path.resolve().as_uri(),
         content_type=mimetypes.guess_type(path.name)[0], filename=path.name, source=None,

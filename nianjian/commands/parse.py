@@ -4,14 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from nianjian.errors import UserError
-
-# Problems that mean there is no report to show: the command fails with exit code 2.
-FATAL = ("NOT_A_REPORT", "UNSUPPORTED_FORMAT", "UNREADABLE_FILE", "SCANNED_PDF", "EMPTY_DOCUMENT",
-         "DECODE_ERROR", "PARSE_ERROR")
-
+from nianjian.report_files import fatal_problem, read_report_file
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -27,34 +22,19 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _read_input(name: str) -> tuple[bytes, str | None]:
-    if name == "-":
-        return sys.stdin.buffer.read(), None
-    path = Path(name)
-    if path.is_dir():
-        raise UserError(f"{name}: is a directory, not a report file")
-    try:
-        return path.read_bytes(), path.name
-    except FileNotFoundError:
-        raise UserError(f"{name}: no such file") from None
-    except OSError as error:
-        raise UserError(f"{name}: cannot be read ({error.strerror or error})") from None
-
-
 def run(args: argparse.Namespace) -> int:
     from parsers import parse
 
-    data, filename = _read_input(args.file)
-    if not data:
-        raise UserError(f"{args.file}: the file is empty")
+    data, filename = read_report_file(args.file)
     report = parse(data, url=args.url, content_type=args.content_type, filename=filename)
+    fatal = fatal_problem(report)
+    # JSON consumers get the record and its problems even for a non-report; people get one line.
     if args.json:
         json.dump(report.to_dict(full=args.full), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    else:
+    elif not fatal:
         _summary(report)
-    fatal = next((p for p in report.problems if p.code in FATAL), None)
-    if fatal and not report.cells:
+    if fatal:
         raise UserError(f"{args.file}: {fatal.code}: {fatal.detail}")
     return 0
 
