@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import socket
 from collections import Counter
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -20,13 +22,15 @@ from typing import Callable
 from crawler.ledger import Ledger
 from crawler.pipelines import IngestPipeline
 from crawler.redis_mode import messages
-from crawler.redis_mode.keys import CrawlKeys
+from crawler.redis_mode.keys import CrawlKeys, worker_id
+from nianjian.errors import UserError
 from nianjian.sources import Source
 from nianjian.store import Store
 
 logger = logging.getLogger(__name__)
 
 MIRROR_BATCH = 1000
+LOCK_TTL = 60            # seconds an ingester's claim on a crawl outlives it
 
 
 @dataclass
@@ -49,11 +53,44 @@ def _known_rows(store: Store) -> list[tuple[str, dict]]:
     return [(url, {"etag": e, "last_modified": m, "content_hash": h}) for url, e, m, h in rows]
 
 
+def _close_abandoned_run(store: Store, run_id: int) -> bool:
+    """A run left 'running' by a killed ingester is finished as 'interrupted', with its counts."""
+    row = store.db.execute("SELECT status FROM runs WHERE id = ? AND kind = 'crawl'", [run_id]).fetchone()
+    if row is None or row[0] != "running":
+        return False
+    outcomes = dict(store.db.execute("SELECT outcome, count(*) FROM fetches WHERE run_id = ? GROUP BY outcome",
+                                     [run_id]).fetchall())
+    errors = store.db.execute("SELECT count(*) FROM fetches WHERE run_id = ? AND error IS NOT NULL",
+                              [run_id]).fetchone()[0]
+    store.finish_run(run_id, "interrupted", {"outcomes": outcomes}, errors)
+    return True
+
+
+def _process_gone(holder: str) -> bool:
+    """True when the lock holder (host:pid:…) was a process of this machine that has ended."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 class RedisIngester:
     def __init__(self, client, keys: CrawlKeys, db_path: str, sources: list[Source]):
         self.client, self.keys = client, keys
         self.sources = {source.id: source for source in sources}
+        self.me = worker_id()
+        self.claim()
         self.ledger = Ledger.open(db_path, sources)          # a run of kind 'crawl' in the store
+        previous = self.client.set(self.keys.run, self.ledger.run_id, get=True)
+        if previous and self.ledger.submit(_close_abandoned_run, int(previous)).result():
+            logger.warning("run %s of a stopped ingester finished as 'interrupted'", int(previous))
         # The crawler's own pipeline, given the ledger and sources a spider would give it.
         self.pipeline = IngestPipeline(SimpleNamespace(spider=SimpleNamespace(ledger=self.ledger,
                                                                               sources=self.sources)))
@@ -63,6 +100,21 @@ class RedisIngester:
     @property
     def run_id(self) -> int:
         return self.ledger.run_id
+
+    # ------------------------------------------------------------------ one ingester per crawl
+    def claim(self) -> None:
+        """SQLite keeps one writer, and a crawl one ingester: refuse to start beside another."""
+        if self.client.set(self.keys.ingester, self.me, nx=True, px=LOCK_TTL * 1000):
+            return
+        holder = (self.client.get(self.keys.ingester) or b"").decode()
+        if holder and not _process_gone(holder):
+            raise UserError(f"another ingester ({holder}) is storing crawl {self.keys.crawl_id}; only one "
+                            f"may (a stopped one's claim lapses {LOCK_TTL} s after it stops)")
+        self.client.set(self.keys.ingester, self.me, px=LOCK_TTL * 1000)
+
+    def release(self) -> None:
+        if (self.client.get(self.keys.ingester) or b"").decode() == self.me:
+            self.client.delete(self.keys.ingester)
 
     # ------------------------------------------------------------------ set-up
     def recover(self) -> int:
@@ -90,6 +142,7 @@ class RedisIngester:
         """Ingest until the crawl is finished and its queue empty ('finished'), or — with
         follow=False — until the queue is empty ('drained')."""
         while True:
+            self.client.set(self.keys.ingester, self.me, px=LOCK_TTL * 1000)
             raw = self.client.blmove(self.keys.items, self.keys.processing, wait, "RIGHT", "LEFT")
             if raw is None:
                 if self.crawl_finished():
@@ -147,4 +200,5 @@ class RedisIngester:
         """Each source's outcome and the run's totals into the store (as a one-process crawl)."""
         self.ledger.finish(reason)
         self.loop.close()
+        self.release()
         return {"run_id": self.run_id, "finish_reason": reason, **self.ledger.totals()}

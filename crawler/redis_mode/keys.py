@@ -13,6 +13,8 @@ holds (`<prefix>:known`, for conditional requests) is shared by all crawls.
     items               list         messages for the ingester (documents, fetch records, notes)
     processing          list         messages the ingester is working on
     rejected            list         messages the ingester could not read
+    ingester            string+TTL   the ingester storing this crawl (only one may)
+    run                 string       the run id in the store of the crawl's (last) ingester
 """
 from __future__ import annotations
 
@@ -93,6 +95,8 @@ class CrawlKeys:
     items = property(lambda self: self.key("items"))
     processing = property(lambda self: self.key("processing"))
     rejected = property(lambda self: self.key("rejected"))
+    ingester = property(lambda self: self.key("ingester"))
+    run = property(lambda self: self.key("run"))
     inflight_prefix = property(lambda self: self.key("inflight", ""))
     alive_prefix = property(lambda self: self.key("alive", ""))
     known = property(lambda self: f"{self.prefix}:known")

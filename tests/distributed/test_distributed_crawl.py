@@ -154,6 +154,8 @@ def test_a_killed_ingester_loses_nothing_and_the_next_crawl_asks_conditionally(r
     done = ingest_redis(redis_url, portal.sources, db, "night-1")
     assert done.returncode == 0, done.stderr
     assert stored_reports(db) == expected_reports(portal)
+    with sqlite3.connect(db) as conn:                            # the killed one's run is closed
+        assert conn.execute("SELECT id, status FROM runs").fetchall() == [(1, "interrupted"), (2, "ok")]
     portal.portal.hits.clear()
     # The next night, on a fresh crawl id: report pages come back 304, nothing fetched again.
     worker = start_worker(redis_url, portal.sources, "night-2")

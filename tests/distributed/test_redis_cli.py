@@ -62,3 +62,13 @@ def test_unreadable_messages_are_set_aside_and_the_rest_stored(redis_url, portal
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT agency, year FROM reports").fetchall() == [portal.titles[portal.report_paths[0]]]
         assert conn.execute("SELECT outcome, status FROM fetches").fetchall() == [("stored", 200)]
+
+
+def test_only_one_ingester_per_crawl(redis_url, portal, tmp_path):
+    client = redis.Redis.from_url(redis_url)
+    client.set("nianjian:t:ingester", "elsewhere:123:abc", px=60_000)
+    done = nianjian("ingest-redis", "--no-progress", "--redis", redis_url, "--crawl-id", "t",
+                    "--sources", str(portal.sources), "--db", str(tmp_path / "x.db"))
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("another ingester (elsewhere:123:abc) is storing crawl t; only one "
+                                        "may (a stopped one's claim lapses 60 s after it stops)")
