@@ -82,7 +82,8 @@ def run(args) -> int:
         else:
             reason = ingester.run(follow=not args.once)
     finally:
-        summary = ingester.finish("finished" if reason in ("finished", "drained") else reason)
+        # A run stored before its crawl finished is 'partial' (like an interrupted crawl's run).
+        summary = ingester.finish({"finished": "finished", "drained": "partial"}.get(reason, reason))
     if reason == "finished":
         ingester.expire(args.keep_days)
     print(f"{_status(ingester)}; crawl {'finished' if reason == 'finished' else 'not finished yet'}",

@@ -2,6 +2,7 @@
 ingester cannot read is set aside without stopping it."""
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 import subprocess
@@ -38,15 +39,21 @@ def test_mistakes_give_one_line_and_exit_2(args, message, redis_url, portal, tmp
     assert not (tmp_path / "x.db").exists() or args[0] == "ingest-redis"
 
 
+def document_message(portal, n: int = 0) -> dict:
+    """A report page of the portal as a worker hands it to the ingester."""
+    body = portal.portal.pages[portal.report_paths[n]]
+    url = f"http://127.0.0.1:{portal.portal.port}{portal.report_paths[n]}"
+    return {"type": "document", "source": "s0", "url": url, "body": base64.b64encode(body).decode(),
+            "content_type": "text/html; charset=utf-8", "filename": None, "listed_title": None,
+            "published_hint": None, "expected_year": None,
+            "fetch": {"url": url, "status": 200, "size": len(body)}, "parent": None}
+
+
 def test_unreadable_messages_are_set_aside_and_the_rest_stored(redis_url, portal, tmp_path):
     client = redis.Redis.from_url(redis_url)
     keys = "nianjian:t:"
-    body = portal.portal.pages[portal.report_paths[0]]
-    url = f"http://127.0.0.1:{portal.portal.port}{portal.report_paths[0]}"
-    document = {"type": "document", "source": "s0", "url": url,
-                "body": __import__("base64").b64encode(body).decode(), "content_type": "text/html; charset=utf-8",
-                "filename": None, "listed_title": None, "published_hint": None, "expected_year": None,
-                "fetch": {"url": url, "status": 200, "size": len(body)}, "parent": None}
+    document = document_message(portal)
+    url = document["url"]
     for raw in (b"not json", json.dumps({"type": "fetch", "source": "nowhere", "fetch": {"url": url}}),
                 json.dumps({**document, "body": "@@@"}), json.dumps(document)):
         client.lpush(keys + "items", raw)
@@ -72,3 +79,19 @@ def test_only_one_ingester_per_crawl(redis_url, portal, tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().endswith("another ingester (elsewhere:123:abc) is storing crawl t; only one "
                                         "may (a stopped one's claim lapses 60 s after it stops)")
+
+
+def test_once_stores_what_waits_without_waiting_for_the_crawl(redis_url, portal, tmp_path):
+    client = redis.Redis.from_url(redis_url)
+    for n in range(3):
+        client.lpush("nianjian:t:items", json.dumps(document_message(portal, n)))
+    db = tmp_path / "main.db"
+    done = nianjian("ingest-redis", "--once", "--no-progress", "--redis", redis_url, "--crawl-id", "t",
+                    "--sources", str(portal.sources), "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert "3 documents (stored 3)" in done.stderr and "crawl not finished yet" in done.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM reports").fetchone() == (3,)
+        assert conn.execute("SELECT status FROM runs").fetchall() == [("partial",)]
+    assert client.llen("nianjian:t:items") == 0
+    assert client.ttl("nianjian:t:items") == -2 and client.ttl("nianjian:t:run") == -1   # not expired
