@@ -94,16 +94,16 @@ class Reader:
         column = key.rsplit(".", 1)[1]
         kind = AMOUNT if key in TEMPLATE.amount_keys else SIGNED if column in TEMPLATE.signed_columns else COUNT
         reading = read_value(text, kind)
-        if not reading.ok:
-            self.report.problem("BAD_VALUE", f"{key}: {text!r} is not a number")
-        if reading.unit_converted:
-            self.report.problem("UNIT_CONVERTED", f"{key}: {text!r} read as {reading.value} 万元")
         if key in self.report.cells:
             if self.report.cells[key] != reading.value:
                 self.report.problem(
                     "DUPLICATE_CELL",
                     f"{key}: printed twice ({self.report.raw_cells.get(key)!r}, {text!r}); the first is kept")
             return
+        if not reading.ok:
+            self.report.problem("BAD_VALUE", f"{key}: {text!r} is not a number")
+        if reading.unit_converted:
+            self.report.problem("UNIT_CONVERTED", f"{key}: {text!r} read as {reading.value} 万元")
         self.report.cells[key] = reading.value
         self.report.raw_cells[key] = text
 

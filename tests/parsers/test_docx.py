@@ -175,6 +175,9 @@ def test_parsed_report_every_cell(name, year, template, cells):
         assert report.cells[key] == value, f"{key}: {report.cells[key]!r} != {value!r}"
     assert set(report.cells) == set(cells)
     assert not [p for p in report.problems if p.code in ("TABLE_INCOMPLETE", "UNKNOWN_ROW")]
+    # each cell's problems are told once, even where a spanning header makes the reader see it twice
+    details = [(p.code, p.detail) for p in report.problems]
+    assert len(details) == len(set(details))
 
 
 # ---------------------------------------------------------------- hostile and broken packages
