@@ -33,3 +33,12 @@ class Document:
     published: str | None = None      # ISO date read from page metadata, when the format has one
     # Problems met while reading the format (encoding, unsupported, truncated): (code, detail)
     problems: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text of each paragraph, in order."""
+        return [b.text for b in self.blocks if isinstance(b, Paragraph)]

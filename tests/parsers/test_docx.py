@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from docx.oxml.ns import qn
 
 from parsers import parse
-from parsers.document import Paragraph, Table
+from parsers.document import Table
 from parsers.docx import MAX_ENTRIES, MAX_PART_BYTES, read_docx
 from parsers.formats import sniff_format
 
@@ -84,22 +84,14 @@ def read(name: str):
     return read_docx((DOCX / f"{name}.docx").read_bytes())
 
 
-def tables(doc) -> list[Table]:
-    return [b for b in doc.blocks if isinstance(b, Table)]
-
-
-def paragraphs(doc) -> list[str]:
-    return [b.text for b in doc.blocks if isinstance(b, Paragraph)]
-
-
 def origin_marks(table: Table) -> list[str]:
     return ["".join("o" if x else "." for x in row) for row in table.origin]
 
 
 def assert_document(doc, expected: dict) -> None:
     assert doc.problems == []
-    assert paragraphs(doc) == expected["paragraphs"]
-    got = tables(doc)
+    assert doc.paragraphs == expected["paragraphs"]
+    got = doc.tables
     assert len(got) == len(expected["tables"])
     for number, (table, want) in enumerate(zip(got, expected["tables"])):
         assert len(table.rows) == len(want["rows"]), f"table {number}"
@@ -122,7 +114,7 @@ def test_blocks_keep_document_order():
 def test_table_cut_in_two_is_joined_with_its_merged_labels():
     doc = read("split_2021")
     assert_document(doc, EXPECTED["filled_2021"])
-    t3 = tables(doc)[1]
+    t3 = doc.tables[1]
     # the row right after the cut still carries the merged labels it sat under
     assert t3.rows[15][:3] == ["三、本年度办理结果", "（四）无法提供", "1.本机关不掌握相关政府信息"]
     assert origin_marks(t3)[15] == ".ooooooooo"
@@ -138,7 +130,7 @@ def test_blanks_and_placeholders_are_kept_as_written():
 
 def test_2019_edition_layout():
     assert_document(read("edition_2019"), EXPECTED["edition_2019"])
-    t3 = tables(read("edition_2019"))[1]
+    t3 = read("edition_2019").tables[1]
     other = next(row for row in t3.rows if row[1] == "（六）其他处理")
     assert other == ["三、本年度办理结果", "（六）其他处理", "（六）其他处理",
                      "19", "38", "57", "76", "95", "114", "399"]
@@ -147,13 +139,13 @@ def test_2019_edition_layout():
 def test_blank_official_template():
     doc = read_docx((FIXTURES / "corpus/template_2021_blank.docx").read_bytes())
     assert doc.problems == []
-    shapes = [(len(t.rows), len(t.rows[0])) for t in tables(doc)]
+    shapes = [(len(t.rows), len(t.rows[0])) for t in doc.tables]
     assert shapes == [(14, 4), (28, 10), (4, 15)]
-    t3 = tables(doc)[1]
+    t3 = doc.tables[1]
     assert all(cell == "" for row in t3.rows[3:] for cell in row[3:])
     # full-width spaces the template leaves in value cells are not text
-    assert tables(doc)[0].rows[2] == ["规章", "", "", ""]
-    assert paragraphs(doc)[0] == "政府信息公开工作年度报告格式模板"
+    assert doc.tables[0].rows[2] == ["规章", "", "", ""]
+    assert doc.paragraphs[0] == "政府信息公开工作年度报告格式模板"
 
 
 @pytest.mark.parametrize("name, year, template, cells", [
@@ -313,16 +305,16 @@ def test_content_controls_deleted_text_and_row_offsets(filled):
 
     doc = read_docx(edited(filled, edit))
     assert doc.problems == []
-    assert paragraphs(doc) == EXPECTED["filled_2021"]["paragraphs"]
-    assert "已删除" not in " ".join(paragraphs(doc))
-    got = tables(doc)
+    assert doc.paragraphs == EXPECTED["filled_2021"]["paragraphs"]
+    assert "已删除" not in " ".join(doc.paragraphs)
+    got = doc.tables
     assert got[2].rows == EXPECTED["filled_2021"]["tables"][2]["rows"]
     assert got[0].rows[2] == ["", "1", "2", "30"]
     assert got[0].origin[2] == [True, True, True, True]
 
 
 def test_line_breaks_inside_a_cell_are_kept():
-    t3 = tables(read("filled_2021"))[1]
+    t3 = read("filled_2021").tables[1]
     assert t3.rows[2][4] == "商业\n企业"
 
 

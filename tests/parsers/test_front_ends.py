@@ -45,7 +45,7 @@ def test_scripts_styles_comments_and_hidden_text_are_skipped():
     doc = read_html("""<html><head><title>T</title><style>p{}</style></head><body>
       <script>document.write('<table><tr><td>规章</td></tr></table>')</script>
       <!-- <p>注释</p> --><p style="display:none">隐藏</p><p>正文<br>第二行</p></body></html>""".encode())
-    assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == ["正文", "第二行"]
+    assert doc.paragraphs == ["正文", "第二行"]
     assert tables(doc) == []
 
 
@@ -53,7 +53,7 @@ def test_content_container_preferred_over_chrome():
     doc = read_html("""<html><body><div class="nav"><p>网站首页 政务公开</p></div>
       <div class="TRS_Editor"><p>某县人民政府2021年政府信息公开工作年度报告正文第一段，足够长的文字内容。</p></div>
       <div class="footer"><p>主办单位</p></div></body></html>""".encode())
-    texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    texts = doc.paragraphs
     assert texts == ["某县人民政府2021年政府信息公开工作年度报告正文第一段，足够长的文字内容。"]
 
 
@@ -72,7 +72,7 @@ def test_text_markups():
         [["第二十条第(一)项", "", "", ""], ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
          ["规章", "0", "0", "0"]],
     ]
-    assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == ["标题", "段落", "说明", "结束"]
+    assert doc.paragraphs == ["标题", "段落", "说明", "结束"]
     assert doc.title == "标题"
 
 
@@ -85,5 +85,5 @@ def test_article_inside_a_one_row_layout_table():
     prose = "本机关认真贯彻落实条例要求，" * 30
     doc = read_html(f"""<html><body><table><tr><td>
       <p>一、总体情况</p><p>{prose}</p><p>二、主动公开政府信息情况</p></td></tr></table></body></html>""".encode())
-    assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == ["一、总体情况", prose, "二、主动公开政府信息情况"]
+    assert doc.paragraphs == ["一、总体情况", prose, "二、主动公开政府信息情况"]
     assert tables(doc) == []

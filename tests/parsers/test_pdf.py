@@ -107,14 +107,6 @@ HONGZE_HEADINGS = [
 ]
 
 
-def tables(doc) -> list[Table]:
-    return [b for b in doc.blocks if isinstance(b, Table)]
-
-
-def paragraphs(doc) -> list[str]:
-    return [b.text for b in doc.blocks if isinstance(b, Paragraph)]
-
-
 def origin_marks(table: Table) -> list[str]:
     return ["".join("o" if x else "." for x in row) for row in table.origin]
 
@@ -132,7 +124,7 @@ def hongze():
 
 def test_hongze_tables_every_cell(hongze):
     assert hongze.problems == []
-    t2, t3, t4 = tables(hongze)
+    t2, t3, t4 = hongze.tables
     assert_rows(t2, HONGZE_T2, "t2")
     assert_rows(t3, HONGZE_T3, "t3")
     assert_rows(t4, HONGZE_T4, "t4")
@@ -143,7 +135,7 @@ def test_hongze_tables_every_cell(hongze):
 
 
 def test_hongze_prose_in_order_without_page_numbers(hongze):
-    texts = paragraphs(hongze)
+    texts = hongze.paragraphs
     assert texts[:3] == HONGZE_PARAGRAPHS_START
     positions = [texts.index(h) for h in HONGZE_HEADINGS]
     assert positions == sorted(positions)
@@ -227,14 +219,14 @@ def test_libreoffice_export_reads_like_the_docx(name):
     doc = read_pdf((PDF / f"{name}.pdf").read_bytes())
     assert doc.problems == []
     want = EXPECTED_DOCX[name]
-    got = tables(doc)
+    got = doc.tables
     assert len(got) == len(want["tables"])
     for number, (table, expected) in enumerate(zip(got, want["tables"])):
         rows = [[cell.replace("\n", "") for cell in row] for row in expected["rows"]]
         assert_rows(table, rows, f"{name} table {number}")
         assert origin_marks(table) == expected["origin"], f"{name} table {number}"
     # the prose too
-    assert paragraphs(doc) == want["paragraphs"]
+    assert doc.paragraphs == want["paragraphs"]
 
 
 @pytest.mark.parametrize("name", ["filled_2021", "edition_2019"])
@@ -343,7 +335,7 @@ def test_thousands_of_pages_are_capped():
     started = time.monotonic()
     doc = read_pdf(many_pages_pdf(3000))
     assert ("PAGE_LIMIT", f"only the first {MAX_PAGES} of 3000 pages were read") in doc.problems
-    texts = paragraphs(doc)
+    texts = doc.paragraphs
     assert len(texts) == MAX_PAGES
     assert texts[0] == f"{LONG_LINE} page 1"
     assert texts[-1] == f"{LONG_LINE} page {MAX_PAGES}"
@@ -355,15 +347,15 @@ def test_small_pdf_is_read_whole():
     assert doc.problems == []
     # the same line at the same place on every page is not a running header: it is not in
     # the margin band
-    assert paragraphs(doc) == [f"{LONG_LINE} page {n}" for n in (1, 2, 3)]
+    assert doc.paragraphs == [f"{LONG_LINE} page {n}" for n in (1, 2, 3)]
 
 
 def test_partly_scanned_pdf_keeps_the_text_pages():
     doc = read_pdf((PDF / "partly_scanned_hongze.pdf").read_bytes())
     assert doc.problems == [("SCANNED_PAGES", "pages without a text layer were skipped: 3")]
-    [t2] = tables(doc)
+    [t2] = doc.tables
     assert_rows(t2, HONGZE_T2[:8], "t2 up to the scanned page")
-    assert paragraphs(doc)[:3] == HONGZE_PARAGRAPHS_START
+    assert doc.paragraphs[:3] == HONGZE_PARAGRAPHS_START
 
 
 # ---------------------------------------------------------------- a table drawn without ruling
@@ -395,7 +387,7 @@ def label_and_figures(row: list[str], values: int) -> tuple[str, list[str]]:
 def test_borderless_tables_rebuilt_from_positions():
     doc = read_pdf((PDF / "borderless_2021.pdf").read_bytes())
     assert doc.problems == []
-    t2, t3_first, t3_rest, t4 = tables(doc)
+    t2, t3_first, t3_rest, t4 = doc.tables
     assert_rows(t2, BORDERLESS_T2, "t2")
     # table 三, cut by the page break: every row's own label and its seven figures
     docx_t3 = EXPECTED_DOCX["filled_2021"]["tables"][1]["rows"][3:]
@@ -429,8 +421,8 @@ def test_real_report_without_its_ruling():
     data = (PDF / "unruled_hongze.pdf").read_bytes()
     doc = read_pdf(data)
     assert doc.problems == []
-    assert paragraphs(doc)[:3] == HONGZE_PARAGRAPHS_START
-    t3 = next(t for t in tables(doc) if any("本年新收" in cell for row in t.rows for cell in row))
+    assert doc.paragraphs[:3] == HONGZE_PARAGRAPHS_START
+    t3 = next(t for t in doc.tables if any("本年新收" in cell for row in t.rows for cell in row))
     row = next(r for r in t3.rows if "3.危及“三安全一稳定”" in r)
     assert row[-7:] == Z
     report = parse(data, filename="unruled_hongze.pdf")
@@ -450,7 +442,7 @@ def test_dense_drawing_is_not_traced_as_a_table():
     assert time.monotonic() - started < 10            # a guard against a hang, not a benchmark
     assert doc.problems == []
     assert [type(b) for b in doc.blocks] == [Paragraph]
-    assert paragraphs(doc) == [LONG_LINE]
+    assert doc.paragraphs == [LONG_LINE]
 
 
 def test_fonts_without_a_character_map():
@@ -463,4 +455,4 @@ def test_fonts_without_a_character_map():
     # a few unmapped characters (a symbol font) in readable text are dropped, not kept as noise
     doc = read_pdf(pdf_with([f"BT /F1 12 Tf 72 760 Td ({LONG_LINE}) Tj ET {unmapped}"]))
     assert doc.problems == []
-    assert paragraphs(doc) == [LONG_LINE]
+    assert doc.paragraphs == [LONG_LINE]
