@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Callable
 
+import redis
+
 from crawler.ledger import Ledger
 from crawler.pipelines import IngestPipeline
 from crawler.redis_mode import messages
@@ -113,8 +115,11 @@ class RedisIngester:
         self.client.set(self.keys.ingester, self.me, px=LOCK_TTL * 1000)
 
     def release(self) -> None:
-        if (self.client.get(self.keys.ingester) or b"").decode() == self.me:
-            self.client.delete(self.keys.ingester)
+        try:
+            if (self.client.get(self.keys.ingester) or b"").decode() == self.me:
+                self.client.delete(self.keys.ingester)
+        except redis.RedisError:      # Redis gone: the claim lapses by itself
+            pass
 
     # ------------------------------------------------------------------ set-up
     def recover(self) -> int:

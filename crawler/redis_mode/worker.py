@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,6 +20,7 @@ import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import create_looping_call, sleep
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.items import ReportDocument
@@ -95,10 +97,12 @@ class RedisLedger(Ledger):
 
     def queue_document(self, item: ReportDocument) -> Future:
         """Hand a report document (and its fetch records) to the ingester."""
-        tally = self.tallies[item.source_id]
-        tally.fetched += 1
-        tally.reports += 1
         return self.submit(WorkerStore.push, messages.document_message(item))
+
+    def document_queued(self, source_id: str) -> None:
+        tally = self.tallies[source_id]
+        tally.fetched += 1
+        tally.reports += 1            # in a worker's table: report documents handed over
 
     def acknowledge(self, worker: str, data: list[bytes]) -> Future:
         """Requests done: after every message queued before, so none of their results is lost."""
@@ -121,7 +125,13 @@ class RedisItemPipeline:
     async def process_item(self, item):
         if not isinstance(item, ReportDocument):
             return item
-        await asyncio.wrap_future(self.crawler.spider.ledger.queue_document(item))
+        ledger = self.crawler.spider.ledger
+        try:
+            await asyncio.wrap_future(ledger.queue_document(item))
+        except redis.RedisError as error:      # its request stays in flight in Redis: fetched again
+            logger.warning("%s: not handed over, Redis unavailable (%s)", item.url, error)
+        else:
+            ledger.document_queued(item.source_id)
         item.body = b""          # Redis has it now
         return item
 
@@ -143,7 +153,11 @@ class SeedOnce:
     async def process_start(self, start):
         client = self.crawler.engine.scheduler.server
         while True:
-            verdict = client.eval(CLAIM_SEEDING, 1, self.keys.seeded, self.worker, self.keys.alive_prefix)
+            try:
+                verdict = client.eval(CLAIM_SEEDING, 1, self.keys.seeded, self.worker, self.keys.alive_prefix)
+            except redis.RedisError as error:
+                self.crawler.engine.scheduler.lose_redis(error)
+                return
             verdict = verdict.decode() if isinstance(verdict, bytes) else verdict
             if verdict == "done":
                 logger.info("crawl %s: start URLs already queued by another worker", self.keys.crawl_id)
@@ -154,6 +168,23 @@ class SeedOnce:
         async for request in start:
             yield request
         client.set(self.keys.seeded, "done")
+
+
+def _unless_redis_lost(default=None):
+    """Scheduler methods that talk to Redis: if Redis goes away, the worker stops cleanly (one
+    error line, finish reason 'redis_lost') instead of failing in a loop."""
+    def wrap(method):
+        @functools.wraps(method)
+        def guarded(self, *args, **kwargs):
+            if self.redis_lost:
+                return default
+            try:
+                return method(self, *args, **kwargs)
+            except redis.RedisError as error:
+                self.lose_redis(error)
+                return default
+        return guarded
+    return wrap
 
 
 class DistributedScheduler(Scheduler):
@@ -169,6 +200,7 @@ class DistributedScheduler(Scheduler):
         scheduler.popped = {}            # request → its queue entry, until Scrapy is done with it
         scheduler.poll = crawler.settings.getfloat("NIANJIAN_REDIS_POLL_INTERVAL", 0.5)
         scheduler.loops = []
+        scheduler.redis_lost = False
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler
 
@@ -186,10 +218,24 @@ class DistributedScheduler(Scheduler):
         logger.info("worker %s joined crawl %s (%d requests queued)", self.worker, self.keys.crawl_id,
                     len(self.queue))
 
-    def close(self, reason):
+    def lose_redis(self, error: Exception) -> None:
+        if self.redis_lost:
+            return
+        self.redis_lost = True
+        logger.error("crawl %s: lost Redis (%s); this worker stops. Start workers again when Redis is "
+                     "back: requests it had in flight come back from Redis if Redis kept its data",
+                     self.keys.crawl_id, error)
+        self.stop_loops()
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis_lost"))
+
+    def stop_loops(self) -> None:
         for loop in self.loops:
             if loop.running:
                 loop.stop()
+
+    @_unless_redis_lost()
+    def close(self, reason):
+        self.stop_loops()
         # Scrapy lets the requests in progress finish before it closes the scheduler (also on a
         # Ctrl-C / SIGTERM shutdown): they are done. Anything else goes back for the others.
         self._wait(self.acknowledge())
@@ -199,6 +245,7 @@ class DistributedScheduler(Scheduler):
             logger.info("worker %s: %d unfinished requests returned to the queue", self.worker, returned)
         super().close(reason)
 
+    @_unless_redis_lost()
     def heartbeat(self) -> None:
         self.server.set(self.keys.alive(self.worker), clock.isoformat(), px=int(self.ttl * 1000))
         self.server.sadd(self.keys.workers, self.worker)
@@ -211,6 +258,7 @@ class DistributedScheduler(Scheduler):
         _wake(self.crawler.engine)
 
     # ------------------------------------------------------------------ requests
+    @_unless_redis_lost(default=False)
     def enqueue_request(self, request):
         # scrapy-redis' own, without the `spider` argument Scrapy 2.19's stats deprecate
         if not request.dont_filter and self.df.request_seen(request):
@@ -220,6 +268,7 @@ class DistributedScheduler(Scheduler):
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
+    @_unless_redis_lost()
     def next_request(self):
         self.acknowledge()
         data = self.server.eval(POP, 3, self.queue.key, self.keys.inflight(self.worker), self.keys.workers,
@@ -252,9 +301,18 @@ class DistributedScheduler(Scheduler):
         if future is not None:
             future.result()
 
+    @_unless_redis_lost(default=False)
+    def has_pending_requests(self) -> bool:
+        return super().has_pending_requests()
+
     def spider_idle(self, spider) -> None:
+        self.check_crawl_done()
+
+    @_unless_redis_lost()
+    def check_crawl_done(self) -> None:
         """Close only when the whole crawl is done: nothing queued, nothing in flight anywhere,
-        seeding finished. A dead worker's requests come back when its heartbeat expires."""
+        seeding finished (else DontCloseSpider). A dead worker's requests come back when its
+        heartbeat expires."""
         self._wait(self.acknowledge())
         requeue_dead(self.server, self.keys)
         state = pending(self.server, self.keys)

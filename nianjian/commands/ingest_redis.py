@@ -50,6 +50,8 @@ def _status(ingester) -> str:
 
 
 def run(args) -> int:
+    import redis
+
     from crawler.redis_mode import CrawlKeys, check_crawl_id, connect, default_crawl_id
     from crawler.redis_mode.ingester import RedisIngester
     from nianjian.errors import UserError
@@ -61,6 +63,14 @@ def run(args) -> int:
     client = connect(args.redis)
     keys = CrawlKeys(check_crawl_id(args.crawl_id or default_crawl_id()))
     ingester = RedisIngester(client, keys, args.db, sources)
+    try:
+        return _ingest(ingester, keys, args)
+    except redis.RedisError as error:
+        raise UserError(f"lost Redis at {args.redis} ({error}); run {ingester.run_id} is finished as "
+                        "interrupted: start ingest-redis again when Redis is back") from None
+
+
+def _ingest(ingester, keys, args) -> int:
     console = Console(stderr=True)
     recovered = ingester.recover()
     if recovered:

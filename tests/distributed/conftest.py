@@ -44,8 +44,9 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def redis_url(tmp_path):
-    """A redis-server of its own, in a tmp dir, nothing persisted; stopped after the test."""
+def redis_server(tmp_path):
+    """A redis-server of its own, in a tmp dir, nothing persisted; stopped after the test.
+    Yields (url, process)."""
     if REDIS_SERVER is None:
         pytest.fail("redis-server is not installed (scripts/test.sh installs it)")
     port = free_port()
@@ -63,10 +64,15 @@ def redis_url(tmp_path):
     else:
         server.kill()
         pytest.fail("redis-server did not start")
-    yield url
+    yield url, server
     client.close()
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_url(redis_server) -> str:
+    return redis_server[0]
 
 
 @dataclass

@@ -52,6 +52,7 @@ def test_two_workers_fetch_every_page_once_and_the_ingester_stores_all(redis_url
         assert portal.fetched(f"/s0/{name}") == 1
     assert 1 <= portal.fetched("/robots.txt") <= 2            # robots.txt: Scrapy's, per worker
     assert "start URLs already queued by another worker" in second.stderr
+    assert "ERROR" not in first.stderr + second.stderr
     # Both did part of the work.
     counts = [int(w.stderr.rsplit("finished: ", 1)[1].split(" pages")[0]) for w in (first, second)]
     assert sum(counts) == 53 and min(counts) > 0, counts
@@ -141,6 +142,23 @@ def test_a_stopped_worker_returns_its_requests_and_the_crawl_resumes(redis_url, 
     assert stored_reports(db) == expected_reports(portal)
     hits = portal.report_hits()
     assert set(hits.values()) == {1} and fetched_before < 50, hits.most_common(3)   # none twice
+
+
+def test_workers_and_ingester_stop_cleanly_when_redis_goes_away(redis_server, portal, start_worker,
+                                                                 ingest_redis, tmp_path):
+    url, server = redis_server
+    ingester = ingest_redis(url, portal.sources, tmp_path / "main.db", background=True)
+    worker = start_worker(url, portal.sources)
+    wait_for(lambda: sum(portal.report_hits().values()) >= 5, what="5 report pages fetched")
+    server.kill()
+    assert worker.wait(timeout=30) == 1                         # not finished
+    assert "lost Redis (" in worker.stderr and "Spider closed (redis_lost)" in worker.stderr
+    assert "Traceback" not in worker.stderr
+    out, err = ingester.communicate(timeout=30)
+    assert ingester.returncode == 2
+    assert err.strip().splitlines()[-1].startswith(f"nianjian ingest-redis: error: lost Redis at {url}")
+    with sqlite3.connect(tmp_path / "main.db") as conn:
+        assert conn.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
 
 
 def test_a_killed_ingester_loses_nothing_and_the_next_crawl_asks_conditionally(redis_url, portal, start_worker, ingest_redis, tmp_path):
