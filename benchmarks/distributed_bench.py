@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/distributed_bench.py                      # --workers 1,2,4
     .venv/bin/python benchmarks/distributed_bench.py --workers 1,2 --agencies 40 --ingest
 
-The portal (benchmarks/crawl_bench.py's, served from memory by asyncio) waits --latency seconds
+The portal (benchmarks/synthetic_portal.py, served from memory by asyncio) waits --latency seconds
 before each answer, like a remote government site: a worker's throughput is then bounded by its
 CONCURRENT_REQUESTS / latency, not by the portal's CPU, and N workers should reach about N times
 one worker's pages/s — until this machine's cores run out (each worker is a Python process; 2
@@ -28,7 +28,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from crawl_bench import Portal, build_portal  # noqa: E402
+from synthetic_portal import Portal, build_portal  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -27,14 +27,16 @@ WORKER_SETTINGS = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "CONCURRENT
                    "RETRY_BACKOFF_BASE=0.1", "LOG_LEVEL=INFO", "NIANJIAN_REDIS_WORKER_TTL=2"]
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("crawl_bench", ROOT / "benchmarks" / "crawl_bench.py")
+def _synthetic_portal():
+    """benchmarks/synthetic_portal.py: the generated portal the benchmarks crawl."""
+    path = ROOT / "benchmarks" / "synthetic_portal.py"
+    spec = importlib.util.spec_from_file_location("synthetic_portal", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-crawl_bench = _bench()
+synthetic_portal = _synthetic_portal()
 
 
 def free_port() -> int:
@@ -77,7 +79,7 @@ def redis_url(redis_server) -> str:
 
 @dataclass
 class GeneratedPortal:
-    portal: object           # crawl_bench.Portal
+    portal: object           # synthetic_portal.Portal
     sources: Path
     report_paths: list[str]
     titles: dict[str, tuple[str, int]]     # path → (agency, year)
@@ -96,8 +98,8 @@ class GeneratedPortal:
 @pytest.fixture
 def portal(tmp_path) -> GeneratedPortal:
     """10 agencies × 5 years = 50 report pages in one TRS column of 3 list pages; 0.3 s a page."""
-    pages, sources = crawl_bench.build_portal(10)
-    server = crawl_bench.Portal(pages, latency=0.3)
+    pages, sources = synthetic_portal.build_portal(10)
+    server = synthetic_portal.Portal(pages, latency=0.3)
     server.start()
     base = f"http://127.0.0.1:{server.port}"
     for source in sources:
