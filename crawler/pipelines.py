@@ -12,7 +12,10 @@ from crawler.items import ReportDocument
 logger = logging.getLogger(__name__)
 
 
-class IngestPipeline:
+class ReportDocumentPipeline:
+    """Hands each downloaded report document to `process_document`; other items pass by.
+    The document's body is dropped afterwards: its store has it, feeds and memory need not."""
+
     def __init__(self, crawler):
         self.crawler = crawler
 
@@ -21,8 +24,19 @@ class IngestPipeline:
         return cls(crawler)
 
     async def process_item(self, item):
-        if not isinstance(item, ReportDocument):
-            return item
+        if isinstance(item, ReportDocument):
+            await self.process_document(item)
+            item.body = b""
+        return item
+
+    async def process_document(self, item: ReportDocument) -> None:
+        raise NotImplementedError
+
+
+class IngestPipeline(ReportDocumentPipeline):
+    """One process: parse, check and store in SQLite, then record the fetch with its outcome."""
+
+    async def process_document(self, item: ReportDocument) -> None:
         spider = self.crawler.spider
         ledger = spider.ledger
         # On the store's thread: parsing a PDF must not hold up the reactor.
@@ -39,5 +53,3 @@ class IngestPipeline:
             item.parent.outcome = "detail"
             ledger.record(item.source_id, item.parent)
         logger.info("%s: %s (%s %s)", item.url, result.status, result.agency, result.year)
-        item.body = b""          # the store has it; do not keep it in memory or in feeds
-        return item

@@ -25,6 +25,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from crawler.items import ReportDocument
 from crawler.ledger import Ledger
+from crawler.pipelines import ReportDocumentPipeline
 from crawler.redis_mode import messages
 from crawler.redis_mode.keys import CLAIM_SEEDING, POP, CrawlKeys, pending, requeue, requeue_dead
 from nianjian import clock
@@ -114,17 +115,10 @@ class RedisLedger(Ledger):
         self.executor.shutdown()
 
 
-class RedisItemPipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
+class RedisItemPipeline(ReportDocumentPipeline):
+    """A worker: hand the document to the single ingester through Redis."""
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    async def process_item(self, item):
-        if not isinstance(item, ReportDocument):
-            return item
+    async def process_document(self, item: ReportDocument) -> None:
         ledger = self.crawler.spider.ledger
         try:
             await asyncio.wrap_future(ledger.queue_document(item))
@@ -132,8 +126,6 @@ class RedisItemPipeline:
             logger.warning("%s: not handed over, Redis unavailable (%s)", item.url, error)
         else:
             ledger.document_queued(item.source_id)
-        item.body = b""          # Redis has it now
-        return item
 
 
 class SeedOnce:
