@@ -293,15 +293,18 @@ class Store:
 
     def peer_reports(self, agency: str, year: int, limit: int = 50) -> list[Report]:
         """Other agencies' reports of the same year under the same parent (or in the same
-        source), for the copied-text rule."""
-        names = [r[0] for r in self.db.execute(
-            """SELECT r.agency FROM reports r JOIN agencies a ON a.name = r.agency
-               JOIN agencies me ON me.name = ?
-               WHERE r.year = ? AND r.agency != me.name
-                 AND (a.parent = me.parent OR a.source_id = me.source_id
-                      OR a.parent = me.name OR me.parent = a.name)
-               ORDER BY r.agency LIMIT ?""", [agency, year, limit])]
-        return [report for name in names if (report := self.report(name, year)) is not None]
+        source), for the copied-text rule. They carry title and narrative only, read in one
+        query: that rule reads nothing else, and every ingest asks for up to `limit` of them."""
+        return [Report(agency=name, year=year, title=title, narrative=narrative or "")
+                for name, title, narrative in self.db.execute(
+                    """SELECT r.agency, v.title, v.narrative
+                       FROM reports r JOIN report_versions v ON v.id = r.current_version
+                       JOIN agencies a ON a.name = r.agency
+                       JOIN agencies me ON me.name = ?
+                       WHERE r.year = ? AND r.agency != me.name
+                         AND (a.parent = me.parent OR a.source_id = me.source_id
+                              OR a.parent = me.name OR me.parent = a.name)
+                       ORDER BY r.agency LIMIT ?""", [agency, year, limit])]
 
     def reports(self, *, agency: str | None = None, year: int | None = None) -> list[dict]:
         where, params = _filters(agency=agency, year=year)

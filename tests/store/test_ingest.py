@@ -95,6 +95,8 @@ def test_same_year_reports_of_sibling_agencies_are_the_peers(store):
     copy = JIANXI.decode("utf-8").replace("涧西区人民政府", "涧西区教育局").encode("utf-8")
     result = ingest(store, copy, source=SOURCE)
     assert (result.status, result.agency) == ("stored", "涧西区教育局")
-    assert [p.agency for p in store.peer_reports("涧西区教育局", 2021)] == ["涧西区人民政府"]
+    [peer] = store.peer_reports("涧西区教育局", 2021)
+    assert (peer.agency, peer.year) == ("涧西区人民政府", 2021)
+    assert peer.narrative == store.report("涧西区人民政府", 2021).narrative != ""
     copied = [f for f in store.findings(report_id=result.report_id) if f["rule"] == "COPIED_TEXT"]
     assert copied and "涧西区人民政府" in copied[0]["message_zh"] + copied[0]["message_en"]
