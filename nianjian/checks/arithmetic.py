@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 
 from parsers.template import TEMPLATE
 
 from nianjian.checks.catalogue import CATALOGUE
 from nianjian.checks.finding import Finding, abbreviate, finding, not_assessable
-from nianjian.checks.sheet import ABSENT, Sheet
+from nianjian.checks.sheet import ABSENT, Sheet, in_layout
 
 PREVIOUS = "previous:"
 _GROUP = re.compile(r"^<(\w+)>$")
@@ -44,7 +45,7 @@ def _leaves(table: str, name: str) -> list[str]:
     return [leaf for m in members for leaf in _leaves(table, m)] if members else [name]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Leaf:
     key: str
     sign: int                # +1 on the expected side, -1 on the actual side (times the term's sign)
@@ -55,15 +56,25 @@ class Leaf:
         return PREVIOUS + self.key if self.previous else self.key
 
 
-@dataclass
+@dataclass(frozen=True)
 class Term:
-    """One addend as a message shows it: a cell, or a group member with its subtotal."""
+    """One addend as a message shows it: a cell, or a group member with its subtotal.
+    Frozen: expansions are cached and shared between reports."""
     label: tuple[str, str]
     negative: bool
-    leaves: list[Leaf]
+    leaves: tuple[Leaf, ...]
 
 
-def _terms(spec: str, bindings: dict, side: int, sheets: dict[bool, Sheet]) -> list[Term]:
+def _terms(spec: str, bindings: dict, side: int, sheets: dict[bool, Sheet]) -> tuple[Term, ...]:
+    previous = spec.lstrip("-").startswith(PREVIOUS)
+    return _expand(spec, tuple(bindings.items()), side, sheets[previous].layout)
+
+
+@lru_cache(maxsize=4096)
+def _expand(spec: str, bindings_items: tuple, side: int, layout: tuple) -> tuple[Term, ...]:
+    """The terms of one side of an identity instance, for reports of `layout` (Sheet.layout).
+    Cached: the result depends on the layout, never on the values."""
+    bindings, dropped_rows = dict(bindings_items), dict(layout)
     negative = spec.startswith("-")
     spec = spec.lstrip("-")
     previous = spec.startswith(PREVIOUS)
@@ -73,12 +84,11 @@ def _terms(spec: str, bindings: dict, side: int, sheets: dict[bool, Sheet]) -> l
     label_part = column if "{" in row else row
     row, column = row.format(**bindings), column.format(**bindings)
     sign = -side if negative else side
-    sheet = sheets[previous]
 
     def term(label_name: str, rows: list[str], columns: list[str]) -> Term:
         keys = [f"{table}.{r}.{c}" for r in rows for c in columns]
         return Term(_label(table, label_name, previous), negative,
-                    [Leaf(k, sign, previous) for k in keys if sheet.uses(k)])
+                    tuple(Leaf(k, sign, previous) for k in keys if in_layout(dropped_rows, k)))
 
     for position, part in (("row", row), ("column", column)):
         group = _GROUP.match(part)
@@ -88,10 +98,10 @@ def _terms(spec: str, bindings: dict, side: int, sheets: dict[bool, Sheet]) -> l
                 terms = [term(m, _leaves(table, m), [column]) for m in parts]
             else:
                 terms = [term(m, [row], _leaves(table, m)) for m in parts]
-            return [t for t in terms if t.leaves]
+            return tuple(t for t in terms if t.leaves)
     name = label_part.format(**bindings)
     single = term(name, [row], [column])
-    return [single] if single.leaves else []
+    return (single,) if single.leaves else ()
 
 
 def _label(table: str, name: str, previous: bool) -> tuple[str, str]:

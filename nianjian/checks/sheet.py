@@ -26,6 +26,12 @@ def table_of(key: str) -> str:
     return key.split(".", 1)[0]
 
 
+def in_layout(dropped_rows: dict[str, set[str] | frozenset[str]], key: str) -> bool:
+    """Whether a layout that leaves out `dropped_rows` (per table) has the cell `key`."""
+    table, row = key.split(".")[:2]
+    return row not in dropped_rows.get(table, ())
+
+
 class Sheet:
     def __init__(self, report: Report):
         self.report = report
@@ -67,9 +73,14 @@ class Sheet:
                     row for i, form in enumerate(forms) if i != chosen for row in form)
         return dropped
 
+    @cached_property
+    def layout(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """`dropped_rows`, hashable: reports of one layout expand every identity to the same
+        cells, so the arithmetic expands each identity once per layout, not once per report."""
+        return tuple(sorted((table, frozenset(rows)) for table, rows in self.dropped_rows.items()))
+
     def uses(self, key: str) -> bool:
-        table, row = key.split(".")[:2]
-        return row not in self.dropped_rows.get(table, ())
+        return in_layout(self.dropped_rows, key)
 
     def expected_keys(self, table: str) -> list[str]:
         """Every cell the report's edition and layout have in `table`, in printed order."""
