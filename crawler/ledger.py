@@ -9,12 +9,12 @@ must not make downloads miss their timeouts.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from nianjian.ingest import content_hash
 from nianjian.sources import Source
 from nianjian.store import Store
 
@@ -52,10 +52,6 @@ class Fetch:
                    size=len(response.body), content_hash=content_hash(response.body),
                    etag=text("ETag"), last_modified=text("Last-Modified"),
                    elapsed_ms=round(latency * 1000) if latency is not None else None)
-
-
-def content_hash(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
 
 
 @dataclass

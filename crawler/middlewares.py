@@ -14,7 +14,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.asyncio import sleep
 
 from crawler import pages
-from crawler.ledger import Fetch, LIST, content_hash
+from crawler.ledger import Fetch, LIST
+from nianjian.ingest import content_hash
 from nianjian.store import Store
 
 logger = logging.getLogger(__name__)

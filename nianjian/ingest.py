@@ -24,6 +24,12 @@ _UNREADABLE = frozenset({"UNREADABLE_FILE", "PARSE_ERROR", "EMPTY_DOCUMENT", "DE
                          "SCANNED_PDF"})
 
 
+def content_hash(body: bytes) -> str:
+    """A document's identity: the crawler compares it to skip unchanged bodies, the store to
+    tell a new version from the same one, so both must compute it here."""
+    return hashlib.sha256(body).hexdigest()
+
+
 @dataclass
 class IngestResult:
     status: str              # stored | new_version | unchanged | not_a_report | unmatched | unsupported | error
@@ -100,7 +106,7 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
         problems.append({"code": "CHECKS_CRASHED", "detail": f"{type(error).__name__}: {error}"})
     try:
         saved = store.save_report(agency=agency, year=year, url=url, report=report,
-                                  findings=findings, content_hash=hashlib.sha256(body).hexdigest(),
+                                  findings=findings, content_hash=content_hash(body),
                                   seen_at=seen_at, run_id=run_id)
     except sqlite3.Error as error:  # locked past the busy timeout, disk full: the transaction rolled back
         problems.append({"code": "STORE_ERROR", "detail": f"{type(error).__name__}: {error}"})
