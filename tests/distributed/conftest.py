@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -39,14 +38,9 @@ def _synthetic_portal():
 synthetic_portal = _synthetic_portal()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 @pytest.fixture
-def redis_server(tmp_path):
+def redis_server(tmp_path, free_port):
     """A redis-server of its own, in a tmp dir, nothing persisted; stopped after the test.
     Yields (url, process)."""
     if REDIS_SERVER is None:

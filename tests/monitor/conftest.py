@@ -6,7 +6,6 @@ import email
 import hashlib
 import email.policy
 import json
-import socket
 import ssl
 import subprocess
 import threading
@@ -26,11 +25,6 @@ from nianjian.clock import SHANGHAI
 from nianjian.store import Store
 from parsers.record import Report
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class SMTPServer:
@@ -75,7 +69,7 @@ class SMTPServer:
 
 
 @pytest.fixture
-def smtp_factory():
+def smtp_factory(free_port):
     """smtp_factory(credentials=(user, password), tls_context=...) → a started SMTPServer."""
     servers = []
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -142,15 +141,10 @@ def test_status_html_cells_links_and_screenshot(populated, store, db_path, tmp_p
         assert rgb in colours, state
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
-
-def test_serve_runs_datasette_on_loopback(populated, store, db_path):
+def test_serve_runs_datasette_on_loopback(populated, store, db_path, free_port):
     store.close()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "nianjian", "serve", "--db", str(db_path),
                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
