@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from nianjian.errors import UserError
+from nianjian.errors import UserError, read_user_file
 
 DEFAULT_CONFIG = "data/nianjian.toml"
 ALERT_KINDS = ("missing", "late", "inconsistent", "changed", "source_failing")
@@ -238,10 +238,7 @@ def load_config(path: str | Path | None = None) -> Config:
             return parse_config({}, base=Path("data"))
         path = DEFAULT_CONFIG
     path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except OSError as error:
-        raise UserError(f"cannot read config file {path}: {error.strerror or error}") from None
+    text = read_user_file(path, "config file")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

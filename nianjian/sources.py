@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from nianjian.errors import UserError
+from nianjian.errors import UserError, read_user_file
 
 LEVELS = ("department", "government", "township")
 CMS_FAMILIES = ("auto", "trs", "hanweb", "gkmlpt", "plain")
@@ -119,10 +119,7 @@ def parse_sources(data: dict, origin: str = "sources") -> list[Source]:
 
 def load_sources(path: str | Path) -> list[Source]:
     path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except OSError as error:
-        raise UserError(f"cannot read sources file {path}: {error.strerror or error}") from None
+    text = read_user_file(path, "sources file")
     try:
         # libyaml's loader when present: a province's sources file is thousands of agencies.
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -80,3 +80,18 @@ def test_missing_config_file_and_missing_sources_file(tmp_path, capsys):
     (tmp_path / "c.toml").write_text('sources = "nowhere.yaml"\n', "utf-8")
     assert main(["monitor", "--once", "--config", str(tmp_path / "c.toml")]) == 2
     assert f"cannot read sources file {tmp_path / 'nowhere.yaml'}" in capsys.readouterr().err
+
+
+def test_config_and_sources_saved_as_gbk_are_one_line_errors(tmp_path, capsys):
+    """A file saved as GBK (common on Chinese desktops) is named, not a UnicodeDecodeError."""
+    config = tmp_path / "c.toml"
+    config.write_bytes('# 配置\nsources = "s.yaml"\n'.encode("gbk"))
+    assert main(["monitor", "--once", "--config", str(config), "--no-crawl"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"nianjian monitor: error: {config}: not UTF-8 text (byte 2); save the config file as UTF-8")
+    config.write_text('sources = "s.yaml"\n', "utf-8")
+    (tmp_path / "s.yaml").write_bytes("sources:\n  - id: 涧西\n".encode("gbk"))
+    assert main(["monitor", "--once", "--config", str(config), "--no-crawl"]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 's.yaml'}: not UTF-8 text" in err and "save the sources file as UTF-8" in err
+    assert len(err.strip().splitlines()) == 1
