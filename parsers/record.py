@@ -1,7 +1,7 @@
 """The canonical record one annual report parses into (spec §2: the parse output contract)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from typing import Union
 
 # A value cell: int for counts and signed changes, float for 万元 amounts, None for a blank/placeholder.

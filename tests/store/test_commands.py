@@ -110,7 +110,7 @@ def test_status_html_cells_links_and_screenshot(populated, store, db_path, tmp_p
     assert ('data-agency="涧西区人民政府" data-year="2023" data-state="late" '
             'title="涧西区人民政府 2023 · 逾期发布 · 逾期 12 天 · 期限 2024-03-31 · 发布 2024-04-12">'
             '<a href="http://www.jianxi.gov.cn/2024/t2.html">迟12天</a>') in html
-    assert f'data-state="inconsistent"' in html and f'href="#findings-{populated["edu23"]}"' in html
+    assert 'data-state="inconsistent"' in html and f'href="#findings-{populated["edu23"]}"' in html
     assert f'id="findings-{populated["edu23"]}"' in html and "T4_TOTAL" in html
     # a missing report links to the agency's report column, where it should have appeared
     assert ('data-agency="重庆路街道办事处" data-year="2023" data-state="missing"' in html and
