@@ -9,14 +9,24 @@ import os
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from nianjian.errors import UserError
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def parse_moment(text: str) -> datetime:
+    """An ISO date or date-time; one without an offset is Shanghai time. ValueError if not ISO."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
 def now() -> datetime:
     pinned = os.environ.get("NIANJIAN_NOW")
     if pinned:
-        moment = datetime.fromisoformat(pinned)
-        return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+        try:
+            return parse_moment(pinned)
+        except ValueError:
+            raise UserError(f"NIANJIAN_NOW: '{pinned}' is not an ISO date or date-time") from None
     return datetime.now(SHANGHAI)
 
 

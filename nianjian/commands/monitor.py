@@ -9,7 +9,7 @@ from rich.console import Console
 
 from monitor.config import add_config_arguments, config_from_args
 from monitor.cycle import run_once, setup_logging
-from nianjian.clock import SHANGHAI
+from nianjian.clock import parse_moment
 from nianjian.errors import UserError
 
 
@@ -32,10 +32,9 @@ def parse_now(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        return parse_moment(value)
     except ValueError:
         raise UserError(f"--now: '{value}' is not an ISO date or date-time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
 def run(args) -> int:
