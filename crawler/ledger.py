@@ -22,7 +22,9 @@ logger = logging.getLogger(__name__)
 
 # Fetch outcomes (the `outcome` column of `fetches`) and what they count as for the source.
 LIST = "list"                       # a list (or column entry) page read
-FAILURES = {"http_error", "error", "blocked", "robots"}
+FAILURES = {"http_error", "error", "blocked", "robots", "parse_error"}
+# Never sent (crawler/origins.py, robots.txt), or dropped as a redirect to a page already asked for.
+NOT_SENT = {"robots", "offsite", "private_address", "bad_link", "duplicate"}
 REPORT_STATUSES = {"stored", "new_version", "unchanged"}
 
 
@@ -102,7 +104,7 @@ class Ledger:
         future.add_done_callback(_log_failure)
         tally = self.tallies[source_id]
         tally.outcomes[fetch.outcome] += 1
-        tally.fetched += fetch.outcome not in ("robots", "offsite", "unsupported", "not_modified")
+        tally.fetched += fetch.outcome not in (*NOT_SENT, "unsupported", "not_modified")
         tally.lists += fetch.outcome == LIST
         tally.not_modified += fetch.outcome == "not_modified"
         tally.reports += fetch.outcome in REPORT_STATUSES

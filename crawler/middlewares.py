@@ -1,20 +1,23 @@
-"""Downloader middlewares: conditional requests, retry backoff, and the fetch ledger.
+"""Downloader middlewares: each source's origins, conditional requests, retry backoff, and the
+fetch ledger.
 
 Order (crawler/settings.py): the ledger sits on the engine side of everything, so it sees each
-request's final outcome once — after retries and redirects, including requests that Scrapy's
-offsite or robots.txt middlewares refuse.
+request's final outcome once — after retries and redirects, including requests that the origin
+or robots.txt middlewares refuse, and redirects the duplicate filter drops.
 """
 from __future__ import annotations
 
 import logging
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.asyncio import sleep
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler import pages
 from crawler.ledger import Fetch, LIST
+from crawler.origins import Refusal, SourcePolicy, origin
 from nianjian.ingest import content_hash
 from nianjian.store import Store
 
@@ -29,6 +32,80 @@ def _ledger(crawler):
 
 def _first_url(request: Request) -> str:
     return (request.meta.get("redirect_urls") or [request.url])[0]
+
+
+class Refused(IgnoreRequest):
+    """A request the origin rules do not let out; `refusal.outcome` is its recorded outcome."""
+
+    def __init__(self, refusal: Refusal):
+        super().__init__(refusal.reason)
+        self.refusal = refusal
+
+
+class OriginMiddleware:
+    """Scrapy's OffsiteMiddleware by origin (scheme + host + port) and per source: a request
+    (a link, a redirect, a further list page) goes only to its source's origins, and to a
+    private, loopback or link-local address only when the source's own portal is on one —
+    checked on literal addresses and `localhost`, and on the address a host name resolves to
+    (through Scrapy's caching resolver, off the reactor thread). Requests of no source
+    (robots.txt and its redirects) must be allowed by some source. Refused requests raise
+    `Refused`, recorded by the FetchLedgerMiddleware."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.policies: dict[str, SourcePolicy] = {}
+        self.by_origin: dict = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self, spider) -> None:
+        self.policies = {source_id: SourcePolicy.of(source)
+                         for source_id, source in getattr(spider, "sources", {}).items()}
+        self.by_origin = {}
+        for policy in self.policies.values():
+            for allowed in policy.origins:
+                self.by_origin.setdefault(allowed, []).append(policy)
+
+    async def process_request(self, request: Request):
+        source_id = request.meta.get("source")
+        if source_id in self.policies:
+            candidates = [self.policies[source_id]]
+        else:
+            candidates = self.by_origin.get(origin(request.url), [])
+            if not candidates and self.policies:
+                raise Refused(Refusal("offsite", f"{request.url} is on no source's site"))
+        refusal = None
+        for policy in candidates:
+            refusal = await self.refusal(policy, request.url)
+            if refusal is None:
+                return None
+        if refusal is not None:
+            raise Refused(refusal)
+        return None
+
+    @staticmethod
+    async def refusal(policy: SourcePolicy, url: str) -> Refusal | None:
+        found = policy.refusal(url)
+        if found is not None or not policy.needs_resolving(url):
+            return found
+        host = origin(url)[1]
+        address = await _resolve(host)
+        if address is None:
+            return None                  # the download reports the lookup failure itself
+        return policy.address_refusal(host, address, await _resolve(policy.own_host))
+
+
+async def _resolve(host: str) -> str | None:
+    """The IPv4 address of `host` by the reactor's resolver (Scrapy's DNS cache), or None."""
+    from twisted.internet import reactor
+    try:
+        return await maybe_deferred_to_future(reactor.resolve(host))
+    except Exception:                    # no such host, a timeout: the download says so itself
+        return None
 
 
 class ConditionalRequestMiddleware:
@@ -83,14 +160,19 @@ class BackoffRetryMiddleware(RetryMiddleware):
 class FetchLedgerMiddleware:
     """Records every fetch of a source in the run (status, error, timing) and turns bot-wall
     answers (markers in crawler/botwalls.yaml) into a blocked fetch that is never parsed.
-    Report documents that came through are recorded by the pipeline once ingested."""
+    Pages that came through are recorded by whoever reads them: list and entry pages by the
+    spider once read, report documents by the pipeline once ingested. Refused requests are
+    recorded with their refusal's outcome, and a redirect to a page already requested in this
+    run (dropped by the duplicate filter) as `duplicate`."""
 
     def __init__(self, crawler):
         self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.request_dropped, signal=signals.request_dropped)
+        return middleware
 
     def _record(self, request: Request, fetch: Fetch) -> None:
         ledger = _ledger(self.crawler)
@@ -112,11 +194,9 @@ class FetchLedgerMiddleware:
             fetch.outcome, fetch.error = "http_error", f"HTTP {response.status}"
         elif kind in REPORT_KINDS and request.meta.get("unchanged"):
             fetch.outcome = "unchanged"
-        elif kind in REPORT_KINDS:
-            request.meta["fetch"] = fetch      # recorded with the ingest outcome
-            return response
         else:
-            fetch.outcome = LIST if kind == "list" else kind or LIST     # "entry": a 政府信息公开 page
+            request.meta["fetch"] = fetch      # recorded by the spider or the pipeline
+            return response
         self._record(request, fetch)
         if wall:
             raise IgnoreRequest(f"{request.url}: blocked by bot wall {wall}")
@@ -126,7 +206,16 @@ class FetchLedgerMiddleware:
         if "source" not in request.meta:
             return None
         message = str(exception) or type(exception).__name__
-        outcome = "robots" if "robots.txt" in message else "offsite" if "offsite" in message else "error"
-        self._record(request, Fetch(url=_first_url(request), outcome=outcome,
-                                    error=f"{type(exception).__name__}: {message}"[:500]))
+        if isinstance(exception, Refused):
+            outcome, error = exception.refusal.outcome, message
+        else:
+            outcome = "robots" if "robots.txt" in message else "error"
+            error = f"{type(exception).__name__}: {message}"
+        final = request.url if request.meta.get("redirect_urls") else None
+        self._record(request, Fetch(url=_first_url(request), final_url=final, outcome=outcome, error=error[:500]))
         return None
+
+    def request_dropped(self, request: Request, spider=None) -> None:
+        if "source" in request.meta and request.meta.get("redirect_urls"):
+            self._record(request, Fetch(url=_first_url(request), final_url=request.url, outcome="duplicate",
+                                        error=f"redirected to {request.url}, already requested in this run"))

@@ -73,12 +73,11 @@ def canonical_url(url: str, base: str | None = None) -> str:
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", query, ""))
 
 
-def host_allowed(url: str, hosts: tuple[str, ...] | list[str]) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and (parts.hostname or "") in hosts
-
-
 # ------------------------------------------------------------------ list pages
+class UnreadablePage(ValueError):
+    """A list page that is not what its family reads (an HTML error page where JSON was due)."""
+
+
 @dataclass(frozen=True)
 class Entry:
     """A report listed on a column page."""
@@ -112,27 +111,28 @@ class ListPage:
     reader: str | None = None
 
 
-def report_entries(html: str, base_url: str, hosts: tuple[str, ...]) -> list[Entry]:
-    """Links on a list page (or list fragment) whose title names an annual report and a year,
-    on the allowed hosts only; each URL once, in page order."""
+def report_entries(html: str, base_url: str) -> list[Entry]:
+    """Links on a list page (or list fragment) whose title names an annual report and a year;
+    each URL once, in page order. Links to other sites, `javascript:` or `file://` are kept:
+    the crawler refuses them and records why (crawler/origins.py)."""
     selector = Selector(text=html or "<html></html>")
     entries, seen = [], set()
     for anchor in selector.xpath("//a[@href]"):
         href = anchor.attrib["href"].strip()
-        if href.lower().startswith(("javascript:", "mailto:", "#")):
+        if not href or href.startswith("#"):
             continue
         title = _link_title(anchor)
         if not is_report_title(title):
             continue
         url = canonical_url(href, base_url)
-        if url in seen or not host_allowed(url, hosts):
+        if url in seen:
             continue
         seen.add(url)
         entries.append(Entry(url, title, report_year(title), _row_date(anchor)))
     return entries
 
 
-def column_links(html: str, base_url: str, hosts: tuple[str, ...]) -> list[str]:
+def column_links(html: str, base_url: str) -> list[str]:
     """Links of a 政府信息公开 page whose text (or title) names the annual-report column, best
     wording first (the order of `column_link`); "政府信息<br>公开年报" is matched."""
     selector = Selector(text=html or "<html></html>")
@@ -141,10 +141,10 @@ def column_links(html: str, base_url: str, hosts: tuple[str, ...]) -> list[str]:
     for anchor in selector.xpath("//a[@href]"):
         texts = {compact(" ".join(anchor.xpath(".//text()").getall())).lstrip("·•>»"),
                  compact(anchor.attrib.get("title", ""))}
-        ranks = [wording.index(t) for t in texts if t in wording]
-        url = canonical_url(anchor.attrib["href"], base_url)
-        if ranks and host_allowed(url, hosts):
-            ranked.append((min(ranks), url))
+        ranks = [rank for rank, pattern in enumerate(wording) for t in texts if re.fullmatch(pattern, t)]
+        href = anchor.attrib["href"].strip()
+        if ranks and href and not href.startswith("#"):
+            ranked.append((min(ranks), canonical_url(href, base_url)))
     urls = []
     for _, url in sorted(ranked, key=lambda r: r[0]):
         if url not in urls:
@@ -152,8 +152,8 @@ def column_links(html: str, base_url: str, hosts: tuple[str, ...]) -> list[str]:
     return urls
 
 
-def next_page_links(html: str, base_url: str, hosts: tuple[str, ...]) -> list[str]:
-    """Plain pagination: the 下一页 link(s)."""
+def next_page_links(html: str, base_url: str) -> list[str]:
+    """Plain pagination: the 下一页 link(s) (script pagers, `javascript:…`, are no links)."""
     selector = Selector(text=html or "<html></html>")
     wording = set(patterns()["next_page_link"])
     urls = []
@@ -163,7 +163,7 @@ def next_page_links(html: str, base_url: str, hosts: tuple[str, ...]) -> list[st
             if href.lower().startswith(("javascript:", "#")):
                 continue
             url = canonical_url(href, base_url)
-            if host_allowed(url, hosts) and url != canonical_url(base_url) and url not in urls:
+            if url != canonical_url(base_url) and url not in urls:
                 urls.append(url)
     return urls
 
@@ -219,9 +219,9 @@ def body_html(html: str, selector: Selector) -> str | None:
     return None
 
 
-def read_detail(html: str, base_url: str, hosts: tuple[str, ...]) -> Detail:
+def read_detail(html: str, base_url: str) -> Detail:
     """Title, body, whether the body holds the report tables, and attachments (also the ones
-    written by a script: `var att='<a href="./P0….pdf">'`) on the allowed hosts."""
+    written by a script: `var att='<a href="./P0….pdf">'`), wherever they are."""
     selector = Selector(text=html or "<html></html>")
     body = body_html(html or "", selector)
     markers = patterns()["report_table_markers"]
@@ -235,7 +235,7 @@ def read_detail(html: str, base_url: str, hosts: tuple[str, ...]) -> Detail:
         candidates += [(href, "") for href in _SCRIPT_HREF.findall(script)]
     for href, name in candidates:
         attachment = _attachment(href, name, base_url)
-        if attachment and attachment.url not in found and host_allowed(attachment.url, hosts):
+        if attachment and attachment.url not in found:
             found[attachment.url] = attachment
     return Detail(detail_title(selector), body, has_tables, tuple(found.values()))
 

@@ -42,10 +42,14 @@ RETRY_BACKOFF_BASE = 2.0                  # seconds before the first retry, doub
 RETRY_BACKOFF_MAX = 60.0
 DEPTH_LIMIT = 250                         # beyond NIANJIAN_MAX_LIST_PAGES plus detail/attachment hops
 REDIRECT_MAX_TIMES = 5
-COOKIES_ENABLED = False
+# Cookies kept per source (each in a jar of its own; `cookies: false` in the sources file turns
+# them off for a source): session-paged columns (ASP.NET, JSESSIONID) serve page 2 only with them.
+COOKIES_ENABLED = True
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FetchLedgerMiddleware": 40,          # engine side: sees final outcomes
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.OriginMiddleware": 50,               # by origin, per source; before robots.txt
     "crawler.middlewares.ConditionalRequestMiddleware": 70,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,

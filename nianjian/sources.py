@@ -36,11 +36,8 @@ class Source:
     agencies: tuple[Agency, ...]
     cms: str = "auto"
     find_column: bool = False
-    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def hosts(self) -> tuple[str, ...]:
-        return (urlsplit(self.url).hostname or "", *self.allowed_hosts)
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)   # hosts or origins besides the url's
+    cookies: bool = True                 # keep the portal's cookies (in a jar of this source's own)
 
     def agency_for_title(self, title: str | None) -> Agency | None:
         """The agency whose name (or alias) the title names; the longest match wins, so
@@ -103,6 +100,9 @@ def parse_sources(data: dict, origin: str = "sources") -> list[Source]:
         cms = raw.get("cms", "auto")
         if cms not in CMS_FAMILIES:
             raise UserError(f"{where}.cms: '{cms}' is not one of {', '.join(CMS_FAMILIES)}")
+        cookies = raw.get("cookies", True)
+        if not isinstance(cookies, bool):
+            raise UserError(f"{where}.cookies: '{cookies}' is not true or false")
         agencies = raw.get("agencies")
         if not isinstance(agencies, list) or not agencies:
             raise UserError(f"{where}.agencies: list at least one agency")
@@ -112,7 +112,8 @@ def parse_sources(data: dict, origin: str = "sources") -> list[Source]:
             agencies=tuple(_agency(a, f"{where}.agencies[{j}]", source_id) for j, a in enumerate(agencies)),
             cms=cms,
             find_column=bool(raw.get("find_column", False)),
-            allowed_hosts=tuple(raw.get("allowed_hosts") or ()),
+            allowed_hosts=tuple(str(host) for host in raw.get("allowed_hosts") or ()),
+            cookies=cookies,
         ))
     return sources
 

@@ -1,8 +1,9 @@
 """One small strategy per CMS family: how a column page lists its reports and its further pages.
 
 Each family module offers
-    entries(text, url, hosts) -> list[pages.Entry]    reports listed in this response
-    more_pages(text, url, hosts) -> list[pages.ListPage]            the column's other list pages
+    entries(text, url) -> list[pages.Entry]             reports listed in this response
+    more_pages(text, url) -> Iterable[pages.ListPage]   the column's other list pages, made lazily
+                                                        (the spider stops at its page cap)
 and the spider picks the family from the source's `cms` hint or, for `auto`, by `detect`.
 """
 from __future__ import annotations

@@ -6,6 +6,7 @@ columnid, unitid, webid), which answers the same <datastore> XML with <totalreco
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import urlencode, urljoin
 
 from crawler import pages
@@ -35,9 +36,9 @@ def records(text: str) -> str:
     return "\n".join(_RECORD.findall(text or ""))
 
 
-def entries(text: str, url: str, hosts: tuple[str, ...]) -> list[pages.Entry]:
-    found = {e.url: e for e in pages.report_entries(text, url, hosts)}
-    for entry in pages.report_entries(records(text), url, hosts):
+def entries(text: str, url: str) -> list[pages.Entry]:
+    found = {e.url: e for e in pages.report_entries(text, url)}
+    for entry in pages.report_entries(records(text), url):
         found.setdefault(entry.url, entry)
     return list(found.values())
 
@@ -47,24 +48,21 @@ def _number(pattern: re.Pattern, text: str) -> int | None:
     return int(next(g for g in found.groups() if g)) if found else None
 
 
-def more_pages(text: str, url: str, hosts: tuple[str, ...]) -> list[pages.ListPage]:
+def more_pages(text: str, url: str) -> Iterator[pages.ListPage]:
     """The dataproxy requests for the records after the inline ones (asked from the column page
-    only: a dataproxy answer lists no further pages)."""
+    only: a dataproxy answer lists no further pages), made lazily."""
     if "<datastore>" not in text.lower() or _PROXY.search(url) or "dataproxy.jsp" in url:
-        return []
+        return iter(())
     total, inline = _number(_TOTAL, text), len(_RECORD.findall(text))
     per_page = _number(_PER_PAGE, text) or max(inline, 1)
     if not total or inline >= total:
-        return []
+        return iter(())
     step = per_page * (_number(_GROUP, text) or 3)
     proxy = _PROXY.search(text)
     endpoint = pages.canonical_url(urljoin(url, proxy.group(1) if proxy else DEFAULT_PROXY))
     found = dict((k.lower(), v) for k, v in _PARAM.findall(text))
     form = tuple((k, found[k.lower()]) for k in _FORM_KEYS if k.lower() in found)
-    requests = []
-    for start in range(inline + 1, total + 1, step):
-        query = urlencode({"startrecord": start, "endrecord": min(start + step - 1, total), "perpage": per_page})
-        page = f"{endpoint}?{query}"
-        if pages.host_allowed(page, hosts):
-            requests.append(pages.ListPage(page, formdata=form, reader="hanweb"))
-    return requests
+    query = lambda start: urlencode(  # noqa: E731
+        {"startrecord": start, "endrecord": min(start + step - 1, total), "perpage": per_page})
+    return (pages.ListPage(f"{endpoint}?{query(start)}", formdata=form, reader="hanweb")
+            for start in range(inline + 1, total + 1, step))

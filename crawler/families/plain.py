@@ -12,9 +12,9 @@ def recognises(text: str, url: str) -> bool:
     return True
 
 
-def entries(text: str, url: str, hosts: tuple[str, ...]) -> list[pages.Entry]:
-    return pages.report_entries(text, url, hosts)
+def entries(text: str, url: str) -> list[pages.Entry]:
+    return pages.report_entries(text, url)
 
 
-def more_pages(text: str, url: str, hosts: tuple[str, ...]) -> list[pages.ListPage]:
-    return [pages.ListPage(link) for link in pages.next_page_links(text, url, hosts)]
+def more_pages(text: str, url: str) -> list[pages.ListPage]:
+    return [pages.ListPage(link) for link in pages.next_page_links(text, url)]

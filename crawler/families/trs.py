@@ -4,11 +4,14 @@ Three ways the count is declared (comments are stripped first: portals leave old
     createPageHTML(56, 0, "index", "html");                        pages index, index_1 … index_55
     createPageHTML('page_div', 12, 1, 'xlist', 'shtml', 234);       pages xlist, xlist_2 … xlist_12
     var countPage = 56 … "index" + "_" + i + "." + "html"          as the first form
-A page past the declared count is never requested.
+A page past the declared count is never requested, and the pages are made one at a time as
+they are asked for: a pager declaring ten million pages costs what the page cap lets through.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import chain, islice
 from urllib.parse import urljoin
 
 from parsel import Selector
@@ -38,16 +41,17 @@ def recognises(text: str, url: str) -> bool:
     return "createPageHTML(" in code or bool(_COUNT_VAR.search(code))
 
 
-def entries(text: str, url: str, hosts: tuple[str, ...]) -> list[pages.Entry]:
-    return pages.report_entries(text, url, hosts)
+def entries(text: str, url: str) -> list[pages.Entry]:
+    return pages.report_entries(text, url)
 
 
-def page_urls(text: str, url: str) -> list[str]:
-    """Every page of the column as the script declares it, the first page included."""
+def page_urls(text: str, url: str) -> Iterator[str]:
+    """Every page of the column as the script declares it, the first page included, made
+    lazily (the count is the portal's word, not a size to allocate)."""
     code = scripts(text)
     if found := _FROM_TWO.search(code):
         count, prefix, ext = int(found.group(1)), found.group(3), found.group(4)
-        names = [f"{prefix}.{ext}"] + [f"{prefix}_{n}.{ext}" for n in range(2, count + 1)]
+        further = range(2, count + 1)
     elif (found := _ZERO_BASED.search(code)) or (found := _COUNT_VAR.search(code)):
         count = int(found.group(1))
         if found.re is _ZERO_BASED:
@@ -56,13 +60,14 @@ def page_urls(text: str, url: str) -> list[str]:
             prefix_match, ext_match = _PREFIX.search(code), _EXTENSION.search(code)
             prefix = prefix_match.group(1) if prefix_match else "index"
             ext = ext_match.group(1) if ext_match else "html"
-        names = [f"{prefix}.{ext}"] + [f"{prefix}_{n}.{ext}" for n in range(1, count)]
+        further = range(1, count)
     else:
-        return []
-    return [pages.canonical_url(urljoin(url, name)) for name in names]
+        return iter(())
+    names = chain([f"{prefix}.{ext}"], (f"{prefix}_{n}.{ext}" for n in further))
+    return (pages.canonical_url(urljoin(url, name)) for name in names)
 
 
-def more_pages(text: str, url: str, hosts: tuple[str, ...]) -> list[pages.ListPage]:
+def more_pages(text: str, url: str) -> Iterator[pages.ListPage]:
     """Pages 2…N (asked from the first page, which may be `…/` or `…/index.html`)."""
-    return [pages.ListPage(page) for page in page_urls(text, url)[1:]
-            if page != pages.canonical_url(url) and pages.host_allowed(page, hosts)]
+    first = pages.canonical_url(url)
+    return (pages.ListPage(page) for page in islice(page_urls(text, url), 1, None) if page != first)

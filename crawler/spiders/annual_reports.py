@@ -9,7 +9,7 @@ pure page reading is in crawler/pages.py. Requests carry their source in `meta["
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urldefrag, urlsplit
 
 import scrapy
 from scrapy import exceptions
@@ -17,9 +17,10 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import pages
-from crawler.families import FAMILIES, detect, gkmlpt
+from crawler.families import FAMILIES, detect
 from crawler.items import ReportDocument
-from crawler.ledger import Fetch, Ledger
+from crawler.ledger import LIST, Fetch, Ledger
+from crawler.origins import SourcePolicy, origin, origin_text
 from nianjian.sources import Source, load_sources
 from parsers.page import published_date
 
@@ -42,6 +43,7 @@ class AnnualReportsSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.sources_path = sources
         self.sources: dict[str, Source] = {}
+        self.policies: dict[str, SourcePolicy] = {}
         self.ledger: Ledger | None = None
         self.list_pages: dict[str, int] = {}
 
@@ -53,9 +55,9 @@ class AnnualReportsSpider(scrapy.Spider):
             raise ValueError("no sources file: pass -a sources=FILE or -s NIANJIAN_SOURCES=FILE")
         sources = load_sources(path)
         spider.sources = {source.id: source for source in sources}
-        # Scrapy's OffsiteMiddleware guards every request; each source's own hosts are checked
-        # again when links are read, so one source never wanders onto another's hosts.
-        spider.allowed_domains = sorted({host for source in sources for host in source.hosts if host})
+        # crawler.middlewares.OriginMiddleware refuses (and records) whatever leaves a source's
+        # origins; the spider only uses them to prefer a link that may be followed.
+        spider.policies = {source.id: SourcePolicy.of(source) for source in sources}
         spider.max_list_pages = crawler.settings.getint("NIANJIAN_MAX_LIST_PAGES", 200)
         if crawler.settings.get("NIANJIAN_REDIS_URL"):       # distributed: the record goes to Redis
             from crawler.redis_mode.worker import RedisLedger
@@ -74,19 +76,33 @@ class AnnualReportsSpider(scrapy.Spider):
         self.list_pages = getattr(self, "state", {}).setdefault("list_pages", {})
         for source in self.sources.values():
             if source.find_column:
-                yield scrapy.Request(source.url, callback=self.parse_entry, errback=self.fetch_failed,
-                                     meta={"source": source.id, "kind": "entry"})
-            elif source.cms == "gkmlpt":
-                yield self.list_request(source, pages.ListPage(gkmlpt.api_url(source.url), reader="gkmlpt"), first=True)
+                yield self.request(source, source.url, self.parse_entry, kind="entry")
             else:
                 yield self.list_request(source, pages.ListPage(source.url), first=True)
 
+    def request(self, source: Source, url: str, callback, *, kind: str, formdata=None, priority: int = 0,
+                **meta) -> scrapy.Request:
+        """A request of `source`: its id in the meta, and its own cookie jar (or none)."""
+        meta = {"source": source.id, "kind": kind, **meta}
+        if source.cookies:
+            meta["cookiejar"] = source.id
+        else:
+            meta["dont_merge_cookies"] = True
+        if formdata:
+            return scrapy.FormRequest(url, formdata=dict(formdata), callback=callback, errback=self.fetch_failed,
+                                      priority=priority, meta=meta)
+        return scrapy.Request(url, callback=callback, errback=self.fetch_failed, priority=priority, meta=meta)
+
     def list_request(self, source: Source, page: pages.ListPage, first: bool = False) -> scrapy.Request:
-        meta = {"source": source.id, "kind": "list", "reader": page.reader, "first": first}
-        if page.formdata:
-            return scrapy.FormRequest(page.url, formdata=dict(page.formdata), callback=self.parse_list,
-                                      errback=self.fetch_failed, meta=meta)
-        return scrapy.Request(page.url, callback=self.parse_list, errback=self.fetch_failed, meta=meta)
+        return self.request(source, page.url, self.parse_list, kind="list", formdata=page.formdata,
+                            reader=page.reader, first=first)
+
+    def read(self, source: Source, response, outcome: str, error: str | None = None) -> None:
+        """Records the list or entry page this response is, once read."""
+        fetch = response.meta.get("fetch")
+        if fetch is not None:
+            fetch.outcome, fetch.error = outcome, error
+            self.ledger.record(source.id, fetch)
 
     def fetch_failed(self, failure) -> None:
         """A failed fetch is already recorded with the run; one log line, not a traceback (a
@@ -101,31 +117,45 @@ class AnnualReportsSpider(scrapy.Spider):
     def parse_entry(self, response):
         source = self.sources[response.meta["source"]]
         if not isinstance(response, TextResponse):
-            self.ledger.note(source.id, f"entry page {response.url} is not a web page")
+            self.read(source, response, "parse_error", "not a web page")
+            self.ledger.note(source.id, f"entry page {response.url} is not a web page", error=False)
             return
-        links = pages.column_links(response.text, response.url, source.hosts)
+        self.read(source, response, "entry")
+        links = pages.column_links(response.text, response.url)
+        policy = self.policies[source.id]
+        allowed = [link for link in links if policy.refusal(link) is None]
         if not links:
             self.ledger.note(source.id, f"no annual-report column link found on {response.url}")
             return
-        yield self.list_request(source, pages.ListPage(links[0]), first=True)
+        if not allowed:          # followed all the same: refused, its fetch says why
+            elsewhere = ", ".join(dict.fromkeys(origin_text(origin(link)) if origin(link) else link for link in links))
+            self.ledger.note(source.id, f"annual-report column link found on {response.url}, but on a site "
+                                        f"this source does not allow: {elsewhere} — add it to allowed_hosts")
+        yield self.list_request(source, pages.ListPage((allowed or links)[0]), first=True)
 
     # ------------------------------------------------------------------ list pages
     def parse_list(self, response):
         source = self.sources[response.meta["source"]]
         if not isinstance(response, TextResponse):
-            self.ledger.note(source.id, f"list page {response.url} is not a web page")
+            self.read(source, response, "parse_error", "not a web page")
             return
-        text = response.text
+        text, url = response.text, _page_url(response)
         family_name = response.meta.get("reader") or (
-            source.cms if source.cms != "auto" else detect(text, response.url))
+            source.cms if source.cms != "auto" else detect(text, url))
         family = FAMILIES[family_name]
-        for entry in family.entries(text, response.url, source.hosts):
+        try:
+            entries = family.entries(text, url)
+        except pages.UnreadablePage as error:
+            self.read(source, response, "parse_error", f"{family_name} list page: {error}")
+            return
+        self.read(source, response, LIST)
+        for entry in entries:
             yield self.report_request(source, entry)
-        # A column's first page declares all its pages (TRS, Hanweb, gkmlpt); plain pages each
-        # name the next one.
+        # A column's first page declares all its pages (TRS, Hanweb); chained families' pages
+        # (plain, gkmlpt) each name the next one. Pages are made lazily: the cap bounds the cost.
         if not (response.meta.get("first") or family.CHAINED):
             return
-        for page in family.more_pages(text, response.url, source.hosts):
+        for page in family.more_pages(text, url):
             if self.list_pages.get(source.id, 0) >= self.max_list_pages:
                 self.ledger.note(source.id, f"stopped at {self.max_list_pages} list pages "
                                             "(NIANJIAN_MAX_LIST_PAGES)", error=False)
@@ -134,13 +164,12 @@ class AnnualReportsSpider(scrapy.Spider):
             yield self.list_request(source, pages.ListPage(page.url, page.formdata, page.reader or family_name))
 
     def report_request(self, source: Source, entry: pages.Entry) -> scrapy.Request | None:
-        meta = {"source": source.id, "title": entry.title, "year": entry.year, "listed": entry.listed_date}
+        meta = {"title": entry.title, "year": entry.year, "listed": entry.listed_date}
         extension = urlsplit(entry.url).path.rsplit(".", 1)[-1].lower()
         if extension in pages.patterns()["attachments"]["supported"]:
-            return scrapy.Request(entry.url, callback=self.parse_attachment, errback=self.fetch_failed,
-                                  priority=ATTACHMENT_PRIORITY, meta={**meta, "kind": "attachment"})
-        return scrapy.Request(entry.url, callback=self.parse_detail, errback=self.fetch_failed,
-                              priority=DETAIL_PRIORITY, meta={**meta, "kind": "detail"})
+            return self.request(source, entry.url, self.parse_attachment, kind="attachment",
+                                priority=ATTACHMENT_PRIORITY, **meta)
+        return self.request(source, entry.url, self.parse_detail, kind="detail", priority=DETAIL_PRIORITY, **meta)
 
     # ------------------------------------------------------------------ report pages
     def parse_detail(self, response):
@@ -152,7 +181,7 @@ class AnnualReportsSpider(scrapy.Spider):
             yield self.document(response, meta.get("title"), meta.get("listed"))
             return
         text = response.text
-        detail = pages.read_detail(text, response.url, source.hosts)
+        detail = pages.read_detail(text, response.url)
         title = detail.title if pages.is_report_title(detail.title) else meta.get("title")
         published = published_date(text, response.url) or meta.get("listed")
         readable = [a for a in detail.attachments if a.supported]
@@ -164,14 +193,14 @@ class AnnualReportsSpider(scrapy.Spider):
         if detail.has_report_tables or not readable:
             yield self.document(response, title, published)
             return
-        # The page only points at the report: the best attachment is the report (the preference
-        # order is `attachments.supported`), with the page's title and date.
+        # The page only points at the report: the best attachment is the report (one the source
+        # may fetch first, then the preference order `attachments.supported`), with the page's
+        # title and date.
         preference = pages.patterns()["attachments"]["supported"]
-        best = min(readable, key=lambda a: preference.index(a.extension))
-        yield scrapy.Request(best.url, callback=self.parse_attachment, errback=self.fetch_failed,
-                             priority=ATTACHMENT_PRIORITY,
-                             meta={"source": source.id, "kind": "attachment", "title": title,
-                                   "year": meta.get("year"), "listed": published, "parent": meta.get("fetch")})
+        policy = self.policies[source.id]
+        best = min(readable, key=lambda a: (policy.refusal(a.url) is not None, preference.index(a.extension)))
+        yield self.request(source, best.url, self.parse_attachment, kind="attachment", priority=ATTACHMENT_PRIORITY,
+                           title=title, year=meta.get("year"), listed=published, parent=meta.get("fetch"))
 
     def parse_attachment(self, response):
         if response.status == 304 or response.meta.get("unchanged"):
@@ -192,3 +221,10 @@ class AnnualReportsSpider(scrapy.Spider):
             source_id=meta["source"], url=meta["fetch"].url, body=response.body, content_type=content_type,
             filename=filename or None, listed_title=title, published_hint=published,
             expected_year=meta.get("year"), fetch=meta["fetch"], parent=meta.get("parent"))
+
+
+def _page_url(response) -> str:
+    """The URL of the page asked for: the response's, with the request's #fragment kept (a
+    gkmlpt column page names its column only there: `…/gkmlpt/index#21023`)."""
+    asked = response.request.url if response.request is not None else response.url
+    return asked if urldefrag(asked)[0] == response.url else response.url

@@ -29,11 +29,13 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
     delay: float = 0.0
     conditional: bool = True          # answers If-None-Match / If-Modified-Since with 304
+    etag: bool = True                 # sends an ETag (else Last-Modified only, when conditional)
+    session: str | None = None        # a cookie "name=value" the page is served only with (else: expired)
     headers: dict = field(default_factory=dict)
 
     @property
-    def etag(self) -> str:
-        return '"' + hashlib.sha1(self.body).hexdigest()[:16] + '"'
+    def tag(self) -> str | None:
+        return '"' + hashlib.sha1(self.body).hexdigest()[:16] + '"' if self.etag else None
 
 
 @dataclass
@@ -87,11 +89,13 @@ def _handler(site: Site):
                 page = site.pages.get(f"POST {urlsplit(self.path).path}?{urlsplit(self.path).query}")
             if page is None:
                 page = Page(b"<html><body>404</body></html>", status=404)
+            if page.session and page.session not in (self.headers.get("Cookie") or "").split("; "):
+                page = Page("<html><body>会话已过期，请从首页进入</body></html>".encode(), conditional=False)
             status = page.status
             if page.conditional and status == 200:
                 # RFC 9110: If-None-Match, when sent, decides; If-Modified-Since only without it.
                 tag = self.headers.get("If-None-Match")
-                if tag == page.etag or tag is None and self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+                if page.tag and tag == page.tag or tag is None and self.headers.get("If-Modified-Since") == LAST_MODIFIED:
                     status = 304
             with site.lock:
                 site.hits.append(Hit(method, self.path, dict(self.headers), body, status))
@@ -103,7 +107,8 @@ def _handler(site: Site):
                 self.send_header("Content-Type", page.content_type)
                 self.send_header("Content-Length", str(len(payload)))
                 if page.conditional:
-                    self.send_header("ETag", page.etag)
+                    if page.tag:
+                        self.send_header("ETag", page.tag)
                     self.send_header("Last-Modified", LAST_MODIFIED)
                 for name, value in page.headers.items():
                     self.send_header(name, value)
@@ -354,7 +359,7 @@ def build_portals(serve, tmp_path: Path) -> Portals:
     path = tmp_path / "sources.yaml"
     path.write_text(sources_yaml([
         {"id": "luoyang-county", "url": county.url("/xxgk/index.html"), "find_column": True,
-         "allowed_hosts": ["localhost"],
+         "allowed_hosts": [hanweb.root],          # another port is another site: named with it
          "agencies": agencies("涧西区人民政府", "老城区西关街道办事处", "洛阳市伊滨经开区人民政府",
                               "延津县人民政府办公室", "淮安市洪泽区人民政府", "涧西区卫生健康委员会",
                               "涧西区教育局", "涧西区财政局")},
