@@ -167,10 +167,12 @@ class FetchLedgerMiddleware:
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.first_asked: dict[bytes, str] = {}      # request fingerprint → the source that asked first
 
     @classmethod
     def from_crawler(cls, crawler):
         middleware = cls(crawler)
+        crawler.signals.connect(middleware.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(middleware.request_dropped, signal=signals.request_dropped)
         return middleware
 
@@ -215,7 +217,20 @@ class FetchLedgerMiddleware:
         self._record(request, Fetch(url=_first_url(request), final_url=final, outcome=outcome, error=error[:500]))
         return None
 
+    def request_scheduled(self, request: Request, spider=None) -> None:
+        if "source" in request.meta:
+            self.first_asked.setdefault(self.crawler.request_fingerprinter.fingerprint(request),
+                                        request.meta["source"])
+
     def request_dropped(self, request: Request, spider=None) -> None:
-        if "source" in request.meta and request.meta.get("redirect_urls"):
-            self._record(request, Fetch(url=_first_url(request), final_url=request.url, outcome="duplicate",
-                                        error=f"redirected to {request.url}, already requested in this run"))
+        """The duplicate filter dropped it: recorded when it is a redirect, or a page another
+        source asked for first (a source's own repeated links are no news)."""
+        source_id = request.meta.get("source")
+        first = self.first_asked.get(self.crawler.request_fingerprinter.fingerprint(request))
+        if request.meta.get("redirect_urls"):
+            error = f"redirected to {request.url}, already requested in this run"
+        elif first is not None and first != source_id:
+            error = f"already requested in this run by source {first}"
+        else:
+            return
+        self._record(request, Fetch(url=_first_url(request), final_url=request.url, outcome="duplicate", error=error))

@@ -81,8 +81,15 @@ class AnnualReportsSpider(scrapy.Spider):
                 yield self.list_request(source, pages.ListPage(source.url), first=True)
 
     def request(self, source: Source, url: str, callback, *, kind: str, formdata=None, priority: int = 0,
-                **meta) -> scrapy.Request:
-        """A request of `source`: its id in the meta, and its own cookie jar (or none)."""
+                **meta) -> scrapy.Request | None:
+        """A request of `source`: its id in the meta, and its own cookie jar (or none). A link
+        that is no web address (`javascript:`, `mailto:`, `file://`) is recorded as a `bad_link`
+        fetch instead (Scrapy could not even make a request of the first two; Scrapy yields of
+        None are ignored). Other sites are refused by the OriginMiddleware."""
+        refusal = self.policies[source.id].refusal(url)
+        if refusal is not None and refusal.outcome == "bad_link":
+            self.ledger.record(source.id, Fetch(url=url, outcome=refusal.outcome, error=refusal.reason))
+            return None
         meta = {"source": source.id, "kind": kind, **meta}
         if source.cookies:
             meta["cookiejar"] = source.id
@@ -93,7 +100,7 @@ class AnnualReportsSpider(scrapy.Spider):
                                       priority=priority, meta=meta)
         return scrapy.Request(url, callback=callback, errback=self.fetch_failed, priority=priority, meta=meta)
 
-    def list_request(self, source: Source, page: pages.ListPage, first: bool = False) -> scrapy.Request:
+    def list_request(self, source: Source, page: pages.ListPage, first: bool = False) -> scrapy.Request | None:
         return self.request(source, page.url, self.parse_list, kind="list", formdata=page.formdata,
                             reader=page.reader, first=first)
 
