@@ -63,8 +63,7 @@ class OriginMiddleware:
         return middleware
 
     def spider_opened(self, spider) -> None:
-        self.policies = {source_id: SourcePolicy.of(source)
-                         for source_id, source in getattr(spider, "sources", {}).items()}
+        self.policies = getattr(spider, "policies", {})
         self.by_origin = {}
         for policy in self.policies.values():
             for allowed in policy.origins:
