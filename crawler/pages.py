@@ -152,20 +152,43 @@ def column_links(html: str, base_url: str) -> list[str]:
     return urls
 
 
-def next_page_links(html: str, base_url: str) -> list[str]:
-    """Plain pagination: the 下一页 link(s) (script pagers, `javascript:…`, are no links)."""
+_POSTBACK = re.compile(r"""^javascript:\s*__doPostBack\(\s*['"]([^'"]*)['"]\s*,\s*['"]([^'"]*)['"]\s*\)""", re.I)
+
+
+def _postback(anchor: Selector, selector: Selector, base_url: str, target: str, argument: str) -> ListPage:
+    """ASP.NET's `javascript:__doPostBack('ctl00$Pager','Page$2')`: the page's form posted back
+    with its hidden fields (__VIEWSTATE …) and the event target and argument."""
+    form = (anchor.xpath("ancestor::form[1]") or selector.xpath("//form[.//input[@name='__VIEWSTATE']]")
+            or selector.xpath("//form"))
+    fields = {}
+    if form:
+        for field in form[0].xpath(".//input[@type='hidden'][@name]"):
+            fields[field.attrib["name"]] = field.attrib.get("value", "")
+    fields.update({"__EVENTTARGET": target, "__EVENTARGUMENT": argument})
+    action = form[0].attrib.get("action", "").strip() if form else ""
+    return ListPage(canonical_url(action or base_url, base_url), formdata=tuple(fields.items()))
+
+
+def next_pages(html: str, base_url: str) -> list[ListPage]:
+    """Plain pagination: the 下一页 link(s), or ASP.NET's 下一页 postback (a form POST; the
+    session cookie it needs is kept, see `cookies` in docs/crawling.md). Other script pagers
+    (`javascript:…`) are no links."""
     selector = Selector(text=html or "<html></html>")
     wording = set(patterns()["next_page_link"])
-    urls = []
+    found: list[ListPage] = []
     for anchor in selector.xpath("//a[@href]"):
-        if compact(" ".join(anchor.xpath(".//text()").getall())) in wording:
-            href = anchor.attrib["href"]
-            if href.lower().startswith(("javascript:", "#")):
-                continue
-            url = canonical_url(href, base_url)
-            if url != canonical_url(base_url) and url not in urls:
-                urls.append(url)
-    return urls
+        if compact(" ".join(anchor.xpath(".//text()").getall())) not in wording:
+            continue
+        href = anchor.attrib["href"].strip()
+        if postback := _POSTBACK.match(href):
+            page = _postback(anchor, selector, base_url, *postback.groups())
+        elif href.lower().startswith(("javascript:", "#")) or canonical_url(href, base_url) == canonical_url(base_url):
+            continue
+        else:
+            page = ListPage(canonical_url(href, base_url))
+        if page not in found:
+            found.append(page)
+    return found
 
 
 # ------------------------------------------------------------------ detail pages

@@ -1,4 +1,5 @@
-"""Plain list pages: report links anywhere on the page, further pages by their 下一页 link."""
+"""Plain list pages: report links anywhere on the page, further pages by their 下一页 link (or
+ASP.NET's 下一页 postback)."""
 from __future__ import annotations
 
 from crawler import pages
@@ -17,4 +18,4 @@ def entries(text: str, url: str) -> list[pages.Entry]:
 
 
 def more_pages(text: str, url: str) -> list[pages.ListPage]:
-    return [pages.ListPage(link) for link in pages.next_page_links(text, url)]
+    return pages.next_pages(text, url)

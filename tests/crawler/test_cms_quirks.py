@@ -1,6 +1,7 @@
 """Real CMS quirks on loopback portals: a gkmlpt column of a department sub-site (API under the
 sub-site's prefix, with the site id), a gkmlpt API answering HTML, a session-paged column that
-serves page 2 only with the session cookie of page 1, and column links in other wordings."""
+posts page 2 back (ASP.NET __doPostBack) and serves it only with the session cookie of page 1,
+and column links in other wordings."""
 from __future__ import annotations
 
 import json
@@ -35,13 +36,18 @@ def test_gkmlpt_sub_site_session_pager_and_column_wordings(serve, kit, crawl, tm
     # a gkmlpt API that answers an HTML error page with 200
     site.add("/bad/gkmlpt/api/all/5?page=1", "<html><body>系统维护中</body></html>")
 
-    # an ASP.NET column: page 2 only for the session that read page 1
-    next_link = "<a href='list.aspx?page=2'>下一页</a>"
-    for prefix, session in (("/s", "ASP.NET_SessionId=abc123"), ("/n", "ASP.NET_SessionId=n1")):
-        site.add(f"{prefix}/list.aspx", kit.list_page([], extra=next_link),
+    # an ASP.NET column: page 2 is the form posted back by 下一页's __doPostBack, served only to
+    # the session that read page 1; the same column paged by GET for a source without cookies
+    form = ("<form method='post' action='list.aspx' id='form1'><input type='hidden' name='__EVENTTARGET' value=''>"
+            "<input type='hidden' name='__EVENTARGUMENT' value=''><input type='hidden' name='__VIEWSTATE' "
+            "value='dDwtMTI3'><a href=\"javascript:__doPostBack('ctl00$Pager','Page$2')\">下一页</a></form>")
+    postback = "__EVENTTARGET=ctl00%24Pager&__EVENTARGUMENT=Page%242&__VIEWSTATE=dDwtMTI3"
+    for prefix, session, next_page, page_two in (
+            ("/s", "ASP.NET_SessionId=abc123", form, f"POST /s/list.aspx?{postback}"),
+            ("/n", "ASP.NET_SessionId=n1", "<a href='list.aspx?page=2'>下一页</a>", "/n/list.aspx?page=2")):
+        site.add(f"{prefix}/list.aspx", kit.list_page([], extra=next_page),
                  headers={"Set-Cookie": f"{session}; path={prefix}/; HttpOnly"})
-        site.add(f"{prefix}/list.aspx?page=2", kit.list_page([("t1.html", xiguan_title, "2022-01-25")]),
-                 session=session)
+        site.add(page_two, kit.list_page([("t1.html", xiguan_title, "2022-01-25")]), session=session)
         site.add(f"{prefix}/t1.html", kit.detail_page(xiguan_title, kit.seed_body_html(xiguan),
                                                       date_line="发布日期：2022-01-25"))
 
@@ -77,9 +83,11 @@ def test_gkmlpt_sub_site_session_pager_and_column_wordings(serve, kit, crawl, tm
         ("parse_error", "gkmlpt list page: the gkmlpt API answered with something that is not its JSON")]
     assert (runs["bad-gkmlpt"]["status"], runs["bad-gkmlpt"]["errors"]) == ("failed", 1)
 
-    # the session's page 2 came with page 1's cookie; a source with `cookies: false` sends none
-    page_two = [h for h in site.hits if h.path == "/s/list.aspx?page=2"]
-    assert [h.headers.get("Cookie") for h in page_two] == ["ASP.NET_SessionId=abc123"]
+    # page 2 was posted back with the form's state and page 1's session cookie; a source with
+    # `cookies: false` sends none
+    page_two = [h for h in site.hits if h.method == "POST"]
+    assert [(h.path, h.body.decode(), h.headers.get("Cookie")) for h in page_two] == [
+        ("/s/list.aspx", postback, "ASP.NET_SessionId=abc123")]
     assert all("Cookie" not in h.headers for h in site.hits if h.path.startswith("/n/"))
     assert not site.fetched("/n/t1.html")
 

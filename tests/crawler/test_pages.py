@@ -196,9 +196,19 @@ def test_pagers_declaring_ten_million_pages_are_made_lazily():
 
 
 def test_plain_next_page_link():
-    page = ("<html><body><a href='list_2.html'>下一页</a><a href='javascript:__doPostBack(1)'>下一页</a>"
-            "</body></html>")
-    assert pages.next_page_links(page, "http://a.gov.cn/nb/list.html") == ["http://a.gov.cn/nb/list_2.html"]
+    page = ("<html><body><a href='list_2.html'>下一页</a><a href='javascript:goPage(2)'>下一页</a>"
+            "<a href='list.html'>下一页</a></body></html>")
+    assert pages.next_pages(page, "http://a.gov.cn/nb/list.html") == [pages.ListPage("http://a.gov.cn/nb/list_2.html")]
+
+
+def test_aspnet_postback_next_page_posts_the_form_back():
+    page = ("<html><body><form method='post' action='./List.aspx?id=7' id='form1'>"
+            "<input type='hidden' name='__EVENTTARGET' value=''><input type='hidden' name='__EVENTARGUMENT' value=''>"
+            "<input type='hidden' name='__VIEWSTATE' value='/wEPDwUKMTY1'><input type='text' name='q' value='x'>"
+            "<a href=\"javascript:__doPostBack('ctl00$Pager','Page$2')\">下一页</a></form></body></html>")
+    assert pages.next_pages(page, "http://a.gov.cn/nb/List.aspx?id=7") == [pages.ListPage(
+        "http://a.gov.cn/nb/List.aspx?id=7",
+        formdata=(("__EVENTTARGET", "ctl00$Pager"), ("__EVENTARGUMENT", "Page$2"), ("__VIEWSTATE", "/wEPDwUKMTY1")))]
 
 
 @pytest.mark.parametrize("text", ["政府信息公开工作年报", "政务公开年度报告", "信息公开年报", "政府信息公开年度报告专栏",
