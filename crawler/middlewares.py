@@ -16,7 +16,7 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler import pages
-from crawler.ledger import Fetch, LIST
+from crawler.ledger import Fetch
 from crawler.origins import Refusal, SourcePolicy, origin
 from nianjian.ingest import content_hash
 from nianjian.store import Store

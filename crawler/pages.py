@@ -162,8 +162,8 @@ def _postback(anchor: Selector, selector: Selector, base_url: str, target: str, 
             or selector.xpath("//form"))
     fields = {}
     if form:
-        for field in form[0].xpath(".//input[@type='hidden'][@name]"):
-            fields[field.attrib["name"]] = field.attrib.get("value", "")
+        for hidden in form[0].xpath(".//input[@type='hidden'][@name]"):
+            fields[hidden.attrib["name"]] = hidden.attrib.get("value", "")
     fields.update({"__EVENTTARGET": target, "__EVENTARGUMENT": argument})
     action = form[0].attrib.get("action", "").strip() if form else ""
     return ListPage(canonical_url(action or base_url, base_url), formdata=tuple(fields.items()))

@@ -3,6 +3,7 @@ a county's TRS column behind its 政府信息公开 page, a Hanweb column, a wal
 host no source allows."""
 from __future__ import annotations
 
+import pytest
 import sqlite_utils
 
 NB = "/xxgk/nb"
@@ -84,21 +85,32 @@ def test_crawl_finds_every_report_records_every_fetch_and_refetches_nothing_unch
     assert rows(db, "select count(*) n from report_versions")[0]["n"] == 6
 
 
-def test_unchanged_body_without_conditional_support_is_not_stored_again(serve, crawl, kit, tmp_path):
-    """A server that ignores If-None-Match: the report is downloaded again, recognised by its
-    content hash, and neither parsed nor stored again."""
+LAST_MODIFIED = "Tue, 14 Nov 2023 22:13:20 GMT"        # what the loopback server sends
+
+
+@pytest.mark.parametrize("validators, statuses, if_modified_since, second", [
+    # Last-Modified and no ETag: asked again with If-Modified-Since alone, answered 304
+    ({"etag": False}, [200, 304], [None, LAST_MODIFIED], "not_modified"),
+    # neither, and no conditional support: downloaded again, the content hash says unchanged
+    ({"conditional": False}, [200, 200], [None, None], "unchanged"),
+])
+def test_report_pages_of_servers_without_etags_are_not_stored_again(
+        serve, crawl, kit, tmp_path, validators, statuses, if_modified_since, second):
     site = serve(kit.Site("127.0.0.1"))
     text = kit.seed("000")
     title = kit.seed_title(text)
-    site.add("/nb/index.html", kit.list_page([("t20220120_1.html", title, "2022-01-20")]), conditional=False)
-    site.add("/nb/t20220120_1.html", kit.detail_page(title, kit.seed_body_html(text)), conditional=False)
+    site.add("/nb/index.html", kit.list_page([("t20220120_1.html", title, "2022-01-20")]), **validators)
+    site.add("/nb/t20220120_1.html", kit.detail_page(title, kit.seed_body_html(text)), **validators)
     sources = tmp_path / "sources.yaml"
     sources.write_text(kit.sources_yaml([{"id": "jianxi", "url": site.url("/nb/index.html"),
                                           "agencies": [{"name": "涧西区人民政府", "level": "government"}]}]))
     db = tmp_path / "nianjian.db"
     assert crawl(sources, db).returncode == 0
     assert crawl(sources, db).returncode == 0
-    assert len(site.fetched("/nb/t20220120_1.html")) == 2
+    asked = [h for h in site.hits if h.path == "/nb/t20220120_1.html"]
+    assert [h.status for h in asked] == statuses
+    assert [h.headers.get("If-Modified-Since") for h in asked] == if_modified_since
+    assert not [h for h in asked if "If-None-Match" in h.headers]
     outcomes = [(r["run_id"], r["outcome"]) for r in rows(db, "select * from fetches where url like '%t2022%' order by id")]
-    assert outcomes == [(1, "stored"), (2, "unchanged")]
+    assert outcomes == [(1, "stored"), (2, second)]
     assert rows(db, "select count(*) n from report_versions")[0]["n"] == 1

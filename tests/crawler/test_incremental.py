@@ -42,27 +42,3 @@ def test_changed_page_unchanged_attachment(serve, kit, crawl, tmp_path):
         (3, "t20210120_8.html", "not_modified")])
     assert [h.status for h in site.hits if h.path == "/nb/P020210120.docx"] == [200, 304]
 
-
-def test_last_modified_only_server_answers_if_modified_since_with_304(serve, kit, crawl, tmp_path):
-    """A server that sends Last-Modified and no ETag: the second crawl asks with If-Modified-Since,
-    gets 304 and stores nothing again."""
-    site = serve(kit.Site("127.0.0.1"))
-    text = kit.seed("000")
-    title = kit.seed_title(text)
-    site.add("/nb/index.html", kit.list_page([("t20220120_1.html", title, "2022-01-20")]), etag=False)
-    site.add("/nb/t20220120_1.html", kit.detail_page(title, kit.seed_body_html(text)), etag=False)
-    sources = tmp_path / "sources.yaml"
-    sources.write_text(kit.sources_yaml([{"id": "jianxi", "url": site.url("/nb/index.html"),
-                                          "agencies": [{"name": "涧西区人民政府", "level": "government"}]}]))
-    db = tmp_path / "nianjian.db"
-    assert crawl(sources, db).returncode == 0
-    assert crawl(sources, db).returncode == 0
-
-    asked = [h for h in site.hits if h.path == "/nb/t20220120_1.html"]
-    assert [h.status for h in asked] == [200, 304]
-    assert "If-None-Match" not in asked[1].headers
-    assert asked[1].headers["If-Modified-Since"] == "Tue, 14 Nov 2023 22:13:20 GMT"
-    db_rows = sqlite_utils.Database(db)
-    outcomes = [(r["run_id"], r["outcome"]) for r in db_rows.query("select * from fetches where url like '%t2022%' order by id")]
-    assert outcomes == [(1, "stored"), (2, "not_modified")]
-    assert next(db_rows.query("select count(*) n from report_versions"))["n"] == 1
