@@ -3,7 +3,7 @@ fetch ledger.
 
 Order (crawler/settings.py): the ledger sits on the engine side of everything, so it sees each
 request's final outcome once — after retries and redirects, including requests that the origin
-or robots.txt middlewares refuse, and redirects the duplicate filter drops.
+or robots.txt middlewares refuse, and requests the duplicate filter drops.
 """
 from __future__ import annotations
 
@@ -161,8 +161,9 @@ class FetchLedgerMiddleware:
     answers (markers in crawler/botwalls.yaml) into a blocked fetch that is never parsed.
     Pages that came through are recorded by whoever reads them: list and entry pages by the
     spider once read, report documents by the pipeline once ingested. Refused requests are
-    recorded with their refusal's outcome, and a redirect to a page already requested in this
-    run (dropped by the duplicate filter) as `duplicate`."""
+    recorded with their refusal's outcome; a redirect to a page already requested in this run,
+    or a link to a page another source asked for first (both dropped by the duplicate filter),
+    as `duplicate`."""
 
     def __init__(self, crawler):
         self.crawler = crawler

@@ -105,11 +105,14 @@ class AnnualReportsSpider(scrapy.Spider):
                             reader=page.reader, first=first)
 
     def read(self, source: Source, response, outcome: str, error: str | None = None) -> None:
-        """Records the list or entry page this response is, once read."""
+        """Records the list or entry page this response is, once read (an unreadable one is
+        named in the source's message too)."""
         fetch = response.meta.get("fetch")
         if fetch is not None:
             fetch.outcome, fetch.error = outcome, error
             self.ledger.record(source.id, fetch)
+        if error:
+            self.ledger.note(source.id, f"{response.url}: {error}", error=False)
 
     def fetch_failed(self, failure) -> None:
         """A failed fetch is already recorded with the run; one log line, not a traceback (a
@@ -124,8 +127,7 @@ class AnnualReportsSpider(scrapy.Spider):
     def parse_entry(self, response):
         source = self.sources[response.meta["source"]]
         if not isinstance(response, TextResponse):
-            self.read(source, response, "parse_error", "not a web page")
-            self.ledger.note(source.id, f"entry page {response.url} is not a web page", error=False)
+            self.read(source, response, "parse_error", "entry page is not a web page")
             return
         self.read(source, response, "entry")
         links = pages.column_links(response.text, response.url)
@@ -144,7 +146,7 @@ class AnnualReportsSpider(scrapy.Spider):
     def parse_list(self, response):
         source = self.sources[response.meta["source"]]
         if not isinstance(response, TextResponse):
-            self.read(source, response, "parse_error", "not a web page")
+            self.read(source, response, "parse_error", "list page is not a web page")
             return
         text, url = response.text, _page_url(response)
         family_name = response.meta.get("reader") or (
