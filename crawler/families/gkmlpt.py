@@ -73,6 +73,8 @@ def entries(text: str, url: str) -> list[pages.Entry]:
     if data is None:
         if _is_api(url):
             raise pages.UnreadablePage("the gkmlpt API answered with something that is not its JSON")
+        if api_url(url) == url:
+            raise pages.UnreadablePage("a gkmlpt column is named after # in its URL (…/gkmlpt/index#<column>)")
         return []                    # the column page: its reports come from the API
     found = []
     for article in data.get("articles") or []:
@@ -98,9 +100,7 @@ def more_pages(text: str, url: str) -> list[pages.ListPage]:
     """The column page names the API's page 1; API page N names page N+1 while the column has
     more articles than pages 1…N held and page N was not empty."""
     data = _answer(text)
-    if data is None:
-        if _is_api(url) or api_url(url) == url:
-            return []
+    if data is None:                 # the column page (entries() refused any other page)
         sid = _SID.search(text or "")
         return [pages.ListPage(api_url(url, 1, sid.group(1) if sid else None), reader="gkmlpt")]
     articles = data.get("articles") or []

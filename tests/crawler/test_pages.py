@@ -182,6 +182,8 @@ def test_gkmlpt_department_sub_site_keeps_its_prefix_and_site_id():
     # an HTML page where the API's JSON was due is unreadable, not an empty column
     with pytest.raises(pages.UnreadablePage):
         gkmlpt.entries("<html><body>404 页面不存在</body></html>", api)
+    with pytest.raises(pages.UnreadablePage):           # which column: the URL does not say
+        gkmlpt.entries(index, "http://www.zhaoqing.gov.cn/zqhjj/gkmlpt/index")
 
 
 def test_pagers_declaring_ten_million_pages_are_made_lazily():
