@@ -41,4 +41,3 @@ def test_changed_page_unchanged_attachment(serve, kit, crawl, tmp_path):
         (2, "P020210120.docx", "not_modified"), (2, "t20210120_8.html", "detail"),
         (3, "t20210120_8.html", "not_modified")])
     assert [h.status for h in site.hits if h.path == "/nb/P020210120.docx"] == [200, 304]
-
