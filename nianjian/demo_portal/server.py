@@ -13,7 +13,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from nianjian.demo_portal.site import Page, Site, botwall_page, build_site, error_page
+from nianjian.demo_portal.site import OTHER_HOST, Page, Site, botwall_page, build_site, error_page
 
 DEFAULT_SLOW_DELAY = 5.0      # seconds; longer than a sensible crawler timeout, short enough for a demo
 MAX_SLOW_DELAY = 60.0
@@ -123,7 +123,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.NOT_FOUND, error_page("not_found"), send_body=send_body)
         if self._not_modified(page):
             return self._send(HTTPStatus.NOT_MODIFIED, b"", page=page, send_body=False)
-        self._send(HTTPStatus.OK, page.body, page=page, send_body=send_body)
+        # The region's "other host" is this server under the name localhost.
+        body = page.body.replace(OTHER_HOST, f"localhost:{self.server.server_address[1]}".encode())
+        self._send(HTTPStatus.OK, body, page=page, send_body=send_body)
 
     def _not_modified(self, page: Page) -> bool:
         tags = self.headers.get("If-None-Match")

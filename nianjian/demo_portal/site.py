@@ -351,17 +351,37 @@ def build_site(round_: int = 1) -> Site:
                 site.failing[item.report.fails] = item.path
         site.columns[source["id"]] = Column(source["id"], source.get("entry", list_pages[0]),
                                             list_pages, items)
-    site.pages["/index.html"] = _home(site)
+    _region_pages(site, max(page.modified for page in site.pages.values()))
     return site
 
 
-def _home(site: Site) -> Page:
-    """A landing page for people browsing the demo: one link per site."""
-    links = "\n".join(f'<li><a href="{escape(site.columns[s["id"]].url)}">{escape(s["site"])}</a></li>'
-                      for s in portal_data()["sources"])
-    body = f'<h1>{escape(chrome()["portal_title"])}</h1>\n<ul>\n{links}\n</ul>'
-    newest = max(page.modified for page in site.pages.values())
-    return Page(_html({}, chrome()["portal_title"], "", body), "text/html; charset=utf-8", newest)
+# Links of the region's pages that go to another host name of the region: the server writes
+# its own address there (it knows its port only when serving).
+OTHER_HOST = b"@other-host@"
+
+
+def _region_link(link: dict, site: Site) -> str:
+    if "column" in link:
+        path = site.columns[link["column"]].list_pages[0]
+    elif "entry" in link:
+        path = site.columns[link["entry"]].url
+    else:
+        path = link["page"]
+    return f"http://{OTHER_HOST.decode()}{path}" if link.get("host") == "other" else path
+
+
+def _region_pages(site: Site, modified: datetime) -> None:
+    """The region's portal pages (portal.yaml `region`): headed lists of links, as real portal
+    homes, 政府信息公开 platforms and organ pages print them."""
+    for page in portal_data()["region"]:
+        sections = []
+        for section in page["sections"]:
+            items = "\n".join(f'<li><a href="{escape(_region_link(link, site))}">{escape(link["text"])}</a></li>'
+                               for link in section["links"])
+            sections.append(f'<div class="section"><h3>{escape(section["heading"])}</h3>\n<ul>\n{items}\n</ul></div>')
+        body = (f'<div class="header"><h1>{escape(page["site"])}</h1>'
+                f'<p class="note">{escape(chrome()["portal_title"])}</p></div>\n' + "\n".join(sections))
+        site.pages[page["path"]] = Page(_html({}, page["site"], "", body), "text/html; charset=utf-8", modified)
 
 
 def botwall_page() -> bytes:
