@@ -80,11 +80,6 @@ def _anchors(html: str):
         yield href, [t.lstrip("·•>»") for t in texts if t]
 
 
-def link_urls(html: str, base_url: str) -> list[str]:
-    """Every followable link of a page, absolute."""
-    return [canonical_url(href, base_url) for href, _ in _anchors(html)]
-
-
 def organ_links(html: str, base_url: str, prefix: str | None = None) -> list[OrganLink]:
     """Links whose whole text is an organ's name ("政府<br>办公室" too), each organ once, in page order."""
     found: dict[str, OrganLink] = {}

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import TextResponse
 
-from crawler import directory, pages
+from crawler import directory, origins, pages
 from crawler.families import FAMILIES, detect
 from crawler.spiders.annual_reports import PORTAL_FAILURES
 from nianjian.discovery import Discovery, Organ
@@ -51,13 +51,17 @@ class DiscoverSpider(scrapy.Spider):
         self.found = Discovery(url)
         self.requested = 0
         self.region = _region_of(urlsplit(url).hostname or "")
+        self.private_start = origins.is_private_address(urlsplit(url).hostname or "")
 
     async def start(self):
         yield self._follow(self.start_url, None, 0)
 
     # ------------------------------------------------------------------ requests
     def _follow(self, url: str, organ: Organ | None, hops: int, callback=None):
-        if self.requested >= self.max_pages:
+        """A request for the page, or None past --max-pages or on a private address (loopback,
+        intranet) when the start page is not on one: the crawler's rule (crawler/origins.py)."""
+        host = urlsplit(url).hostname or ""
+        if self.requested >= self.max_pages or (origins.is_private_address(host) and not self.private_start):
             return None
         self.requested += 1
         return scrapy.Request(url, callback=callback or self.parse_page, errback=self.failed,
@@ -95,12 +99,12 @@ class DiscoverSpider(scrapy.Spider):
                 self.logger.warning("%s names no 人民政府 in its title or site name", url)
                 return
             organ = self.found.add_organ(own[0], "government", None, url)
-        hosts = tuple({urlsplit(u).hostname for u in directory.link_urls(html, url)} - {None})
-        for column_url in pages.column_links(html, url, hosts)[:1]:
+        for column_url in pages.column_links(html, url)[:1]:
             if not organ.column:
                 column, new = self.found.attach(organ, column_url)
-                if new:
-                    yield self._column_request(column_url)
+                request = self._column_request(column_url) if new else None
+                if request is not None:
+                    yield request
         prefix = self._prefix(organ)
         for link in directory.organ_links(html, url, prefix):
             if link.name in self.found.organs or hops >= self.max_depth:
@@ -129,7 +133,10 @@ class DiscoverSpider(scrapy.Spider):
         return government.name.removesuffix("人民政府").removesuffix("政府") or None
 
     # ------------------------------------------------------------------ report columns
-    def _column_request(self, url: str) -> scrapy.Request:
+    def _column_request(self, url: str) -> scrapy.Request | None:
+        host = urlsplit(url).hostname or ""
+        if origins.is_private_address(host) and not self.private_start:
+            return None
         self.requested += 1
         return scrapy.Request(url, callback=self.parse_column, errback=self.failed, meta={"column": url},
                               priority=10)
@@ -144,11 +151,10 @@ class DiscoverSpider(scrapy.Spider):
             column.reason = f"bot wall ({wall})" if wall else f"{response.url} is not a web page"
             return
         html, url = response.text, response.url
-        hosts = tuple({urlsplit(u).hostname for u in directory.link_urls(html, url)} - {None})
         column.cms = detect(html, url)
         try:
-            entries = FAMILIES[column.cms].entries(html, url, hosts)
-        except ValueError:                               # e.g. a gkmlpt shell page without its JSON
+            entries = FAMILIES[column.cms].entries(html, url)
+        except pages.UnreadablePage:                     # e.g. a gkmlpt shell page without its JSON
             entries = []
         owner = self.found.organs[column.organs[0]]
         for entry in entries:
