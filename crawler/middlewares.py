@@ -126,7 +126,9 @@ class FetchLedgerMiddleware:
         if "source" not in request.meta:
             return None
         message = str(exception) or type(exception).__name__
-        outcome = "robots" if "robots.txt" in message else "offsite" if "offsite" in message else "error"
-        self._record(request, Fetch(url=_first_url(request), outcome=outcome,
+        # An exception may name its outcome (crawler.browser.NotRendered: needs_browser, browser_cap).
+        outcome = getattr(exception, "outcome", None) or (
+            "robots" if "robots.txt" in message else "offsite" if "offsite" in message else "error")
+        self._record(request, Fetch(url=_first_url(request), outcome=outcome, rendered=request.meta.get("rendered"),
                                     error=f"{type(exception).__name__}: {message}"[:500]))
         return None

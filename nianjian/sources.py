@@ -11,6 +11,7 @@ from nianjian.errors import UserError, read_user_file
 
 LEVELS = ("department", "government", "township")
 CMS_FAMILIES = ("auto", "trs", "hanweb", "gkmlpt", "plain")
+RENDERINGS = ("auto", "plain", "browser")     # how list pages are fetched (docs/crawling.md)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Source:
     cms: str = "auto"
     find_column: bool = False
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
+    render: str = "auto"                 # auto: a browser only when the column needs one
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -103,6 +105,9 @@ def parse_sources(data: dict, origin: str = "sources") -> list[Source]:
         cms = raw.get("cms", "auto")
         if cms not in CMS_FAMILIES:
             raise UserError(f"{where}.cms: '{cms}' is not one of {', '.join(CMS_FAMILIES)}")
+        render = raw.get("render", "auto")
+        if render not in RENDERINGS:
+            raise UserError(f"{where}.render: '{render}' is not one of {', '.join(RENDERINGS)}")
         agencies = raw.get("agencies")
         if not isinstance(agencies, list) or not agencies:
             raise UserError(f"{where}.agencies: list at least one agency")
@@ -113,6 +118,7 @@ def parse_sources(data: dict, origin: str = "sources") -> list[Source]:
             cms=cms,
             find_column=bool(raw.get("find_column", False)),
             allowed_hosts=tuple(raw.get("allowed_hosts") or ()),
+            render=render,
         ))
     return sources
 

@@ -81,17 +81,23 @@ class AnnualReportsSpider(scrapy.Spider):
             else:
                 yield self.list_request(source, pages.ListPage(source.url), first=True)
 
-    def list_request(self, source: Source, page: pages.ListPage, first: bool = False) -> scrapy.Request:
+    def list_request(self, source: Source, page: pages.ListPage, first: bool = False,
+                     render: str | None = None) -> scrapy.Request:
+        """`render`: why this page goes through the browser (crawler/browser.py)."""
         meta = {"source": source.id, "kind": "list", "reader": page.reader, "first": first}
+        if render:
+            meta["render"] = render
         if page.formdata:
             return scrapy.FormRequest(page.url, formdata=dict(page.formdata), callback=self.parse_list,
-                                      errback=self.fetch_failed, meta=meta)
-        return scrapy.Request(page.url, callback=self.parse_list, errback=self.fetch_failed, meta=meta)
+                                      errback=self.fetch_failed, meta=meta, dont_filter=bool(render))
+        return scrapy.Request(page.url, callback=self.parse_list, errback=self.fetch_failed, meta=meta,
+                              dont_filter=bool(render))
 
     def fetch_failed(self, failure) -> None:
         """A failed fetch is already recorded with the run; one log line, not a traceback (a
         failure of nianjian's own code keeps its traceback)."""
-        if failure.check(*PORTAL_FAILURES):
+        # A page the browser could not load (crawler/browser.py) is the portal's failure too.
+        if failure.check(*PORTAL_FAILURES) or failure.request.meta.get("rendered"):
             if not failure.check(exceptions.IgnoreRequest):
                 self.logger.warning("%s: %s", failure.request.url, failure.getErrorMessage())
         else:
@@ -119,7 +125,14 @@ class AnnualReportsSpider(scrapy.Spider):
         family_name = response.meta.get("reader") or (
             source.cms if source.cms != "auto" else detect(text, response.url))
         family = FAMILIES[family_name]
-        for entry in family.entries(text, response.url, source.hosts):
+        entries = family.entries(text, response.url, source.hosts)
+        if (not entries and response.meta.get("first") and "rendered" not in response.meta
+                and source.render == "auto" and pages.script_built(text)):
+            # The column is built in the browser: fetch it again with one (render: auto).
+            yield self.list_request(source, pages.ListPage(response.url), first=True,
+                                    render="scripts build the list")
+            return
+        for entry in entries:
             yield self.report_request(source, entry)
         # A column's first page declares all its pages (TRS, Hanweb, gkmlpt); plain pages each
         # name the next one.
