@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 # Fetch outcomes (the `outcome` column of `fetches`) and what they count as for the source.
 LIST = "list"                       # a list (or column entry) page read
-FAILURES = {"http_error", "error", "blocked", "robots", "parse_error"}
+FAILURES = {"http_error", "error", "blocked", "robots", "parse_error", "needs_browser"}
 # Never sent (crawler/origins.py, robots.txt), or dropped as a redirect to a page already asked for.
 NOT_SENT = {"robots", "offsite", "private_address", "bad_link", "duplicate"}
 REPORT_STATUSES = {"stored", "new_version", "unchanged"}
@@ -43,6 +43,7 @@ class Fetch:
     elapsed_ms: int | None = None
     outcome: str | None = None
     error: str | None = None
+    rendered: str | None = None         # why the page went through the browser (crawler/browser.py)
 
     @classmethod
     def of_response(cls, url: str, request, response) -> "Fetch":
@@ -53,7 +54,8 @@ class Fetch:
                    content_type=text("Content-Type"), encoding=getattr(response, "encoding", None),
                    size=len(response.body), content_hash=content_hash(response.body),
                    etag=text("ETag"), last_modified=text("Last-Modified"),
-                   elapsed_ms=round(latency * 1000) if latency is not None else None)
+                   elapsed_ms=round(latency * 1000) if latency is not None else None,
+                   rendered=request.meta.get("rendered"))
 
 
 @dataclass
@@ -120,6 +122,8 @@ class Ledger:
     # ------------------------------------------------------------------ the end
     def source_status(self, source_id: str) -> str:
         tally = self.tallies[source_id]
+        if tally.outcomes["needs_browser"]:
+            return "needs_browser"
         if tally.lists == 0:
             return "blocked" if tally.blocked else "failed"
         return "ok"
@@ -159,7 +163,7 @@ def _record_fetch(store: Store, run_id: int, source_id: str, fetch: Fetch) -> No
         run_id, source_id, fetch.url, final_url=fetch.final_url, status=fetch.status,
         content_type=fetch.content_type, encoding=fetch.encoding, size=fetch.size,
         content_hash=fetch.content_hash, etag=fetch.etag, last_modified=fetch.last_modified,
-        outcome=fetch.outcome, error=fetch.error, elapsed_ms=fetch.elapsed_ms)
+        outcome=fetch.outcome, error=fetch.error, elapsed_ms=fetch.elapsed_ms, rendered=fetch.rendered)
 
 
 def _log_failure(future: Future) -> None:

@@ -211,10 +211,12 @@ class FetchLedgerMiddleware:
         if isinstance(exception, Refused):
             outcome, error = exception.refusal.outcome, message
         else:
-            outcome = "robots" if "robots.txt" in message else "error"
+            # An exception may name its outcome (crawler.browser.NotRendered: needs_browser, browser_cap).
+            outcome = getattr(exception, "outcome", None) or ("robots" if "robots.txt" in message else "error")
             error = f"{type(exception).__name__}: {message}"
         final = request.url if request.meta.get("redirect_urls") else None
-        self._record(request, Fetch(url=_first_url(request), final_url=final, outcome=outcome, error=error[:500]))
+        self._record(request, Fetch(url=_first_url(request), final_url=final, outcome=outcome, error=error[:500],
+                                    rendered=request.meta.get("rendered")))
         return None
 
     def request_scheduled(self, request: Request, spider=None) -> None:

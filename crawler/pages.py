@@ -263,11 +263,29 @@ def read_detail(html: str, base_url: str) -> Detail:
     return Detail(detail_title(selector), body, has_tables, tuple(found.values()))
 
 
+def script_built(html: str) -> bool:
+    """True when a page's scripts fetch data or write markup: a list built in the browser."""
+    selector = Selector(text=html or "<html></html>")
+    code = "\n".join(selector.xpath("//script[not(@src)]/text()").getall())
+    return any(marker in code for marker in patterns()["script_list_markers"])
+
+
 # ------------------------------------------------------------------ bot walls
-def botwall(status: int, body: bytes) -> str | None:
-    """Name of the anti-bot wall this response is (markers in botwalls.yaml), else None."""
+def _wall(status: int, body: bytes) -> dict | None:
     head = body[:65536].decode("utf-8", "replace") + body[:65536].decode("gb18030", "replace")
     for wall in botwalls():
         if wall.get("status") == status or any(marker in head for marker in wall.get("body", ())):
-            return wall["name"]
+            return wall
     return None
+
+
+def botwall(status: int, body: bytes) -> str | None:
+    """Name of the anti-bot wall this response is (markers in botwalls.yaml), else None."""
+    wall = _wall(status, body)
+    return wall["name"] if wall else None
+
+
+def js_challenge(status: int, body: bytes) -> str | None:
+    """Name of the wall when it is a JavaScript challenge a browser passes, else None."""
+    wall = _wall(status, body)
+    return wall["name"] if wall and wall.get("browser") else None

@@ -18,7 +18,16 @@ NIANJIAN_REDIS_URL = None                 # redis://host:6379/0 switches the cra
 NIANJIAN_CRAWL_ID = None                  # the shared crawl workers join (default: today's date)
 NIANJIAN_REDIS_WORKER_TTL = 30.0          # seconds without a heartbeat before a worker counts as dead
 NIANJIAN_REDIS_POLL_INTERVAL = 0.5        # seconds between an idle worker's looks at the shared queue
-ADDONS = {"crawler.redis_mode.RedisMode": 0}
+ADDONS = {"crawler.redis_mode.RedisMode": 0, "crawler.browser.BrowserRendering": 0}
+
+# Portals that need a browser (crawler/browser.py, docs/crawling.md): scrapy-playwright with the
+# system Chromium, only for list pages built by scripts and JavaScript challenges.
+NIANJIAN_BROWSER_ENABLED = True           # False: never start a browser (such pages are recorded)
+NIANJIAN_CHROMIUM = None                  # the browser's path (default: chromium on PATH)
+NIANJIAN_BROWSER_MAX_PAGES = 200          # browser pages per crawl, at most
+NIANJIAN_BROWSER_MAX_PAGES_PER_SOURCE = 20
+NIANJIAN_BROWSER_PAGE_TIMEOUT = 30        # seconds to load one page
+NIANJIAN_BROWSER_SETTLE = 10              # seconds for a page's scripts to finish (challenge, list)
 
 # Politeness: a descriptive user agent, robots.txt, few connections per portal, AutoThrottle.
 USER_AGENT = (f"nianjian/{__version__} (annual-report monitor for 政府信息公开工作年度报告; "
@@ -50,6 +59,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FetchLedgerMiddleware": 40,          # engine side: sees final outcomes
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.OriginMiddleware": 50,               # by origin, per source; before robots.txt
+    "crawler.browser.BrowserMiddleware": 60,                    # list pages and challenges in Chromium
     "crawler.middlewares.ConditionalRequestMiddleware": 70,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,

@@ -11,6 +11,7 @@ from nianjian.errors import UserError, read_user_file
 
 LEVELS = ("department", "government", "township")
 CMS_FAMILIES = ("auto", "trs", "hanweb", "gkmlpt", "plain")
+RENDERINGS = ("auto", "plain", "browser")     # how list pages are fetched (docs/crawling.md)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Source:
     find_column: bool = False
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)   # hosts or origins besides the url's
     cookies: bool = True                 # keep the portal's cookies (in a jar of this source's own)
+    render: str = "auto"                 # auto: a browser only when the column needs one
 
     def agency_for_title(self, title: str | None) -> Agency | None:
         """The agency whose name (or alias) the title names; the longest match wins, so
@@ -103,6 +105,9 @@ def parse_sources(data: dict, origin: str = "sources") -> list[Source]:
         cookies = raw.get("cookies", True)
         if not isinstance(cookies, bool):
             raise UserError(f"{where}.cookies: '{cookies}' is not true or false")
+        render = raw.get("render", "auto")
+        if render not in RENDERINGS:
+            raise UserError(f"{where}.render: '{render}' is not one of {', '.join(RENDERINGS)}")
         agencies = raw.get("agencies")
         if not isinstance(agencies, list) or not agencies:
             raise UserError(f"{where}.agencies: list at least one agency")
@@ -114,6 +119,7 @@ def parse_sources(data: dict, origin: str = "sources") -> list[Source]:
             find_column=bool(raw.get("find_column", False)),
             allowed_hosts=tuple(str(host) for host in raw.get("allowed_hosts") or ()),
             cookies=cookies,
+            render=render,
         ))
     return sources
 

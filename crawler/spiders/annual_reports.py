@@ -81,7 +81,7 @@ class AnnualReportsSpider(scrapy.Spider):
                 yield self.list_request(source, pages.ListPage(source.url), first=True)
 
     def request(self, source: Source, url: str, callback, *, kind: str, formdata=None, priority: int = 0,
-                **meta) -> scrapy.Request | None:
+                dont_filter: bool = False, **meta) -> scrapy.Request | None:
         """A request of `source`: its id in the meta, and its own cookie jar (or none). A link
         that is no web address (`javascript:`, `mailto:`, `file://`) is recorded as a `bad_link`
         fetch instead (Scrapy could not even make a request of the first two; Scrapy yields of
@@ -97,12 +97,16 @@ class AnnualReportsSpider(scrapy.Spider):
             meta["dont_merge_cookies"] = True
         if formdata:
             return scrapy.FormRequest(url, formdata=dict(formdata), callback=callback, errback=self.fetch_failed,
-                                      priority=priority, meta=meta)
-        return scrapy.Request(url, callback=callback, errback=self.fetch_failed, priority=priority, meta=meta)
+                                      priority=priority, meta=meta, dont_filter=dont_filter)
+        return scrapy.Request(url, callback=callback, errback=self.fetch_failed, priority=priority, meta=meta,
+                              dont_filter=dont_filter)
 
-    def list_request(self, source: Source, page: pages.ListPage, first: bool = False) -> scrapy.Request | None:
+    def list_request(self, source: Source, page: pages.ListPage, first: bool = False,
+                     render: str | None = None) -> scrapy.Request | None:
+        """`render`: why this page goes (again) through the browser (crawler/browser.py)."""
+        extra = {"render": render} if render else {}
         return self.request(source, page.url, self.parse_list, kind="list", formdata=page.formdata,
-                            reader=page.reader, first=first)
+                            reader=page.reader, first=first, dont_filter=bool(render), **extra)
 
     def read(self, source: Source, response, outcome: str, error: str | None = None) -> None:
         """Records the list or entry page this response is, once read (an unreadable one is
@@ -117,7 +121,8 @@ class AnnualReportsSpider(scrapy.Spider):
     def fetch_failed(self, failure) -> None:
         """A failed fetch is already recorded with the run; one log line, not a traceback (a
         failure of nianjian's own code keeps its traceback)."""
-        if failure.check(*PORTAL_FAILURES):
+        # A page the browser could not load (crawler/browser.py) is the portal's failure too.
+        if failure.check(*PORTAL_FAILURES) or failure.request.meta.get("rendered"):
             if not failure.check(exceptions.IgnoreRequest):
                 self.logger.warning("%s: %s", failure.request.url, failure.getErrorMessage())
         else:
@@ -158,6 +163,12 @@ class AnnualReportsSpider(scrapy.Spider):
             self.read(source, response, "parse_error", f"{family_name} list page: {error}")
             return
         self.read(source, response, LIST)
+        if (not entries and response.meta.get("first") and "rendered" not in response.meta
+                and source.render == "auto" and pages.script_built(text)):
+            # The column is built in the browser: fetch it again with one (render: auto).
+            yield self.list_request(source, pages.ListPage(response.url), first=True,
+                                    render="scripts build the list")
+            return
         for entry in entries:
             yield self.report_request(source, entry)
         # A column's first page declares all its pages (TRS, Hanweb); chained families' pages

@@ -10,10 +10,12 @@ from collections import Counter
 from datetime import timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
+from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from nianjian.demo_portal.site import OTHER_HOST, Page, Site, botwall_page, build_site, error_page
+from nianjian.demo_portal.site import (CHALLENGE_COOKIE, OTHER_HOST, Page, Site, botwall_page, build_site,
+                                          challenge_answer, challenge_page, error_page)
 
 DEFAULT_SLOW_DELAY = 5.0      # seconds; longer than a sensible crawler timeout, short enough for a demo
 MAX_SLOW_DELAY = 60.0
@@ -114,6 +116,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.METHOD_NOT_ALLOWED, error_page("not_found"), send_body=send_body)
         if any(path.startswith(prefix) for prefix in site.botwall_prefixes):
             return self._send(HTTPStatus.OK, botwall_page(), send_body=send_body)
+        if any(path.startswith(prefix) for prefix in site.challenge_prefixes) and not self._passed_challenge():
+            return self._send(HTTPStatus.OK, challenge_page(), send_body=send_body)
         if path == site.failing.get("server_error"):
             return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, error_page("server_error"), send_body=send_body)
         if path == site.failing.get("slow"):
@@ -126,6 +130,14 @@ class _Handler(BaseHTTPRequestHandler):
         # The region's "other host" is this server under the name localhost.
         body = page.body.replace(OTHER_HOST, f"localhost:{self.server.server_address[1]}".encode())
         self._send(HTTPStatus.OK, body, page=page, send_body=send_body)
+
+    def _passed_challenge(self) -> bool:
+        cookies = SimpleCookie()
+        try:
+            cookies.load(self.headers.get("Cookie") or "")
+        except Exception:                        # noqa: BLE001 — a malformed Cookie header fails the challenge
+            return False
+        return CHALLENGE_COOKIE in cookies and cookies[CHALLENGE_COOKIE].value == challenge_answer()
 
     def _not_modified(self, page: Page) -> bool:
         tags = self.headers.get("If-None-Match")

@@ -3,6 +3,7 @@ family (TRS, Hanweb, plain list, county 集约化 column, bot wall). Pure: no I/
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -58,6 +59,7 @@ class Site:
     dataproxy: dict[str, list[str]] = field(default_factory=dict)  # path -> records (<li> HTML)
     dataproxy_params: dict[str, dict] = field(default_factory=dict)
     botwall_prefixes: list[str] = field(default_factory=list)
+    challenge_prefixes: list[str] = field(default_factory=list)   # pages behind a JavaScript challenge
 
 
 def chrome() -> dict:
@@ -294,7 +296,32 @@ def _county_lists(source: dict, items: list[Item], site: Site) -> list[str]:
     return [path]
 
 
-LIST_BUILDERS = {"trs": _trs_lists, "hanweb": _hanweb_lists, "plain": _plain_lists, "county": _county_lists}
+def _script_lists(source: dict, items: list[Item], site: Site) -> list[str]:
+    """A column whose list a script fetches from a JSON endpoint: no report link in its HTML."""
+    path = urljoin(source["column"], "index.html")
+    records = [{"title": i.title, "url": _relative(path, i.path), "date": iso(i.published)} for i in items]
+    modified = utc(max(i.published for i in items))
+    site.pages[urljoin(source["column"], "list.json")] = Page(
+        json.dumps({"total": len(records), "records": records}, ensure_ascii=False).encode("utf-8"),
+        "application/json; charset=utf-8", modified)
+    script = ("<script>\nfetch('./list.json').then(function (r) { return r.json(); }).then(function (data) {\n"
+              "  document.getElementById('list').innerHTML = data.records.map(function (x) {\n"
+              "    return '<li><a href=\"' + x.url + '\" title=\"' + x.title + '\">' + x.title + '</a><span>'"
+              " + x.date + '</span></li>'; }).join('');\n});\n</script>")
+    body = (f'{_breadcrumb(source)}\n<ul class="news-list" id="list"><li>{escape(chrome()["script_loading"])}'
+            f'</li></ul>\n{script}')
+    site.pages[path] = Page(_html(source, source["column_name"], "", body), _content_type(source), modified)
+    return [path]
+
+
+def _challenge_lists(source: dict, items: list[Item], site: Site) -> list[str]:
+    """A plain column, every page of which sits behind the JavaScript challenge."""
+    site.challenge_prefixes.append(source["column"])
+    return _plain_lists(source, items, site)
+
+
+LIST_BUILDERS = {"trs": _trs_lists, "hanweb": _hanweb_lists, "plain": _plain_lists, "county": _county_lists,
+                 "script": _script_lists, "challenge": _challenge_lists}
 
 
 # --------------------------------------------------------------------------- the whole site
@@ -391,6 +418,24 @@ def botwall_page() -> bytes:
             f"<script>var wzwschallenge=\"{hashlib.sha1(b'demo').hexdigest()}\";"
             f"document.cookie='wzwstemplate=' + wzwschallenge; location.reload();</script></body></html>"
             ).encode("utf-8")
+
+
+# The JavaScript challenge (WZWS-style): the page computes a cookie from its token and reloads;
+# the server lets through requests that carry it.
+CHALLENGE_COOKIE = "nj_clearance"
+CHALLENGE_TOKEN = hashlib.sha1(b"demo-challenge").hexdigest()
+
+
+def challenge_answer() -> str:
+    return str(int(CHALLENGE_TOKEN[:8], 16) % 9973)
+
+
+def challenge_page() -> bytes:
+    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title></title></head><body>"
+            f"<p>{escape(chrome()['bot_wall'])}</p>"
+            f"<script>var wzws_cid=\"{CHALLENGE_TOKEN}\";"
+            f"document.cookie='{CHALLENGE_COOKIE}=' + (parseInt(wzws_cid.slice(0, 8), 16) % 9973) + '; path=/';"
+            f"location.reload();</script></body></html>").encode("utf-8")
 
 
 def error_page(kind: str) -> bytes:

@@ -247,6 +247,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("indexes", _INDEXES),
     ("fetch timing", "ALTER TABLE fetches ADD COLUMN elapsed_ms INTEGER;"),
     ("indexes in the stored queries' order", _QUERY_ORDER_INDEXES),
+    ("pages fetched through the browser", "ALTER TABLE fetches ADD COLUMN rendered TEXT;"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -16,6 +16,8 @@ from parsers.record import Problem, Report
 from parsers.template import TEMPLATE
 
 # The documents columns a fetch may update; a None in a later fetch (e.g. a 304) keeps the old value.
+# A source's outcome in a crawl (`source_runs.status`); anything but ok counts for source_failing.
+SOURCE_STATUSES = ("ok", "failed", "blocked", "needs_browser")
 _DOCUMENT_FIELDS = ("final_url", "status", "content_type", "encoding", "size", "content_hash",
                     "etag", "last_modified", "outcome", "error")
 
@@ -146,14 +148,15 @@ class Store:
                      size: int | None = None, content_hash: str | None = None,
                      etag: str | None = None, last_modified: str | None = None,
                      outcome: str | None = None, error: str | None = None,
-                     elapsed_ms: int | None = None) -> None:
+                     elapsed_ms: int | None = None, rendered: str | None = None) -> None:
         values = {"final_url": final_url, "status": status, "content_type": content_type,
                   "encoding": encoding, "size": size, "content_hash": content_hash, "etag": etag,
                   "last_modified": last_modified, "outcome": outcome, "error": error}
         now = clock.isoformat()
         with self._transaction():
             self.db["fetches"].insert({"run_id": run_id, "source_id": source_id, "url": url,
-                                       **values, "elapsed_ms": elapsed_ms, "fetched_at": now})
+                                       **values, "elapsed_ms": elapsed_ms, "rendered": rendered,
+                                       "fetched_at": now})
             assignments = ", ".join(f"{f} = COALESCE(excluded.{f}, {f})" for f in _DOCUMENT_FIELDS
                                     if f not in ("outcome", "error", "status"))
             # status, outcome and error describe the latest fetch, so they are always replaced.
@@ -176,8 +179,8 @@ class Store:
     def record_source_run(self, run_id: int | None, source_id: str, *, status: str,
                           lists: int = 0, reports: int = 0, errors: int = 0,
                           message: str | None = None) -> None:
-        if status not in ("ok", "failed", "blocked"):
-            raise ValueError(f"source run status {status!r} is not ok, failed or blocked")
+        if status not in SOURCE_STATUSES:
+            raise ValueError(f"source run status {status!r} is not one of {', '.join(SOURCE_STATUSES)}")
         with self._transaction():
             self.db["source_runs"].insert({
                 "run_id": run_id, "source_id": source_id, "status": status, "lists": lists,
