@@ -81,10 +81,11 @@ async def settle(page, seconds: float) -> dict:
     deadline = loop.time() + seconds
     passed = False
     while not passed and loop.time() < deadline:
+        if page.url.startswith("chrome-error://"):
+            break                                # its reloads were refused (guard_navigations): a wall
         try:
             await page.wait_for_load_state("networkidle", timeout=max(100, (deadline - loop.time()) * 1000))
-            html = await page.content()
-            passed = not pages.js_challenge(200, html.encode("utf-8")) and "chrome-error://" not in page.url
+            passed = not pages.js_challenge(200, (await page.content()).encode("utf-8"))
         except PlaywrightError:                  # navigating (the challenge's reload): look again
             pass
         if not passed:
@@ -203,7 +204,8 @@ class BrowserMiddleware:
             if not settled["passed"]:            # a wall even a browser does not get through
                 source = self._source(request)
                 fetch = Fetch.of_response(request.url, request, response)
-                fetch.outcome, fetch.error = "blocked", f"bot wall: not passed in the browser ({request.meta['rendered']})"
+                # the wall's name, as for a plain request; `rendered` says the browser tried
+                fetch.outcome, fetch.error = "blocked", f"bot wall: {request.meta['rendered'].split(': ', 1)[-1]}"
                 self._record(source.id, fetch)
                 raise IgnoreRequest(f"{request.url}: {fetch.error}")
             return response
