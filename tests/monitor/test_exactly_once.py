@@ -28,12 +28,12 @@ NOW = "2024-04-02T02:00"                 # each department's 2022 and 2023 repor
 
 class Receiver:
     """A webhook receiver: records every post (its key, header and body) and answers after
-    `delay` seconds; with `hang_first`, the first post is recorded, then never answered."""
+    `delay` seconds. The first post is recorded, then `first`: "answer" it at once, "hold" it
+    until `release` is set, or "drop" it (never answered)."""
 
-    def __init__(self, delay: float = 0.0, hang_first: bool = False):
-        self.delay, self.hang_first = delay, hang_first
+    def __init__(self, delay: float = 0.0, first: str = "answer"):
         self.posts: list[dict] = []
-        self.first = threading.Event()
+        self.got_first = threading.Event()
         self.release = threading.Event()
         receiver = self
 
@@ -42,11 +42,12 @@ class Receiver:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 receiver.posts.append({"header": self.headers.get("X-Nianjian-Delivery"), "json": body})
                 if len(receiver.posts) == 1:
-                    receiver.first.set()
-                    if receiver.hang_first:
-                        receiver.release.wait(30)
+                    receiver.got_first.set()
+                    if first != "answer":
+                        receiver.release.wait(60)
+                    if first == "drop":
                         return
-                time.sleep(receiver.delay)
+                time.sleep(delay)
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -83,6 +84,12 @@ def receivers():
         receiver.close()
 
 
+@pytest.fixture
+def two_missing_departments(write_sources):
+    """Two departments, each missing its 2022 and 2023 reports: 4 alerts."""
+    write_sources(agencies=DEPARTMENTS[:2])
+
+
 def hook(receiver: Receiver) -> dict:
     return {"name": "hook", "type": "webhook", "url": receiver.url}
 
@@ -97,22 +104,23 @@ def test_two_monitors_on_one_database_post_each_alert_once(workdir, write_source
                                                           database):
     """A manual run beside the scheduler, with its own config file (own log), same database."""
     write_sources(agencies=DEPARTMENTS)
-    receiver = receivers(delay=0.4)
-    sections = {"notify": {"mode": "per_alert"}}
-    first = write_config(workdir, channels=[hook(receiver)], sections=sections)
+    receiver = receivers(delay=0.1, first="hold")          # the scheduled cycle is mid-delivery
+    sections = {"notify": {"mode": "per_alert", "timeout_seconds": 60}}
+    nightly = write_config(workdir, channels=[hook(receiver)], sections=sections)
     (workdir / "manual").mkdir()
     second = write_config(workdir / "manual", channels=[hook(receiver)], sections=sections,
                           sources="../sources.yaml", db="../nianjian.db")
-    scheduled = monitor_process(first)
+    scheduled = monitor_process(nightly)
     try:
-        assert receiver.first.wait(60), scheduled.communicate()
+        assert receiver.got_first.wait(60), scheduled.communicate()
         manual = monitor_process(second)
         _, err = manual.communicate(timeout=120)
         assert manual.returncode == 2
         assert err.startswith("nianjian monitor: error: another monitor cycle is running on ")
         assert "Traceback" not in err
     finally:
-        out, err = scheduled.communicate(timeout=120)
+        receiver.release.set()
+        _, err = scheduled.communicate(timeout=120)
     assert scheduled.returncode == 0, err
     assert len(receiver.posts) == 8
     assert sorted(receiver.alerts()) == sorted(f"missing|{d['name']}|{year}" for d in DEPARTMENTS
@@ -124,14 +132,13 @@ def test_two_monitors_on_one_database_post_each_alert_once(workdir, write_source
 
 
 def test_a_sender_killed_mid_delivery_resends_with_the_same_key_once_its_claim_expires(
-        workdir, write_sources, write_config, receivers, database, at):
-    write_sources(agencies=DEPARTMENTS[:2])                           # 4 alerts
-    receiver = receivers(hang_first=True)
+        workdir, two_missing_departments, write_config, receivers, database, at):
+    receiver = receivers(first="drop")
     config_path = write_config(workdir, channels=[hook(receiver)], sections={
-        "notify": {"mode": "per_alert", "timeout_seconds": 2, "lease_seconds": 8}})
+        "notify": {"mode": "per_alert", "timeout_seconds": 2, "lease_seconds": 12}})
     sender = monitor_process(config_path)
     try:
-        assert receiver.first.wait(60), sender.communicate()
+        assert receiver.got_first.wait(60), sender.communicate()
         claimed_by = time.monotonic()
     finally:
         sender.send_signal(signal.SIGKILL)                            # the receiver has it; no answer yet
@@ -143,12 +150,12 @@ def test_a_sender_killed_mid_delivery_resends_with_the_same_key_once_its_claim_e
 
     config = load_config(config_path)
     result = run_once(config, now=at("2024-04-02T03:00"))             # within the claim: nothing goes
-    assert time.monotonic() - claimed_by < 8, "too slow to test the claim"
+    assert time.monotonic() - claimed_by < 12, "too slow to test the claim"
     assert len(receiver.posts) == 1 and result.delivery.delivered == 0 and result.delivery.pending == 4
     runs = database.query("SELECT status FROM runs ORDER BY id")
     assert [r["status"] for r in runs] == ["interrupted", "ok"]       # the killed cycle's run
 
-    time.sleep(max(0.0, 8.5 - (time.monotonic() - claimed_by)))
+    time.sleep(max(0.0, 12.5 - (time.monotonic() - claimed_by)))
     result = run_once(config, now=at("2024-04-02T04:00"))             # the claim expired
     assert result.delivery.delivered == 4 and result.delivery.pending == 0
     keys = receiver.keys()
@@ -162,13 +169,13 @@ def test_a_sender_killed_mid_delivery_resends_with_the_same_key_once_its_claim_e
         if post["header"] not in seen:
             seen.add(post["header"])
             shown += [a["key"] for a in post["json"]["alerts"]]
-    assert sorted(shown) == sorted({a for a in receiver.alerts()}) and len(shown) == 4
+    assert sorted(shown) == sorted(set(receiver.alerts())) and len(shown) == 4
     assert all(n["delivered_at"] for n in database.notifications())
 
 
 def test_a_receiver_silent_after_the_post_gets_it_again_under_the_same_key(
-        workdir, two_missing_departments, receivers, make_config, database, at):
-    receiver = receivers(hang_first=True)
+        two_missing_departments, receivers, make_config, at):
+    receiver = receivers(first="drop")
     config = make_config(channels=[hook(receiver)], sections={"notify": {"timeout_seconds": 1}})
     result = run_once(config, now=at(NOW))
     assert result.delivery.delivered == 0 and "it may have arrived" in result.errors[0]
@@ -180,7 +187,7 @@ def test_a_receiver_silent_after_the_post_gets_it_again_under_the_same_key(
 
 
 def test_a_refused_digest_joins_the_next_one_under_a_new_key(
-        workdir, two_missing_departments, make_config, database, webhook_server, at):
+        two_missing_departments, make_config, database, webhook_server, at):
     """A receiver that answered with an error did not take the message: no key to keep."""
     channel = {"name": "ding", "type": "dingtalk", "url": webhook_server.url + "/robot/send"}
     webhook_server.answer = {"errcode": 130101, "errmsg": "send too fast"}
@@ -191,8 +198,3 @@ def test_a_refused_digest_joins_the_next_one_under_a_new_key(
     assert run_once(config, now=at("2024-04-03T02:00")).delivery.messages == 1
     [delivered] = {n["delivery"] for n in database.query("SELECT delivery FROM notifications")}
     assert delivered and len(webhook_server.requests) == 2
-
-
-@pytest.fixture
-def two_missing_departments(write_sources):
-    write_sources(agencies=DEPARTMENTS[:2])
