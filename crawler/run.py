@@ -5,7 +5,7 @@ Twisted reactor cannot be restarted inside a long-lived process:
                           [--progress] [-s NAME=VALUE ...]
 
 Exit status: 0 the crawl finished, 1 it was interrupted (resume it with the same --jobdir),
-2 a usage error (one line on stderr).
+2 a usage error (one line on stderr), 75 the database stayed locked by another process.
 """
 from __future__ import annotations
 
@@ -52,17 +52,17 @@ def crawl(db: str, sources: str, *, jobdir: str | None = None, progress: bool = 
     if settings.get("NIANJIAN_REDIS_URL"):    # Redis mode: workers do not touch the database
         from crawler.redis_mode import check_settings
         check_settings(settings)
-    else:
-        Store(db).close()                     # likewise an unusable database path
+    else:                                     # likewise an unusable or locked database, and
+        with Store(db) as store:              # runs left `running` by a killed crawl
+            store.recover_runs()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("annual_reports")
     process.crawl(crawler)
     process.start()
-    spider = crawler.spider
-    ledger = getattr(spider, "ledger", None)
-    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
-    if ledger is None:
+    ledger = getattr(crawler.spider, "ledger", None)
+    if ledger is None:                        # (and then crawler.stats was never set either)
         raise UserError("the crawl did not start (see the log above)")
+    reason = crawler.stats.get_value("finish_reason")
     return {"run_id": ledger.run_id, "finish_reason": reason, **ledger.totals()}
 
 
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                         overrides=args.overrides, redis=args.redis, crawl_id=args.crawl_id)
     except UserError as error:
         print(f"crawler.run: error: {error}", file=sys.stderr)
-        return 2
+        return error.exit_code
     print(summary_line(summary), file=sys.stderr)
     return 0 if summary["finish_reason"] == "finished" else 1
 

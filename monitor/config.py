@@ -56,7 +56,6 @@ class Config:
     sources: Path = Path("data/sources.yaml")
     db: Path = Path("data/nianjian.db")
     log_file: Path = Path("data/logs/monitor.log")
-    lock_file: Path = Path("data/logs/monitor.lock")
     cron: str = "0 2 * * *"
     timezone: str = "Asia/Shanghai"
     interval_seconds: float = 0
@@ -69,6 +68,7 @@ class Config:
     kinds: tuple[str, ...] = ALERT_KINDS
     mode: str = "digest"
     notify_timeout_seconds: float = 15
+    notify_lease_seconds: float = 600      # a sender's claim on the notifications it is sending
     channels: tuple[Channel, ...] = field(default_factory=tuple)
 
 
@@ -168,9 +168,11 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
         value = Path(root.get(name, str, default))
         return value if value.is_absolute() else base / value
 
+    if "lock_file" in data:
+        raise UserError(f"{origin}: 'lock_file' is no longer used (cycles are kept apart by a lease "
+                        f"in the database itself): remove it")
     paths = {name: path(name, default) for name, default in (
-        ("sources", "sources.yaml"), ("db", "nianjian.db"),
-        ("log_file", "logs/monitor.log"), ("lock_file", "logs/monitor.lock"))}
+        ("sources", "sources.yaml"), ("db", "nianjian.db"), ("log_file", "logs/monitor.log"))}
 
     schedule = root.table("schedule")
     cron = schedule.get("cron", str, Config.cron)
@@ -213,6 +215,7 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
     notify = root.table("notify")
     mode = notify.get("mode", str, "digest", choices=NOTIFY_MODES)
     timeout = notify.get("timeout_seconds", float, Config.notify_timeout_seconds, minimum=1)
+    lease = notify.get("lease_seconds", float, max(Config.notify_lease_seconds, 4 * timeout), minimum=timeout)
     raw_channels = notify.get("channels", list, [])
     notify.finish()
     channels = tuple(_channel(_Table(raw, f"notify.channels[{i}]", origin), i)
@@ -227,7 +230,8 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
         path=Path(origin) if origin != "config" else None, **paths, cron=cron, timezone=timezone,
         interval_seconds=interval, misfire_grace_seconds=misfire, crawl=crawl_enabled,
         crawl_timeout_minutes=crawl_timeout, crawl_settings=tuple(crawl_settings), grace_days=grace, source_failing_after=failing_after,
-        kinds=tuple(kinds), mode=mode, notify_timeout_seconds=timeout, channels=channels)
+        kinds=tuple(kinds), mode=mode, notify_timeout_seconds=timeout, notify_lease_seconds=lease,
+        channels=channels)
 
 
 def load_config(path: str | Path | None = None) -> Config:

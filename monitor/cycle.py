@@ -1,16 +1,18 @@
 """One monitoring cycle: crawl (in a fresh process) → checks of reports whose previous year
 arrived later → expected reports → alerts → notifications.
 
-`nianjian monitor --once`, the scheduler and `nianjian demo` all run `run_once`. Cycles never
-overlap, whoever starts them: each holds an exclusive lock on the config's lock file. A failing
+`nianjian monitor --once`, the scheduler and `nianjian demo` all run `run_once`. Cycles on one
+database never overlap, whoever starts them and with whatever config file: each holds the
+`monitor-cycle` lease in the database itself (a killed cycle's lease is free again as soon as
+its process is gone). A failing
 step is recorded in the `runs` row and the log, and the later steps still run (alerts about the
 reports already stored are still worth sending when tonight's crawl failed).
 """
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -28,13 +30,16 @@ from monitor.recheck import last_cycle_moment, recheck_out_of_order
 from nianjian import clock
 from nianjian.errors import UserError
 from nianjian.sources import all_agencies, load_sources
-from nianjian.store import Store
+from nianjian.store import LeaseHeld, Store
 
 log = logging.getLogger("nianjian.monitor")
 
 
+CYCLE_LEASE = "monitor-cycle"
+
+
 class CycleRunning(UserError):
-    """Another cycle holds the lock."""
+    """Another cycle holds the database's cycle lease."""
 
 
 @dataclass
@@ -52,26 +57,23 @@ class CycleResult:
 
 
 @contextmanager
-def cycle_lock(path: Path):
-    """Hold the exclusive lock for one cycle; raise CycleRunning if someone else holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as handle:
+def cycle_lease(store: Store, config: Config):
+    """Hold the database's cycle lease for one cycle; raise CycleRunning if another cycle has it.
+    Its expiry only matters for a holder on another host (see nianjian.store.leases): a whole
+    cycle (crawl timeout, then an hour to assess and notify) fits inside it."""
+    seconds = (config.crawl_timeout_minutes * 60 if config.crawl else 0) + 3600
+    try:
+        token = store.take_lease(CYCLE_LEASE, seconds)
+    except LeaseHeld as held:
+        raise CycleRunning(f"another monitor cycle is running on {config.db} "
+                           f"(process {held.holder['owner']}, since {held.holder['acquired_at']})") from None
+    try:
+        yield
+    finally:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise CycleRunning(f"another monitor cycle is running (lock {path} held by pid {holder})") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            store.release_lease(CYCLE_LEASE, token)
+        except sqlite3.Error as error:   # this process let go of it already; others see it once we exit
+            log.warning("could not release the cycle lease: %s", error)
 
 
 def crawl_command(config: Config) -> list[str]:
@@ -128,7 +130,7 @@ def run_once(config: Config, now: datetime | None = None,
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=clock.SHANGHAI)
     sources = load_sources(config.sources)
-    with cycle_lock(config.lock_file), Store(config.db) as store:
+    with Store(config.db) as store, cycle_lease(store, config):
         run_id = store.start_run("monitor")
         try:
             result = _steps(store, run_id, config, sources, now, progress or (lambda step: None), live_crawl)

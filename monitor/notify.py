@@ -1,6 +1,13 @@
 """Delivering queued notifications: one digest per channel per run (or one message per alert),
 retried on the next run when delivery fails, marked delivered the moment it succeeds.
 
+Before sending, a cycle claims a channel's pending notifications in the database until
+`notify.lease_seconds` from now (wall clock) and gives each message an idempotency key, stored
+on its rows (`delivery`) and sent as the `X-Nianjian-Delivery` header (and `delivery` in the
+webhook JSON). A message that may have arrived without the answer being seen (the sender was
+killed, or the receiver went silent after the request was sent) keeps its rows and its key, so
+it goes again as the same message with the same key: receivers drop what they have seen.
+
 Email and any other Apprise URL go through Apprise. The office robots (DingTalk, WeCom, Feishu)
 and the structured JSON webhook are posted here: Apprise's robot plugins hard-code the public
 endpoints (no private deployment, no loopback test) and its Feishu plugin does not sign, and its
@@ -13,9 +20,12 @@ import hashlib
 import hmac
 import json
 import logging
+import http.client
 import ssl
 import time
+import urllib.error
 import urllib.request
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,8 +36,10 @@ from urllib.parse import quote, urlsplit
 import apprise
 import yaml
 
+from monitor.alerts import transaction
 from monitor.config import Channel, Config
 from nianjian.clock import isoformat
+from nianjian.store.leases import wall_stamp
 
 log = logging.getLogger("nianjian.monitor")
 MESSAGES = Path(__file__).with_name("messages.yaml")
@@ -79,11 +91,16 @@ class Message:
     title: str
     text: str
     items: list[dict] = field(default_factory=list)   # the alert events, as data, for webhooks
+    delivery: str = ""                                # the idempotency key
 
 
-def render(rows: list[dict]) -> Message:
+class Unconfirmed(RuntimeError):
+    """The request went out but no answer came back: the message may have arrived."""
+
+
+def render(rows: list[dict], delivery: str = "") -> Message:
     """A message for notification rows (each joined with its alert): grouped by kind, then
-    agency; openings before resolutions."""
+    agency; openings before resolutions. `delivery`: the message's idempotency key."""
     text = messages()
     opened = sum(r["event"] == "open" for r in rows)
     groups: dict[tuple, list[str]] = defaultdict(list)
@@ -106,7 +123,7 @@ def render(rows: list[dict]) -> Message:
                                          count=len(lines)))
         body.extend(f"- {line}" for line in lines)
         body.append("")
-    return Message(title, "\n".join(body).strip(), items)
+    return Message(title, "\n".join(body).strip(), items, delivery)
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -132,7 +149,8 @@ def feishu_sign(secret: str, timestamp_s: int) -> str:
 def _robot_request(channel: Channel, message: Message) -> tuple[str, dict]:
     """URL and JSON body for a webhook or robot channel."""
     if channel.type == "webhook":
-        return channel.url, {"title": message.title, "text": message.text, "alerts": message.items}
+        return channel.url, {"delivery": message.delivery, "title": message.title, "text": message.text,
+                             "alerts": message.items}
     content = _truncate(f"{message.title}\n\n{message.text}", TEXT_LIMIT[channel.type])
     if channel.type == "feishu":
         body = {"msg_type": "text", "content": {"text": content}}
@@ -151,14 +169,21 @@ def _robot_request(channel: Channel, message: Message) -> tuple[str, dict]:
 
 def _post_json(channel: Channel, message: Message, timeout: float) -> None:
     url, body = _robot_request(channel, message)
-    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "nianjian-monitor"}
+    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "nianjian-monitor",
+               "X-Nianjian-Delivery": message.delivery}
     if channel.token:
         headers["Authorization"] = f"Bearer {channel.token}"
     request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
                                      headers=headers, method="POST")
     context = None if channel.verify_tls else ssl._create_unverified_context()
-    with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
-        answer = response.read(65536)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
+            answer = response.read(65536)
+    except urllib.error.URLError:       # not sent (no connection), or an error status: not taken
+        raise
+    except (OSError, http.client.HTTPException) as error:   # sent, then no (whole) answer
+        raise Unconfirmed(f"sent, but no answer ({type(error).__name__}: {error}); "
+                          f"it may have arrived") from error
     if channel.type == "webhook":
         return
     # the robots answer 200 with an error code in the body (bad signature, rate limit, bad key)
@@ -232,41 +257,77 @@ class Delivery:
     pending: int = 0                                          # still waiting after this run
 
 
-def pending_rows(db, channel: str) -> list[dict]:
-    rows = db.query(
-        """SELECT n.id AS notification_id, n.event, n.attempts, a.id, a.key, a.kind, a.agency,
-                  a.year, a.opened_at, a.resolved_at, a.details
-           FROM notifications n JOIN alerts a ON a.id = n.alert_id
-           WHERE n.channel = ? AND n.delivered_at IS NULL ORDER BY n.id""", [channel])
-    return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
+def claim(db, channel: str, mode: str, lease_seconds: float) -> list[tuple[str, list[dict], bool]]:
+    """Claim the channel's pending notifications that no live claim holds, as messages:
+    (key, rows, fresh). Rows sent before under a key whose outcome is unknown go again together
+    under that key; the rest get a new key (one digest, or one per alert)."""
+    with transaction(db):
+        rows = db.query(
+            """SELECT n.id AS notification_id, n.event, n.attempts, n.delivery, a.id, a.key, a.kind,
+                      a.agency, a.year, a.opened_at, a.resolved_at, a.details
+               FROM notifications n JOIN alerts a ON a.id = n.alert_id
+               WHERE n.channel = ? AND n.delivered_at IS NULL
+                 AND (n.claimed_until IS NULL OR n.claimed_until <= ?) ORDER BY n.id""",
+            [channel, wall_stamp()])
+        rows = [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
+        again: dict[str, list[dict]] = {}
+        for row in rows:
+            if row["delivery"]:
+                again.setdefault(row["delivery"], []).append(row)
+        new = [row for row in rows if not row["delivery"]]
+        groups = [new] if mode == "digest" and new else [[row] for row in new]
+        messages = [(key, batch, False) for key, batch in again.items()]
+        messages += [(uuid.uuid4().hex, batch, True) for batch in groups]
+        until = wall_stamp(lease_seconds)
+        for key, batch, _ in messages:
+            db.execute(f"UPDATE notifications SET claimed_until = ?, delivery = ? WHERE id IN ({_marks(batch)})",
+                       [until, key, *_ids(batch)])
+    return messages
+
+
+def _ids(batch: list[dict]) -> list[int]:
+    return [row["notification_id"] for row in batch]
+
+
+def _marks(batch: list[dict]) -> str:
+    return ", ".join("?" for _ in batch)
+
+
+def _still_pending(db, channels: list[str]) -> int:
+    return db.execute("SELECT COUNT(*) FROM notifications WHERE delivered_at IS NULL AND channel IN "
+                      "(SELECT value FROM json_each(?))", [json.dumps(channels)]).fetchone()[0]
 
 
 def deliver_pending(db, config: Config, now: datetime) -> Delivery:
     """Send every undelivered notification of each configured channel."""
     result = Delivery()
     for channel in config.channels:
-        rows = pending_rows(db, channel.name)
-        if not rows:
-            continue
-        batches = [rows] if config.mode == "digest" else [[row] for row in rows]
-        for index, batch in enumerate(batches):
-            ids = [row["notification_id"] for row in batch]
-            marks = ", ".join("?" for _ in ids)
+        messages = claim(db, channel.name, config.mode, config.notify_lease_seconds)
+        for index, (key, batch, _) in enumerate(messages):
+            ids, marks = _ids(batch), _marks(batch)
+            db.execute(f"UPDATE notifications SET attempts = attempts + 1 WHERE id IN ({marks})", ids)
             try:
-                send(channel, render(batch), config.notify_timeout_seconds)
+                send(channel, render(batch, key), config.notify_timeout_seconds)
             except Exception as error:  # any failure of one channel is recorded, the run goes on
                 reason = _scrub(error, channel)
-                db.execute(f"UPDATE notifications SET attempts = attempts + 1, last_error = ? "
-                           f"WHERE id IN ({marks})", [reason, *ids])
-                result.failed[channel.name] = reason
+                # a message that may have arrived keeps its key; one refused or never sent does not
+                kept = key if isinstance(error, Unconfirmed) else None
+                db.execute(f"UPDATE notifications SET last_error = ?, delivery = ?, claimed_until = NULL "
+                           f"WHERE id IN ({marks})", [reason, kept, *ids])
                 # the channel is down: the rest waits for the next run rather than failing one by one
-                result.pending += sum(len(b) for b in batches[index:])
+                for _, rest, fresh in messages[index + 1:]:
+                    db.execute(f"UPDATE notifications SET claimed_until = NULL"
+                               f"{', delivery = NULL' if fresh else ''} WHERE id IN ({_marks(rest)})",
+                               _ids(rest))
+                result.failed[channel.name] = reason
                 log.warning("channel %s (%s): delivery failed, %d notification(s) kept for the next run: %s",
-                            channel.name, channel.type, sum(len(b) for b in batches[index:]), reason)
+                            channel.name, channel.type, sum(len(m[1]) for m in messages[index:]), reason)
                 break
-            db.execute(f"UPDATE notifications SET delivered_at = ?, attempts = attempts + 1, "
-                       f"last_error = NULL WHERE id IN ({marks})", [isoformat(now), *ids])
+            db.execute(f"UPDATE notifications SET delivered_at = ?, last_error = NULL, claimed_until = NULL "
+                       f"WHERE id IN ({marks})", [isoformat(now), *ids])
             result.delivered += len(batch)
             result.messages += 1
-            log.info("channel %s (%s): delivered %d notification(s)", channel.name, channel.type, len(batch))
+            log.info("channel %s (%s): delivered %d notification(s) as %s", channel.name, channel.type,
+                     len(batch), key)
+    result.pending = _still_pending(db, [c.name for c in config.channels])
     return result

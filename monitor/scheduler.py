@@ -1,8 +1,8 @@
 """The nightly job: APScheduler 3 (BlockingScheduler) running `run_once` on a cron trigger.
 
 No overlap: the job has max_instances=1 (this scheduler never starts a cycle while one runs),
-and every cycle holds the lock file (a second scheduler, or a `monitor --once` from system
-cron, skips instead of running alongside). Missed runs (machine asleep at 02:00) are coalesced
+and every cycle holds the database's cycle lease (a second scheduler, or a `monitor --once`
+from system cron, skips instead of running alongside). Missed runs (machine asleep at 02:00) are coalesced
 into one run when the scheduler wakes, within `misfire_grace_seconds`.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config
 from monitor.cycle import CycleRunning, run_once, setup_logging
+from nianjian.errors import UserError
 
 log = logging.getLogger("nianjian.monitor")
 JOB_ID = "nianjian-monitor"
@@ -42,6 +43,8 @@ def build_scheduler(config: Config, *, runs: int | None = None, run_now: bool = 
         except CycleRunning as busy:
             log.warning("skipped: %s", busy)
             return
+        except UserError as error:  # e.g. the database locked past the busy timeout: one line
+            log.error("monitor cycle failed: %s", error)
         except Exception:       # a broken cycle is logged; the scheduler waits for the next one
             log.exception("monitor cycle failed")
         with lock:
@@ -56,7 +59,7 @@ def build_scheduler(config: Config, *, runs: int | None = None, run_now: bool = 
     scheduler.add_job(cycle, trigger_for(config), id=JOB_ID, name="nianjian monitor cycle",
                       max_instances=1, coalesce=True,
                       misfire_grace_time=config.misfire_grace_seconds, replace_existing=True)
-    if run_now:    # one extra cycle at start; the lock keeps it from overlapping the trigger's
+    if run_now:    # one extra cycle at start; the lease keeps it from overlapping the trigger's
         scheduler.add_job(cycle, id=f"{JOB_ID}-now", name="nianjian monitor cycle (start)",
                           max_instances=1)
     return scheduler, lambda: done["cycles"]

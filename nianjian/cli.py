@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args) or 0
     except UserError as error:
         print(f"nianjian {args.command}: error: {error}", file=sys.stderr)
-        return 2
+        return error.exit_code
     except KeyboardInterrupt:
         print(f"nianjian {args.command}: interrupted", file=sys.stderr)
         return 130

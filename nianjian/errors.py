@@ -3,6 +3,7 @@
 
 class UserError(Exception):
     """Bad input, bad configuration, unreadable file: say what and where, then stop."""
+    exit_code = 2
 
 
 def read_user_file(path, what: str) -> str:

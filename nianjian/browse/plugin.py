@@ -1,4 +1,6 @@
-"""The Datasette plugin: the status grid at `/-/status`, linked from Datasette's menu.
+"""The Datasette plugin: the status grid at `/-/status`, linked from Datasette's menu, and the
+read-only gate: any request but GET/HEAD/OPTIONS is refused with 405 before Datasette sees it
+(Datasette answers a POST to a table with an assertion error and a traceback on the console).
 
 Registered by `nianjian.browse.datasette_app` (not through an entry point, so a plain
 `datasette` elsewhere in the environment is left alone).
@@ -47,6 +49,27 @@ async def status_page(datasette, request):
 
     return Response.html(render_html(grid, DatasetteLinks(db.name, base), home=f"{base}/{db.name}",
                                      filters=filters, page_link=page_link))
+
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _read_only(app):
+    async def gate(scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in READ_METHODS:
+            return await app(scope, receive, send)
+        body = LABELS["read_only"].encode("utf-8")
+        await send({"type": "http.response.start", "status": 405,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                (b"allow", ", ".join(READ_METHODS).encode()),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+    return gate
+
+
+@hookimpl
+def asgi_wrapper():
+    return _read_only
 
 
 @hookimpl

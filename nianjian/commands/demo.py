@@ -55,7 +55,7 @@ def _monitor_config(args, db: Path, workdir: Path):
 
     base = load_config(args.config) if args.config else Config()
     return replace(base, sources=workdir / "sources.yaml", db=db, log_file=workdir / "monitor.log",
-                   lock_file=workdir / "monitor.lock", crawl=True,
+                   crawl=True,
                    crawl_settings=DEMO_CRAWL_SETTINGS + base.crawl_settings)
 
 

@@ -7,7 +7,9 @@ guessed at.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
+
 import sqlite_utils
 
 from nianjian.errors import UserError
@@ -239,6 +241,23 @@ CREATE TRIGGER report_versions_au AFTER UPDATE OF agency, title, narrative ON re
 END;
 """
 
+# Who is doing what, so a process killed by kill -9 can be told from one still working: `owner`
+# is "host:pid:start" (nianjian.store.leases); `leases` holds named leases (one monitor cycle per
+# database), each taken under a fresh token; a notification is claimed by its sender until `claimed_until` (wall clock) and keeps
+# the idempotency key (`delivery`) of the message that carried it.
+_OWNERS_AND_LEASES = """
+ALTER TABLE runs ADD COLUMN owner TEXT;
+CREATE TABLE leases (
+    name        TEXT PRIMARY KEY,     -- monitor-cycle
+    owner       TEXT NOT NULL,        -- host:pid:start of the holder
+    token       TEXT NOT NULL,        -- this taking of it (one process may take it twice)
+    acquired_at TEXT NOT NULL,
+    expires_at  TEXT NOT NULL         -- wall clock; a holder on another host is trusted until then
+);
+ALTER TABLE notifications ADD COLUMN delivery TEXT;
+ALTER TABLE notifications ADD COLUMN claimed_until TEXT;
+"""
+
 # Ordered: position + 1 is the schema version a migration brings the database to. Append only;
 # a released migration is never edited.
 MIGRATIONS: list[tuple[str, str]] = [
@@ -247,6 +266,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("indexes", _INDEXES),
     ("fetch timing", "ALTER TABLE fetches ADD COLUMN elapsed_ms INTEGER;"),
     ("indexes in the stored queries' order", _QUERY_ORDER_INDEXES),
+    ("run owners, leases, notification claims", _OWNERS_AND_LEASES),
     ("pages fetched through the browser", "ALTER TABLE fetches ADD COLUMN rendered TEXT;"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -306,8 +326,60 @@ def _sync_views(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+DEFAULT_BUSY_SECONDS = 30.0
+
+
+class DatabaseLocked(UserError, sqlite3.OperationalError):
+    """Another process held the write lock longer than the busy timeout. Still an
+    sqlite3.OperationalError (a per-item STORE_ERROR where an item is being stored); at the top
+    a one-line error, exit 75 (EX_TEMPFAIL: try again later)."""
+    exit_code = 75
+
+
+def busy_seconds() -> float:
+    """How long a statement waits for another process's write lock (NIANJIAN_DB_TIMEOUT)."""
+    text = os.environ.get("NIANJIAN_DB_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_BUSY_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 86400:
+        raise UserError(f"NIANJIAN_DB_TIMEOUT: '{text}' is not a number of seconds")
+    return value
+
+
+class _Connection(sqlite3.Connection):
+    """SQLite's busy handler retries a statement while another process holds a short lock (up
+    to the busy timeout); a lock that outlasts it becomes DatabaseLocked naming the database."""
+    path, busy = "", 0.0
+
+    def execute(self, *args):
+        return self._translated(super().execute, args)
+
+    def executemany(self, *args):
+        return self._translated(super().executemany, args)
+
+    def _translated(self, call, args):
+        try:
+            return call(*args)
+        except DatabaseLocked:
+            raise
+        except sqlite3.OperationalError as error:
+            # by message: SQLITE_BUSY also means "statements in progress", which sqlite-utils handles
+            if "database is locked" not in str(error) and "table is locked" not in str(error):
+                raise
+            raise DatabaseLocked(
+                f"database {self.path} is locked by another process (waited {self.busy:g} s; "
+                f"try again when it is done, or set NIANJIAN_DB_TIMEOUT)") from None
+
+
 def connect(path: str) -> sqlite_utils.Database:
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    timeout = busy_seconds()
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False,
+                           factory=_Connection)
+    conn.path, conn.busy = path, timeout
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")

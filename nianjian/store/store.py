@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +12,8 @@ import sqlite_utils
 
 from nianjian import clock
 from nianjian.errors import UserError
-from nianjian.store.schema import connect, migrate
+from nianjian.store import leases
+from nianjian.store.schema import DatabaseLocked, connect, migrate
 from parsers.record import Problem, Report
 from parsers.template import TEMPLATE
 
@@ -86,6 +88,8 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db: sqlite_utils.Database = connect(str(self.path))
             migrate(self.db)
+        except DatabaseLocked:
+            raise
         except (OSError, sqlite_utils.db.sqlite3.DatabaseError) as error:
             raise UserError(f"cannot open database {self.path}: {error}") from None
 
@@ -104,14 +108,53 @@ class Store:
 
     # ------------------------------------------------------------------ runs
     def start_run(self, kind: str) -> int:
+        """A `running` run owned by this process; runs left `running` by dead processes are
+        marked `interrupted` first."""
         with self._transaction():
+            self.recover_runs()
             return self.db["runs"].insert({"kind": kind, "started_at": clock.isoformat(),
-                                           "status": "running", "errors": 0}).last_pk
+                                           "status": "running", "errors": 0,
+                                           "owner": leases.owner_token()}).last_pk
+
+    def recover_runs(self) -> list[int]:
+        """Mark `interrupted` the running runs whose process is gone (killed by kill -9, a power
+        cut); return their ids. Takes the write lock, so it also proves the database writable."""
+        with self._transaction():
+            dead = [run_id for run_id, owner in self.db.execute(
+                "SELECT id, owner FROM runs WHERE status = 'running'").fetchall()
+                if leases.alive(owner) is False]
+            for run_id in dead:
+                self.db.execute("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE id = ?",
+                                [clock.isoformat(), run_id])
+        return dead
 
     def finish_run(self, run_id: int, status: str, counts: dict, errors: int) -> None:
         with self._transaction():
             self.db["runs"].update(run_id, {"finished_at": clock.isoformat(), "status": status,
                                             "counts": _json(counts), "errors": errors})
+
+    # ------------------------------------------------------------------ leases
+    def take_lease(self, name: str, seconds: float) -> str:
+        """Take the named lease for this process; returns its token. LeaseHeld (with the
+        holder's row) while a live holder, or one on another host before `expires_at`, has it."""
+        with self._transaction():
+            row = self.db.execute("SELECT owner, token, acquired_at, expires_at FROM leases "
+                                  "WHERE name = ?", [name]).fetchone()
+            if row:
+                holder = dict(zip(("owner", "token", "acquired_at", "expires_at"), row))
+                if leases.held_elsewhere(holder, leases.wall_stamp()):
+                    raise LeaseHeld(holder)
+            token = uuid.uuid4().hex
+            self.db.execute("INSERT OR REPLACE INTO leases (name, owner, token, acquired_at, expires_at) "
+                            "VALUES (?, ?, ?, ?, ?)", [name, leases.owner_token(), token,
+                                                       leases.wall_stamp(), leases.wall_stamp(seconds)])
+        leases.hold(token)
+        return token
+
+    def release_lease(self, name: str, token: str) -> None:
+        leases.let_go(token)          # first: a failed delete still leaves it free for others here
+        with self._transaction():
+            self.db.execute("DELETE FROM leases WHERE name = ? AND token = ?", [name, token])
 
     # ------------------------------------------------------------------ agencies
     def sync_agencies(self, sources: Iterable) -> None:
@@ -329,6 +372,12 @@ def _filters(**equal) -> tuple[str, list]:
     if not pairs:
         return "", []
     return "WHERE " + " AND ".join(f"{k} = ?" for k, _ in pairs), [v for _, v in pairs]
+
+
+class LeaseHeld(Exception):
+    def __init__(self, holder: dict):
+        super().__init__(f"held by {holder['owner']} since {holder['acquired_at']}")
+        self.holder = holder
 
 
 class _Transaction:

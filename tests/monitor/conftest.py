@@ -194,6 +194,12 @@ def write_sources(workdir):
     return write
 
 
+@pytest.fixture(name="write_config")
+def write_config_fixture():
+    """write_config(directory, channels=..., sections=..., **top) → the path of a config file."""
+    return write_config
+
+
 @pytest.fixture
 def make_config(workdir):
     def make(**kwargs):

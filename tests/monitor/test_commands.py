@@ -1,4 +1,4 @@
-"""The commands: `nianjian monitor --once`, `nianjian alerts`, and the lock that keeps cycles apart."""
+"""The commands: `nianjian monitor --once`, `nianjian alerts`, and the lease that keeps cycles apart."""
 from __future__ import annotations
 
 import json
@@ -6,9 +6,10 @@ import threading
 
 import pytest
 
-from monitor.cycle import CycleRunning, cycle_lock, run_once
+from monitor.cycle import CycleRunning, cycle_lease, run_once
 from monitor.scheduler import run_scheduler
 from nianjian.cli import main
+from nianjian.store import Store
 
 
 @pytest.fixture
@@ -68,24 +69,26 @@ def test_user_mistakes_are_one_line_and_exit_2(config_path, workdir, capsys):
 
 def test_cycles_never_overlap(make_config, config_path, capsys):
     config = make_config()
-    with cycle_lock(config.lock_file):
-        with pytest.raises(CycleRunning, match="another monitor cycle is running"):
+    with Store(config.db) as store, cycle_lease(store, config):
+        with pytest.raises(CycleRunning, match="another monitor cycle is running on .*nianjian.db"):
             run_once(config)
         assert main(["monitor", "--once", "--config", str(config_path)]) == 2
         assert "another monitor cycle is running" in capsys.readouterr().err
     run_once(config)                     # free again
 
 
-def test_scheduler_skips_a_cycle_while_another_holds_the_lock(make_config, database, at):
-    """A second scheduler (or a cron --once) holding the lock: the fire time is skipped, not run
-    alongside; once the lock is free the next fire time runs."""
+def test_scheduler_skips_a_cycle_while_another_holds_the_lease(make_config, database, at):
+    """A second scheduler (or a cron --once) holding the lease: the fire time is skipped, not run
+    alongside; once the lease is free the next fire time runs."""
     config = make_config(sections={"schedule": {"interval_seconds": 0.5}})
-    held = cycle_lock(config.lock_file)
+    store = Store(config.db)
+    held = cycle_lease(store, config)
     held.__enter__()
     release = threading.Timer(1.2, held.__exit__, (None, None, None))
     release.start()
     cycles = run_scheduler(config, runs=1)
     release.join()
+    store.close()
     assert cycles == 1
     runs = database.query("SELECT kind, status FROM runs")
     assert runs == [{"kind": "monitor", "status": "ok"}]

@@ -64,6 +64,8 @@ def test_every_commented_channel_in_the_sample_is_valid(tmp_path, monkeypatch):
     ('[[notify.channels]]\nname = "a"\ntype = "webhook"\nurl = "http://x"\n'
      '[[notify.channels]]\nname = "a"\ntype = "wecom"\nurl = "http://y"', "uses the name 'a' twice"),
     ('db = ', "not valid TOML"),
+    ('lock_file = "logs/monitor.lock"', "'lock_file' is no longer used (cycles are kept apart by a lease"),
+    ('[notify]\ntimeout_seconds = 30\nlease_seconds = 10', "'notify.lease_seconds' must be at least 30"),
 ])
 def test_bad_config_is_one_line_naming_the_key_and_exit_2(tmp_path, capsys, text, message):
     path = tmp_path / "bad.toml"

@@ -163,9 +163,17 @@ def test_serve_runs_datasette_on_loopback(populated, store, db_path, free_port):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(base + f"/{db_path.stem}.json?sql=DELETE+FROM+reports")
         assert refused.value.code == 400
+        # a write to a table (form or JSON API) is refused before Datasette sees it
+        for path, body in ((f"/{db_path.stem}/reports", b"agency=x"),
+                           (f"/{db_path.stem}/reports/-/insert", b'{"row": {"agency": "x"}}')):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(urllib.request.Request(base + path, data=body, method="POST"), timeout=10)
+            assert refused.value.code == 405 and refused.value.headers["Allow"] == "GET, HEAD, OPTIONS"
+            assert "只读" in refused.value.read().decode()
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        _, console = server.communicate(timeout=20)
+    assert b"Traceback" not in console, console.decode()[-2000:]
     busy = socket.socket()
     busy.bind(("127.0.0.1", 0))
     try:
