@@ -1,16 +1,22 @@
-"""The Datasette plugin: the status grid at `/-/status`, linked from Datasette's menu.
+"""The Datasette plugin: the status grid at `/-/status` (linked from Datasette's menu), the
+report page `/-/report/<id>` and its changes page `/-/report/<id>/changes`.
 
 Registered by `nianjian.browse.datasette_app` (not through an entry point, so a plain
 `datasette` elsewhere in the environment is left alone).
 """
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
+
+from markupsafe import Markup, escape
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from nianjian.browse.grid import LABELS, DatasetteLinks, load_grid, render_html
+from nianjian.browse.pages import SiteLinks, render_changes, render_report
+from nianjian.browse.report import WORDS, load_changes, load_report
 
 
 def _database(datasette, name: str | None):
@@ -49,9 +55,59 @@ async def status_page(datasette, request):
                                      filters=filters, page_link=page_link))
 
 
+def _links(datasette, db) -> SiteLinks:
+    return SiteLinks(datasette.setting("base_url").rstrip("/"), db.name)
+
+
+async def report_page(datasette, request):
+    db = _database(datasette, request.args.get("db"))
+    report_id = int(request.url_vars["report_id"])
+    version = _int(request.args.get("version"))
+    view = await db.execute_fn(lambda conn: load_report(conn, report_id, version))
+    if view is None:
+        raise NotFound(WORDS["changes"]["unknown_version"] if version else f"no report {report_id}")
+    return Response.html(render_report(view, _links(datasette, db)))
+
+
+async def changes_page(datasette, request):
+    db = _database(datasette, request.args.get("db"))
+    report_id = int(request.url_vars["report_id"])
+    old, new = _int(request.args.get("from")), _int(request.args.get("to"))
+    changes = await db.execute_fn(lambda conn: load_changes(conn, report_id, old, new))
+    if changes is None:
+        raise NotFound(WORDS["changes"]["unknown_version"])
+    return Response.html(render_changes(changes, _links(datasette, db)))
+
+
 @hookimpl
 def register_routes():
-    return [(r"^/-/status$", status_page)]
+    return [(r"^/-/status$", status_page),
+            (r"^/-/report/(?P<report_id>\d+)$", report_page),
+            (r"^/-/report/(?P<report_id>\d+)/changes$", changes_page)]
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    """Every report id, report title and alert leads to the report page (and an edit's alert
+    to its changes page): from an alert to the evidence in one click."""
+    links = SiteLinks(datasette.setting("base_url").rstrip("/"), database)
+    words = WORDS["labels"]
+    if column == "report_id" and isinstance(value, int):
+        return Markup(f'<a href="{escape(links.report(value))}">{words["report"]} {value}</a>')
+    if table == "alerts" and column == "details" and value:
+        try:
+            details = json.loads(value)
+        except ValueError:
+            return None
+        report_id = details.get("report_id") if isinstance(details, dict) else None
+        if not isinstance(report_id, int):
+            return None
+        found = [f'<a href="{escape(links.report(report_id))}">{words["report"]} {report_id}</a>']
+        if details.get("from_version"):
+            found.append(f'<a href="{escape(links.changes(report_id, details["from_version"], details.get("to_version")))}">'
+                         f'{words["changes"]}</a>')
+        return Markup(" · ".join(found) + f"<br><small>{escape(value)}</small>")
+    return None
 
 
 @hookimpl

@@ -44,7 +44,7 @@ def error_finding(rule: str = "T3_BALANCE") -> dict:
             "message_en": "t3 does not balance"}
 
 
-@pytest.fixture(name="make_report")
+@pytest.fixture(name="make_report", scope="session")
 def make_report_fixture():
     return make_report
 

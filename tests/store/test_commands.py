@@ -121,8 +121,8 @@ def test_status_html_cells_links_and_screenshot(populated, store, db_path, tmp_p
     assert main(["status", "--db", str(db_path), "--html", str(linked),
                  "--datasette", "http://127.0.0.1:8001/"]) == 0
     html = linked.read_text("utf-8")
-    assert f'href="http://127.0.0.1:8001/nianjian/reports/{populated["gov23"]}">迟12天</a>' in html
-    assert f'href="http://127.0.0.1:8001/nianjian/current_findings?report_id={populated["edu23"]}"' in html
+    assert f'href="http://127.0.0.1:8001/-/report/{populated["gov23"]}">迟12天</a>' in html
+    assert f'href="http://127.0.0.1:8001/-/report/{populated["edu23"]}#findings"' in html
 
     if not os.path.exists(CHROMIUM):
         pytest.skip("chromium is not installed (CI installs it)")
@@ -159,7 +159,7 @@ def test_serve_runs_datasette_on_loopback(populated, store, db_path, free_port):
         late = json.load(urllib.request.urlopen(base + f"/{db_path.stem}/late_by_days.json?_shape=array"))
         assert [(r["agency"], r["days_late"]) for r in late] == [("涧西区人民政府", 12)]
         grid = urllib.request.urlopen(base + "/-/status").read().decode()
-        assert 'data-state="missing"' in grid and f"/{db_path.stem}/reports/" in grid
+        assert 'data-state="missing"' in grid and f'href="/-/report/{populated["gov23"]}"' in grid
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(base + f"/{db_path.stem}.json?sql=DELETE+FROM+reports")
         assert refused.value.code == 400

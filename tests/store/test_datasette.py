@@ -157,8 +157,8 @@ def test_status_page_links_cells(served):
     ds, ids = served
     page = get(ds, "/-/status").text
     assert 'data-agency="涧西区教育局" data-year="2023" data-state="inconsistent"' in page
-    assert f'href="/nianjian/current_findings?report_id={ids["edu23"]}"' in page
-    assert f'href="/nianjian/reports/{ids["gov23"]}"' in page
+    assert f'href="/-/report/{ids["edu23"]}#findings"' in page
+    assert f'href="/-/report/{ids["gov23"]}"' in page
     assert 'data-agency="重庆路街道办事处" data-year="2023" data-state="missing"' in page
     assert "迟12天" in page
     menu = get(ds, "/").text
