@@ -8,10 +8,11 @@ import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from nianjian.browse import plugin
+from nianjian.browse import plugin, search
 from parsers.template import TEMPLATE
 
 _PLUGIN_NAME = "nianjian-status-grid"
+_SEARCH_NAME = "nianjian-search"          # stands in for datasette.filters (nianjian/browse/search.py)
 
 
 def _t4_columns() -> dict[str, str]:
@@ -41,10 +42,12 @@ def build(path: str | Path, **settings) -> Datasette:
     # Only Datasette's own modules and the status grid: a plugin installed in the environment
     # (datasette-write, upload plugins…) would get a writable connection through the Datasette API.
     for name, other in pm.list_name_plugin():
-        if not name.startswith("datasette.") and name != _PLUGIN_NAME:
+        if name == "datasette.filters" or not (name.startswith("datasette.") or name in (_PLUGIN_NAME, _SEARCH_NAME)):
             pm.unregister(other)
     if pm.get_plugin(_PLUGIN_NAME) is None:
         pm.register(plugin, name=_PLUGIN_NAME)
+    if pm.get_plugin(_SEARCH_NAME) is None:
+        pm.register(search, name=_SEARCH_NAME)
     return Datasette(
         files=[str(path)],
         metadata=metadata_for(path.stem),

@@ -17,6 +17,7 @@ from datasette.utils.asgi import NotFound, Response
 from nianjian.browse.grid import LABELS, DatasetteLinks, load_grid, render_html
 from nianjian.browse.pages import SiteLinks, render_changes, render_report
 from nianjian.browse.report import WORDS, load_changes, load_report
+from nianjian.browse.search import find_reports
 
 
 def _database(datasette, name: str | None):
@@ -40,11 +41,15 @@ def _int(text: str | None) -> int | None:
 async def status_page(datasette, request):
     args = request.args
     db = _database(datasette, args.get("db"))
-    filters = {key: args.get(key) or "" for key in ("q", "region", "level", "from")}
+    filters = {key: args.get(key) or "" for key in ("q", "region", "level", "from", "search")}
     page = _int(args.get("page")) or 1
     grid = await db.execute_fn(lambda conn: load_grid(
         conn, region=filters["region"] or None, level=filters["level"] or None,
         first_year=_int(filters["from"]), name=filters["q"] or None, page=page, per_page=PER_PAGE))
+    hits = (await db.execute_fn(lambda conn: find_reports(conn, filters["search"]))
+            if filters["search"].strip() else None)
+    for hit in hits or ():
+        hit["link"] = _links(datasette, db).report(hit["id"])
     base = datasette.setting("base_url").rstrip("/")
     kept = {k: v for k, v in {**filters, "db": args.get("db") or ""}.items() if v}
 
@@ -52,7 +57,7 @@ async def status_page(datasette, request):
         return f"{base}/-/status?" + urlencode({**kept, "page": number})
 
     return Response.html(render_html(grid, DatasetteLinks(db.name, base), home=f"{base}/{db.name}",
-                                     filters=filters, page_link=page_link))
+                                     filters=filters, page_link=page_link, hits=hits))
 
 
 def _links(datasette, db) -> SiteLinks:

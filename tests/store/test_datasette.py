@@ -150,7 +150,8 @@ def test_served_database_is_read_only(served):
         asyncio.run(database.execute_fn(lambda conn: conn.execute("DELETE FROM reports")))
     assert len(rows(ds, "reports.json")) == 3
     # no third-party plugin (a write plugin would get a writable connection)
-    assert [p["name"] for p in get(ds, "/-/plugins.json").json()] == ["nianjian.browse.plugin"]
+    assert [p["name"] for p in get(ds, "/-/plugins.json").json()] == ["nianjian.browse.plugin",
+                                                                    "nianjian.browse.search"]
 
 
 def test_status_page_links_cells(served):

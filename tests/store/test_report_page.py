@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import quote
 
 import lxml.html
 import pytest
@@ -39,7 +40,7 @@ def site(tmp_path_factory, make_report, free_port):
                                        report=bad, findings=check(bad), content_hash="bad").report_id
         for version, new in ((1, 10), (2, 12)):
             gov = make_report("涧西区人民政府", 2023, new=new, narrative=(
-                f"2023年，涧西区人民政府共受理申请{new}件。全年未收取费用。" +
+                f"2023年，涧西区人民政府共受理申请{new}件。全年未发生行政复议、行政诉讼。" +
                 ("新增政务公开专区一个。" if version == 2 else "")))
             ids["edited"] = store.save_report(agency=gov.agency, year=2023, url="http://www.jianxi.gov.cn/gov/2023.html",
                                               report=gov, findings=[], content_hash=f"gov{version}").report_id
@@ -173,6 +174,28 @@ def test_grid_alerts_and_findings_lead_to_the_report_page(site):
     assert alerts.xpath(f"//a[@href='/-/report/{ids['edited']}/changes?from=1&to=2']")
     findings = page(f"{base}/nianjian/current_findings?rule=T3_BALANCE")
     assert findings.xpath(f"//a[@href='/-/report/{ids['bad']}']")
+
+
+def test_two_character_words_are_found(site):
+    base, ids = site
+    def versions(query: str) -> list[tuple[str, int]]:
+        found = json.load(urllib.request.urlopen(
+            f"{base}/nianjian/report_versions.json?_shape=array&_sort=id&_search={quote(query)}"))
+        return [(row["agency"], row["version"]) for row in found]
+    assert versions("复议") == versions("诉讼") == [("涧西区人民政府", 1), ("涧西区人民政府", 2)]
+    assert len(versions("公开")) == 5                                  # every title says 信息公开
+    assert versions("受理") == [("涧西区教育局", 1), ("涧西区人民政府", 1), ("涧西区人民政府", 2)]
+    assert versions("街道 公开") == [("重庆路街道办事处", 1), ("重庆路街道办事处", 2)]   # every term
+    assert versions("政务公开专区") == [("涧西区人民政府", 2)]                         # the trigram index
+    table_page = page(f"{base}/nianjian/report_versions?_search={quote('复议')}")
+    assert set(table_page.xpath("//input[@name='_search']/@value")) == {"复议"}
+    # the search box of the status page lists the reports (current versions) with the words around the hit
+    grid = page(f"{base}/-/status?search={quote('复议')}")
+    [hit] = grid.xpath("//section[@class='hits']//li")
+    assert hit.xpath(".//a/@href") == [f"/-/report/{ids['edited']}"]
+    assert "全年未发生行政复议、行政诉讼" in text(hit)
+    assert "检索“复议”：1 份报告" in text(grid.xpath("//section[@class='hits']/h2")[0])
+    assert "没有找到" in text(page(f"{base}/-/status?search={quote('信访')}").xpath("//section[@class='hits']")[0])
 
 
 def test_screenshots_of_the_report_and_changes_pages(site, tmp_path):
