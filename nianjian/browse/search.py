@@ -22,6 +22,7 @@ from datasette.utils import escape_fts, escape_sqlite
 from nianjian.browse.grid import query_rows
 
 TRIGRAM = 3          # the shortest term a trigram index can find
+_REPORT_TEXT = ("agency", "title", "narrative")     # what report_versions_fts indexes
 
 where_filters = datasette_filters.where_filters
 through_filters = datasette_filters.through_filters
@@ -36,18 +37,20 @@ def needs_substring_search(query: str) -> bool:
     return bool(found) and min(len(term) for term in found) < TRIGRAM
 
 
-def matching_rows(fts_table: str, columns: list[str], query: str) -> tuple[str, dict]:
-    """SELECT rowid FROM the index for rows whose indexed columns hold every term of `query`:
-    through the trigram index when every term is long enough, by substring otherwise."""
+def fts_condition(fts_table: str, fts_pk: str, query: str) -> tuple[str, dict]:
+    """Rows of the indexed table (`fts_pk`: its key, as an SQL expression) holding every term
+    of a query the trigram index can answer."""
+    return (f"{fts_pk} IN (SELECT rowid FROM {escape_sqlite(fts_table)} WHERE "
+            f"{escape_sqlite(fts_table)} MATCH :match)", {"match": escape_fts(query)})
+
+
+def substring_condition(columns: list[str], query: str) -> tuple[str, dict]:
+    """Rows whose `columns` (SQL column expressions) hold every term of `query`, read from the
+    table itself (reading them through an external-content index costs a lookup per row)."""
     found = terms(query)
-    if not needs_substring_search(query):
-        return (f"SELECT rowid FROM {escape_sqlite(fts_table)} WHERE {escape_sqlite(fts_table)} "
-                "MATCH :match", {"match": escape_fts(query)})
-    each = [" OR ".join(f"instr({escape_sqlite(column)}, :term_{i}) > 0" for column in columns)
+    each = [" OR ".join(f"instr({column}, :term_{i}) > 0" for column in columns)
             for i in range(len(found))]
-    return (f"SELECT rowid FROM {escape_sqlite(fts_table)} WHERE "
-            + " AND ".join(f"({clause})" for clause in each),
-            {f"term_{i}": term for i, term in enumerate(found)})
+    return " AND ".join(f"({clause})" for clause in each), {f"term_{i}": t for i, t in enumerate(found)}
 
 
 def find_reports(conn: sqlite3.Connection, query: str, limit: int = 100) -> list[dict]:
@@ -55,11 +58,14 @@ def find_reports(conn: sqlite3.Connection, query: str, limit: int = 100) -> list
     year first, each with a snippet of the text around the first hit."""
     if not terms(query):
         return []
-    rows, params = matching_rows("report_versions_fts", ["agency", "title", "narrative"], query)
+    if needs_substring_search(query):
+        condition, params = substring_condition([f"v.{c}" for c in _REPORT_TEXT], query)
+    else:
+        condition, params = fts_condition("report_versions_fts", "v.id", query)
     hits = [dict(row) for row in query_rows(
-        conn, f"""SELECT r.id, r.agency, r.year, r.title, v.narrative FROM reports r
-                  JOIN report_versions v ON v.id = r.current_version
-                  WHERE v.id IN ({rows}) ORDER BY r.year DESC, r.agency LIMIT :limit""",
+        conn, f"""SELECT r.id, r.agency, r.year, r.title, v.narrative FROM report_versions v
+                  JOIN reports r ON r.current_version = v.id
+                  WHERE {condition} ORDER BY r.year DESC, r.agency LIMIT :limit""",
         {**params, "limit": limit})]
     for hit in hits:
         hit["snippet"] = snippet(hit.pop("narrative") or "", terms(query)[0])
@@ -86,8 +92,10 @@ def search_filters(request, database, table, datasette):
         fts_table = metadata.get("fts_table") or await db.fts_table(table)
         if not fts_table:
             return FilterArguments([], extra_context={"supports_search": False})
-        rows, params = matching_rows(fts_table, await db.table_columns(fts_table), query)
-        return FilterArguments([f"{escape_sqlite(metadata.get('fts_pk', 'rowid'))} IN ({rows})"], params,
+        columns = set(await db.table_columns(table))
+        indexed = [escape_sqlite(c) for c in await db.table_columns(fts_table) if c in columns]
+        condition, params = substring_condition(indexed, query)
+        return FilterArguments([condition], params,
                                [f'包含 contains "{query}"'], {"supports_search": True, "search": query})
 
     return inner
