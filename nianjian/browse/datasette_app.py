@@ -1,6 +1,7 @@
 """Build the read-only Datasette instance `nianjian serve` runs (and the tests drive)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from nianjian.browse import plugin, search
+from nianjian.store import Store
 from parsers.template import TEMPLATE
 
 _PLUGIN_NAME = "nianjian-status-grid"
@@ -22,15 +24,28 @@ def _t4_columns() -> dict[str, str]:
             for row in TEMPLATE.t4_order for col in TEMPLATE.t4_columns}
 
 
+@lru_cache(maxsize=1)
+def schema_columns() -> dict[str, list[str]]:
+    """Every table's and view's columns in this version's schema (the served file is migrated
+    to it before serving), read from a fresh in-memory database."""
+    with Store(":memory:") as store:
+        names = store.db.table_names() + store.db.view_names()
+        return {name: [row[1] for row in store.db.execute(f"PRAGMA table_info([{name}])")]
+                for name in names}
+
+
 def metadata_for(database: str) -> dict:
-    """metadata.yml with its `nianjian` database entry filed under the served database's name,
-    and the shared column descriptions filled into every table."""
+    """metadata.yml with its `nianjian` database entry filed under the served database's name.
+    Each table describes only the columns it has: its own descriptions, then the shared ones."""
     data = yaml.safe_load(resources.files("nianjian.browse").joinpath("metadata.yml").read_text("utf-8"))
     common = data.pop("common_columns")
     entry = data["databases"]["nianjian"]
     entry["tables"]["t4_table"].setdefault("columns", {}).update(_t4_columns())
-    for table in entry["tables"].values():
-        table["columns"] = {**common, **(table.get("columns") or {})}
+    columns = schema_columns()
+    for name, table in entry["tables"].items():
+        own = table.get("columns") or {}
+        table["columns"] = {column: own.get(column) or common[column]
+                            for column in columns.get(name, ()) if column in own or column in common}
     data["databases"] = {database: entry}
     return data
 

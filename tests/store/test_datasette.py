@@ -140,6 +140,16 @@ def test_metadata_descriptions_and_facets(served):
     assert "发布机关 Issuing agency" in get(ds, "/nianjian/reports").text
 
 
+def test_each_table_describes_only_its_own_columns(served):
+    ds, _ = served
+    page = get(ds, "/nianjian/reports").text
+    described = page.split('<dl class="column-descriptions">')[1].split("</dl>")[0]
+    assert described.count("<dt>") == len(rows(ds, "reports.json?_size=1")[0]) == 17
+    assert "跳转后地址" not in described and "ETag" not in described     # documents' and fetches' columns
+    alerts = get(ds, "/nianjian/alerts").text.split('<dl class="column-descriptions">')[1].split("</dl>")[0]
+    assert "<dt>kind</dt>" in alerts and "<dt>title</dt>" not in alerts
+
+
 def test_served_database_is_read_only(served):
     ds, _ = served
     response = asyncio.run(ds.client.get("/nianjian.json?sql=DELETE+FROM+reports"))
