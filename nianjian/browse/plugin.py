@@ -7,14 +7,17 @@ Registered by `nianjian.browse.datasette_app` (not through an entry point, so a 
 from __future__ import annotations
 
 import json
+from importlib import resources
 from urllib.parse import urlencode
+
+import yaml
 
 from markupsafe import Markup, escape
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-from nianjian.browse.grid import LABELS, DatasetteLinks, load_grid, render_html
+from nianjian.browse.grid import LABELS, STATES, DatasetteLinks, load_grid, render_html
 from nianjian.browse.pages import SiteLinks, render_changes, render_report
 from nianjian.browse.report import WORDS, load_changes, load_report
 from nianjian.browse.search import find_reports
@@ -32,6 +35,9 @@ def _database(datasette, name: str | None):
 
 
 PER_PAGE = 200
+# The alert kinds in the words the notifications use (年报未发布 …): the data file, not the monitor's code.
+ALERT_LABELS = {kind: words["label"] for kind, words in yaml.safe_load(
+    resources.files("monitor").joinpath("messages.yaml").read_text("utf-8"))["kinds"].items()}
 
 
 def _int(text: str | None) -> int | None:
@@ -97,6 +103,10 @@ def render_cell(value, column, table, database, datasette):
     to its changes page): from an alert to the evidence in one click."""
     links = SiteLinks(datasette.setting("base_url").rstrip("/"), database)
     words = WORDS["labels"]
+    if column == "status" and value in STATES:           # on_time → 按时发布, as in the grid
+        return STATES[value]["zh"]
+    if column == "kind" and table == "alerts" and value in ALERT_LABELS:
+        return ALERT_LABELS[value]
     if column == "report_id" and isinstance(value, int):
         return Markup(f'<a href="{escape(links.report(value))}">{words["report"]} {value}</a>')
     if table == "alerts" and column == "details" and value:
