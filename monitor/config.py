@@ -70,6 +70,7 @@ class Config:
     mode: str = "digest"
     notify_timeout_seconds: float = 15
     channels: tuple[Channel, ...] = field(default_factory=tuple)
+    base_url: str | None = None          # where `nianjian serve` answers: messages link to its pages
 
 
 class _Table:
@@ -214,6 +215,10 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
     mode = notify.get("mode", str, "digest", choices=NOTIFY_MODES)
     timeout = notify.get("timeout_seconds", float, Config.notify_timeout_seconds, minimum=1)
     raw_channels = notify.get("channels", list, [])
+    base_url = notify.get("base_url", str)
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise UserError(f"{origin}: 'notify.base_url' is {base_url!r}; expected the address of "
+                        f"`nianjian serve`, e.g. http://10.0.0.5:8001")
     notify.finish()
     channels = tuple(_channel(_Table(raw, f"notify.channels[{i}]", origin), i)
                      for i, raw in enumerate(raw_channels))
@@ -227,7 +232,8 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
         path=Path(origin) if origin != "config" else None, **paths, cron=cron, timezone=timezone,
         interval_seconds=interval, misfire_grace_seconds=misfire, crawl=crawl_enabled,
         crawl_timeout_minutes=crawl_timeout, crawl_settings=tuple(crawl_settings), grace_days=grace, source_failing_after=failing_after,
-        kinds=tuple(kinds), mode=mode, notify_timeout_seconds=timeout, channels=channels)
+        kinds=tuple(kinds), mode=mode, notify_timeout_seconds=timeout, channels=channels,
+        base_url=base_url.rstrip("/") if base_url else None)
 
 
 def load_config(path: str | Path | None = None) -> Config:

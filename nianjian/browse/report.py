@@ -92,6 +92,23 @@ class Section:
         return [slot for table in self.tables for slot in table.slots()]
 
 
+def cell_label(key: str) -> str:
+    """A cell key in the template's words: t3.closed_total.natural → 表三（七）总计·自然人."""
+    table, _, rest = key.partition(".")
+    row, _, column = rest.partition(".")
+    if table == "t3" and row in TEMPLATE.t3_rows and column in TEMPLATE.t3_columns:
+        words = (TEMPLATE.t3_rows[row][0], TEMPLATE.t3_columns[column][0])
+    elif table == "t4" and row in TEMPLATE.t4_rows and column in TEMPLATE.t4_columns:
+        words = (TEMPLATE.t4_rows[row][0], TEMPLATE.t4_columns[column][0])
+    else:
+        found = [(labels[0], block.columns[column][0]) for blocks in TEMPLATE.t2.values() for block in blocks
+                 for r, labels in block.rows.items() if table == "t2" and r == row and column in block.columns]
+        if not found:
+            return key
+        words = found[0]
+    return WORDS["tables"][table] + "·".join(words)
+
+
 def edition_of(template: str | None, keys: set[str]) -> str:
     """The report's template edition; a report without one is laid out by the t2 keys it has."""
     if template in EDITIONS:
