@@ -17,6 +17,10 @@ class SiteLinks:
         query = f"?{urlencode({'version': version})}" if version else ""
         return f"{self.base}/-/report/{report_id}{query}"
 
+    def report_workbook(self, report_id: int, version: int | None = None) -> str:
+        query = f"?{urlencode({'version': version})}" if version else ""
+        return f"{self.base}/-/report/{report_id}.xlsx{query}"
+
     def changes(self, report_id: int, old: int | None = None, new: int | None = None) -> str:
         chosen = {k: v for k, v in (("from", old), ("to", new)) if v}
         return f"{self.base}/-/report/{report_id}/changes" + (f"?{urlencode(chosen)}" if chosen else "")

@@ -21,6 +21,7 @@ from nianjian.browse.grid import LABELS, STATES, DatasetteLinks, load_grid, rend
 from nianjian.browse.pages import SiteLinks, render_changes, render_report
 from nianjian.browse.report import WORDS, load_changes, load_report
 from nianjian.browse.search import find_reports
+from nianjian.browse.xlsx import grid_workbook, report_workbook
 
 
 def _database(datasette, name: str | None):
@@ -51,7 +52,8 @@ async def status_page(datasette, request):
     page = _int(args.get("page")) or 1
     grid = await db.execute_fn(lambda conn: load_grid(
         conn, region=filters["region"] or None, level=filters["level"] or None,
-        first_year=_int(filters["from"]), name=filters["q"] or None, page=page, per_page=PER_PAGE))
+        first_year=_int(filters["from"]), name=filters["q"] or None, page=page, per_page=PER_PAGE,
+        with_findings=request.url_vars.get("format") == "xlsx"))
     hits = (await db.execute_fn(lambda conn: find_reports(conn, filters["search"]))
             if filters["search"].strip() else None)
     for hit in hits or ():
@@ -62,8 +64,20 @@ async def status_page(datasette, request):
     def page_link(number: int) -> str:
         return f"{base}/-/status?" + urlencode({**kept, "page": number})
 
+    if request.url_vars.get("format") == "xlsx":
+        return _workbook(grid_workbook(grid, lambda report_id: _links(datasette, db).report(report_id)),
+                         "nianjian-status.xlsx")
     return Response.html(render_html(grid, DatasetteLinks(db.name, base), home=f"{base}/{db.name}",
-                                     filters=filters, page_link=page_link, hits=hits))
+                                     filters=filters, page_link=page_link, hits=hits,
+                                     xlsx_link=f"{base}/-/status.xlsx?" + urlencode(kept)))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook(body: bytes, filename: str) -> Response:
+    return Response(body, content_type=XLSX,
+                    headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
 def _links(datasette, db) -> SiteLinks:
@@ -77,6 +91,8 @@ async def report_page(datasette, request):
     view = await db.execute_fn(lambda conn: load_report(conn, report_id, version))
     if view is None:
         raise NotFound(WORDS["changes"]["unknown_version"] if version else f"no report {report_id}")
+    if request.url_vars.get("format") == "xlsx":
+        return _workbook(report_workbook(view), f"report-{report_id}.xlsx")
     return Response.html(render_report(view, _links(datasette, db)))
 
 
@@ -92,8 +108,8 @@ async def changes_page(datasette, request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/status$", status_page),
-            (r"^/-/report/(?P<report_id>\d+)$", report_page),
+    return [(r"^/-/status(\.(?P<format>xlsx))?$", status_page),
+            (r"^/-/report/(?P<report_id>\d+)(\.(?P<format>xlsx))?$", report_page),
             (r"^/-/report/(?P<report_id>\d+)/changes$", changes_page)]
 
 

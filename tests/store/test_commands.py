@@ -142,6 +142,20 @@ def test_status_html_cells_links_and_screenshot(populated, store, db_path, tmp_p
 
 
 
+def test_status_xlsx_writes_the_grid_and_its_findings(populated, store, db_path, tmp_path):
+    from openpyxl import load_workbook
+    store.close()
+    target = tmp_path / "status.xlsx"
+    assert main(["status", "--db", str(db_path), "--xlsx", str(target), "--datasette", "http://127.0.0.1:8001"]) == 0
+    book = load_workbook(target)
+    rows = {row[0].value: row for row in book["发布状态"].iter_rows(min_row=2)}
+    late = rows["涧西区人民政府"][2]                                  # 2022, 2023, 2024: the 2023 cell
+    assert late.value == "迟12天" and late.fill.start_color.rgb.endswith("E0A100")
+    assert late.hyperlink.target == f"http://127.0.0.1:8001/-/report/{populated['gov23']}"
+    findings = list(book["核查结果"].iter_rows(min_row=2, values_only=True))
+    assert [(f[0], f[1], f[2]) for f in findings] == [("涧西区教育局", 2023, "T3_BALANCE"), ("涧西区教育局", 2023, "T4_TOTAL")]
+
+
 def test_serve_runs_datasette_on_loopback(populated, store, db_path, free_port):
     store.close()
     port = free_port()

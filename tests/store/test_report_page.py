@@ -11,7 +11,10 @@ import urllib.error
 import urllib.request
 from urllib.parse import quote
 
+import io
+
 import lxml.html
+from openpyxl import load_workbook
 import pytest
 from PIL import Image
 
@@ -196,6 +199,32 @@ def test_two_character_words_are_found(site):
     assert "全年未发生行政复议、行政诉讼" in text(hit)
     assert "检索“复议”：1 份报告" in text(grid.xpath("//section[@class='hits']/h2")[0])
     assert "没有找到" in text(page(f"{base}/-/status?search={quote('信访')}").xpath("//section[@class='hits']")[0])
+
+
+def workbook(url: str):
+    response = urllib.request.urlopen(url, timeout=20)
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.read()))
+
+
+def test_excel_workbooks_of_a_report_and_of_the_grid(site):
+    base, ids = site
+    book = workbook(f"{base}/-/report/{ids['bad']}.xlsx")
+    sheet = book["报告"]
+    assert sheet["A1"].value == "涧西区教育局2023年政府信息公开工作年度报告"
+    [withheld] = [c for row in sheet.iter_rows() for c in row if c.value == "（三）不予公开"]
+    [merged] = [m for m in sheet.merged_cells.ranges if withheld.coordinate in m]
+    assert merged.size["rows"] == 8                                       # as printed
+    [carried_out] = [row for row in sheet.iter_rows() if row[0].value == "四、结转下年度继续办理"]
+    natural = carried_out[3]                                              # three label columns, then 自然人
+    assert natural.value == 3 and natural.fill.start_color.rgb.endswith("FFE3E3")
+    findings = [row for row in book["核查结果"].iter_rows(values_only=True)]
+    [balance] = [row for row in findings if row[2] == "T3_BALANCE"]
+    assert balance[1] == "错误" and balance[4] == "两边合计：56 ≠ 58"
+    grid = workbook(f"{base}/-/status.xlsx")["发布状态"]
+    rows = {row[0].value: row for row in grid.iter_rows(min_row=2)}
+    edited = rows["涧西区人民政府"][1]
+    assert edited.value == "已收录 ✎" and edited.hyperlink.target == f"/-/report/{ids['edited']}"
 
 
 def test_screenshots_of_the_report_and_changes_pages(site, tmp_path):
