@@ -182,6 +182,7 @@ def _year_range(conn: sqlite3.Connection, first_year: int | None) -> list[int]:
 
 # ---------------------------------------------------------------- links
 class Links(Protocol):
+    def agency(self, name: str) -> str | None: ...
     def report(self, cell: Cell) -> str | None: ...
     def findings(self, cell: Cell) -> str | None: ...
     def expectation(self, cell: Cell) -> str | None: ...
@@ -193,6 +194,9 @@ class DatasetteLinks:
     (`/-/report/<id>`), an inconsistent one to the findings on that page."""
     database: str
     base: str = ""
+
+    def agency(self, name: str) -> str:
+        return SiteLinks(self.base, self.database).agency(name)
 
     def report(self, cell: Cell) -> str:
         return SiteLinks(self.base, self.database).report(cell.report_id)
@@ -210,6 +214,9 @@ class FileLinks:
     """A standalone file: reports link to the portal page, findings to their list in the file,
     a missing report to the agency's report column."""
     portals: dict[str, str]
+
+    def agency(self, name: str) -> str | None:
+        return self.portals.get(name)
 
     def report(self, cell: Cell) -> str | None:
         return cell.url

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,9 @@ class SiteLinks:
     def changes(self, report_id: int, old: int | None = None, new: int | None = None) -> str:
         chosen = {k: v for k, v in (("from", old), ("to", new)) if v}
         return f"{self.base}/-/report/{report_id}/changes" + (f"?{urlencode(chosen)}" if chosen else "")
+
+    def agency(self, name: str) -> str:
+        return f"{self.base}/-/agency/{quote(name)}"
 
     def status(self, **filters) -> str:
         return f"{self.base}/-/status" + (f"?{urlencode(filters)}" if filters else "")

@@ -6,6 +6,8 @@ from importlib import resources
 
 import jinja2
 
+from nianjian.browse.agency import AgencyView
+from nianjian.browse.grid import STATES
 from nianjian.browse.links import SiteLinks
 from nianjian.browse.report import WORDS, Changes, ReportView, sums
 
@@ -21,3 +23,7 @@ def render_report(view: ReportView, links: SiteLinks) -> str:
 
 def render_changes(changes: Changes, links: SiteLinks) -> str:
     return _ENV.get_template("changes.html").render(changes=changes, links=links, words=WORDS)
+
+
+def render_agency(view: AgencyView, links: SiteLinks) -> str:
+    return _ENV.get_template("agency.html").render(view=view, links=links, words=WORDS, states=STATES)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import yaml
 
@@ -18,7 +18,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from nianjian.browse.grid import LABELS, STATES, DatasetteLinks, load_grid, render_html
-from nianjian.browse.pages import SiteLinks, render_changes, render_report
+from nianjian.browse.agency import load_agency
+from nianjian.browse.pages import SiteLinks, render_agency, render_changes, render_report
 from nianjian.browse.report import WORDS, load_changes, load_report
 from nianjian.browse.search import find_reports
 from nianjian.browse.xlsx import grid_workbook, report_workbook
@@ -96,6 +97,15 @@ async def report_page(datasette, request):
     return Response.html(render_report(view, _links(datasette, db)))
 
 
+async def agency_page(datasette, request):
+    db = _database(datasette, request.args.get("db"))
+    name = unquote(request.url_vars["agency"])
+    view = await db.execute_fn(lambda conn: load_agency(conn, name))
+    if view is None:
+        raise NotFound(f"no agency named {name}")
+    return Response.html(render_agency(view, _links(datasette, db)))
+
+
 async def changes_page(datasette, request):
     db = _database(datasette, request.args.get("db"))
     report_id = int(request.url_vars["report_id"])
@@ -110,7 +120,8 @@ async def changes_page(datasette, request):
 def register_routes():
     return [(r"^/-/status(\.(?P<format>xlsx))?$", status_page),
             (r"^/-/report/(?P<report_id>\d+)(\.(?P<format>xlsx))?$", report_page),
-            (r"^/-/report/(?P<report_id>\d+)/changes$", changes_page)]
+            (r"^/-/report/(?P<report_id>\d+)/changes$", changes_page),
+            (r"^/-/agency/(?P<agency>[^/]+)$", agency_page)]
 
 
 @hookimpl

@@ -201,6 +201,22 @@ def test_two_character_words_are_found(site):
     assert "没有找到" in text(page(f"{base}/-/status?search={quote('信访')}").xpath("//section[@class='hits']")[0])
 
 
+def test_agency_page_charts_its_years(site):
+    base, ids = site
+    grid = page(f"{base}/-/status")
+    [link] = grid.xpath("//th[@class='agency']/a[normalize-space()='涧西区人民政府']/@href")
+    tree = page(base + link)
+    assert text(tree.xpath("//h1")[0]) == "涧西区人民政府 历年情况"
+    assert tree.xpath(f"//table//a[@href='/-/report/{ids['edited']}']")
+    charts = {text(f.xpath("figcaption")[0]): f for f in tree.xpath("//figure[@class='chart']")}
+    received = charts["收到申请（本年新收，总计列）"]
+    assert [text(t) for t in received.xpath(".//rect/title")] == ["2023 本年新收：12"]   # the current version
+    review = charts["行政复议：总计与结果纠正"]
+    assert [text(t) for t in review.xpath(".//rect/title")] == ["2023 总计：1", "2023 结果纠正：0"]
+    outcomes = [text(t) for t in charts["办理结果（总计列）"].xpath(".//rect/title")]
+    assert outcomes == ["2023 （一）予以公开：13"]                   # only the rows the report has
+
+
 def workbook(url: str):
     response = urllib.request.urlopen(url, timeout=20)
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
