@@ -19,7 +19,8 @@ from datasette.utils.asgi import NotFound, Response
 
 from nianjian.browse.grid import LABELS, STATES, DatasetteLinks, load_grid, render_html
 from nianjian.browse.agency import load_agency
-from nianjian.browse.pages import SiteLinks, render_agency, render_changes, render_report
+from nianjian.browse.links import SiteLinks
+from nianjian.browse.pages import render_agency, render_changes, render_report
 from nianjian.browse.report import WORDS, load_changes, load_report
 from nianjian.browse.search import find_reports
 from nianjian.browse.xlsx import grid_workbook, report_workbook

@@ -5,8 +5,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -156,20 +154,9 @@ def test_status_xlsx_writes_the_grid_and_its_findings(populated, store, db_path,
     assert [(f[0], f[1], f[2]) for f in findings] == [("涧西区教育局", 2023, "T3_BALANCE"), ("涧西区教育局", 2023, "T4_TOTAL")]
 
 
-def test_serve_runs_datasette_on_loopback(populated, store, db_path, free_port):
+def test_serve_runs_datasette_on_loopback(populated, store, db_path, free_port, serving):
     store.close()
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "nianjian", "serve", "--db", str(db_path),
-                               "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read().decode()
-                time.sleep(0.2)
+    with serving(db_path, free_port()) as base:
         late = json.load(urllib.request.urlopen(base + f"/{db_path.stem}/late_by_days.json?_shape=array"))
         assert [(r["agency"], r["days_late"]) for r in late] == [("涧西区人民政府", 12)]
         grid = urllib.request.urlopen(base + "/-/status").read().decode()
@@ -177,9 +164,6 @@ def test_serve_runs_datasette_on_loopback(populated, store, db_path, free_port):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(base + f"/{db_path.stem}.json?sql=DELETE+FROM+reports")
         assert refused.value.code == 400
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     busy = socket.socket()
     busy.bind(("127.0.0.1", 0))
     try:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from urllib.parse import quote
@@ -30,7 +28,7 @@ SOURCES = {"sources": [{"id": "jianxi", "url": "http://www.jianxi.gov.cn/zfxxgk/
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, make_report, free_port):
+def site(tmp_path_factory, make_report, free_port, serving):
     """A served database: 涧西区教育局 2023 whose t3 natural column does not balance,
     涧西区人民政府 2023 edited (cells and text), 重庆路街道办事处 2023 edited in its text only."""
     db = tmp_path_factory.mktemp("pages") / "nianjian.db"
@@ -56,20 +54,8 @@ def site(tmp_path_factory, make_report, free_port):
             "year": 2023, "state": "open", "opened_at": "2024-05-01T09:00:00+08:00",
             "updated_at": "2024-05-01T09:00:00+08:00",
             "details": json.dumps({"report_id": ids["edited"], "from_version": 1, "to_version": 2})})
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "nianjian", "serve", "--db", str(db), "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            assert server.poll() is None, server.stderr.read().decode()
-            time.sleep(0.2)
-    yield base, ids
-    server.terminate()
-    server.wait(timeout=20)
+    with serving(db, free_port()) as base:
+        yield base, ids
 
 
 def page(url: str):
