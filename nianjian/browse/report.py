@@ -67,6 +67,10 @@ class Slot:
     def changed(self) -> bool:
         return self.compared and self.before != self.now
 
+    @property
+    def label(self) -> str:
+        return cell_label(self.key)
+
 
 @dataclass(frozen=True)
 class PrintedTable:
@@ -93,7 +97,7 @@ class Section:
 
 
 def cell_label(key: str) -> str:
-    """A cell key in the template's words: t3.closed_total.natural → 表三（七）总计·自然人."""
+    """A cell key in the template's words: t3.closed_total.natural → 表三「（七）总计·自然人」."""
     table, _, rest = key.partition(".")
     row, _, column = rest.partition(".")
     if table == "t3" and row in TEMPLATE.t3_rows and column in TEMPLATE.t3_columns:
@@ -106,7 +110,7 @@ def cell_label(key: str) -> str:
         if not found:
             return key
         words = found[0]
-    return WORDS["tables"][table] + "·".join(words)
+    return WORDS["cell"].format(table=WORDS["tables"][table], row=words[0], column=words[1])
 
 
 def edition_of(template: str | None, keys: set[str]) -> str:

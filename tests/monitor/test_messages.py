@@ -33,7 +33,7 @@ def test_inconsistent_alert_says_the_failing_sum_and_links_the_report_page():
 
 def test_changed_alert_names_cells_in_the_template_words_and_links_the_changes_page():
     message = render([CHANGED], "http://10.0.0.5:8001/")
-    assert "表三（七）总计·自然人 16→18" in message.text
+    assert "表三「（七）总计·自然人」 16→18" in message.text
     assert "详情：http://10.0.0.5:8001/-/report/9/changes?from=1&to=2" in message.text
 
 
