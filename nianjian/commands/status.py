@@ -10,6 +10,7 @@ from rich.console import Console
 
 from nianjian.browse.grid import LABELS, DatasetteLinks, FileLinks, legend_terminal, load_grid, render_html, render_terminal
 from nianjian.cli import add_db_argument
+from nianjian.commands import WORDS
 from nianjian.errors import UserError
 from nianjian.sources import LEVELS
 
@@ -49,11 +50,13 @@ def _open_read_only(path: str) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
 
 
-def _write(target: Path, data: bytes) -> None:
+def _write(target: Path, data: bytes, grid) -> None:
     try:
         target.write_bytes(data)
     except OSError as error:
         raise UserError(f"cannot write {target}: {error.strerror or error}") from None
+    Console(stderr=True).print(WORDS["status"]["wrote"].format(
+        file=target, agencies=len(grid.agencies), years=len(grid.years)), highlight=False, markup=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,9 +73,7 @@ def run(args: argparse.Namespace) -> int:
         from nianjian.browse.xlsx import grid_workbook
 
         site = SiteLinks(args.datasette.rstrip("/"), Path(args.db).stem) if args.datasette else None
-        _write(Path(args.xlsx), grid_workbook(grid, site.report if site else None))
-        Console(stderr=True).print(f"wrote {args.xlsx} ({len(grid.agencies)} agencies × "
-                                   f"{len(grid.years)} years)", highlight=False)
+        _write(Path(args.xlsx), grid_workbook(grid, site.report if site else None), grid)
         if not args.html:
             return 0
     if args.html:
@@ -82,9 +83,7 @@ def run(args: argparse.Namespace) -> int:
             links, home = DatasetteLinks(Path(args.db).stem, base), f"{base}/{Path(args.db).stem}"
         else:
             links, home = FileLinks(grid.portals), None
-        _write(target, render_html(grid, links, home=home).encode("utf-8"))
-        Console(stderr=True).print(f"wrote {target} ({len(grid.agencies)} agencies × "
-                                   f"{len(grid.years)} years)", highlight=False)
+        _write(target, render_html(grid, links, home=home).encode("utf-8"), grid)
         return 0
     console = Console()
     if not grid.agencies:
