@@ -15,6 +15,7 @@ from typing import Any, Callable
 import yaml
 
 from nianjian.browse.grid import STATES, query_rows
+from nianjian.checks.catalogue import CATALOGUE
 from parsers.template import EDITIONS, TEMPLATE
 
 WORDS: dict = yaml.safe_load(
@@ -286,10 +287,15 @@ def load_report(conn: sqlite3.Connection, report_id: int, version: int | None = 
     return view
 
 
+# The rules that compare two sums (rules.yaml identities); others' expected/actual are no sums.
+_IDENTITIES = frozenset(identity["rule"] for identity in CATALOGUE.identities)
+
+
 def sums(finding: dict) -> str | None:
-    """Both sides of a failing identity as numbers, when the rule compares two sums."""
+    """Both sides of a failing identity as numbers."""
     expected, actual = finding["expected"], finding["actual"]
-    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+    if finding["rule"] in _IDENTITIES and finding["assessable"] \
+            and isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
         return WORDS["labels"]["sums"].format(expected=format_value(expected), actual=format_value(actual))
     return None
 
