@@ -1,7 +1,7 @@
 """The one item the spider yields: a downloaded document that may be a report."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crawler.ledger import Fetch
 
@@ -16,7 +16,9 @@ class ReportDocument:
     """
     source_id: str
     url: str
-    body: bytes
+    # Feeds (`scrapy crawl annual_reports -o reports.jsonl`) carry everything but the raw bytes:
+    # the database keeps the document, and `fetch.size` / `fetch.content_hash` describe it.
+    body: bytes = field(metadata={"serializer": lambda body: None})
     content_type: str | None
     filename: str | None
     listed_title: str | None

@@ -70,6 +70,7 @@ class Config:
     notify_timeout_seconds: float = 15
     notify_lease_seconds: float = 600      # a sender's claim on the notifications it is sending
     channels: tuple[Channel, ...] = field(default_factory=tuple)
+    base_url: str | None = None          # where `nianjian serve` answers: messages link to its pages
 
 
 class _Table:
@@ -217,6 +218,10 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
     timeout = notify.get("timeout_seconds", float, Config.notify_timeout_seconds, minimum=1)
     lease = notify.get("lease_seconds", float, max(Config.notify_lease_seconds, 4 * timeout), minimum=timeout)
     raw_channels = notify.get("channels", list, [])
+    base_url = notify.get("base_url", str)
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise UserError(f"{origin}: 'notify.base_url' is {base_url!r}; expected the address of "
+                        f"`nianjian serve`, e.g. http://10.0.0.5:8001")
     notify.finish()
     channels = tuple(_channel(_Table(raw, f"notify.channels[{i}]", origin), i)
                      for i, raw in enumerate(raw_channels))
@@ -231,7 +236,7 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
         interval_seconds=interval, misfire_grace_seconds=misfire, crawl=crawl_enabled,
         crawl_timeout_minutes=crawl_timeout, crawl_settings=tuple(crawl_settings), grace_days=grace, source_failing_after=failing_after,
         kinds=tuple(kinds), mode=mode, notify_timeout_seconds=timeout, notify_lease_seconds=lease,
-        channels=channels)
+        channels=channels, base_url=base_url.rstrip("/") if base_url else None)
 
 
 def load_config(path: str | Path | None = None) -> Config:

@@ -38,6 +38,8 @@ import yaml
 
 from monitor.alerts import transaction
 from monitor.config import Channel, Config
+from nianjian.browse.links import SiteLinks
+from nianjian.browse.report import cell_label
 from nianjian.clock import isoformat
 from nianjian.store.leases import wall_stamp
 
@@ -59,8 +61,9 @@ class _Blank(dict):
         return ""
 
 
-def describe(alert: dict, event: str) -> str:
-    """One line in Chinese for an alert event (wording in messages.yaml)."""
+def describe(alert: dict, event: str, base_url: str | None = None) -> str:
+    """One line in Chinese for an alert event (wording in messages.yaml), with its evidence: the
+    failing sums in words and the page that shows them on nianjian's address `base_url`."""
     text = messages()
     details = alert["details"]
     plain = _Blank({k: ("" if v is None else v) for k, v in details.items()})
@@ -72,18 +75,43 @@ def describe(alert: dict, event: str) -> str:
         basis = "first_seen_earlier" if details.get("stated_published") else "first_seen"
     values["date_basis"] = text["date_basis"][basis].format_map(values)
     values["rules"] = "、".join(details.get("rules") or [])
+    values["findings"] = _findings(details.get("findings") or [])
     if alert["kind"] == "changed":
         cells = details.get("cells") or []
         sample = text["changes"]["separator"].join(
-            text["changes"]["cell"].format(**cell) for cell in cells[:3])
+            text["changes"]["cell"].format(**{**cell, "cell": cell_label(cell["cell"])}) for cell in cells[:3])
         values["changes"] = (text["changes"]["cells"].format(count=details.get("changed_cells"), sample=sample)
                              if cells else text["changes"]["text"])
     if details.get("url"):
         values["url"] = f" {details['url']}"
+    values["page"] = _page(alert, base_url)
     if event == "resolve":
         reason = details.get("resolution", "cleared")
         values["resolution"] = text["resolution"][reason].format_map(plain)
     return text["kinds"][alert["kind"]][event].format_map(values).strip()
+
+
+def _findings(findings: list[dict]) -> str:
+    words = messages()["evidence"]
+    shown = words["separator"].join(f["message_zh"] for f in findings[:words["findings"]] if f.get("message_zh"))
+    rest = len(findings) - words["findings"]
+    return shown + (words["more"].format(count=rest) if rest > 0 else "")
+
+
+def _page(alert: dict, base_url: str | None) -> str:
+    """The report page (an inconsistent report's findings, a change's two versions side by
+    side) as a link on nianjian's own address, or without one the page to open."""
+    details = alert["details"]
+    report_id = details.get("report_id")
+    if not isinstance(report_id, int) or alert["kind"] not in ("late", "inconsistent", "changed"):
+        return ""
+    links = SiteLinks((base_url or "").rstrip("/"))
+    if alert["kind"] == "changed":
+        link = links.changes(report_id, details.get("from_version"), details.get("to_version"))
+    else:
+        link = links.report(report_id) + ("#findings" if alert["kind"] == "inconsistent" else "")
+    words = messages()["evidence"]
+    return words["page"].format(link=link) if base_url else words["where"].format(path=link)
 
 
 @dataclass
@@ -98,16 +126,17 @@ class Unconfirmed(RuntimeError):
     """The request went out but no answer came back: the message may have arrived."""
 
 
-def render(rows: list[dict], delivery: str = "") -> Message:
+def render(rows: list[dict], delivery: str = "", base_url: str | None = None) -> Message:
     """A message for notification rows (each joined with its alert): grouped by kind, then
-    agency; openings before resolutions. `delivery`: the message's idempotency key."""
+    agency; openings before resolutions. `delivery`: the message's idempotency key; `base_url`:
+    where `nianjian serve` answers."""
     text = messages()
     opened = sum(r["event"] == "open" for r in rows)
     groups: dict[tuple, list[str]] = defaultdict(list)
     items = []
     for row in sorted(rows, key=lambda r: (r["event"] != "open", KIND_ORDER.index(r["kind"]),
                                            r["agency"] or "", r["year"] or 0)):
-        line = describe(row, row["event"])
+        line = describe(row, row["event"], base_url)
         groups[(row["event"], row["kind"])].append(line)
         items.append({"event": row["event"], "kind": row["kind"], "agency": row["agency"],
                       "year": row["year"], "key": row["key"], "opened_at": row["opened_at"],
@@ -307,7 +336,7 @@ def deliver_pending(db, config: Config, now: datetime) -> Delivery:
             ids, marks = _ids(batch), _marks(batch)
             db.execute(f"UPDATE notifications SET attempts = attempts + 1 WHERE id IN ({marks})", ids)
             try:
-                send(channel, render(batch, key), config.notify_timeout_seconds)
+                send(channel, render(batch, key, config.base_url), config.notify_timeout_seconds)
             except Exception as error:  # any failure of one channel is recorded, the run goes on
                 reason = _scrub(error, channel)
                 # a message that may have arrived keeps its key; one refused or never sent does not

@@ -6,7 +6,7 @@ import socket
 import pytest
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def free_port():
     """free_port() → a port on 127.0.0.1 that nothing listens on, for a server the test starts."""
     def pick() -> int:

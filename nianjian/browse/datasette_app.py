@@ -1,6 +1,7 @@
 """Build the read-only Datasette instance `nianjian serve` runs (and the tests drive)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -8,10 +9,12 @@ import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from nianjian.browse import plugin
+from nianjian.browse import plugin, search
+from nianjian.store import Store
 from parsers.template import TEMPLATE
 
 _PLUGIN_NAME = "nianjian-status-grid"
+_SEARCH_NAME = "nianjian-search"          # stands in for datasette.filters (nianjian/browse/search.py)
 
 
 def _t4_columns() -> dict[str, str]:
@@ -21,15 +24,28 @@ def _t4_columns() -> dict[str, str]:
             for row in TEMPLATE.t4_order for col in TEMPLATE.t4_columns}
 
 
+@lru_cache(maxsize=1)
+def schema_columns() -> dict[str, list[str]]:
+    """Every table's and view's columns in this version's schema (the served file is migrated
+    to it before serving), read from a fresh in-memory database."""
+    with Store(":memory:") as store:
+        names = store.db.table_names() + store.db.view_names()
+        return {name: [row[1] for row in store.db.execute(f"PRAGMA table_info([{name}])")]
+                for name in names}
+
+
 def metadata_for(database: str) -> dict:
-    """metadata.yml with its `nianjian` database entry filed under the served database's name,
-    and the shared column descriptions filled into every table."""
+    """metadata.yml with its `nianjian` database entry filed under the served database's name.
+    Each table describes only the columns it has: its own descriptions, then the shared ones."""
     data = yaml.safe_load(resources.files("nianjian.browse").joinpath("metadata.yml").read_text("utf-8"))
     common = data.pop("common_columns")
     entry = data["databases"]["nianjian"]
     entry["tables"]["t4_table"].setdefault("columns", {}).update(_t4_columns())
-    for table in entry["tables"].values():
-        table["columns"] = {**common, **(table.get("columns") or {})}
+    columns = schema_columns()
+    for name, table in entry["tables"].items():
+        own = table.get("columns") or {}
+        table["columns"] = {column: own.get(column) or common[column]
+                            for column in columns.get(name, ()) if column in own or column in common}
     data["databases"] = {database: entry}
     return data
 
@@ -41,10 +57,12 @@ def build(path: str | Path, **settings) -> Datasette:
     # Only Datasette's own modules and the status grid: a plugin installed in the environment
     # (datasette-write, upload plugins…) would get a writable connection through the Datasette API.
     for name, other in pm.list_name_plugin():
-        if not name.startswith("datasette.") and name != _PLUGIN_NAME:
+        if name == "datasette.filters" or not (name.startswith("datasette.") or name in (_PLUGIN_NAME, _SEARCH_NAME)):
             pm.unregister(other)
     if pm.get_plugin(_PLUGIN_NAME) is None:
         pm.register(plugin, name=_PLUGIN_NAME)
+    if pm.get_plugin(_SEARCH_NAME) is None:
+        pm.register(search, name=_SEARCH_NAME)
     return Datasette(
         files=[str(path)],
         metadata=metadata_for(path.stem),

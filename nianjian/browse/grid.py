@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Callable, Protocol
 from urllib.parse import urlencode
@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from nianjian import clock
+from nianjian.browse.links import SiteLinks
 
 _PRESENTATION = yaml.safe_load(
     resources.files("nianjian.browse").joinpath("status.yaml").read_text("utf-8"))
@@ -42,6 +43,11 @@ class Cell:
     report_id: int | None = None
     title: str | None = None
     url: str | None = None
+    versions: int = 1                  # distinct contents seen: more than one = edited
+
+    @property
+    def edited(self) -> bool:
+        return self.versions > 1
 
     @property
     def state(self) -> str:
@@ -51,7 +57,8 @@ class Cell:
 
     @property
     def text(self) -> str:
-        return STATES[self.state]["short"].format(days=self.days_late or 0, errors=self.errors)
+        text = STATES[self.state]["short"].format(days=self.days_late or 0, errors=self.errors)
+        return f"{text} {LABELS['edited_mark']}" if self.edited else text
 
     @property
     def tooltip(self) -> str:
@@ -65,6 +72,8 @@ class Cell:
             parts.append(TOOLTIP["published"].format(published=self.published))
         if self.errors:
             parts.append(TOOLTIP["errors"].format(errors=self.errors, rules=self.error_rules or ""))
+        if self.edited:
+            parts.append(TOOLTIP["edited"].format(versions=self.versions))
         return " · ".join(parts)
 
 
@@ -93,7 +102,7 @@ class Grid:
         return out
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params) -> list[sqlite3.Row]:
+def query_rows(conn: sqlite3.Connection, sql: str, params) -> list[sqlite3.Row]:
     cursor = conn.cursor()
     cursor.row_factory = sqlite3.Row    # on the cursor: the connection may be Datasette's
     return cursor.execute(sql, params).fetchall()
@@ -110,9 +119,9 @@ def load_grid(conn: sqlite3.Connection, *, region: str | None = None, level: str
     filters = {"region = ?": region, "level = ?": level, "instr(name, ?) > 0": name}
     chosen = {clause: value for clause, value in filters.items() if value}
     where = " AND ".join(chosen) or "1 = 1"
-    total = _rows(conn, f"SELECT COUNT(*) AS n FROM agencies WHERE {where}", list(chosen.values()))[0]["n"]
+    total = query_rows(conn, f"SELECT COUNT(*) AS n FROM agencies WHERE {where}", list(chosen.values()))[0]["n"]
     paging = f"LIMIT {int(per_page)} OFFSET {(max(page, 1) - 1) * int(per_page)}" if per_page else ""
-    agencies = _rows(conn, f"SELECT name, portal_urls FROM agencies WHERE {where} "
+    agencies = query_rows(conn, f"SELECT name, portal_urls FROM agencies WHERE {where} "
                            f"ORDER BY COALESCE(region, ''), name {paging}", list(chosen.values()))
     names = [a["name"] for a in agencies]
     portals = {}
@@ -122,7 +131,7 @@ def load_grid(conn: sqlite3.Connection, *, region: str | None = None, level: str
             portals[agency["name"]] = urls[0]
     cells: dict[tuple[str, int], Cell] = {}
     for chunk in _chunks(names):
-        for row in _rows(conn, f"SELECT * FROM agency_year_status WHERE agency IN "
+        for row in query_rows(conn, f"SELECT * FROM agency_year_status WHERE agency IN "
                                f"({', '.join('?' * len(chunk))}) AND year >= ?",
                          [*chunk, first_year or 0]):
             cells[(row["agency"], row["year"])] = Cell(
@@ -131,17 +140,28 @@ def load_grid(conn: sqlite3.Connection, *, region: str | None = None, level: str
                 first_seen_used=bool(row["first_seen_used"]), errors=row["errors"] or 0,
                 error_rules=row["error_rules"], report_id=row["report_id"], title=row["title"],
                 url=row["url"])
+    _mark_edited(conn, cells)
     years = _year_range(conn, first_year)
     findings: dict[int, list[dict]] = {}
     if with_findings:
         ids = sorted({c.report_id for c in cells.values() if c.state == "inconsistent"})
         for chunk in _chunks(ids):
-            for f in _rows(conn, "SELECT report_id, rule, message_zh, message_en "
+            for f in query_rows(conn, "SELECT report_id, rule, message_zh, message_en "
                                  "FROM current_findings WHERE severity = 'error' AND report_id IN "
                                  f"({', '.join('?' * len(chunk))}) ORDER BY id", chunk):
                 findings.setdefault(f["report_id"], []).append(dict(f))
     return Grid(names, years, cells, portals, findings, total=total, page=max(page, 1),
                 per_page=per_page)
+
+
+def _mark_edited(conn: sqlite3.Connection, cells: dict[tuple[str, int], Cell]) -> None:
+    """Reports with more than one version carry their count (the grid marks them ✎)."""
+    by_report = {c.report_id: place for place, c in cells.items() if c.report_id is not None}
+    for chunk in _chunks(list(by_report)):
+        for row in query_rows(conn, "SELECT id, versions FROM reports WHERE versions > 1 AND id IN "
+                                    f"({', '.join('?' * len(chunk))})", chunk):
+            place = by_report[row["id"]]
+            cells[place] = replace(cells[place], versions=row["versions"])
 
 
 def _chunks(items: list, size: int = 500):
@@ -152,7 +172,7 @@ def _chunks(items: list, size: int = 500):
 def _year_range(conn: sqlite3.Connection, first_year: int | None) -> list[int]:
     """Every year from the first to the last one recorded: the same columns on every page."""
     bounds = [b for table in ("reports", "expectations")
-              for b in _rows(conn, f"SELECT MIN(year) AS lo, MAX(year) AS hi FROM {table}", [])
+              for b in query_rows(conn, f"SELECT MIN(year) AS lo, MAX(year) AS hi FROM {table}", [])
               if b["lo"] is not None]
     if not bounds:
         return []
@@ -162,6 +182,7 @@ def _year_range(conn: sqlite3.Connection, first_year: int | None) -> list[int]:
 
 # ---------------------------------------------------------------- links
 class Links(Protocol):
+    def agency(self, name: str) -> str | None: ...
     def report(self, cell: Cell) -> str | None: ...
     def findings(self, cell: Cell) -> str | None: ...
     def expectation(self, cell: Cell) -> str | None: ...
@@ -169,15 +190,19 @@ class Links(Protocol):
 
 @dataclass(frozen=True)
 class DatasetteLinks:
-    """Cells link into the Datasette instance serving the database."""
+    """Cells link into the Datasette instance serving the database: a report to its page
+    (`/-/report/<id>`), an inconsistent one to the findings on that page."""
     database: str
     base: str = ""
 
+    def agency(self, name: str) -> str:
+        return SiteLinks(self.base, self.database).agency(name)
+
     def report(self, cell: Cell) -> str:
-        return f"{self.base}/{self.database}/reports/{cell.report_id}"
+        return SiteLinks(self.base, self.database).report(cell.report_id)
 
     def findings(self, cell: Cell) -> str:
-        return f"{self.base}/{self.database}/current_findings?" + urlencode({"report_id": cell.report_id})
+        return SiteLinks(self.base, self.database).report(cell.report_id) + "#findings"
 
     def expectation(self, cell: Cell) -> str:
         return f"{self.base}/{self.database}/agency_year_status?" + urlencode(
@@ -189,6 +214,9 @@ class FileLinks:
     """A standalone file: reports link to the portal page, findings to their list in the file,
     a missing report to the agency's report column."""
     portals: dict[str, str]
+
+    def agency(self, name: str) -> str | None:
+        return self.portals.get(name)
 
     def report(self, cell: Cell) -> str | None:
         return cell.url
@@ -217,13 +245,15 @@ _PAGE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True
 
 def render_html(grid: Grid, links: Links, *, title: str = LABELS["page_title"],
                 home: str | None = None, filters: dict | None = None,
-                page_link: Callable[[int], str] | None = None) -> str:
-    """The page. `filters` (the current values) adds a filter form and `page_link` (page number
-    → URL) a pager: both only make sense when a server answers them."""
+                page_link: Callable[[int], str] | None = None, hits: list[dict] | None = None,
+                xlsx_link: str | None = None) -> str:
+    """The page. `filters` (the current values) adds a filter form, `page_link` (page number
+    → URL) a pager and `hits` the reports a full-text search found: all only make sense when a
+    server answers them."""
     return _PAGE.render(
         grid=grid, links=links, href=href, states=STATES, title=title, home=home,
         counts=grid.counts(), generated=clock.isoformat(), filters=filters, page_link=page_link,
-        labels=LABELS)
+        labels=LABELS, hits=hits, xlsx_link=xlsx_link)
 
 
 def render_terminal(grid: Grid) -> Table:

@@ -5,11 +5,12 @@ import json
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 from monitor.alerts import list_alerts
 from monitor.config import ALERT_KINDS
-from monitor.notify import describe
+from monitor.notify import describe, messages
+from nianjian.commands import WORDS
 from nianjian.cli import add_db_argument
 from nianjian.errors import UserError
 from nianjian.store import Store
@@ -31,7 +32,7 @@ def _notified(notifications: list[dict]) -> str:
     for note in notifications:
         state = "✓" if note["delivered_at"] else f"…{note['attempts']}"
         marks.append(f"{note['channel']}:{note['event']}{state}")
-    return " ".join(marks) or "-"
+    return WORDS["alerts"]["notified"].format(marks=" ".join(marks)) if marks else ""
 
 
 def run(args) -> int:
@@ -44,16 +45,17 @@ def run(args) -> int:
                          ensure_ascii=False, indent=2))
         return 0
     console = Console()
+    words = WORDS["alerts"]
     if not alerts:
-        console.print("no open alerts" if not args.all else "no alerts")
+        console.print(words["none"] if args.all else words["none_open"])
         return 0
-    table = Table(show_lines=False)
-    for column in ("kind", "agency", "year", "state", "opened", "details", "notified"):
-        table.add_column(column, overflow="fold")
+    kinds = messages()["kinds"]
     for alert in alerts:
+        # one block per alert, its line of facts then the message: readable at any width
         event = "resolve" if alert["state"] == "resolved" else "open"
-        table.add_row(alert["kind"], alert["agency"] or alert["details"].get("source", ""),
-                      str(alert["year"] or ""), alert["state"], alert["opened_at"][:10],
-                      describe(alert, event), _notified(alert["notifications"]))
-    console.print(table)
+        label = kinds.get(alert["kind"], {}).get("label", alert["kind"])
+        facts = [words["state"][event], words["opened"].format(date=alert["opened_at"][:10]),
+                 _notified(alert["notifications"]) or words["not_notified"]]
+        console.print(Text.assemble((f"【{label}】", "bold"), " · ".join(facts)))
+        console.print(Text("  " + describe(alert, event)))
     return 0

@@ -10,11 +10,15 @@ from rich.table import Table
 
 from parsers.record import Report
 from nianjian.checks import Finding, check
+from nianjian.browse.report import WORDS as PAGE_WORDS
 from nianjian.checks.finding import abbreviate
+from nianjian.commands import WORDS, print_record_header
 from nianjian.report_files import fatal_problem, read_report_file
 from nianjian.errors import UserError
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "dim"}
+SEVERITY = PAGE_WORDS["labels"]["severity"]           # 错误 / 警告 / 提示, as on the report page
+NOT_ASSESSABLE = PAGE_WORDS["labels"]["not_assessable"]
 
 
 def register(subparsers) -> None:
@@ -85,27 +89,23 @@ def _load_peers(names: list[str]) -> list[Report]:
 
 
 def print_findings(console: Console, report: Report, findings: list[Finding], lang: str) -> None:
-    console.print(f"[bold]{escape(report.title or '(no title)')}[/bold]  "
-                  f"agency: {escape(report.agency or '?')}  year: {report.year or '?'}  "
-                  f"template: {report.template or '?'}")
-    for problem in report.problems:
-        console.print(f"  parse problem {problem.code}: {escape(problem.detail)}", style="dim")
+    words = WORDS["check"]
+    print_record_header(console, report)
     if not findings:
-        console.print("no findings: every rule that could be assessed holds")
+        console.print(words["none"])
         return
     table = Table(show_lines=True)
-    table.add_column("severity", no_wrap=True)
-    table.add_column("rule", no_wrap=True)
-    table.add_column("finding", overflow="fold")
+    table.add_column(words["columns"]["severity"], no_wrap=True)
+    table.add_column(words["columns"]["rule"], no_wrap=True)
+    table.add_column(words["columns"]["finding"], overflow="fold")
     for f in findings:
+        message = f.message_zh if lang == "zh" else f.message_en
         cells = abbreviate(f.cells)
-        text = escape(f.message_zh if lang == "zh" else f.message_en)
-        if cells:
+        text = escape(message)
+        if cells and cells not in message:          # a message that lists its cells says it once
             text += f"\n[dim]{escape(cells)}[/dim]"
-        severity = f.severity if f.assessable else "not assessable"
+        severity = SEVERITY[f.severity] if f.assessable else NOT_ASSESSABLE
         table.add_row(severity, f.rule, text, style=STYLES[f.severity])
     console.print(table)
     counts = {s: sum(1 for f in findings if f.severity == s and f.assessable) for s in STYLES}
-    unassessable = sum(1 for f in findings if not f.assessable)
-    console.print(f"{counts['error']} error(s), {counts['warning']} warning(s), "
-                  f"{counts['info']} info, {unassessable} rule(s) not assessable")
+    console.print(words["counts"].format(**counts, unassessable=sum(1 for f in findings if not f.assessable)))

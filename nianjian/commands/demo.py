@@ -12,13 +12,14 @@ import sys
 import tempfile
 from collections import Counter
 from dataclasses import replace
+from functools import partial
 from datetime import timedelta
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from nianjian.cli import DEFAULT_DB, add_db_argument
+from nianjian.commands import WORDS
 from nianjian.errors import UserError
 
 # The crawl of a local demo needs no politeness delays; a short timeout makes the slow page fail
@@ -27,8 +28,6 @@ DEMO_CRAWL_SETTINGS = (
     ("DOWNLOAD_DELAY", "0"), ("AUTOTHROTTLE_ENABLED", "false"), ("DOWNLOAD_TIMEOUT", "2"),
     ("RETRY_TIMES", "1"), ("RETRY_BACKOFF_BASE", "0.2"), ("CONCURRENT_REQUESTS_PER_DOMAIN", "8"),
 )
-STATUS_STYLE = {"on_time": ("on time", "green"), "late": ("late", "yellow"),
-                "missing": ("missing", "bold red"), "pending": ("pending", "dim")}
 
 
 def register(subparsers) -> None:
@@ -99,83 +98,49 @@ def run(args) -> int:
     return 0 if result.ok else 1
 
 
-def summary_rows(db: Path) -> tuple[list[int], list[dict], dict, Counter]:
-    """Years, agencies (in the sources' order), (agency, year) → cell facts, and the fetch
-    outcomes of the latest crawl, from the database."""
+def print_summary(db: Path, base_url: str, round_: int, result, now) -> None:
+    """The status grid (the one renderer `nianjian status` uses), then what this run found."""
+    from monitor.notify import messages
+    from nianjian.browse.grid import legend_terminal, load_grid, render_terminal
     from nianjian.store import Store
 
+    words = WORDS["demo"]
     with Store(db) as store:
-        agencies = list(store.db.query("SELECT name, level FROM agencies ORDER BY rowid"))
+        grid = load_grid(store.db.conn)
         fetches = Counter({row["outcome"]: row["n"] for row in store.db.query(
             "SELECT outcome, count(*) AS n FROM fetches WHERE run_id = "
             "(SELECT max(id) FROM runs WHERE kind = 'crawl') GROUP BY outcome")})
-        cells = {}
-        for row in store.db.query(
-                "SELECT e.agency, e.year, e.status, e.days_late, e.first_seen_used, r.errors, r.error_rules, "
-                "r.versions FROM expectations e LEFT JOIN reports r ON r.id = e.report_id"):
-            cells[(row["agency"], row["year"])] = row
-    years = sorted({year for _, year in cells})
-    return years, agencies, cells, fetches
-
-
-def _cell_text(row: dict | None) -> str:
-    if row is None:
-        return "[dim]·[/]"                       # not expected: before the agency's first year
-    label, style = STATUS_STYLE.get(row["status"], (row["status"], ""))
-    if row["status"] == "late":
-        label += f" {row['days_late']}d" + ("*" if row["first_seen_used"] else "")
-    text = f"[{style}]{label}[/]"
-    if row["errors"]:
-        text += " [bold magenta]✗[/]"
-    if row["versions"] and row["versions"] > 1:
-        text += " [cyan]✎[/]"
-    return text
-
-
-def print_summary(db: Path, base_url: str, round_: int, result, now) -> None:
-    years, agencies, cells, fetches = summary_rows(db)
     console = Console(width=None if sys.stdout.isatty() else 120)
-    table = Table(title=f"Annual reports on the demo portal, as of {now.date().isoformat()} (round {round_})")
-    table.add_column("agency", no_wrap=True)
-    table.add_column("level", no_wrap=True)
-    for year in years:
-        table.add_column(str(year), no_wrap=True)
-    for agency in agencies:
-        table.add_row(agency["name"], agency["level"] or "",
-                      *(_cell_text(cells.get((agency["name"], year))) for year in years))
-    console.print(table)
-    console.print("[dim]✗ inconsistent (error findings)   ✎ edited after publication   "
-                  "· not expected (before the agency's first year)   * no publication date: first seen used[/]")
-    counts = Counter(row["status"] for row in cells.values())
-    inconsistent = sorted((a, y, row["error_rules"]) for (a, y), row in cells.items() if row["errors"])
-    edited = sorted((a, y) for (a, y), row in cells.items() if row["versions"] and row["versions"] > 1)
-    console.print(f"\nexpected reports: {sum(counts.values())} — {counts['on_time']} on time, "
-                  f"{counts['late']} late, {counts['missing']} missing, {counts['pending']} pending")
-    for agency, year, rules in inconsistent:
-        console.print(f"inconsistent: {agency} {year} ({rules})", markup=False)
-    for agency, year in edited:
-        console.print(f"edited after publication: {agency} {year}", markup=False)
-    opened = Counter(a["kind"] for a in result.changes.opened)
-    resolved = Counter(a["kind"] for a in result.changes.resolved)
-    console.print(f"alerts opened this run: {_kinds(opened)}; resolved: {_kinds(resolved)}; "
-                  f"notifications delivered: {result.delivery.delivered}", markup=False)
-    console.print(f"crawl {result.crawl}: {_kinds(fetches)} (fetch outcomes; the demo portal was at "
-                  f"{base_url}, now stopped)", markup=False)
-    console.print("\nBrowse the result:")
-    hints = [(f"nianjian status --db {db}", "this grid, with filters"),
-             (f"nianjian status --db {db} --html status.html", "a standalone page"),
-             (f"nianjian alerts --db {db}", "the open alerts"),
-             (f"nianjian serve --db {db}", "Datasette: reports, cells, findings, alerts")]
+    console.print(words["title"].format(date=now.date().isoformat(), round=round_), style="bold")
+    console.print(render_terminal(grid))
+    console.print(legend_terminal(grid))
+    expected = [cell for cell in grid.cells.values() if cell.status in ("on_time", "late", "missing", "pending")]
+    counts = Counter(cell.status for cell in expected)
+    say = partial(console.print, markup=False, highlight=False)
+    say("\n" + words["expected"].format(total=len(expected), **{k: counts[k] for k in
+                                                               ("on_time", "late", "missing", "pending")}))
+    for cell in sorted(grid.cells.values(), key=lambda c: (c.agency, c.year)):
+        if cell.state == "inconsistent":
+            say(words["inconsistent"].format(agency=cell.agency, year=cell.year, rules=cell.error_rules))
+    for cell in sorted(grid.cells.values(), key=lambda c: (c.agency, c.year)):
+        if cell.edited:
+            say(words["edited"].format(agency=cell.agency, year=cell.year))
+    labels = {kind: text["label"] for kind, text in messages()["kinds"].items()}
+
+    def kinds(counter: Counter) -> str:
+        return "，".join(f"{labels.get(k, k)} {n}" for k, n in sorted(counter.items())) or words["none"]
+    say(words["alerts"].format(opened=kinds(Counter(a["kind"] for a in result.changes.opened)),
+                               resolved=kinds(Counter(a["kind"] for a in result.changes.resolved)),
+                               delivered=result.delivery.delivered))
+    say(words["crawl"].format(status=result.crawl, base_url=base_url,
+                              outcomes="，".join(f"{k} {n}" for k, n in sorted(fetches.items()))))
+    say("\n" + words["browse"])
+    hints = [(f"nianjian status --db {db}", "status"), (f"nianjian status --db {db} --html status.html", "html"),
+             (f"nianjian alerts --db {db}", "alerts"), (f"nianjian serve --db {db}", "serve")]
     if round_ == 1:
-        hints.append((f"nianjian demo --db {db}", "run again: the portal's round 2 (one report silently edited)"))
+        hints.append((f"nianjian demo --db {db}", "again"))
     width = max(len(command) for command, _ in hints)
     for command, what in hints:
-        console.print(f"  {command:<{width}}  # {what}", markup=False, highlight=False)
+        say(f"  {command:<{width}}  # {words['hints'][what]}")
     if Path(db).resolve() == Path(DEFAULT_DB).resolve():
-        console.print(f"\nNote: {db} now holds the demo's fictional agencies. Before monitoring real "
-                      f"portals, delete it or give the demo its own database (--db data/demo.db).",
-                      markup=False, highlight=False)
-
-
-def _kinds(counter: Counter) -> str:
-    return ", ".join(f"{n} {kind}" for kind, n in sorted(counter.items())) or "none"
+        say("\n" + words["default_db"].format(db=db))

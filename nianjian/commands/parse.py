@@ -40,35 +40,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _summary(report) -> None:
+    """The record as the printed template lays it out, with its Chinese labels."""
     from rich.console import Console
-    from rich.table import Table
 
-    from parsers.template import TEMPLATE
+    from nianjian.browse.report import CellValue, Slot, edition_of, printed_sections
+    from nianjian.browse.terminal import print_sections
+    from nianjian.commands import print_record_header
 
     console = Console()
-    console.print(f"[bold]{report.title or '(no title)'}[/bold]")
-    console.print(f"agency: {report.agency or '-'}   year: {report.year or '-'}   "
-                  f"template: {report.template or '-'}   published: {report.published or '-'}")
-    console.print(f"sections: {', '.join(map(str, report.sections)) or 'none'}   cells: {len(report.cells)}")
-    edition = report.template or "2021"
-    for name, keys in (("t2", TEMPLATE.t2_keys(edition)), ("t3", TEMPLATE.t3_keys()), ("t4", TEMPLATE.t4_keys())):
-        rows: dict[str, dict[str, object]] = {}
-        for key in keys:
-            if key in report.cells:
-                _, row, column = key.split(".")
-                rows.setdefault(row, {})[column] = report.cells[key]
-        if not rows:
-            continue
-        columns = list(dict.fromkeys(c for values in rows.values() for c in values))
-        table = Table(title=name, title_justify="left")
-        table.add_column("row")
-        for column in columns:
-            table.add_column(column, justify="right")
-        for row, values in rows.items():
-            table.add_row(row, *("" if c not in values else "—" if values[c] is None else str(values[c])
-                                 for c in columns))
-        console.print(table)
-    if report.problems:
-        console.print("[bold]problems[/bold]")
-        for problem in report.problems:
-            console.print(f"  {problem.code}: {problem.detail}", markup=False, highlight=False)
+    print_record_header(console, report)
+    keys = set(report.cells)
+
+    def slot(key: str) -> Slot:
+        return Slot(key, CellValue(report.cells[key], report.raw_cells.get(key)) if key in keys else None)
+    print_sections(console, printed_sections(edition_of(report.template, keys), keys, slot))

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 from nianjian.cli import add_db_argument
+from nianjian.commands import WORDS
 from nianjian.errors import UserError
 
 DEFAULT_PORT = 8001
@@ -46,7 +47,6 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--port {args.port} is not a port number")
     Store(path).close()            # bring an older database's schema up to date before serving it
     port = _free_port(args.port)
-    print(f"Serving {path} read-only at http://{HOST}:{port}/ (status grid: http://{HOST}:{port}/-/status)",
-          flush=True)
+    print(WORDS["serve"]["serving"].format(db=path, base=f"http://{HOST}:{port}"), flush=True)
     uvicorn.run(build(path).app(), host=HOST, port=port, log_level="warning")
     return 0

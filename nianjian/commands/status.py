@@ -10,6 +10,7 @@ from rich.console import Console
 
 from nianjian.browse.grid import LABELS, DatasetteLinks, FileLinks, legend_terminal, load_grid, render_html, render_terminal
 from nianjian.cli import add_db_argument
+from nianjian.commands import WORDS
 from nianjian.errors import UserError
 from nianjian.sources import LEVELS
 
@@ -24,9 +25,12 @@ def register(subparsers) -> None:
     parser.add_argument("--html", metavar="FILE",
                         help="write a standalone HTML page (coloured cells linking to each report "
                              "and to the findings) instead of printing the grid")
+    parser.add_argument("--xlsx", metavar="FILE",
+                        help="write an Excel workbook: the grid (coloured as on the page) and the "
+                             "error findings")
     parser.add_argument("--datasette", metavar="URL",
-                        help="with --html: link cells into the Datasette serving this database at URL "
-                             "(e.g. http://127.0.0.1:8001) instead of to the portals")
+                        help="with --html or --xlsx: link cells to the report pages of the "
+                             "`nianjian serve` at URL (e.g. http://127.0.0.1:8001) instead of to the portals")
     parser.add_argument("--agency", metavar="TEXT", help="only agencies whose name contains TEXT")
     parser.add_argument("--region", help="only agencies of this region (exact, as in the sources file)")
     parser.add_argument("--level", choices=LEVELS, help="only agencies of this level")
@@ -46,15 +50,32 @@ def _open_read_only(path: str) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
 
 
+def _write(target: Path, data: bytes, grid) -> None:
+    try:
+        target.write_bytes(data)
+    except OSError as error:
+        raise UserError(f"cannot write {target}: {error.strerror or error}") from None
+    Console(stderr=True).print(WORDS["status"]["wrote"].format(
+        file=target, agencies=len(grid.agencies), years=len(grid.years)), highlight=False, markup=False)
+
+
 def run(args: argparse.Namespace) -> int:
     conn = _open_read_only(args.db)
     try:
         grid = load_grid(conn, region=args.region, level=args.level, first_year=args.first_year,
-                         name=args.agency, with_findings=bool(args.html))
+                         name=args.agency, with_findings=bool(args.html or args.xlsx))
     finally:
         conn.close()
-    if args.datasette and not args.html:
+    if args.datasette and not (args.html or args.xlsx):
         raise UserError("--datasette sets where the links of the --html page point: give --html FILE too")
+    if args.xlsx:
+        from nianjian.browse.links import SiteLinks
+        from nianjian.browse.xlsx import grid_workbook
+
+        site = SiteLinks(args.datasette.rstrip("/"), Path(args.db).stem) if args.datasette else None
+        _write(Path(args.xlsx), grid_workbook(grid, site.report if site else None), grid)
+        if not args.html:
+            return 0
     if args.html:
         target = Path(args.html)
         if args.datasette:
@@ -62,12 +83,7 @@ def run(args: argparse.Namespace) -> int:
             links, home = DatasetteLinks(Path(args.db).stem, base), f"{base}/{Path(args.db).stem}"
         else:
             links, home = FileLinks(grid.portals), None
-        try:
-            target.write_text(render_html(grid, links, home=home), "utf-8")
-        except OSError as error:
-            raise UserError(f"cannot write {target}: {error.strerror or error}") from None
-        Console(stderr=True).print(f"wrote {target} ({len(grid.agencies)} agencies × "
-                                   f"{len(grid.years)} years)", highlight=False)
+        _write(target, render_html(grid, links, home=home).encode("utf-8"), grid)
         return 0
     console = Console()
     if not grid.agencies:

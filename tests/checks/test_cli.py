@@ -40,7 +40,7 @@ def test_table_output_in_both_languages(kit, capsys, monkeypatch):
     code, out, _ = run(capsys, "check", str(kit.seed_path("002")))
     assert code == 0
     assert "SECTION_MISSING" in out and "缺少第四部分" in out
-    assert "3 error(s), 0 warning(s), 0 info, 4 rule(s) not assessable" in out
+    assert "3 个错误，0 个警告，0 个提示，4 条规则无法评估" in out
     code, out, _ = run(capsys, "check", str(kit.seed_path("002")), "--lang", "en")
     assert "section 4" in out and "缺少第四部分" not in out
 
@@ -48,7 +48,7 @@ def test_table_output_in_both_languages(kit, capsys, monkeypatch):
 def test_a_clean_report_says_so(kit, capsys, tmp_path):
     record = write_record(tmp_path / "spread.json", kit.spread_report())
     code, out, _ = run(capsys, "check", str(record))
-    assert code == 0 and "no findings" in out
+    assert code == 0 and "未发现问题" in out
 
 
 def test_previous_peer_and_expected_year(kit, capsys, tmp_path):

@@ -26,7 +26,8 @@ def test_missing_sources_file_is_one_line_and_exit_2(tmp_path):
     done = run("-m", "nianjian", "crawl", "--sources", str(tmp_path / "nope.yaml"), "--db", str(tmp_path / "x.db"))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        f"nianjian crawl: error: cannot read sources file {tmp_path / 'nope.yaml'}: No such file or directory"]
+        f"nianjian crawl: error: no sources file at {tmp_path / 'nope.yaml'} "
+        f"(start from the sample: cp data/sources.sample.yaml {tmp_path / 'nope.yaml'})"]
 
 
 def test_bad_setting_and_bad_sources_for_crawler_run(tmp_path):

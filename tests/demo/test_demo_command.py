@@ -41,14 +41,14 @@ def test_first_run_prints_the_summary(runs):
     first, _, db = runs
     assert first.returncode == 0, first.stderr[-3000:]
     out = first.stdout
-    assert "as of 2026-11-20 (round 1)" in out
+    assert "截至 2026-11-20（第 1 轮）" in out
     for agency in FACTS.agencies:
         assert agency["name"] in out
-    assert "expected reports: 26 — 22 on time, 2 late, 2 missing, 0 pending" in out
-    assert out.count("late 20d") == 1 and out.count("late 15d") == 1
-    assert {line for line in out.splitlines() if line.startswith("inconsistent:")} == \
-        {f"inconsistent: {r.agency} {r.year} ({','.join(r.expect_errors)})" for r in FACTS.reports if r.inconsistent}
-    assert "alerts opened this run: 2 inconsistent, 2 late, 2 missing; resolved: none" in out
+    assert "应发布的报告 26 份：按时 22，逾期 2，未发布 2，未到期 0" in out
+    assert out.count("迟20天") == 1 and out.count("迟15天") == 1      # the status grid's own cells
+    assert {line for line in out.splitlines() if line.startswith("数据不一致：")} == \
+        {f"数据不一致：{r.agency} {r.year}（{','.join(r.expect_errors)}）" for r in FACTS.reports if r.inconsistent}
+    assert "本次新增告警：年报数据不一致 2，年报逾期发布 2，年报未发布 2；解除：无" in out
     assert f"nianjian serve --db {db}" in out and f"nianjian status --db {db} --html status.html" in out
     assert "Traceback" not in first.stderr
 
@@ -101,10 +101,11 @@ def test_second_run_serves_round_two_and_catches_the_edit(runs):
     _, second, db = runs
     assert second.returncode == 0, second.stderr[-3000:]
     out = second.stdout
-    assert "as of 2026-11-21 (round 2)" in out
+    assert "截至 2026-11-21（第 2 轮）" in out
     edited = [r for r in FACTS2.reports if r.edited]
-    assert [f"edited after publication: {r.agency} {r.year}" in out for r in edited] == [True]
-    assert "alerts opened this run: 1 changed" in out
+    assert [f"发布后被修改：{r.agency} {r.year}" in out for r in edited] == [True]
+    assert "✎" in out                                                  # marked in the grid
+    assert "本次新增告警：年报被修改 1" in out
     store = sqlite_utils.Database(db)
     changed = list(store.query("SELECT * FROM alerts WHERE kind = 'changed'"))
     assert [(a["agency"], a["year"], a["state"]) for a in changed] == [(r.agency, r.year, "open") for r in edited]
@@ -198,4 +199,4 @@ def test_alerts_go_to_the_channels_of_a_given_config(tmp_path):
     assert len(received) == 1                              # one digest for the whole cycle
     kinds = sorted(a["kind"] for a in received[0]["alerts"])
     assert kinds == ["inconsistent"] * 2 + ["late"] * 2 + ["missing"] * 2
-    assert "notifications delivered: 6" in done.stdout
+    assert "已送达通知 6 条" in done.stdout

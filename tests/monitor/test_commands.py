@@ -42,7 +42,7 @@ def test_monitor_once_then_alerts_json(config_path, workdir, database, capsys, m
     assert every[0]["details"]["resolution"] == "found"
 
     assert main(["alerts", "--db", str(workdir / "nianjian.db"), "--kind", "late"]) == 0
-    assert "no open alerts" in capsys.readouterr().out
+    assert "没有未解除的告警" in capsys.readouterr().out
     assert main(["alerts", "--db", str(workdir / "nianjian.db")]) == 0
     assert "涧西区教育局2023年度报告逾期未发布（截止 2024-01-31）" in capsys.readouterr().out
 

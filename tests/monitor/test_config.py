@@ -78,10 +78,12 @@ def test_bad_config_is_one_line_naming_the_key_and_exit_2(tmp_path, capsys, text
 
 def test_missing_config_file_and_missing_sources_file(tmp_path, capsys):
     assert main(["schedule", "--config", str(tmp_path / "none.toml")]) == 2
-    assert "cannot read config file" in capsys.readouterr().err
+    assert f"no config file at {tmp_path / 'none.toml'} (start from the sample: cp data/nianjian.sample.toml" \
+        in capsys.readouterr().err
     (tmp_path / "c.toml").write_text('sources = "nowhere.yaml"\n', "utf-8")
     assert main(["monitor", "--once", "--config", str(tmp_path / "c.toml")]) == 2
-    assert f"cannot read sources file {tmp_path / 'nowhere.yaml'}" in capsys.readouterr().err
+    assert f"no sources file at {tmp_path / 'nowhere.yaml'} (start from the sample: cp data/sources.sample.yaml" \
+        in capsys.readouterr().err
 
 
 def test_config_and_sources_saved_as_gbk_are_one_line_errors(tmp_path, capsys):

@@ -140,7 +140,7 @@ def test_inconsistent_and_changed(at, write_sources, make_config, database, webh
     assert changed["details"]["cells"] == [{"cell": "t3.new.natural", "from": 54, "to": 55}]
     assert [a["key"] for a in database.alerts("resolved")] == ["inconsistent|涧西区人民政府|2023"]
     text = webhook_server.requests[1]["json"]["text"]
-    assert "第 1 版 → 第 2 版，1 个数据单元格变化：t3.new.natural 54→55" in text
+    assert "第 1 版 → 第 2 版，1 个数据单元格变化：表三「一、本年新收政府信息公开申请数量·自然人」 54→55" in text
     assert "错误已不存在" in text
 
     # a second edit supersedes the first change alert

@@ -39,7 +39,8 @@ def test_summary_shows_the_tables():
     result = nianjian("parse", str(FIXTURES / "html" / "word_export_2019.html"))
     assert result.returncode == 0, result.stderr
     out = result.stdout.decode()
-    assert "宜阳县教育局" in out and "template: 2019" in out
+    assert "宜阳县教育局" in out and "模板 2019" in out
+    assert "第二十条第（九）项" in out and "政府集中采购" in out      # the 2019 edition's own t2 block
     assert "UNIT_CONVERTED" in out
 
 

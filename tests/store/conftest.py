@@ -1,6 +1,12 @@
 """Shared fixtures for the store tests: a real database file and hand-built reports."""
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
+import time
+import urllib.request
+
 import pytest
 
 from nianjian.store import Store
@@ -44,7 +50,7 @@ def error_finding(rule: str = "T3_BALANCE") -> dict:
             "message_en": "t3 does not balance"}
 
 
-@pytest.fixture(name="make_report")
+@pytest.fixture(name="make_report", scope="session")
 def make_report_fixture():
     return make_report
 
@@ -112,3 +118,32 @@ def populated(store):
         expectation(street, 2023, "missing", deadline="2024-01-31"),
     ])
     return {"gov22": gov22.report_id, "gov23": gov23.report_id, "edu23": edu23.report_id}
+
+
+@contextlib.contextmanager
+def _serving(db, port: int, console: list | None = None):
+    """`nianjian serve` on 127.0.0.1:port, as a user starts it; yields its base URL once it answers.
+    `console`: a list that gets what the server printed on stderr, once it has stopped."""
+    server = subprocess.Popen([sys.executable, "-m", "nianjian", "serve", "--db", str(db), "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        _, printed = server.communicate(timeout=20)
+        if console is not None:
+            console.append(printed.decode("utf-8", "replace"))
+
+
+@pytest.fixture(scope="session")
+def serving():
+    """serving(db, port) → a context manager running `nianjian serve` on that database."""
+    return _serving

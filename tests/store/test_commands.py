@@ -5,8 +5,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -121,8 +119,8 @@ def test_status_html_cells_links_and_screenshot(populated, store, db_path, tmp_p
     assert main(["status", "--db", str(db_path), "--html", str(linked),
                  "--datasette", "http://127.0.0.1:8001/"]) == 0
     html = linked.read_text("utf-8")
-    assert f'href="http://127.0.0.1:8001/nianjian/reports/{populated["gov23"]}">迟12天</a>' in html
-    assert f'href="http://127.0.0.1:8001/nianjian/current_findings?report_id={populated["edu23"]}"' in html
+    assert f'href="http://127.0.0.1:8001/-/report/{populated["gov23"]}">迟12天</a>' in html
+    assert f'href="http://127.0.0.1:8001/-/report/{populated["edu23"]}#findings"' in html
 
     if not os.path.exists(CHROMIUM):
         pytest.skip("chromium is not installed (CI installs it)")
@@ -142,24 +140,28 @@ def test_status_html_cells_links_and_screenshot(populated, store, db_path, tmp_p
 
 
 
-def test_serve_runs_datasette_on_loopback(populated, store, db_path, free_port):
+def test_status_xlsx_writes_the_grid_and_its_findings(populated, store, db_path, tmp_path):
+    from openpyxl import load_workbook
     store.close()
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "nianjian", "serve", "--db", str(db_path),
-                               "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read().decode()
-                time.sleep(0.2)
+    target = tmp_path / "status.xlsx"
+    assert main(["status", "--db", str(db_path), "--xlsx", str(target), "--datasette", "http://127.0.0.1:8001"]) == 0
+    book = load_workbook(target)
+    rows = {row[0].value: row for row in book["发布状态"].iter_rows(min_row=2)}
+    late = rows["涧西区人民政府"][2]                                  # 2022, 2023, 2024: the 2023 cell
+    assert late.value == "迟12天" and late.fill.start_color.rgb.endswith("E0A100")
+    assert late.hyperlink.target == f"http://127.0.0.1:8001/-/report/{populated['gov23']}"
+    findings = list(book["核查结果"].iter_rows(min_row=2, values_only=True))
+    assert [(f[0], f[1], f[2]) for f in findings] == [("涧西区教育局", 2023, "T3_BALANCE"), ("涧西区教育局", 2023, "T4_TOTAL")]
+
+
+def test_serve_runs_datasette_on_loopback(populated, store, db_path, free_port, serving):
+    store.close()
+    console: list[str] = []
+    with serving(db_path, free_port(), console) as base:
         late = json.load(urllib.request.urlopen(base + f"/{db_path.stem}/late_by_days.json?_shape=array"))
         assert [(r["agency"], r["days_late"]) for r in late] == [("涧西区人民政府", 12)]
         grid = urllib.request.urlopen(base + "/-/status").read().decode()
-        assert 'data-state="missing"' in grid and f"/{db_path.stem}/reports/" in grid
+        assert 'data-state="missing"' in grid and f'href="/-/report/{populated["gov23"]}"' in grid
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(base + f"/{db_path.stem}.json?sql=DELETE+FROM+reports")
         assert refused.value.code == 400
@@ -170,10 +172,7 @@ def test_serve_runs_datasette_on_loopback(populated, store, db_path, free_port):
                 urllib.request.urlopen(urllib.request.Request(base + path, data=body, method="POST"), timeout=10)
             assert refused.value.code == 405 and refused.value.headers["Allow"] == "GET, HEAD, OPTIONS"
             assert "只读" in refused.value.read().decode()
-    finally:
-        server.terminate()
-        _, console = server.communicate(timeout=20)
-    assert b"Traceback" not in console, console.decode()[-2000:]
+    assert "Traceback" not in console[0], console[0][-2000:]
     busy = socket.socket()
     busy.bind(("127.0.0.1", 0))
     try:

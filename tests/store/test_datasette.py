@@ -75,20 +75,23 @@ def test_carry_over_breaks(served):
 
 def test_status_by_year(served):
     ds, _ = served
-    by_year = {r["year"]: r for r in rows(ds, "status_by_year.json")}
-    assert {y: (r["on_time"], r["late"], r["missing"], r["pending"], r["inconsistent"])
+    by_year = {r["年度"]: r for r in rows(ds, "status_by_year.json")}
+    assert {y: (r["按时发布"], r["逾期发布"], r["未发布"], r["未到期限"], r["数据不一致"])
             for y, r in by_year.items()} == {2024: (0, 0, 0, 1, 0), 2023: (1, 1, 1, 0, 1),
                                              2022: (1, 0, 1, 0, 0)}
-    assert {y: (r["stored"], r["expected"], r["unassessed"]) for y, r in by_year.items()} == \
+    assert {y: (r["已收录"], r["应发布"], r["已收录未评估"]) for y, r in by_year.items()} == \
         {2024: (0, 1, 0), 2023: (2, 3, 0), 2022: (1, 2, 0)}
+    # the page a person reads says 按时发布, never on_time
+    history = get(ds, "/nianjian/agency_history?agency=涧西区人民政府").text
+    assert "按时发布" in history and "逾期发布" in history and ">on_time<" not in history
 
 
 def test_reports_not_yet_assessed_are_counted_and_shown(populated, store, db_path, make_report):
     store.save_report(agency="涧西区人民政府", year=2021, url=None, report=make_report(year=2021),
                       findings=[], content_hash="g21")
     ds = build(db_path)
-    by_year = {r["year"]: r for r in rows(ds, "status_by_year.json")}
-    assert (by_year[2021]["stored"], by_year[2021]["unassessed"], by_year[2021]["expected"]) == (1, 1, 0)
+    by_year = {r["年度"]: r for r in rows(ds, "status_by_year.json")}
+    assert (by_year[2021]["已收录"], by_year[2021]["已收录未评估"], by_year[2021]["应发布"]) == (1, 1, 0)
     [row] = rows(ds, "agency_year_status.json?year=2021")
     assert (row["agency"], row["status"]) == ("涧西区人民政府", "unassessed")
 
@@ -140,6 +143,16 @@ def test_metadata_descriptions_and_facets(served):
     assert "发布机关 Issuing agency" in get(ds, "/nianjian/reports").text
 
 
+def test_each_table_describes_only_its_own_columns(served):
+    ds, _ = served
+    page = get(ds, "/nianjian/reports").text
+    described = page.split('<dl class="column-descriptions">')[1].split("</dl>")[0]
+    assert described.count("<dt>") == len(rows(ds, "reports.json?_size=1")[0]) == 17
+    assert "跳转后地址" not in described and "ETag" not in described     # documents' and fetches' columns
+    alerts = get(ds, "/nianjian/alerts").text.split('<dl class="column-descriptions">')[1].split("</dl>")[0]
+    assert "<dt>kind</dt>" in alerts and "<dt>title</dt>" not in alerts
+
+
 def test_served_database_is_read_only(served):
     ds, _ = served
     response = asyncio.run(ds.client.get("/nianjian.json?sql=DELETE+FROM+reports"))
@@ -150,15 +163,16 @@ def test_served_database_is_read_only(served):
         asyncio.run(database.execute_fn(lambda conn: conn.execute("DELETE FROM reports")))
     assert len(rows(ds, "reports.json")) == 3
     # no third-party plugin (a write plugin would get a writable connection)
-    assert [p["name"] for p in get(ds, "/-/plugins.json").json()] == ["nianjian.browse.plugin"]
+    assert [p["name"] for p in get(ds, "/-/plugins.json").json()] == ["nianjian.browse.plugin",
+                                                                    "nianjian.browse.search"]
 
 
 def test_status_page_links_cells(served):
     ds, ids = served
     page = get(ds, "/-/status").text
     assert 'data-agency="涧西区教育局" data-year="2023" data-state="inconsistent"' in page
-    assert f'href="/nianjian/current_findings?report_id={ids["edu23"]}"' in page
-    assert f'href="/nianjian/reports/{ids["gov23"]}"' in page
+    assert f'href="/-/report/{ids["edu23"]}#findings"' in page
+    assert f'href="/-/report/{ids["gov23"]}"' in page
     assert 'data-agency="重庆路街道办事处" data-year="2023" data-state="missing"' in page
     assert "迟12天" in page
     menu = get(ds, "/").text
