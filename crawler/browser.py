@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import shutil
+import weakref
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -29,6 +30,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LIST_KINDS = ("list", "entry")
 MAX_RELOADS = 3                  # reloads a challenge may cause before the page is taken as it is
+STOPPED: weakref.WeakSet = weakref.WeakSet()     # pages whose reload loop guard_navigations stopped
 
 
 def chromium_path(settings) -> str | None:
@@ -64,6 +66,7 @@ async def guard_navigations(page, request) -> None:
         if route.request.is_navigation_request() and route.request.frame == page.main_frame:
             navigations += 1
             if navigations > MAX_RELOADS + 1:
+                STOPPED.add(page)
                 await route.abort()
                 return
         await route.fallback()
@@ -81,11 +84,13 @@ async def settle(page, seconds: float) -> dict:
     deadline = loop.time() + seconds
     passed = False
     while not passed and loop.time() < deadline:
-        if page.url.startswith("chrome-error://"):
+        if page in STOPPED:
             break                                # its reloads were refused (guard_navigations): a wall
         try:
             await page.wait_for_load_state("networkidle", timeout=max(100, (deadline - loop.time()) * 1000))
-            passed = not pages.js_challenge(200, (await page.content()).encode("utf-8"))
+            html = await page.content()
+            # past the challenge, unless its reloads were refused (then this is Chromium's error page)
+            passed = page not in STOPPED and not pages.js_challenge(200, html.encode("utf-8"))
         except PlaywrightError:                  # navigating (the challenge's reload): look again
             pass
         if not passed:

@@ -26,7 +26,7 @@ def test_the_cases_the_demo_exists_to_show(facts):
                  for s in ("on_time", "late", "missing")}
     assert by_status["late"] == {("示例县卫生健康委员会", 2024), ("示例区人民政府", 2023)}
     assert by_status["missing"] == {("示例县东湖镇人民政府", 2025), ("示例市自然资源和规划局", 2025)}
-    assert len(by_status["on_time"]) == 22
+    assert len(by_status["on_time"]) == 26
     late = facts.report("示例县卫生健康委员会", 2024)
     assert (late.published, late.deadline, late.days_late) == (date(2025, 2, 20), date(2025, 1, 31), 20)
     government_late = facts.report("示例区人民政府", 2023)

@@ -1,6 +1,7 @@
 """The demo portal, served for real on 127.0.0.1: every pattern of docs/spec/portals.md it promises."""
 from __future__ import annotations
 
+import json
 import re
 import socket
 import urllib.error
@@ -13,7 +14,8 @@ import lxml.html
 import pytest
 
 from nianjian.demo_portal.content import portal_data
-from nianjian.demo_portal.site import build_site
+from crawler import pages
+from nianjian.demo_portal.site import CHALLENGE_COOKIE, build_site, challenge_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROME = portal_data()["chrome"]
@@ -228,17 +230,32 @@ def test_round_two_differs_only_in_the_edited_report(portal, portal2, http):
 
 
 def test_every_report_is_reachable_from_the_list_pages(facts, http):
+    """From the list pages as a browser sees them: the Hanweb proxy's records, the script-built
+    column's JSON, and the challenge site's pages with the cookie its challenge sets."""
+    clearance = {"Cookie": f"{CHALLENGE_COOKIE}={challenge_answer()}"}
     reachable = set()
     for column in facts.columns.values():
         for url in column["list_pages"]:
-            answer = http(url)
+            answer = http(url, headers=clearance)
             reachable |= {href for href, _ in _links(answer.body, url)}
     records = http(facts.dataproxy["url"] + "?startrecord=1&endrecord=99&perpage=3").body.decode()
     reachable |= {urljoin(facts.dataproxy["url"], h) for h in re.findall(r'href="([^"]+)"', records)}
+    listed = urljoin(facts.columns["shili-sthjj"]["url"], "list.json")
+    reachable |= {urljoin(listed, r["url"]) for r in json.loads(http(listed).body)["records"]}
     assert {r.url for r in facts.reports} <= reachable
     for report in facts.reports:
         if not report.fails:
-            assert http(report.url).status == 200
+            answer = http(report.url, headers=clearance)
+            assert answer.status == 200 and "wzws_cid" not in answer.body.decode("utf-8", "replace")
+
+
+def test_challenge_site_answers_its_challenge_until_the_cookie_is_right(facts, http):
+    column = facts.columns["shili-jtysj"]["url"]
+    assert pages.js_challenge(200, http(column).body) == "wzws"
+    wrong = http(column, headers={"Cookie": f"{CHALLENGE_COOKIE}=0"})
+    assert pages.js_challenge(200, wrong.body) == "wzws"
+    right = http(column, headers={"Cookie": f"{CHALLENGE_COOKIE}={challenge_answer()}"})
+    assert pages.js_challenge(200, right.body) is None and "content_9225.html" in right.body.decode()
 
 
 def test_round_switches_while_serving_and_refuses_other_values(portal2, http):

@@ -9,7 +9,7 @@ import pytest
 
 from nianjian.demo_portal import manifest
 from nianjian.demo_portal.content import build_report, reports, reports_data
-from nianjian.demo_portal.site import build_site
+from nianjian.demo_portal.site import CHALLENGE_COOKIE, build_site, challenge_answer
 from parsers import parse
 
 ROUND1 = manifest("", 1)
@@ -23,6 +23,10 @@ def _id(case) -> str:
     return f"r{round_}-{report.agency}-{report.year}-{report.style}"
 
 
+# What a browser gets from the JavaScript challenge (crawler/browser.py passes it in the crawl).
+CLEARANCE = {"Cookie": f"{CHALLENGE_COOKIE}={challenge_answer()}"}
+
+
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
 def test_report_parses_to_its_data(case, portal, portal2, http):
     round_, entry = case
@@ -32,7 +36,7 @@ def test_report_parses_to_its_data(case, portal, portal2, http):
         page = build_site(round_).pages[path]
         body, content_type = page.body, page.content_type
     else:
-        answer = http(base + path)
+        answer = http(base + path, headers=CLEARANCE)     # the challenge site's pages need its cookie
         assert answer.status == 200
         body, content_type = answer.body, answer.headers["Content-Type"]
     report = parse(body, url=base + entry.url, content_type=content_type, filename=path.rsplit("/", 1)[1])
