@@ -128,5 +128,6 @@ class FetchLedgerMiddleware:
         message = str(exception) or type(exception).__name__
         outcome = "robots" if "robots.txt" in message else "offsite" if "offsite" in message else "error"
         self._record(request, Fetch(url=_first_url(request), outcome=outcome,
-                                    error=f"{type(exception).__name__}: {message}"[:500]))
+                                    error=f"{type(exception).__name__}: {message}"[:500],
+                                    kind=request.meta.get("kind")))
         return None

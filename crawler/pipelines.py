@@ -46,8 +46,8 @@ class IngestPipeline(ReportDocumentPipeline):
             listed_title=item.listed_title, published_hint=item.published_hint,
             expected_year=item.expected_year, run_id=ledger.run_id, seen_at=clock.now())
         item.fetch.outcome = result.status
-        if result.status == "error":
-            item.fetch.error = "; ".join(p.get("detail") or p.get("code", "") for p in result.problems)[:500]
+        if result.status in ("error", "unreadable", "not_a_report"):   # why, with a sample of a page
+            item.fetch.error = "; ".join(f"{p.get('code')}: {p.get('detail')}" for p in result.problems)[:500]
         ledger.record(item.source_id, item.fetch)
         if item.parent is not None:
             item.parent.outcome = "detail"

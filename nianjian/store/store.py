@@ -12,7 +12,7 @@ import sqlite_utils
 from nianjian import clock
 from nianjian.errors import UserError
 from nianjian.store.schema import connect, migrate
-from parsers.record import Problem, Report
+from parsers.record import Problem, Report, unreadable_problem
 from parsers.template import TEMPLATE
 
 # The documents columns a fetch may update; a None in a later fetch (e.g. a 304) keeps the old value.
@@ -27,6 +27,7 @@ class SaveResult:
     created: bool        # first time this (agency, year) is stored
     new_version: bool    # an existing report's current content changed
     errors: int = 0      # error findings of the version now current
+    kept: bool = False   # an unreadable document was not stored: a readable version stays current
 
 
 def _json(value: Any) -> str | None:
@@ -61,6 +62,8 @@ def _t3_row(report: Report, row: str) -> str | None:
 
 
 def _parse_status(report: Report) -> str:
+    if report.unreadable:
+        return "unreadable"
     if not report.cells:
         return "empty"
     return "problems" if report.problems else "ok"
@@ -176,8 +179,8 @@ class Store:
     def record_source_run(self, run_id: int | None, source_id: str, *, status: str,
                           lists: int = 0, reports: int = 0, errors: int = 0,
                           message: str | None = None) -> None:
-        if status not in ("ok", "failed", "blocked"):
-            raise ValueError(f"source run status {status!r} is not ok, failed or blocked")
+        if status not in ("ok", "partial", "failed", "blocked"):
+            raise ValueError(f"source run status {status!r} is not ok, partial, failed or blocked")
         with self._transaction():
             self.db["source_runs"].insert({
                 "run_id": run_id, "source_id": source_id, "status": status, "lists": lists,
@@ -189,7 +192,8 @@ class Store:
                     findings: Sequence, content_hash: str, seen_at: datetime | None = None,
                     run_id: int | None = None) -> SaveResult:
         """Store one report for (agency, year). The same content again changes nothing but the
-        times it was last seen; different content adds a version and makes it current."""
+        times it was last seen; different content adds a version and makes it current, except
+        that a document nianjian could not read never replaces one it could (`kept`)."""
         seen = clock.isoformat(seen_at)
         rows = [_finding_dict(f) for f in findings]
         with self._transaction():
@@ -205,6 +209,10 @@ class Store:
                 previous_current = None
             else:
                 report_id, previous_current = existing
+                if report.unreadable and self._readable(previous_current):
+                    errors = self.db.execute("SELECT errors FROM reports WHERE id = ?",
+                                             [report_id]).fetchone()[0]
+                    return SaveResult(report_id, previous_current, False, False, errors, kept=True)
             version_id = self._version(report_id, agency, year, url, report, content_hash, seen,
                                        run_id)
             self._replace_findings(report_id, version_id, rows)
@@ -224,6 +232,11 @@ class Store:
         return SaveResult(report_id, version_id, created,
                           new_version=not created and previous_current != version_id,
                           errors=len(errors))
+
+    def _readable(self, version_id: int | None) -> bool:
+        row = self.db.execute("SELECT cell_count, problems FROM report_versions WHERE id = ?",
+                              [version_id]).fetchone()
+        return row is not None and version_readable(*row)
 
     def _version(self, report_id: int, agency: str, year: int, url: str | None, report: Report,
                  content_hash: str, seen: str, run_id: int | None) -> int:
@@ -319,6 +332,13 @@ class Store:
     def versions(self, report_id: int) -> list[dict]:
         return list(self.db.query("SELECT * FROM report_versions WHERE report_id = ? ORDER BY version",
                                   [report_id]))
+
+
+def version_readable(cell_count: int, problems: str | None) -> bool:
+    """Whether a stored version (its `cell_count` and `problems` JSON) was read, by the parser's
+    own definition of unreadable (parsers.record)."""
+    stored = [Problem(p["code"], p["detail"]) for p in json.loads(problems or "[]")]
+    return unreadable_problem(stored, cell_count > 0) is None
 
 
 def _filters(**equal) -> tuple[str, list]:

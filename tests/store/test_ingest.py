@@ -70,17 +70,19 @@ def test_refusals_store_nothing(store):
     assert store.db["reports"].count == 0 and store.db["report_versions"].count == 0
 
 
-def test_unreadable_attachment_listed_as_a_report_is_kept_empty(store):
+def test_unreadable_attachment_listed_as_a_report_is_kept_as_unreadable(store):
     """A corrupt PDF under a listing that names the report: the publication is a fact worth
-    keeping (the agency is not missing), the content is flagged."""
+    keeping (the agency is not missing), its content is unreadable, not inconsistent."""
     broken = b"%PDF-1.7\n truncated"
     alone = ingest(store, broken, filename="report.pdf")
-    assert alone.status == "error" and alone.problems[0]["code"] == "UNREADABLE_FILE"
+    assert alone.status == "unreadable" and alone.report_id is None
+    assert [p["code"] for p in alone.problems] == ["UNREADABLE_FILE", "UNMATCHED"]
     listed = ingest(store, broken, filename="report.pdf", source=SOURCE,
                     listed_title="涧西区教育局2023年政府信息公开工作年度报告")
-    assert (listed.status, listed.agency, listed.year) == ("stored", "涧西区教育局", 2023)
+    assert (listed.status, listed.agency, listed.year, listed.errors) == ("unreadable", "涧西区教育局", 2023, 0)
     [row] = store.reports()
-    assert row["parse_status"] == "empty" and row["errors"] >= 1
+    assert (row["parse_status"], row["errors"], row["warnings"]) == ("unreadable", 0, 1)
+    assert [f["rule"] for f in store.findings(report_id=row["id"])] == ["UNREADABLE"]
 
 
 def test_expected_year_other_than_the_reports_own_is_a_finding(store):
