@@ -14,7 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.asyncio import sleep
 
 from crawler import pages
-from crawler.ledger import Fetch, LIST
+from crawler.ledger import Fetch, LIST, REPORT_FAILURES
 from nianjian.ingest import content_hash
 from nianjian.store import Store
 
@@ -48,6 +48,8 @@ class ConditionalRequestMiddleware:
         if ledger is None or request.meta.get("kind") not in REPORT_KINDS or "known" in request.meta:
             return None
         known = await ledger.call(Store.known_document, request.url)
+        if known and known.get("outcome") in REPORT_FAILURES:
+            known = None        # what failed last time (a wall, an error page) is fetched afresh
         request.meta["known"] = known
         if known:
             if known.get("etag"):

@@ -87,9 +87,11 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
     if report.status in ("unsupported", "not_a_report"):
         return IngestResult(report.status, problems=problems)
     if not report.holds_report and (not report.unreadable or _is_page(body, filename, content_type)):
-        problems.append({"code": "NOT_A_REPORT", "detail": "no report tables, text or attachment; "
-                         f"the page reads: {_sample(report, body)!r}"})
-        return IngestResult("not_a_report", problems=problems)
+        # The record says why in one line (the reader's TABLE_INCOMPLETE etc. would only add noise).
+        why = [report.unreadable.to_dict()] if report.unreadable else []
+        why.append({"code": "NOT_A_REPORT", "detail": "no report tables, text or attachment; "
+                    f"the page reads: {_sample(report, body)!r}"})
+        return IngestResult("not_a_report", problems=why)
 
     # The detail page's title and date win over what an attachment carries.
     if listed_title:
