@@ -4,19 +4,14 @@ truncated PDF and an encrypted PDF of a report already stored, a scan that is an
 version, and a bot wall with no known marker standing in for a report page."""
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import sqlite_utils
-from PIL import Image, ImageDraw
 
 from nianjian.browse.grid import load_grid
 from nianjian.cli import main
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-GOOD_PDF = (FIXTURES / "pdf" / "filled_2021.pdf").read_bytes()       # 示例县人民政府 2023, text layer
-ENCRYPTED_PDF = (FIXTURES / "pdf" / "encrypted_2021.pdf").read_bytes()
 SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_TIMEOUT": 2,
             "RETRY_TIMES": 0, "LOG_LEVEL": "INFO"}
 
@@ -25,18 +20,6 @@ YANJIN = "延津县人民政府办公室"     # seed 003 (its 2023 report, made 
 EDUCATION = "涧西区教育局"          # its 2021 "report page" is a bot wall nianjian has no marker for
 WALL = ("<html><head><title>{title}</title></head><body><h1>{title}</h1>"
         "<p>访问过于频繁，请稍后再试。</p></body></html>")
-
-
-def scanned_pdf() -> bytes:
-    """An image-only PDF, as a scanner makes it: ruled lines and no text layer."""
-    page = Image.new("L", (1240, 1754), 255)
-    draw = ImageDraw.Draw(page)
-    for y in range(200, 1500, 60):
-        draw.rectangle((150, y, 1090, y + 2), fill=0)
-        draw.text((160, y + 15), "2021", fill=0)
-    out = io.BytesIO()
-    page.save(out, "PDF", resolution=150)
-    return out.getvalue()
 
 
 def config(directory: Path, column_url: str) -> Path:
@@ -53,13 +36,14 @@ def config(directory: Path, column_url: str) -> Path:
     return path
 
 
-def test_unreadable_copies_never_replace_the_report_and_walls_are_no_reports(serve, kit, tmp_path):
+def test_unreadable_copies_never_replace_the_report_and_walls_are_no_reports(serve, kit, tmp_path,
+                                                                           unreadable_pdfs):
     site = serve(kit.Site("127.0.0.1"))
     jianxi, yanjin = kit.seed("000"), kit.seed("003").replace("2023", "2021")
     jianxi_title, yanjin_title = kit.seed_title(jianxi), kit.seed_title(yanjin)
     education_title = f"{EDUCATION}2021年政府信息公开工作年度报告"
     site.add("/nb/t1.html", kit.detail_page(jianxi_title, kit.seed_body_html(jianxi)))
-    site.add("/nb/yanjin.pdf", scanned_pdf(), content_type="application/pdf")
+    site.add("/nb/yanjin.pdf", unreadable_pdfs["scan.pdf"], content_type="application/pdf")
     site.add("/nb/t3.html", WALL.format(title=education_title))
     listed = [("t1.html", jianxi_title, "2022-01-20"), ("yanjin.pdf", yanjin_title, "2022-01-21"),
               ("t3.html", education_title, "2022-01-22")]
@@ -75,8 +59,7 @@ def test_unreadable_copies_never_replace_the_report_and_walls_are_no_reports(ser
     assert len(good_cells) == 200
 
     # The portal now also lists a scan, a truncated copy and an encrypted copy of the same report.
-    copies = {"scan.pdf": scanned_pdf(), "cut.pdf": GOOD_PDF[:len(GOOD_PDF) * 6 // 10],
-              "locked.pdf": ENCRYPTED_PDF}
+    copies = unreadable_pdfs
     for name, body in copies.items():
         site.add(f"/nb/{name}", body, content_type="application/pdf")
     site.add("/nb/index.html", kit.list_page(
@@ -93,8 +76,8 @@ def test_unreadable_copies_never_replace_the_report_and_walls_are_no_reports(ser
         "SELECT url, outcome, error FROM fetches WHERE run_id = (SELECT max(run_id) FROM fetches)")}
     assert {name: fetched[name]["outcome"] for name in copies} == dict.fromkeys(copies, "unreadable")
     assert fetched["scan.pdf"]["error"].startswith("SCANNED_PDF: no text layer")
-    assert fetched["cut.pdf"]["error"].startswith("UNREADABLE_FILE: ")
-    assert "password-protected" in fetched["locked.pdf"]["error"]
+    assert fetched["truncated.pdf"]["error"].startswith("UNREADABLE_FILE: ")
+    assert "password-protected" in fetched["encrypted.pdf"]["error"]
 
     # The scan that is 延津县's only version: published, unreadable, one warning, no error.
     [scan] = db.query("SELECT * FROM reports WHERE agency = ?", [YANJIN])

@@ -102,3 +102,23 @@ def test_same_year_reports_of_sibling_agencies_are_the_peers(store):
     assert peer.narrative == store.report("涧西区人民政府", 2021).narrative != ""
     copied = [f for f in store.findings(report_id=result.report_id) if f["rule"] == "COPIED_TEXT"]
     assert copied and "涧西区人民政府" in copied[0]["message_zh"] + copied[0]["message_en"]
+
+
+def test_a_page_with_nothing_of_a_report_is_not_one_whatever_the_listing_says(store):
+    """Bot walls nianjian has no marker for: a script-only challenge page, and a page that repeats
+    the listed title over a "too many requests" line. Neither is stored; the record says what
+    the page held."""
+    listed = "涧西区教育局2023年政府信息公开工作年度报告"
+    script = b"<html><head><script>document.cookie='c=1';location.reload()</script></head><body></body></html>"
+    challenge = ingest(store, script, content_type="text/html", filename=None, source=SOURCE,
+                       listed_title=listed)
+    assert challenge.status == "not_a_report"
+    assert [p["code"] for p in challenge.problems] == ["EMPTY_DOCUMENT", "NOT_A_REPORT"]
+    assert "location.reload()" in challenge.problems[-1]["detail"]
+    echo = (f"<html><head><title>{listed}</title></head><body><h1>{listed}</h1>"
+            "<p>访问过于频繁，请稍后再试。</p></body></html>").encode("utf-8")
+    walled = ingest(store, echo, content_type="text/html", filename=None, source=SOURCE,
+                    listed_title=listed)
+    assert walled.status == "not_a_report" and [p["code"] for p in walled.problems] == ["NOT_A_REPORT"]
+    assert "访问过于频繁，请稍后再试" in walled.problems[0]["detail"]
+    assert store.db["reports"].count == 0

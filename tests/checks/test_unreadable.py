@@ -1,0 +1,68 @@
+"""Unreadable is not inconsistent: a scan, a truncated and an encrypted PDF get one UNREADABLE
+warning from `nianjian check` and no error; a readable report that leaves its tables out still
+gets SECTION_MISSING and TABLE_INCOMPLETE."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nianjian.checks import check
+from nianjian.checks.catalogue import CATALOGUE
+from nianjian.cli import main
+from parsers import parse
+from parsers.record import UNREADABLE_CODES
+
+REASONS = {"scan.pdf": ("SCANNED_PDF", "扫描件，没有文字层，需要OCR"),
+           "truncated.pdf": ("UNREADABLE_FILE", "文件损坏、被截断、加密或被拒绝读取"),
+           "encrypted.pdf": ("UNREADABLE_FILE", "文件损坏、被截断、加密或被拒绝读取")}
+
+
+@pytest.mark.parametrize("name", sorted(REASONS))
+def test_check_gives_one_unreadable_warning_and_no_error(name, unreadable_pdfs, tmp_path, capsys):
+    path = tmp_path / name
+    path.write_bytes(unreadable_pdfs[name])
+    assert main(["check", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    code, reason = REASONS[name]
+    [finding] = data["findings"]
+    assert (finding["rule"], finding["severity"], finding["actual"]) == ("UNREADABLE", "warning", code)
+    assert finding["message_zh"].startswith(f"无法读取该文件（{reason}），未作核对: {code} ")
+    assert data["record"]["cells"] == {} and data["record"]["problems"][0]["code"] == code
+
+    assert main(["check", str(path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "UNREADABLE" in out and "0 error(s), 1 warning(s)" in out
+
+
+def test_the_record_says_unreadable_and_why(unreadable_pdfs):
+    for name, (code, _) in REASONS.items():
+        report = parse(unreadable_pdfs[name], filename=name)
+        assert (report.status, report.unreadable.code, report.holds_report) == ("unreadable", code, False)
+    assert "password-protected" in parse(unreadable_pdfs["encrypted.pdf"], filename="e.pdf").unreadable.detail
+
+
+def test_every_unreadable_code_has_a_reason_in_both_languages():
+    assert set(CATALOGUE.rules_data["unreadable_reasons"]) == set(UNREADABLE_CODES)
+    assert all(len(pair) == 2 for pair in CATALOGUE.rules_data["unreadable_reasons"].values())
+
+
+def test_a_readable_report_without_its_tables_is_still_incomplete(kit):
+    """What a readable page leaves out is the agency's omission: the errors stay."""
+    headings = ("二、", "三、", "四、")
+    kept = [line for line in kit.seed_path("000").read_text("utf-8").splitlines()
+            if "\t" not in line and not line.strip().startswith(headings)]
+    report = parse("\n".join(kept).encode("utf-8"), filename="r.txt")
+    assert (report.status, report.unreadable, report.cells) == ("read", None, {})
+    errors = [(f.rule, f.expected) for f in check(report) if f.severity == "error"]
+    assert errors == [("SECTION_MISSING", 2), ("SECTION_MISSING", 3), ("SECTION_MISSING", 4),
+                      ("TABLE_INCOMPLETE", 10), ("TABLE_INCOMPLETE", 175), ("TABLE_INCOMPLETE", 15)]
+    assert "UNREADABLE" not in {f.rule for f in check(report)}
+
+
+def test_cells_read_outweigh_an_unreadable_problem(kit):
+    """A page read with replacement characters (DECODE_ERROR) whose tables came out is read."""
+    report = parse(kit.seed_path("000").read_bytes(), filename="r.txt")
+    report.problem("DECODE_ERROR", "some bytes were replaced")
+    assert report.status == "read" and report.unreadable is None
+    assert "UNREADABLE" not in {f.rule for f in check(report)}
