@@ -10,6 +10,7 @@ import hashlib
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Sequence
 
 from nianjian.sources import Source
 from nianjian.store import Store
@@ -78,15 +79,22 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
                     filename: str | None = None, source: Source | None = None,
                     agency_hint: str | None = None, listed_title: str | None = None,
                     published_hint: str | None = None, expected_year: int | None = None,
-                    run_id: int | None = None, seen_at: datetime | None = None) -> IngestResult:
+                    run_id: int | None = None, seen_at: datetime | None = None,
+                    unread_attachments: Sequence[str] = ()) -> IngestResult:
     try:
         report = _parse(body, url, content_type, filename)
     except Exception as error:    # the parser promises not to raise; one bad file must not stop a crawl
         return IngestResult("error", problems=[Problem("PARSER_CRASHED", f"{type(error).__name__}: {error}").to_dict()])
+    if unread_attachments and not report.holds_report:
+        report.problem("UNSUPPORTED_ATTACHMENT", "the report is an attachment in a format nianjian "
+                       f"cannot read: {', '.join(unread_attachments)}"[:500])
     problems = [p.to_dict() for p in report.problems]
     if report.status in ("unsupported", "not_a_report"):
         return IngestResult(report.status, problems=problems)
-    if not report.holds_report and (not report.unreadable or _is_page(body, filename, content_type)):
+    # A file, or a page whose report is an attachment, is a publication even when unreadable; a
+    # page with nothing of a report in it and nothing attached is none.
+    publication = bool(unread_attachments) or not _is_page(body, filename, content_type)
+    if not report.holds_report and not (report.unreadable and publication):
         # The record says why in one line (the reader's TABLE_INCOMPLETE etc. would only add noise).
         why = [report.unreadable.to_dict()] if report.unreadable else []
         why.append({"code": "NOT_A_REPORT", "detail": "no report tables, text or attachment; "

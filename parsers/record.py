@@ -23,7 +23,7 @@ class Problem:
 # fault, not the agency. A document with one of them that gave no cell at all is `unreadable`:
 # its checks are one UNREADABLE warning, it never replaces a readable version of the same report.
 UNREADABLE_CODES = ("UNREADABLE_FILE", "SCANNED_PDF", "SCANNED_PAGES", "EMPTY_DOCUMENT",
-                    "DECODE_ERROR", "PARSE_ERROR")
+                    "DECODE_ERROR", "PARSE_ERROR", "UNSUPPORTED_ATTACHMENT")
 # Below this much text, a document with no table cell and no section heading holds no report
 # (a bot wall, an error page, a page that only repeats the listed title).
 MIN_REPORT_TEXT = 200

@@ -1,7 +1,8 @@
 """What nianjian could not read is never held against the agency, end to end: `nianjian monitor
 --once` crawls a loopback portal whose column lists, besides readable reports, a scanned PDF, a
 truncated PDF and an encrypted PDF of a report already stored, a scan that is an agency's only
-version, and a bot wall with no known marker standing in for a report page."""
+version, a report page whose report is a .wps file, and a bot wall with no known marker standing
+in for a report page."""
 from __future__ import annotations
 
 import json
@@ -18,6 +19,7 @@ SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_TIMEOU
 JIANXI = "涧西区人民政府"           # seed 000: a readable 2021 report, then three unreadable copies
 YANJIN = "延津县人民政府办公室"     # seed 003 (its 2023 report, made 2021's): first only a scan
 EDUCATION = "涧西区教育局"          # its 2021 "report page" is a bot wall nianjian has no marker for
+HEALTH = "涧西区卫生健康委员会"     # its 2021 report page only links a .wps file
 WALL = ("<html><head><title>{title}</title></head><body><h1>{title}</h1>"
         "<p>访问过于频繁，请稍后再试。</p></body></html>")
 
@@ -25,7 +27,7 @@ WALL = ("<html><head><title>{title}</title></head><body><h1>{title}</h1>"
 def config(directory: Path, column_url: str) -> Path:
     agencies = "".join(f"      - {{name: {name}, level: {level}, first_year: 2021}}\n"
                        for name, level in ((JIANXI, "government"), (YANJIN, "department"),
-                                           (EDUCATION, "department")))
+                                           (EDUCATION, "department"), (HEALTH, "department")))
     (directory / "sources.yaml").write_text(
         f"sources:\n  - id: jianxi\n    url: {column_url}\n    cms: plain\n    agencies:\n{agencies}",
         "utf-8")
@@ -45,8 +47,10 @@ def test_unreadable_copies_never_replace_the_report_and_walls_are_no_reports(ser
     site.add("/nb/t1.html", kit.detail_page(jianxi_title, kit.seed_body_html(jianxi)))
     site.add("/nb/yanjin.pdf", unreadable_pdfs["scan.pdf"], content_type="application/pdf")
     site.add("/nb/t3.html", WALL.format(title=education_title))
+    health_title = f"{HEALTH}2021年政府信息公开工作年度报告"
+    site.add("/nb/t5.html", kit.detail_page(health_title, '<p>附件：<a href="/nb/t5.wps">年度报告.wps</a></p>'))
     listed = [("t1.html", jianxi_title, "2022-01-20"), ("yanjin.pdf", yanjin_title, "2022-01-21"),
-              ("t3.html", education_title, "2022-01-22")]
+              ("t3.html", education_title, "2022-01-22"), ("t5.html", health_title, "2022-01-23")]
     site.add("/nb/index.html", kit.list_page(listed))
     path = config(tmp_path, site.url("/nb/index.html"))
     db = sqlite_utils.Database(tmp_path / "nianjian.db")
@@ -90,6 +94,12 @@ def test_unreadable_copies_never_replace_the_report_and_walls_are_no_reports(ser
     assert fetched["t3.html"]["outcome"] == "not_a_report"
     assert "访问过于频繁" in fetched["t3.html"]["error"]
 
+    # A page whose report is a .wps file is the report's publication, unreadable: not missing.
+    [wps] = db.query("SELECT * FROM reports WHERE agency = ?", [HEALTH])
+    assert (wps["parse_status"], wps["errors"], wps["url"]) == ("unreadable", 0, site.url("/nb/t5.html"))
+    [finding] = db.query("SELECT rule, message_zh FROM current_findings WHERE report_id = ?", [wps["id"]])
+    assert finding["rule"] == "UNREADABLE" and "无法读取格式的附件" in finding["message_zh"]
+
     # Alerts: 教育局 is missing; nothing is inconsistent, nothing changed; the source is partial.
     alerts = {row["key"] for row in db.query("SELECT key FROM alerts WHERE state = 'open'")}
     assert alerts == {f"missing|{EDUCATION}|2021"}
@@ -98,8 +108,8 @@ def test_unreadable_copies_never_replace_the_report_and_walls_are_no_reports(ser
 
     # The grid: 涧西区 on time, 延津县 published but unreadable, 教育局 missing; nothing 数据不一致.
     grid = load_grid(db.conn)
-    states = {agency: grid.cell(agency, 2021).state for agency in (JIANXI, YANJIN, EDUCATION)}
-    assert states == {JIANXI: "on_time", YANJIN: "unreadable", EDUCATION: "missing"}
+    states = {agency: grid.cell(agency, 2021).state for agency in (JIANXI, YANJIN, EDUCATION, HEALTH)}
+    assert states == {JIANXI: "on_time", YANJIN: "unreadable", EDUCATION: "missing", HEALTH: "unreadable"}
     assert grid.counts()["inconsistent"] == 0
 
     # 延津县 later publishes a readable report: it replaces the scan, and that is no silent edit.
