@@ -24,6 +24,9 @@ class Problem:
 # its checks are one UNREADABLE warning, it never replaces a readable version of the same report.
 UNREADABLE_CODES = ("UNREADABLE_FILE", "SCANNED_PDF", "SCANNED_PAGES", "EMPTY_DOCUMENT",
                     "DECODE_ERROR", "PARSE_ERROR", "UNSUPPORTED_ATTACHMENT")
+# Problems that say part of a document was not read (pages skipped, text garbled): with cells
+# read, the report is `partly_read`, and what it lacks may be what was not read.
+PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT")
 # Below this much text, a document with no table cell and no section heading holds no report
 # (a bot wall, an error page, a page that only repeats the listed title).
 MIN_REPORT_TEXT = 200
@@ -59,6 +62,13 @@ class Report:
         """The problem that made this document unreadable (a scan, an encrypted or damaged file,
         an empty page…), or None when nianjian read it."""
         return unreadable_problem(self.problems, bool(self.cells))
+
+    @property
+    def partly_read(self) -> Problem | None:
+        """The problem saying part of this (otherwise read) document was not read, or None."""
+        if not self.cells:
+            return None
+        return next((p for p in self.problems if p.code in PARTLY_READ_CODES), None)
 
     @property
     def status(self) -> str:

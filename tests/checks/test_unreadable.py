@@ -66,3 +66,18 @@ def test_cells_read_outweigh_an_unreadable_problem(kit):
     report.problem("DECODE_ERROR", "some bytes were replaced")
     assert report.status == "read" and report.unreadable is None
     assert "UNREADABLE" not in {f.rule for f in check(report)}
+
+
+def test_what_a_partly_read_pdf_lacks_is_not_an_error():
+    """Three pages of this real report are scans: the sections and tables on them were not read,
+    so their absence is not assessable, not the agency's error."""
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "partly_scanned_hongze.pdf"
+    report = parse(path.read_bytes(), filename=path.name)
+    assert (report.status, report.partly_read.code, report.sections) == ("read", "SCANNED_PAGES", [1, 2])
+    findings = check(report)
+    assert [f for f in findings if f.severity == "error"] == []
+    missing = [f for f in findings if f.rule in ("SECTION_MISSING", "TABLE_INCOMPLETE")]
+    assert [(f.rule, f.severity, f.assessable) for f in missing] == \
+        [("SECTION_MISSING", "info", False)] * 4 + [("TABLE_INCOMPLETE", "info", False)] * 3
+    assert all("SCANNED_PAGES" in f.message_en and "未能读取" in f.message_zh for f in missing)
