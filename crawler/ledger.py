@@ -56,8 +56,8 @@ class Fetch:
         return cls(url=url, final_url=response.url, status=response.status,
                    content_type=text("Content-Type"), encoding=getattr(response, "encoding", None),
                    size=len(response.body), content_hash=content_hash(response.body),
-                   etag=text("ETag"), last_modified=text("Last-Modified"),
-                   kind=request.meta.get("kind"), elapsed_ms=round(latency * 1000) if latency is not None else None)
+                   etag=text("ETag"), last_modified=text("Last-Modified"), kind=request.meta.get("kind"),
+                   elapsed_ms=round(latency * 1000) if latency is not None else None)
 
 
 @dataclass
