@@ -81,3 +81,16 @@ def test_what_a_partly_read_pdf_lacks_is_not_an_error():
     assert [(f.rule, f.severity, f.assessable) for f in missing] == \
         [("SECTION_MISSING", "info", False)] * 4 + [("TABLE_INCOMPLETE", "info", False)] * 3
     assert all("SCANNED_PAGES" in f.message_en and "未能读取" in f.message_zh for f in missing)
+
+
+def test_every_problem_that_leaves_nothing_makes_the_document_unreadable():
+    """A new refusal documented in parsers/PROBLEMS.md (say, for a decompression bomb) with
+    nothing kept must join UNREADABLE_CODES, or such a document would be checked as if the agency
+    had left everything out."""
+    import re
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[2] / "parsers" / "PROBLEMS.md").read_text("utf-8")
+    whole = text.split("## The document as a whole", 1)[1].split("\n## ", 1)[0]
+    kept_nothing = set(re.findall(r"^\| `([A-Z_]+)` \|.*\| nothing \|$", whole, re.M))
+    assert {"UNREADABLE_FILE", "SCANNED_PDF", "EMPTY_DOCUMENT"} <= kept_nothing
+    assert kept_nothing - {"UNSUPPORTED_FORMAT"} <= set(UNREADABLE_CODES)
