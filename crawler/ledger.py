@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 # Fetch outcomes (the `outcome` column of `fetches`) and what they count as for the source.
 LIST = "list"                       # a list (or column entry) page read
 FAILURES = {"http_error", "error", "blocked", "robots"}
-REPORT_STATUSES = {"stored", "new_version", "unchanged", "unreadable"}
+REPORT_STATUSES = {"stored", "new_version", "unchanged", "unreadable", "partly_read"}
 # A report page or attachment with one of these outcomes failed: its source is `partial`. A page
 # listed as a report that holds no report (`not_a_report`) is most likely a bot wall with no
 # marker; robots.txt refusals are the portal's choice, not a failure.

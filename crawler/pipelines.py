@@ -47,7 +47,7 @@ class IngestPipeline(ReportDocumentPipeline):
             expected_year=item.expected_year, run_id=ledger.run_id, seen_at=clock.now(),
             unread_attachments=item.unread_attachments)
         item.fetch.outcome = result.status
-        if result.status in ("error", "unreadable", "not_a_report"):   # why, with a sample of a page
+        if result.status in ("error", "unreadable", "partly_read", "not_a_report"):   # why (a page: a sample)
             item.fetch.error = "; ".join(f"{p.get('code')}: {p.get('detail')}" for p in result.problems)[:500]
         ledger.record(item.source_id, item.fetch)
         if item.parent is not None:

@@ -31,7 +31,7 @@ def content_hash(body: bytes) -> str:
 
 @dataclass
 class IngestResult:
-    status: str              # stored | new_version | unchanged | unreadable | not_a_report | unmatched | unsupported | error
+    status: str              # stored | new_version | unchanged | unreadable | partly_read | not_a_report | unmatched | unsupported | error
     report_id: int | None = None
     version_id: int | None = None
     agency: str | None = None
@@ -133,11 +133,11 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
     except sqlite3.Error as error:  # locked past the busy timeout, disk full: the transaction rolled back
         problems.append({"code": "STORE_ERROR", "detail": f"{type(error).__name__}: {error}"})
         return IngestResult("error", agency=agency, year=year, problems=problems)
-    if report.unreadable:
-        if saved.kept:
-            problems.append({"code": "KEPT_READABLE_VERSION", "detail": "not stored: the readable "
-                             "version already stored stays current"})
-        return IngestResult("unreadable", saved.report_id, saved.version_id, agency, year,
+    if saved.kept:
+        problems.append({"code": "KEPT_READABLE_VERSION", "detail": "not stored: the version "
+                         "already stored, read better, stays current"})
+    if saved.kept or report.unreadable:
+        return IngestResult(report.readability, saved.report_id, saved.version_id, agency, year,
                             problems, saved.errors)
     status = "stored" if saved.created else "new_version" if saved.new_version else "unchanged"
     return IngestResult(status, saved.report_id, saved.version_id, agency, year, problems,

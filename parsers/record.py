@@ -32,12 +32,18 @@ PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT")
 MIN_REPORT_TEXT = 200
 
 
-def unreadable_problem(problems: Iterable[Problem], has_cells: bool) -> Problem | None:
-    """Why a document could not be read, or None: the one definition, shared by `Report` and
-    the store (which keeps only the problems and the cell count of each version)."""
-    if has_cells:
-        return None
-    return next((p for p in problems if p.code in UNREADABLE_CODES), None)
+# How much of a document nianjian read, worst first: a version never replaces one read better.
+READABILITY = ("unreadable", "partly_read", "read")
+
+
+def reading(problems: Iterable[Problem], has_cells: bool) -> tuple[str, Problem | None]:
+    """(readability, the problem behind it): the one definition, shared by `Report` and the
+    store (which keeps only the problems and the cell count of each version)."""
+    codes = UNREADABLE_CODES if not has_cells else PARTLY_READ_CODES
+    problem = next((p for p in problems if p.code in codes), None)
+    if problem is None:
+        return "read", None
+    return ("partly_read" if has_cells else "unreadable"), problem
 
 
 @dataclass
@@ -58,17 +64,22 @@ class Report:
         self.problems.append(Problem(code, detail))
 
     @property
+    def readability(self) -> str:
+        """`unreadable` | `partly_read` | `read` (READABILITY)."""
+        return reading(self.problems, bool(self.cells))[0]
+
+    @property
     def unreadable(self) -> Problem | None:
         """The problem that made this document unreadable (a scan, an encrypted or damaged file,
         an empty page…), or None when nianjian read it."""
-        return unreadable_problem(self.problems, bool(self.cells))
+        state, problem = reading(self.problems, bool(self.cells))
+        return problem if state == "unreadable" else None
 
     @property
     def partly_read(self) -> Problem | None:
         """The problem saying part of this (otherwise read) document was not read, or None."""
-        if not self.cells:
-            return None
-        return next((p for p in self.problems if p.code in PARTLY_READ_CODES), None)
+        state, problem = reading(self.problems, bool(self.cells))
+        return problem if state == "partly_read" else None
 
     @property
     def status(self) -> str:

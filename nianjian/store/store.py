@@ -12,7 +12,7 @@ import sqlite_utils
 from nianjian import clock
 from nianjian.errors import UserError
 from nianjian.store.schema import connect, migrate
-from parsers.record import Problem, Report, unreadable_problem
+from parsers.record import READABILITY, Problem, Report, reading
 from parsers.template import TEMPLATE
 
 # The documents columns a fetch may update; a None in a later fetch (e.g. a 304) keeps the old value.
@@ -27,7 +27,7 @@ class SaveResult:
     created: bool        # first time this (agency, year) is stored
     new_version: bool    # an existing report's current content changed
     errors: int = 0      # error findings of the version now current
-    kept: bool = False   # an unreadable document was not stored: a readable version stays current
+    kept: bool = False   # not stored: the current version was read better (unreadable / partly read)
 
 
 def _json(value: Any) -> str | None:
@@ -194,7 +194,8 @@ class Store:
                     run_id: int | None = None) -> SaveResult:
         """Store one report for (agency, year). The same content again changes nothing but the
         times it was last seen; different content adds a version and makes it current, except
-        that a document nianjian could not read never replaces one it could (`kept`)."""
+        that a document nianjian read less of (unreadable, partly read) never replaces one it read
+        better (`kept`)."""
         seen = clock.isoformat(seen_at)
         rows = [_finding_dict(f) for f in findings]
         with self._transaction():
@@ -210,7 +211,7 @@ class Store:
                 previous_current = None
             else:
                 report_id, previous_current = existing
-                if report.unreadable and self._readable(previous_current):
+                if READABILITY.index(report.readability) < self._readability(previous_current):
                     errors = self.db.execute("SELECT errors FROM reports WHERE id = ?",
                                              [report_id]).fetchone()[0]
                     return SaveResult(report_id, previous_current, False, False, errors, kept=True)
@@ -234,10 +235,11 @@ class Store:
                           new_version=not created and previous_current != version_id,
                           errors=len(errors))
 
-    def _readable(self, version_id: int | None) -> bool:
+    def _readability(self, version_id: int | None) -> int:
+        """The current version's rank in READABILITY (-1 without one)."""
         row = self.db.execute("SELECT cell_count, problems FROM report_versions WHERE id = ?",
                               [version_id]).fetchone()
-        return row is not None and version_readable(*row)
+        return -1 if row is None else READABILITY.index(version_readability(*row))
 
     def _version(self, report_id: int, agency: str, year: int, url: str | None, report: Report,
                  content_hash: str, seen: str, run_id: int | None) -> int:
@@ -335,11 +337,11 @@ class Store:
                                   [report_id]))
 
 
-def version_readable(cell_count: int, problems: str | None) -> bool:
-    """Whether a stored version (its `cell_count` and `problems` JSON) was read, by the parser's
-    own definition of unreadable (parsers.record)."""
+def version_readability(cell_count: int, problems: str | None) -> str:
+    """How much of a stored version (its `cell_count` and `problems` JSON) was read, by the
+    parser's own definition (parsers.record.reading)."""
     stored = [Problem(p["code"], p["detail"]) for p in json.loads(problems or "[]")]
-    return unreadable_problem(stored, cell_count > 0) is None
+    return reading(stored, cell_count > 0)[0]
 
 
 def _filters(**equal) -> tuple[str, list]:

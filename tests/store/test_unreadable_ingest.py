@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from monitor.alerts import changed_conditions
 from nianjian.browse.grid import load_grid
 from nianjian.cli import main
 from nianjian.store import Store
@@ -81,3 +82,21 @@ def test_an_unreadable_only_version_is_published_unreadable_until_a_readable_one
         ("ok", 2, 200)
     code, [again], _ = ingest(capsys, db, scan, "--agency", AGENCY, "--year", YEAR)
     assert again["status"] == "unreadable" and current(db) == replaced
+
+
+def test_a_partly_read_copy_never_replaces_a_fully_read_version(tmp_path, capsys):
+    """The same real report, once with a text layer on every page and once with three pages
+    scanned: the partly read copy is refused, whichever came second, and no edit is claimed."""
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    full, partial = fixtures / "corpus" / "hongze_2023.pdf", fixtures / "pdf" / "partly_scanned_hongze.pdf"
+    db = tmp_path / "nianjian.db"
+    code, [first], _ = ingest(capsys, db, partial)
+    assert (code, first["status"], first["agency"], first["year"]) == (0, "stored", "洪泽区人民政府", 2023)
+    code, [second], _ = ingest(capsys, db, full)
+    assert (code, second["status"]) == (0, "new_version")
+    read = current(db)
+    code, [third], _ = ingest(capsys, db, partial)
+    assert (code, third["status"], third["problems"][-1]["code"]) == (1, "partly_read", "KEPT_READABLE_VERSION")
+    assert current(db) == read and read["report"]["versions"] == 2 and len(read["cells"]) > 150
+    with Store(db) as store:
+        assert changed_conditions(store.db) == []      # reading more of it is no silent edit
