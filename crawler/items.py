@@ -26,3 +26,6 @@ class ReportDocument:
     expected_year: int | None
     fetch: Fetch
     parent: Fetch | None = None
+    # the page's attachments in formats nianjian cannot read (.doc, .wps…): a page holding no
+    # report but such an attachment is the report's publication all the same
+    unread_attachments: tuple[str, ...] = ()

@@ -25,7 +25,12 @@ LIST = "list"                       # a list (or column entry) page read
 FAILURES = {"http_error", "error", "blocked", "robots", "parse_error", "needs_browser"}
 # Never sent (crawler/origins.py, robots.txt), or dropped as a redirect to a page already asked for.
 NOT_SENT = {"robots", "offsite", "private_address", "bad_link", "duplicate"}
-REPORT_STATUSES = {"stored", "new_version", "unchanged"}
+REPORT_STATUSES = {"stored", "new_version", "unchanged", "unreadable", "partly_read"}
+# A report page or attachment with one of these outcomes failed: its source is `partial`. A page
+# listed as a report that holds no report (`not_a_report`) is most likely a bot wall with no
+# marker; robots.txt refusals are the portal's choice, not a failure.
+REPORT_KINDS = ("detail", "attachment")
+REPORT_FAILURES = {"http_error", "error", "blocked", "not_a_report"}
 
 
 @dataclass
@@ -44,6 +49,7 @@ class Fetch:
     outcome: str | None = None
     error: str | None = None
     rendered: str | None = None         # why the page went through the browser (crawler/browser.py)
+    kind: str | None = None         # the request's kind: list, entry, detail, attachment (not stored)
 
     @classmethod
     def of_response(cls, url: str, request, response) -> "Fetch":
@@ -53,7 +59,7 @@ class Fetch:
         return cls(url=url, final_url=response.url, status=response.status,
                    content_type=text("Content-Type"), encoding=getattr(response, "encoding", None),
                    size=len(response.body), content_hash=content_hash(response.body),
-                   etag=text("ETag"), last_modified=text("Last-Modified"),
+                   etag=text("ETag"), last_modified=text("Last-Modified"), kind=request.meta.get("kind"),
                    elapsed_ms=round(latency * 1000) if latency is not None else None,
                    rendered=request.meta.get("rendered"))
 
@@ -67,6 +73,7 @@ class Tally:
     not_modified: int = 0         # report pages the server said had not changed (304)
     errors: int = 0
     blocked: int = 0
+    report_failures: int = 0      # report pages or attachments that failed (REPORT_FAILURES)
     outcomes: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
 
@@ -112,6 +119,7 @@ class Ledger:
         tally.reports += fetch.outcome in REPORT_STATUSES
         tally.blocked += fetch.outcome == "blocked"
         tally.errors += fetch.outcome in FAILURES
+        tally.report_failures += fetch.kind in REPORT_KINDS and fetch.outcome in REPORT_FAILURES
 
     def note(self, source_id: str, message: str, *, error: bool = True) -> None:
         """Something about a source that is no single fetch (no column link found, page cap)."""
@@ -126,7 +134,7 @@ class Ledger:
             return "needs_browser"
         if tally.lists == 0:
             return "blocked" if tally.blocked else "failed"
-        return "ok"
+        return "partial" if tally.report_failures else "ok"
 
     def totals(self) -> dict:
         total = Counter()

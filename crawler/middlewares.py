@@ -16,7 +16,7 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler import pages
-from crawler.ledger import Fetch
+from crawler.ledger import Fetch, REPORT_FAILURES
 from crawler.origins import Refusal, SourcePolicy, origin
 from nianjian.ingest import content_hash
 from nianjian.store import Store
@@ -124,6 +124,8 @@ class ConditionalRequestMiddleware:
         if ledger is None or request.meta.get("kind") not in REPORT_KINDS or "known" in request.meta:
             return None
         known = await ledger.call(Store.known_document, request.url)
+        if known and known.get("outcome") in REPORT_FAILURES:
+            known = None        # what failed last time (a wall, an error page) is fetched afresh
         request.meta["known"] = known
         if known:
             if known.get("etag"):
@@ -216,7 +218,7 @@ class FetchLedgerMiddleware:
             error = f"{type(exception).__name__}: {message}"
         final = request.url if request.meta.get("redirect_urls") else None
         self._record(request, Fetch(url=_first_url(request), final_url=final, outcome=outcome, error=error[:500],
-                                    rendered=request.meta.get("rendered")))
+                                    rendered=request.meta.get("rendered"), kind=request.meta.get("kind")))
         return None
 
     def request_scheduled(self, request: Request, spider=None) -> None:

@@ -44,10 +44,11 @@ class IngestPipeline(ReportDocumentPipeline):
             ingest_document, body=item.body, url=item.url, content_type=item.content_type,
             filename=item.filename, source=spider.sources.get(item.source_id), agency_hint=None,
             listed_title=item.listed_title, published_hint=item.published_hint,
-            expected_year=item.expected_year, run_id=ledger.run_id, seen_at=clock.now())
+            expected_year=item.expected_year, run_id=ledger.run_id, seen_at=clock.now(),
+            unread_attachments=item.unread_attachments)
         item.fetch.outcome = result.status
-        if result.status == "error":
-            item.fetch.error = "; ".join(p.get("detail") or p.get("code", "") for p in result.problems)[:500]
+        if result.status in ("error", "unreadable", "partly_read", "not_a_report"):   # why (a page: a sample)
+            item.fetch.error = "; ".join(f"{p.get('code')}: {p.get('detail')}" for p in result.problems)[:500]
         ledger.record(item.source_id, item.fetch)
         if item.parent is not None:
             item.parent.outcome = "detail"

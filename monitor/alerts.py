@@ -16,6 +16,7 @@ from datetime import datetime
 from monitor.expected import Expectation
 from nianjian.clock import isoformat
 from nianjian.sources import Source
+from nianjian.store.store import version_readability
 
 MAX_CHANGED_CELLS = 20
 
@@ -91,12 +92,14 @@ def _changed_cells(db, old_version_id: int, new_version_id: int) -> list[dict]:
 
 def changed_conditions(db) -> list[Condition]:
     """One alert per silent edit: the newest version of each report captured more than once.
-    A later edit resolves the earlier alert (superseded) and opens its own."""
+    A later edit resolves the earlier alert (superseded) and opens its own. Only versions read
+    in full count: reading what nianjian failed to read before (a scan, skipped pages) is no edit."""
     conditions = []
     for report in db.query("SELECT id, agency, year, url, title FROM reports WHERE versions > 1"):
-        versions = list(db.query(
-            "SELECT id, version, first_seen FROM report_versions WHERE report_id = ? "
-            "ORDER BY version DESC LIMIT 2", [report["id"]]))
+        versions = [v for v in db.query(
+            "SELECT id, version, first_seen, cell_count, problems FROM report_versions "
+            "WHERE report_id = ? ORDER BY version DESC", [report["id"]])
+            if version_readability(v["cell_count"], v["problems"]) == "read"][:2]
         if len(versions) < 2:
             continue
         new, old = versions

@@ -10,18 +10,17 @@ import hashlib
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Sequence
 
 from nianjian.sources import Source
 from nianjian.store import Store
 from parsers.record import Problem, Report
 
-# Parser problem codes (parsers/PROBLEMS.md) that mean "nothing to store", and the status they give.
-_REFUSALS = {"UNSUPPORTED_FORMAT": "unsupported", "NOT_A_REPORT": "not_a_report"}
-# Codes of a document the parser could not read. With no agency and year to file it under, such a
-# document is an 'error' rather than 'unmatched'; with them (e.g. from the listing page) it is
-# stored, empty: the report was published even if nianjian cannot read it.
-_UNREADABLE = frozenset({"UNREADABLE_FILE", "PARSE_ERROR", "EMPTY_DOCUMENT", "DECODE_ERROR",
-                         "SCANNED_PDF"})
+# Formats of a page rather than a file: a page that holds nothing of a report (a bot wall with
+# no marker, an error page, a page repeating the listed title) is no publication, whatever the
+# listing called it; an unreadable PDF or DOCX is one (the agency published a file we cannot read).
+_PAGE_FORMATS = ("html", "text")
+SAMPLE_CHARS = 120
 
 
 def content_hash(body: bytes) -> str:
@@ -32,7 +31,7 @@ def content_hash(body: bytes) -> str:
 
 @dataclass
 class IngestResult:
-    status: str              # stored | new_version | unchanged | not_a_report | unmatched | unsupported | error
+    status: str              # stored | new_version | unchanged | unreadable | partly_read | not_a_report | unmatched | unsupported | error
     report_id: int | None = None
     version_id: int | None = None
     agency: str | None = None
@@ -64,19 +63,43 @@ def _agency_name(report: Report, source: Source | None, agency_hint: str | None)
     return agency_hint or report.agency
 
 
+def _is_page(body: bytes, filename: str | None, content_type: str | None) -> bool:
+    from parsers.formats import sniff_format
+    return sniff_format(body, filename, content_type) in _PAGE_FORMATS
+
+
+def _sample(report: Report, body: bytes) -> str:
+    """What the page says, for the fetch record: its text, else the start of its markup."""
+    text = " ".join(filter(None, [report.title, report.narrative])) or \
+        body[:4096].decode("utf-8", "replace")
+    return " ".join(text.split())[:SAMPLE_CHARS]
+
+
 def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | None = None,
                     filename: str | None = None, source: Source | None = None,
                     agency_hint: str | None = None, listed_title: str | None = None,
                     published_hint: str | None = None, expected_year: int | None = None,
-                    run_id: int | None = None, seen_at: datetime | None = None) -> IngestResult:
+                    run_id: int | None = None, seen_at: datetime | None = None,
+                    unread_attachments: Sequence[str] = ()) -> IngestResult:
     try:
         report = _parse(body, url, content_type, filename)
     except Exception as error:    # the parser promises not to raise; one bad file must not stop a crawl
         return IngestResult("error", problems=[Problem("PARSER_CRASHED", f"{type(error).__name__}: {error}").to_dict()])
+    if unread_attachments and not report.holds_report:
+        report.problem("UNSUPPORTED_ATTACHMENT", "the report is an attachment in a format nianjian "
+                       f"cannot read: {', '.join(unread_attachments)}"[:500])
     problems = [p.to_dict() for p in report.problems]
-    for code, status in _REFUSALS.items():
-        if any(p.code == code for p in report.problems):
-            return IngestResult(status, problems=problems)
+    if report.status in ("unsupported", "not_a_report"):
+        return IngestResult(report.status, problems=problems)
+    # A file, or a page whose report is an attachment, is a publication even when unreadable; a
+    # page with nothing of a report in it and nothing attached is none.
+    publication = bool(unread_attachments) or not _is_page(body, filename, content_type)
+    if not report.holds_report and not (report.unreadable and publication):
+        # The record says why in one line (the reader's TABLE_INCOMPLETE etc. would only add noise).
+        why = [report.unreadable.to_dict()] if report.unreadable else []
+        why.append({"code": "NOT_A_REPORT", "detail": "no report tables, text or attachment; "
+                    f"the page reads: {_sample(report, body)!r}"})
+        return IngestResult("not_a_report", problems=why)
 
     # The detail page's title and date win over what an attachment carries.
     if listed_title:
@@ -93,9 +116,8 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
         missing = "agency" if not agency else "year"
         problems.append({"code": "UNMATCHED",
                          "detail": f"no {missing} found (title: {report.title or 'none'})"})
-        unreadable = not report.cells and any(p.code in _UNREADABLE for p in report.problems)
-        return IngestResult("error" if unreadable else "unmatched", agency=agency, year=year,
-                            problems=problems)
+        return IngestResult("unreadable" if report.unreadable else "unmatched", agency=agency,
+                            year=year, problems=problems)
     report.agency, report.year = agency, year
 
     try:
@@ -111,6 +133,12 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
     except sqlite3.Error as error:  # locked past the busy timeout, disk full: the transaction rolled back
         problems.append({"code": "STORE_ERROR", "detail": f"{type(error).__name__}: {error}"})
         return IngestResult("error", agency=agency, year=year, problems=problems)
+    if saved.kept:
+        problems.append({"code": "KEPT_READABLE_VERSION", "detail": "not stored: the version "
+                         "already stored, read better, stays current"})
+    if saved.kept or report.unreadable:
+        return IngestResult(report.readability, saved.report_id, saved.version_id, agency, year,
+                            problems, saved.errors)
     status = "stored" if saved.created else "new_version" if saved.new_version else "unchanged"
     return IngestResult(status, saved.report_id, saved.version_id, agency, year, problems,
                         saved.errors)

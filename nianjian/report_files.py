@@ -6,13 +6,12 @@ import sys
 from pathlib import Path
 
 from nianjian.errors import UserError
-from parsers.record import Problem, Report
+from parsers.record import UNREADABLE_CODES, Problem, Report
 
 MAX_SIZE_MB = 100
 
-# Problems that mean there is no report to show or store.
-FATAL = ("NOT_A_REPORT", "UNSUPPORTED_FORMAT", "UNREADABLE_FILE", "SCANNED_PDF", "EMPTY_DOCUMENT",
-         "DECODE_ERROR", "PARSE_ERROR")
+# Problems that mean there is no report to show: no report, or one nianjian could not read.
+FATAL = ("NOT_A_REPORT", "UNSUPPORTED_FORMAT", *UNREADABLE_CODES)
 
 
 def read_report_file(name: str, max_mb: int = MAX_SIZE_MB) -> tuple[bytes, str | None]:

@@ -53,9 +53,9 @@ def parse(data: bytes, *, url: str | None = None, content_type: str | None = Non
                 report.problem("EMPTY_DOCUMENT", f"no text found in the {fmt} document")
             return report
         return read_document(doc)
-    except RecursionError:
+    except RecursionError:      # a hostile input, not a bug: refused like a hostile archive
         report = Report()
-        report.problem("PARSE_ERROR", "the document is nested too deeply to read")
+        report.problem("UNREADABLE_FILE", "the document is nested too deeply to read")
         return report
     except Exception as error:  # the contract: a record with a problem, never a crash
         report = Report()

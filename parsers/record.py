@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Iterable, Union
 
 # A value cell: int for counts and signed changes, float for 万元 amounts, None for a blank/placeholder.
 CellValue = Union[int, float, None]
@@ -17,6 +17,33 @@ class Problem:
 
     def to_dict(self) -> dict:
         return {"code": self.code, "detail": self.detail}
+
+
+# Problems that say nianjian could not read the document (parsers/PROBLEMS.md): the file is at
+# fault, not the agency. A document with one of them that gave no cell at all is `unreadable`:
+# its checks are one UNREADABLE warning, it never replaces a readable version of the same report.
+UNREADABLE_CODES = ("UNREADABLE_FILE", "SCANNED_PDF", "SCANNED_PAGES", "EMPTY_DOCUMENT",
+                    "DECODE_ERROR", "PARSE_ERROR", "UNSUPPORTED_ATTACHMENT")
+# Problems that say part of a document was not read (pages skipped, text garbled): with cells
+# read, the report is `partly_read`, and what it lacks may be what was not read.
+PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT")
+# Below this much text, a document with no table cell and no section heading holds no report
+# (a bot wall, an error page, a page that only repeats the listed title).
+MIN_REPORT_TEXT = 200
+
+
+# How much of a document nianjian read, worst first: a version never replaces one read better.
+READABILITY = ("unreadable", "partly_read", "read")
+
+
+def reading(problems: Iterable[Problem], has_cells: bool) -> tuple[str, Problem | None]:
+    """(readability, the problem behind it): the one definition, shared by `Report` and the
+    store (which keeps only the problems and the cell count of each version)."""
+    codes = UNREADABLE_CODES if not has_cells else PARTLY_READ_CODES
+    problem = next((p for p in problems if p.code in codes), None)
+    if problem is None:
+        return "read", None
+    return ("partly_read" if has_cells else "unreadable"), problem
 
 
 @dataclass
@@ -35,6 +62,40 @@ class Report:
 
     def problem(self, code: str, detail: str) -> None:
         self.problems.append(Problem(code, detail))
+
+    @property
+    def readability(self) -> str:
+        """`unreadable` | `partly_read` | `read` (READABILITY)."""
+        return reading(self.problems, bool(self.cells))[0]
+
+    @property
+    def unreadable(self) -> Problem | None:
+        """The problem that made this document unreadable (a scan, an encrypted or damaged file,
+        an empty page…), or None when nianjian read it."""
+        state, problem = reading(self.problems, bool(self.cells))
+        return problem if state == "unreadable" else None
+
+    @property
+    def partly_read(self) -> Problem | None:
+        """The problem saying part of this (otherwise read) document was not read, or None."""
+        state, problem = reading(self.problems, bool(self.cells))
+        return problem if state == "partly_read" else None
+
+    @property
+    def status(self) -> str:
+        """`unsupported` | `unreadable` | `not_a_report` | `read`: what became of the document,
+        decided here once from the problems the front-ends and the reader raised."""
+        codes = {p.code for p in self.problems}
+        if "UNSUPPORTED_FORMAT" in codes:
+            return "unsupported"
+        if self.unreadable:     # what could not be read cannot be said to be no report
+            return "unreadable"
+        return "not_a_report" if "NOT_A_REPORT" in codes else "read"
+
+    @property
+    def holds_report(self) -> bool:
+        """Whether anything of a report came out: a table cell, a section heading, or prose."""
+        return bool(self.cells or self.sections or len(self.narrative) >= MIN_REPORT_TEXT)
 
     def to_dict(self, *, full: bool = False) -> dict:
         """The spec §2 object; `full=True` adds raw_cells and narrative."""

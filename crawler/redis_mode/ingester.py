@@ -45,14 +45,18 @@ class IngestTotals:
     statuses: Counter = field(default_factory=Counter)     # ingest status of each document
 
 
+# What workers need to ask for a page conditionally (the outcome: a failed page is asked afresh).
+KNOWN_FIELDS = ("etag", "last_modified", "content_hash", "outcome")
+
+
 def _known_row(store: Store, url: str) -> dict | None:
     return store.known_document(url)
 
 
 def _known_rows(store: Store) -> list[tuple[str, dict]]:
-    rows = store.db.execute("SELECT url, etag, last_modified, content_hash FROM documents "
+    rows = store.db.execute("SELECT url, etag, last_modified, content_hash, outcome FROM documents "
                             "WHERE etag IS NOT NULL OR last_modified IS NOT NULL OR content_hash IS NOT NULL")
-    return [(url, {"etag": e, "last_modified": m, "content_hash": h}) for url, e, m, h in rows]
+    return [(url, dict(zip(KNOWN_FIELDS, values))) for url, *values in rows]
 
 
 def _close_abandoned_run(store: Store, run_id: int) -> bool:
@@ -190,8 +194,7 @@ class RedisIngester:
         for url, future in known:
             row = future.result()
             if row and (row.get("etag") or row.get("last_modified") or row.get("content_hash")):
-                self.client.hset(self.keys.known, url, json.dumps(
-                    {k: row[k] for k in ("etag", "last_modified", "content_hash")}))
+                self.client.hset(self.keys.known, url, json.dumps({k: row[k] for k in KNOWN_FIELDS}))
 
     def expire(self, days: float) -> int:
         """A finished crawl's keys (queue, seen URLs, flags) are dropped after `days`: long

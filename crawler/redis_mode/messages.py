@@ -45,7 +45,8 @@ def document_message(item: ReportDocument) -> bytes:
         "body": base64.b64encode(item.body).decode("ascii"), "content_type": item.content_type,
         "filename": item.filename, "listed_title": item.listed_title,
         "published_hint": item.published_hint, "expected_year": item.expected_year,
-        "fetch": asdict(item.fetch), "parent": asdict(item.parent) if item.parent else None})
+        "fetch": asdict(item.fetch), "parent": asdict(item.parent) if item.parent else None,
+        "unread_attachments": list(item.unread_attachments)})
 
 
 def _fetch(data) -> Fetch:
@@ -79,5 +80,6 @@ def decode(raw: bytes) -> dict:
             content_type=message.get("content_type"), filename=message.get("filename"),
             listed_title=message.get("listed_title"), published_hint=message.get("published_hint"),
             expected_year=message.get("expected_year"), fetch=message["fetch"],
-            parent=_fetch(parent) if parent else None)
+            parent=_fetch(parent) if parent else None,
+            unread_attachments=tuple(message.get("unread_attachments") or ()))
     return message

@@ -211,7 +211,8 @@ class AnnualReportsSpider(scrapy.Spider):
                     url=attachment.url, outcome="unsupported",
                     error=f".{attachment.extension} attachment is not a format nianjian reads"))
         if detail.has_report_tables or not readable:
-            yield self.document(response, title, published)
+            unread = tuple(a.url for a in detail.attachments if not a.supported)
+            yield self.document(response, title, published, unread)
             return
         # The page only points at the report: the best attachment is the report (one the source
         # may fetch first, then the preference order `attachments.supported`), with the page's
@@ -231,7 +232,8 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         yield self.document(response, response.meta.get("title"), response.meta.get("listed"))
 
-    def document(self, response, title: str | None, published: str | None) -> ReportDocument:
+    def document(self, response, title: str | None, published: str | None,
+                 unread_attachments: tuple[str, ...] = ()) -> ReportDocument:
         meta = response.meta
         disposition = (response.headers.get("Content-Disposition") or b"").decode("utf-8", "replace")
         named = _DISPOSITION_NAME.search(disposition)
@@ -240,7 +242,8 @@ class AnnualReportsSpider(scrapy.Spider):
         return ReportDocument(
             source_id=meta["source"], url=meta["fetch"].url, body=response.body, content_type=content_type,
             filename=filename or None, listed_title=title, published_hint=published,
-            expected_year=meta.get("year"), fetch=meta["fetch"], parent=meta.get("parent"))
+            expected_year=meta.get("year"), fetch=meta["fetch"], parent=meta.get("parent"),
+            unread_attachments=unread_attachments)
 
 
 def _page_url(response) -> str:

@@ -25,8 +25,9 @@ STATES: dict[str, dict] = _PRESENTATION["states"]
 TOOLTIP: dict[str, str] = _PRESENTATION["tooltip"]
 LABELS: dict[str, str] = _PRESENTATION["labels"]
 # A report with error findings shows as inconsistent whatever its timeliness (the days late stay
-# in the cell's tooltip); missing and pending have no report to be inconsistent.
-_CAN_BE_INCONSISTENT = ("on_time", "late", "unassessed")
+# in the cell's tooltip); missing and pending have no report to be inconsistent. A report whose
+# only version nianjian could not read shows as published but unreadable, never inconsistent.
+_HAS_REPORT = ("on_time", "late", "unassessed")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Cell:
     title: str | None = None
     url: str | None = None
     versions: int = 1                  # distinct contents seen: more than one = edited
+    parse_status: str | None = None
 
     @property
     def edited(self) -> bool:
@@ -51,7 +53,9 @@ class Cell:
 
     @property
     def state(self) -> str:
-        if self.errors and self.status in _CAN_BE_INCONSISTENT:
+        if self.parse_status == "unreadable" and self.status in _HAS_REPORT:
+            return "unreadable"
+        if self.errors and self.status in _HAS_REPORT:
             return "inconsistent"
         return self.status if self.status in STATES else "none"
 
@@ -70,6 +74,8 @@ class Cell:
             parts.append(TOOLTIP["deadline"].format(deadline=self.deadline))
         if self.published:
             parts.append(TOOLTIP["published"].format(published=self.published))
+        if self.state == "unreadable":
+            parts.append(TOOLTIP["unreadable"])
         if self.errors:
             parts.append(TOOLTIP["errors"].format(errors=self.errors, rules=self.error_rules or ""))
         if self.edited:
@@ -139,7 +145,7 @@ def load_grid(conn: sqlite3.Connection, *, region: str | None = None, level: str
                 deadline=row["deadline"], published=row["published"], days_late=row["days_late"],
                 first_seen_used=bool(row["first_seen_used"]), errors=row["errors"] or 0,
                 error_rules=row["error_rules"], report_id=row["report_id"], title=row["title"],
-                url=row["url"])
+                url=row["url"], parse_status=row["parse_status"])
     _mark_edited(conn, cells)
     years = _year_range(conn, first_year)
     findings: dict[int, list[dict]] = {}

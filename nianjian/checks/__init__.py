@@ -19,6 +19,7 @@ from nianjian.checks.metadata import outdated_template, year_mismatch
 from nianjian.checks.narrative import text_table
 from nianjian.checks.ranges import value_range
 from nianjian.checks.sheet import Sheet
+from nianjian.checks.unreadable import unreadable
 
 __all__ = ["check", "Finding", "SEVERITIES"]
 
@@ -32,7 +33,10 @@ def check(report: Report, *, previous: Report | None = None, peers: Sequence[Rep
     previous: the same agency's report for the year before (CARRY_OVER, IN_FORCE, COPIED_TEXT).
     peers: other agencies' reports of the same year (COPIED_TEXT).
     expected_year: the year the caller (crawler, monitor) expected this report to be for.
+    A document nianjian could not read gets one UNREADABLE warning and nothing else.
     """
+    if report.unreadable:
+        return unreadable(report)
     sheet = Sheet(report)
     findings = [
         *evaluate(_WITHIN_REPORT, sheet),

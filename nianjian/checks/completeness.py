@@ -1,23 +1,35 @@
-"""What the report leaves out: SECTION_MISSING, TABLE_INCOMPLETE, BLANK_CELLS."""
+"""What the report leaves out: SECTION_MISSING, TABLE_INCOMPLETE, BLANK_CELLS.
+
+What a partly read document lacks (pages skipped as scans, past the page limit, garbled text) may
+be what nianjian did not read: its SECTION_MISSING and TABLE_INCOMPLETE are not assessable, never
+errors."""
 from __future__ import annotations
 
 from parsers.template import TEMPLATE
 
 from nianjian.checks.catalogue import CATALOGUE
-from nianjian.checks.finding import Finding, abbreviate, finding
+from nianjian.checks.finding import Finding, abbreviate, finding, not_assessable
 from nianjian.checks.sheet import Sheet
 
 TABLES = ("t2", "t3", "t4")
 
 
+def _unless_partly_read(sheet: Sheet, findings: list[Finding]) -> list[Finding]:
+    problem = sheet.report.partly_read
+    if problem is None:
+        return findings
+    zh, en = CATALOGUE.note("partly_read", code=problem.code, detail=problem.detail)
+    return [not_assessable(f.rule, (f.message_zh + zh, f.message_en + en), f.cells) for f in findings]
+
+
 def missing_sections(sheet: Sheet) -> list[Finding]:
     numerals = CATALOGUE.notes["numerals"]
-    return [
+    return _unless_partly_read(sheet, [
         finding("SECTION_MISSING", expected=number, actual=None, section=number,
                 numeral=numerals[number], label=labels[0])
         for number, labels in TEMPLATE.sections.items()
         if number not in sheet.report.sections
-    ]
+    ])
 
 
 def incomplete_tables(sheet: Sheet) -> list[Finding]:
@@ -34,7 +46,7 @@ def incomplete_tables(sheet: Sheet) -> list[Finding]:
             actual=len(expected) - len(missing), table=table, count=len(missing),
             expected_count=len(expected), missing_rows=len(rows - present_rows),
             row_count=len(rows)))
-    return findings
+    return _unless_partly_read(sheet, findings)
 
 
 def blank_cells(sheet: Sheet) -> list[Finding]:

@@ -49,7 +49,8 @@ def load_report(name: str) -> Report:
         return _report_from_json(name, data)
     from parsers import parse
     report = parse(data, filename=filename)
-    fatal = fatal_problem(report)
+    # A document nianjian cannot read is checked all the same: its finding says so (UNREADABLE).
+    fatal = None if report.unreadable else fatal_problem(report)
     if fatal:
         raise UserError(f"{name}: not readable as a report ({fatal.code}: {fatal.detail})")
     return report

@@ -57,13 +57,16 @@ def _ingest_file(store: Store, path: Path, args, run_id: int) -> IngestResult:
 
 # What the user can do about a file that was not stored.
 _HINTS = {"unmatched": " — name it with --agency / --year",
-          "unsupported": " — convert it to PDF, DOCX or HTML first"}
+          "unsupported": " — convert it to PDF, DOCX or HTML first",
+          "unreadable": " — get a copy with a text layer (or the HTML page) to have it checked"}
 
 
 def _explain(result: IngestResult) -> str:
     if result.ok:
         return f"{result.errors} error finding(s)" if result.errors else ""
-    problem = result.problems[-1] if result.problems else None
+    # an unreadable file: why it could not be read comes first, whatever followed
+    problem = (result.problems[0] if result.status == "unreadable" else result.problems[-1]) \
+        if result.problems else None
     text = f"{problem['code']}: {problem['detail']}" if problem else result.status
     return text + _HINTS.get(result.status, "")
 

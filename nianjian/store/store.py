@@ -14,12 +14,12 @@ from nianjian import clock
 from nianjian.errors import UserError
 from nianjian.store import leases
 from nianjian.store.schema import DatabaseLocked, connect, migrate
-from parsers.record import Problem, Report
+from parsers.record import READABILITY, Problem, Report, reading
 from parsers.template import TEMPLATE
 
 # The documents columns a fetch may update; a None in a later fetch (e.g. a 304) keeps the old value.
 # A source's outcome in a crawl (`source_runs.status`); anything but ok counts for source_failing.
-SOURCE_STATUSES = ("ok", "failed", "blocked", "needs_browser")
+SOURCE_STATUSES = ("ok", "partial", "failed", "blocked", "needs_browser")
 _DOCUMENT_FIELDS = ("final_url", "status", "content_type", "encoding", "size", "content_hash",
                     "etag", "last_modified", "outcome", "error")
 
@@ -31,6 +31,7 @@ class SaveResult:
     created: bool        # first time this (agency, year) is stored
     new_version: bool    # an existing report's current content changed
     errors: int = 0      # error findings of the version now current
+    kept: bool = False   # not stored: the current version was read better (unreadable / partly read)
 
 
 def _json(value: Any) -> str | None:
@@ -65,6 +66,8 @@ def _t3_row(report: Report, row: str) -> str | None:
 
 
 def _parse_status(report: Report) -> str:
+    if report.unreadable:
+        return "unreadable"
     if not report.cells:
         return "empty"
     return "problems" if report.problems else "ok"
@@ -213,11 +216,12 @@ class Store:
 
     def known_document(self, url: str) -> dict | None:
         row = self.db.execute(
-            "SELECT etag, last_modified, content_hash, final_url, last_fetched FROM documents "
+            "SELECT etag, last_modified, content_hash, final_url, last_fetched, outcome FROM documents "
             "WHERE url = ?", [url]).fetchone()
         if row is None:
             return None
-        return dict(zip(("etag", "last_modified", "content_hash", "final_url", "last_fetched"), row))
+        return dict(zip(("etag", "last_modified", "content_hash", "final_url", "last_fetched",
+                         "outcome"), row))
 
     def record_source_run(self, run_id: int | None, source_id: str, *, status: str,
                           lists: int = 0, reports: int = 0, errors: int = 0,
@@ -235,7 +239,9 @@ class Store:
                     findings: Sequence, content_hash: str, seen_at: datetime | None = None,
                     run_id: int | None = None) -> SaveResult:
         """Store one report for (agency, year). The same content again changes nothing but the
-        times it was last seen; different content adds a version and makes it current."""
+        times it was last seen; different content adds a version and makes it current, except
+        that a document nianjian read less of (unreadable, partly read) never replaces one it read
+        better (`kept`)."""
         seen = clock.isoformat(seen_at)
         rows = [_finding_dict(f) for f in findings]
         with self._transaction():
@@ -251,6 +257,10 @@ class Store:
                 previous_current = None
             else:
                 report_id, previous_current = existing
+                if READABILITY.index(report.readability) < self._readability(previous_current):
+                    errors = self.db.execute("SELECT errors FROM reports WHERE id = ?",
+                                             [report_id]).fetchone()[0]
+                    return SaveResult(report_id, previous_current, False, False, errors, kept=True)
             version_id = self._version(report_id, agency, year, url, report, content_hash, seen,
                                        run_id)
             self._replace_findings(report_id, version_id, rows)
@@ -270,6 +280,12 @@ class Store:
         return SaveResult(report_id, version_id, created,
                           new_version=not created and previous_current != version_id,
                           errors=len(errors))
+
+    def _readability(self, version_id: int | None) -> int:
+        """The current version's rank in READABILITY (-1 without one)."""
+        row = self.db.execute("SELECT cell_count, problems FROM report_versions WHERE id = ?",
+                              [version_id]).fetchone()
+        return -1 if row is None else READABILITY.index(version_readability(*row))
 
     def _version(self, report_id: int, agency: str, year: int, url: str | None, report: Report,
                  content_hash: str, seen: str, run_id: int | None) -> int:
@@ -365,6 +381,13 @@ class Store:
     def versions(self, report_id: int) -> list[dict]:
         return list(self.db.query("SELECT * FROM report_versions WHERE report_id = ? ORDER BY version",
                                   [report_id]))
+
+
+def version_readability(cell_count: int, problems: str | None) -> str:
+    """How much of a stored version (its `cell_count` and `problems` JSON) was read, by the
+    parser's own definition (parsers.record.reading)."""
+    stored = [Problem(p["code"], p["detail"]) for p in json.loads(problems or "[]")]
+    return reading(stored, cell_count > 0)[0]
 
 
 def _filters(**equal) -> tuple[str, list]:

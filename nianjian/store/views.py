@@ -52,13 +52,14 @@ WHERE {_has_cells("'t4'")}"""
 # still shows what it holds.
 _AGENCY_YEAR_STATUS = """SELECT e.agency, a.level, a.region, e.year, e.deadline, e.status,
   e.published, e.days_late, e.first_seen_used, COALESCE(r.errors, e.errors) AS errors,
-  r.warnings, r.error_rules, e.report_id, r.title, r.url, e.updated_at
+  r.warnings, r.error_rules, e.report_id, r.title, r.url, e.updated_at, r.parse_status
 FROM expectations e
 LEFT JOIN agencies a ON a.name = e.agency
 LEFT JOIN reports r ON r.id = e.report_id
 UNION ALL
 SELECT r.agency, a.level, a.region, r.year, NULL, 'unassessed',
-  r.published, NULL, 0, r.errors, r.warnings, r.error_rules, r.id, r.title, r.url, r.last_seen
+  r.published, NULL, 0, r.errors, r.warnings, r.error_rules, r.id, r.title, r.url, r.last_seen,
+  r.parse_status
 FROM reports r
 LEFT JOIN agencies a ON a.name = r.agency
 WHERE NOT EXISTS (SELECT 1 FROM expectations e WHERE e.agency = r.agency AND e.year = r.year)"""

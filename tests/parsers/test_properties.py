@@ -1,5 +1,6 @@
 """Property: whatever bytes come in — random, truncated, mangled reports — parse() returns a
-Report (with problems), never raises."""
+Report (with problems), never raises, and never fails inside: parse() turns a crash into a
+PARSE_ERROR problem, so a record with one is a bug however hostile the input."""
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +25,8 @@ TAGS = ["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", '<td rowspan="9
 
 def _check(report) -> None:
     assert isinstance(report, Report)
+    crashes = [p.detail for p in report.problems if p.code == "PARSE_ERROR"]
+    assert not crashes, f"the parser crashed: {crashes}"
     data = report.to_dict()
     assert set(data) == {"agency", "year", "title", "template", "published", "sections", "cells", "problems"}
     for key, value in report.cells.items():
@@ -74,3 +77,19 @@ def test_hostile_sizes_are_read():
     report = parse(big, filename="a.html")
     assert report.cells == {}
     assert [p.code for p in report.problems] == ["NOT_A_REPORT"]
+
+
+def test_a_crash_inside_the_parser_fails_the_properties(monkeypatch):
+    """The properties above would catch a reader that raises: parse() still returns a record,
+    and `_check` rejects it."""
+    import pytest
+
+    import parsers.reader
+
+    def crash(doc):
+        raise ValueError("a bug in the reader")
+
+    monkeypatch.setattr(parsers.reader, "read_document", crash)
+    report = parse(REPORTS[0], filename="r.html")
+    with pytest.raises(AssertionError, match="a bug in the reader"):
+        _check(report)

@@ -41,7 +41,7 @@ def test_ingest_stores_real_reports_and_reports_bad_files(tmp_path, capsys):
     assert by_file["absent.pdf"]["status"] == "error"
     assert by_file["absent.pdf"]["problems"][0]["code"] == "UNREADABLE_FILE"
     assert by_file[BLANK_DOCX.name]["status"] == "unmatched"   # the blank template names no organ
-    assert by_file["broken.pdf"]["status"] == "error"
+    assert by_file["broken.pdf"]["status"] == "unreadable"       # no agency or year to file it under
     assert by_file["broken.pdf"]["problems"][0]["code"] == "UNREADABLE_FILE"
     with Store(db) as store:
         assert {r["agency"] for r in store.reports()} == {r["agency"] for r in lines if r["report_id"]}

@@ -70,17 +70,19 @@ def test_refusals_store_nothing(store):
     assert store.db["reports"].count == 0 and store.db["report_versions"].count == 0
 
 
-def test_unreadable_attachment_listed_as_a_report_is_kept_empty(store):
+def test_unreadable_attachment_listed_as_a_report_is_kept_as_unreadable(store):
     """A corrupt PDF under a listing that names the report: the publication is a fact worth
-    keeping (the agency is not missing), the content is flagged."""
+    keeping (the agency is not missing), its content is unreadable, not inconsistent."""
     broken = b"%PDF-1.7\n truncated"
     alone = ingest(store, broken, filename="report.pdf")
-    assert alone.status == "error" and alone.problems[0]["code"] == "UNREADABLE_FILE"
+    assert alone.status == "unreadable" and alone.report_id is None
+    assert [p["code"] for p in alone.problems] == ["UNREADABLE_FILE", "UNMATCHED"]
     listed = ingest(store, broken, filename="report.pdf", source=SOURCE,
                     listed_title="涧西区教育局2023年政府信息公开工作年度报告")
-    assert (listed.status, listed.agency, listed.year) == ("stored", "涧西区教育局", 2023)
+    assert (listed.status, listed.agency, listed.year, listed.errors) == ("unreadable", "涧西区教育局", 2023, 0)
     [row] = store.reports()
-    assert row["parse_status"] == "empty" and row["errors"] >= 1
+    assert (row["parse_status"], row["errors"], row["warnings"]) == ("unreadable", 0, 1)
+    assert [f["rule"] for f in store.findings(report_id=row["id"])] == ["UNREADABLE"]
 
 
 def test_expected_year_other_than_the_reports_own_is_a_finding(store):
@@ -100,3 +102,23 @@ def test_same_year_reports_of_sibling_agencies_are_the_peers(store):
     assert peer.narrative == store.report("涧西区人民政府", 2021).narrative != ""
     copied = [f for f in store.findings(report_id=result.report_id) if f["rule"] == "COPIED_TEXT"]
     assert copied and "涧西区人民政府" in copied[0]["message_zh"] + copied[0]["message_en"]
+
+
+def test_a_page_with_nothing_of_a_report_is_not_one_whatever_the_listing_says(store):
+    """Bot walls nianjian has no marker for: a script-only challenge page, and a page that repeats
+    the listed title over a "too many requests" line. Neither is stored; the record says what
+    the page held."""
+    listed = "涧西区教育局2023年政府信息公开工作年度报告"
+    script = b"<html><head><script>document.cookie='c=1';location.reload()</script></head><body></body></html>"
+    challenge = ingest(store, script, content_type="text/html", filename=None, source=SOURCE,
+                       listed_title=listed)
+    assert challenge.status == "not_a_report"
+    assert [p["code"] for p in challenge.problems] == ["EMPTY_DOCUMENT", "NOT_A_REPORT"]
+    assert "location.reload()" in challenge.problems[-1]["detail"]
+    echo = (f"<html><head><title>{listed}</title></head><body><h1>{listed}</h1>"
+            "<p>访问过于频繁，请稍后再试。</p></body></html>").encode("utf-8")
+    walled = ingest(store, echo, content_type="text/html", filename=None, source=SOURCE,
+                    listed_title=listed)
+    assert walled.status == "not_a_report" and [p["code"] for p in walled.problems] == ["NOT_A_REPORT"]
+    assert "访问过于频繁，请稍后再试" in walled.problems[0]["detail"]
+    assert store.db["reports"].count == 0
