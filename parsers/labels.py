@@ -51,21 +51,69 @@ class LabelIndex:
         return self.cache[label]
 
     def _near(self, label: str):
+        found = self.candidates(label)
+        return found[0] if len(found) == 1 else None
+
+    def candidates(self, label: str) -> list:
+        """The meanings a printed label could have: one, or several when it is cut short or
+        garbled into something two known labels fit equally (then it is not matched)."""
         for known in self.by_length:
             if label.startswith(known) and (len(known) >= MIN_PREFIX or label[len(known)] == "("):
-                return self.exact[known]
+                return [self.exact[known]]
         if len(label) >= MIN_TRUNCATED:
-            for known in self.by_length:
-                if known.startswith(label):
-                    return self.exact[known]
+            found = _distinct(self.exact[known] for known in self.by_length if known.startswith(label))
+            if found:
+                return found
         if len(label) not in FUZZY_LENGTHS:
-            return None
+            return []
         scored = sorted(((SequenceMatcher(None, label, known, autojunk=False).ratio(), known)
                          for known in self.exact if abs(len(known) - len(label)) <= len(known) // 3),
                         reverse=True)
-        if scored and scored[0][0] >= MIN_SIMILARITY and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-            return self.exact[scored[0][1]]
-        return None
+        best = [known for ratio, known in scored if ratio >= MIN_SIMILARITY and ratio == scored[0][0]]
+        return _distinct(self.exact[known] for known in best)
+
+
+class PrefixedIndex:
+    """Row labels that may carry their group labels in front, as tables without rowspan print
+    them: "三、本年度办理结果（三）不予公开1.属于国家秘密" is withheld_secret. Known group labels
+    (template.yaml `t3.prefixes`) are peeled off the front with their enumerators; what is left
+    is matched as a row label and must be a row every peeled group leads."""
+
+    def __init__(self, rows: LabelIndex, prefixes: dict[str, frozenset[str]]):
+        self.rows = rows
+        self.exact = rows.exact
+        self.prefixes = sorted(((normalise_label(p), keys) for p, keys in prefixes.items()),
+                               key=lambda kv: -len(kv[0]))
+
+    def peel(self, label: str) -> tuple[str, frozenset[str] | None]:
+        """(the row's own label, the rows its group labels allow; None: no group label)."""
+        allowed = None
+        while True:
+            for prefix, keys in self.prefixes:
+                # A group label alone ("（六）其他处理") may be a row itself: only peel in front of more.
+                rest = normalise_label(label[len(prefix):]) if label.startswith(prefix) else ""
+                if rest:
+                    label, allowed = rest, keys if allowed is None else allowed & keys
+                    break
+            else:
+                return label, allowed
+
+    def match(self, label: str):
+        own, allowed = self.peel(label)
+        key = self.rows.match(own)
+        return key if key is not None and (allowed is None or key in allowed) else None
+
+    def candidates(self, label: str) -> list:
+        own, allowed = self.peel(label)
+        return [k for k in self.rows.candidates(own) if allowed is None or k in allowed]
+
+
+def _distinct(meanings) -> list:
+    found = []
+    for meaning in meanings:
+        if meaning not in found:
+            found.append(meaning)
+    return found
 
 
 def _index(mapping: dict[str, list[str]]) -> dict[str, str]:
@@ -80,7 +128,7 @@ def labels() -> "Labels":
 class Labels:
     def __init__(self):
         spec = page_spec()
-        self.t3_rows = LabelIndex(_index(TEMPLATE.t3_rows))
+        self.t3_rows = PrefixedIndex(LabelIndex(_index(TEMPLATE.t3_rows)), TEMPLATE.t3_prefixes)
         self.t3_columns = LabelIndex(_index(TEMPLATE.t3_columns))
         self.t4_rows = LabelIndex(_index(TEMPLATE.t4_rows))
         self.t4_columns = LabelIndex(_index(TEMPLATE.t4_columns))
