@@ -54,6 +54,12 @@ class LabelIndex:
         found = self.candidates(label)
         return found[0] if len(found) == 1 else None
 
+    def whole(self, label: str) -> bool:
+        """The label is a known one in full, possibly with a note after it (not cut short)."""
+        return label in self.exact or any(
+            label.startswith(known) and (len(known) >= MIN_PREFIX or label[len(known)] == "(")
+            for known in self.by_length)
+
     def candidates(self, label: str) -> list:
         """The meanings a printed label could have: one, or several when it is cut short or
         garbled into something two known labels fit equally (then it is not matched)."""
@@ -102,6 +108,9 @@ class PrefixedIndex:
         own, allowed = self.peel(label)
         key = self.rows.match(own)
         return key if key is not None and (allowed is None or key in allowed) else None
+
+    def whole(self, label: str) -> bool:
+        return self.rows.whole(self.peel(label)[0])
 
     def candidates(self, label: str) -> list:
         own, allowed = self.peel(label)

@@ -6,10 +6,12 @@ give column positions, and section headings give the context. Sections can be sp
 tables, headers repeated, t4 written as one flat row of 15 numbers.
 
 Where a row's values line up with its header's columns (an HTML grid), they are read by
-position, so a blank cell stays a blank in its own column. Otherwise (text where spans were
-lost) the values after the label are read in order; a row with one value too many or too few
-is resolved by the row's own arithmetic (总计 = the six applicant columns) when exactly one
-reading fits, else the row is reported and only what every reading agrees on is kept.
+position, so a blank cell stays a blank in its own column. Otherwise (delimited text, generic
+headers) the cells after the label are placed as a run of the template's width
+(`parsers.placement`): an empty cell between separators is still a blank in its column. A row
+that no run holds (one value too many or too few) is resolved by the row's own arithmetic
+(总计 = the six applicant columns) when exactly one reading fits, else the row is reported and
+only what every reading agrees on is kept.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from parsers.document import Document, Paragraph, Table
 from parsers.labels import LabelIndex, labels
 from parsers.metadata import read_metadata, section_of
+from parsers.placement import consensus, offsets, place
 from parsers.record import Report
 from parsers.template import TEMPLATE, normalise_label
 from parsers.values import AMOUNT, COUNT, SIGNED, is_blank, looks_like_value, read_value
@@ -87,6 +90,8 @@ class Reader:
         self.labels = labels()
         self.grid = False
         self.sections: list[int] = []
+        self.t3_layout: tuple[int | None, int | None] = (None, None)
+        self.edition: str | None = None          # the edition the labels point to, if only one
 
     # ------------------------------------------------------------ cells
     def put(self, key: str, text: str) -> None:
@@ -125,8 +130,24 @@ class Reader:
         # Only a grid with its spans expanded (HTML, DOCX, PDF) keeps cells in their columns;
         # in text the spans were lost, so values are read in order after their label.
         self.grid = bool(table.origin)
-        for cells in table.rows:
-            self.row(_Row.of(cells))
+        rows = [_Row.of(cells) for cells in table.rows]
+        self.t3_layout = self.t3_layout_of(rows)
+        for row in rows:
+            self.row(row)
+
+    def t3_layout_of(self, rows: list[_Row]) -> tuple[int | None, int | None]:
+        """Where this table's t3 rows put their seven values, as far as the rows that can be
+        placed one way only all agree: (offset after the label, column index)."""
+        relative, absolute = [], []
+        for row in rows:
+            if not row.labels or self.labels.t3_rows.match(row.labels[-1][1]) is None:
+                continue
+            label_at = row.labels[-1][0]
+            starts = offsets(row.cells[label_at + 1:], len(T3_COLUMNS))
+            if len(starts) == 1:
+                relative.append(starts[0])
+                absolute.append(label_at + 1 + starts[0])
+        return consensus(relative), consensus(absolute)
 
     def heading(self, text: str) -> bool:
         """A section heading (in a paragraph, or a table row of one merged cell)."""
@@ -207,19 +228,26 @@ class Reader:
         label_at, candidates = found
         header = self.state.t2_header
         header_blocks = {(c.edition, c.block) for _, columns in header for c in columns}
-        chosen = [c for c in candidates if (c[0], c[1]) in header_blocks] or candidates
+        chosen = [c for c in candidates if (c[0], c[1]) in header_blocks]
+        if not chosen:       # no header names the row's block: inside section 二 only
+            if self.state.kind != "t2":
+                return False
+            chosen = self.t2_blocks_fitting(row.cells[label_at + 1:], candidates)
+            if len(chosen) != 1:
+                self.report.problem("ROW_AMBIGUOUS", f"t2.{candidates[0][2]}: the row fits the columns of "
+                                    f"{len(chosen) or 'no'} sub-tables (editions {', '.join(sorted({c[0] for c in candidates}))}); not read")
+                return True
         edition, block_number, row_key = chosen[0]
         block = TEMPLATE.t2[edition][block_number]
         columns = [(index, next(c.key for c in cols if (c.edition, c.block) == (edition, block_number)))
                    for index, cols in header if any((c.edition, c.block) == (edition, block_number) for c in cols)]
-        if not columns:       # no header: the block's own column order, inside section 二 only
-            if self.state.kind != "t2":
-                return False
+        if not columns:       # the header names nothing: the block's own column order
             columns = [(None, key) for key in block.columns]
         self.state.kind = "t2"
         after = row.after(label_at)
         positions = {i for i, _ in after if _}
-        if self.grid and all(index is not None for index, _ in columns) and positions <= {i for i, _ in columns}:
+        indexes = [index for index, _ in columns]
+        if self.grid and None not in indexes and positions <= set(indexes):
             # A header cell spanning several columns names them all: the value is the first
             # filled cell under it.
             under: dict[str, list[str]] = {}
@@ -228,6 +256,16 @@ class Reader:
                     under.setdefault(key, []).append(row.cells[index])
             for key, texts in under.items():
                 self.put(f"t2.{row_key}.{key}", next((t for t in texts if t), ""))
+            return True
+        # A header cell spanning several columns names its key once, at its first column.
+        columns = [(index, key) for at, (index, key) in enumerate(columns)
+                   if all(key != other for _, other in columns[:at])]
+        indexes = [index for index, _ in columns]
+        side_by_side = None not in indexes and indexes == list(range(indexes[0], indexes[0] + len(indexes)))
+        placement = place(row.cells[label_at + 1:], len(columns),
+                          layout=[indexes[0] - label_at - 1] if side_by_side else [])
+        if placement is not None:
+            self.put_placed(f"t2.{row_key}", [key for _, key in columns], placement)
         else:
             texts = [t for _, t in after]
             if len(texts) > len(columns):
@@ -236,6 +274,17 @@ class Reader:
             for (_, key), text in zip(columns, texts):
                 self.put(f"t2.{row_key}.{key}", text)
         return True
+
+    def t2_blocks_fitting(self, after: list[str], candidates: list) -> list:
+        """The sub-tables a headerless t2 row can belong to: those of the edition the document's
+        labels point to, then those whose column count its printed cells fit."""
+        candidates = [c for c in candidates if c[0] == self.edition] or candidates
+        blocks = {(c[0], c[1]): c for c in candidates}
+        if len({tuple(TEMPLATE.t2[e][b].columns) for e, b in blocks}) == 1:
+            return list(blocks.values())[:1]       # same columns either way
+        fitting = [c for (e, b), c in blocks.items()
+                   if offsets(after, len(TEMPLATE.t2[e][b].columns)) or not any(after)]
+        return fitting
 
     # ------------------------------------------------------------ t3
     def t3_row_key(self, row: _Row) -> str | None:
@@ -251,8 +300,17 @@ class Reader:
                     state.kind == "t4" or key == "other_other" and not in_other_group
                     or not _carries_values(row, strict=not (self.grid and (in_other_group or _enumerated(row, text))))):
                 continue
-            return key if _carries_values(row, strict=not self.grid) else None
+            return key if _carries_values(row, strict=not self.grid) or self.blank_row(row, text) else None
         return None
+
+    def blank_row(self, row: _Row, text: str) -> bool:
+        """A text row whose whole label (not one cut short) is followed by an empty cell for
+        each of the seven columns, where this table's rows put them: a row of blanks, not a
+        label wrapped onto the next line."""
+        label_at, last = row.labels[-1]
+        relative = self.t3_layout[0] or 0
+        return (not self.grid and last == text and self.labels.t3_rows.whole(text)
+                and len(row.cells) - label_at - 1 >= relative + len(T3_COLUMNS))
 
     def t3_header_row(self, row: _Row) -> None:
         state = self.state
@@ -282,12 +340,34 @@ class Reader:
                 if index < len(row.cells):
                     self.put(f"t3.{key}.{column}", row.cells[index])
             return
-        texts = [t for _, t in after]
-        if len(texts) == len(T3_COLUMNS):
-            for column, text in zip(T3_COLUMNS, texts):
-                self.put(f"t3.{key}.{column}", text)
-            return
-        self.t3_repair(key, texts)
+        placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=self.t3_hints(label_at),
+                          fits=lambda texts: _add_up(list(texts)) is not None)
+        if placement is None:
+            self.t3_repair(key, [t for _, t in after])
+        else:
+            self.put_placed(f"t3.{key}", T3_COLUMNS, placement)
+
+    def t3_hints(self, label_at: int) -> list[int]:
+        """Offsets after the label that this table's layout suggests: the one its other rows
+        use, the column they start in, the column its header names 自然人 (when the header
+        names all seven columns side by side)."""
+        relative, absolute = self.t3_layout
+        hints = [] if relative is None else [relative]
+        if absolute is not None:
+            hints.append(absolute - label_at - 1)
+        header = [self.state.t3_header.get(c) for c in T3_COLUMNS]
+        if None not in header and header == list(range(header[0], header[0] + len(header))):
+            hints.append(header[0] - label_at - 1)
+        return hints
+
+    def put_placed(self, prefix: str, columns: list[str], placement) -> None:
+        """The cells of a placed row; where its placements disagree the cell is left out."""
+        for column, text in zip(columns, placement.cells):
+            if text is not None:
+                self.put(f"{prefix}.{column}", text)
+        if placement.ambiguous:
+            kept = ", ".join(c for c, t in zip(columns, placement.cells) if t is not None) or "none"
+            self.report.problem("ROW_AMBIGUOUS", f"{prefix}: the values fit several column positions; kept {kept}")
 
     def t3_repair(self, key: str, texts: list[str]) -> None:
         """A row with one value too many or too few: let the row's arithmetic decide.
@@ -353,12 +433,12 @@ class Reader:
             return False
         label_at, key = found
         self.state.kind = "t4"
-        texts = [t for _, t in row.after(label_at)]
-        if len(texts) != len(T4_COLUMNS):
+        placement = place(row.cells[label_at + 1:], len(T4_COLUMNS), fits=_t4_adds_up)
+        if placement is None:
+            texts = [t for _, t in row.after(label_at)]
             self.report.problem("ROW_MISALIGNED", f"t4.{key}: {len(texts)} values for {len(T4_COLUMNS)} columns; not read")
-            return True
-        for column, text in zip(T4_COLUMNS, texts):
-            self.put(f"t4.{key}.{column}", text)
+        else:
+            self.put_placed(f"t4.{key}", T4_COLUMNS, placement)
         return True
 
     def t4_flat(self, row: _Row) -> None:
@@ -372,13 +452,13 @@ class Reader:
                 if index < len(row.cells):
                     self.put(key, row.cells[index])
             return
-        texts = [t for _, t in row.after(label_at)]
         keys = [f"t4.{r}.{c}" for r in T4_ROWS for c in T4_COLUMNS]
-        if len(texts) != len(keys):
+        placement = place(row.cells[label_at + 1:], len(keys), fits=_t4_adds_up)
+        if placement is None:
+            texts = [t for _, t in row.after(label_at)]
             self.report.problem("ROW_MISALIGNED", f"t4: {len(texts)} values for {len(keys)} cells; not read")
             return
-        for key, text in zip(keys, texts):
-            self.put(key, text)
+        self.put_placed("t4", [key[3:] for key in keys], placement)
 
     def t4_positions(self) -> dict[str, int]:
         """key → column index, when the header names a (row, column) for all 15 cells."""
@@ -415,6 +495,16 @@ def _carries_values(row: _Row, *, strict: bool = False) -> bool:
     return not strict and len(row.cells) - last_label - 1 >= len(T3_COLUMNS)
 
 
+def _t4_adds_up(texts) -> bool:
+    """Each group of five (结果维持, 结果纠正, 其他结果, 尚未审结, 总计) adds up, or has a blank."""
+    width = len(T4_COLUMNS)
+    for at in range(0, len(texts), width):
+        values = [read_value(t).value for t in texts[at:at + width]]
+        if None not in values and sum(values[:-1]) != values[-1]:
+            return False
+    return True
+
+
 def _add_up(columns: list[str | None]) -> tuple | None:
     """The row's values if 总计 = the six applicant columns can hold, else None.
 
@@ -441,6 +531,7 @@ def _add_up(columns: list[str | None]) -> tuple | None:
 def read_document(doc: Document) -> Report:
     report = Report()
     reader = Reader(report)
+    reader.edition = edition_of_labels(doc)
     narrative: list[str] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
@@ -458,6 +549,27 @@ def read_document(doc: Document) -> Report:
     report.template = detect_template(report)
     _completeness(report)
     return report
+
+
+def edition_of_labels(doc: Document) -> str | None:
+    """The edition the table labels point to, when they point to one only: t2 columns, rows
+    and captions that exist in one edition (本年制发件数, 政府集中采购), the sub-rows of
+    （六）其他处理 (2021). A headerless t2 row is read by it."""
+    L = labels()
+    seen: set[str] = set()
+    for table in doc.tables:
+        for cells in table.rows:
+            for cell in cells:
+                if not cell or looks_like_value(cell):
+                    continue
+                text = normalise_label(cell)
+                for meanings in (L.t2_columns.match(text), L.t2_rows.match(text), L.t2_captions.match(text)):
+                    editions = {m.edition if hasattr(m, "edition") else m[0] for m in meanings or ()}
+                    if len(editions) == 1:
+                        seen |= editions
+                if text not in L.ambiguous_t3 and L.t3_rows.match(text) in T3_OTHER_SUBROWS:
+                    seen.add("2021")
+    return seen.pop() if len(seen) == 1 else None
 
 
 def detect_template(report: Report) -> str | None:

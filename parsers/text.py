@@ -76,9 +76,9 @@ def read_text_str(text: str) -> Document:
 
 
 def _close(doc: Document, rows: list[list[str]]) -> None:
+    # Rows keep the cells they were printed with: a row's separators are its cells' positions.
     if rows:
-        width = max(len(r) for r in rows)
-        doc.blocks.append(Table([r + [""] * (width - len(r)) for r in rows]))
+        doc.blocks.append(Table([list(r) for r in rows]))
         rows.clear()
 
 
