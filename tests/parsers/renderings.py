@@ -154,15 +154,16 @@ def _tab(rows: list[list[str]]) -> list[str]:
 
 def _hybrid(rows: list[list[str]]) -> list[str]:
     """A PDF-to-markdown table: outer pipes dropped on some rows, the separator after the second
-    row, and rows whose values are all filled printed as a label line and a line of values."""
+    row, and some rows whose values are all numbers printed as a label line and a line of
+    values."""
     lines = []
     for at, row in enumerate(rows):
         if at == 2:
             lines.append("|" + "---|" * len(row))
         values = row[1:]
-        if at > 0 and len(values) > 1 and all(values) and at % 2:
+        if at > 0 and len(values) > 1 and all(v[:1].isdigit() for v in values) and at % 2:
             lines += [row[0], " ".join(values)]
-        elif at % 3 == 1:
+        elif at % 3 == 1 and row[-1]:       # a last cell left blank needs its outer pipe
             lines.append(" | ".join(row))
         else:
             lines.append("| " + " | ".join(row) + " |")
