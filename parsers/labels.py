@@ -55,7 +55,10 @@ class LabelIndex:
         return found[0] if len(found) == 1 else None
 
     def whole(self, label: str) -> bool:
-        """The label is a known one in full, possibly with a note after it (not cut short)."""
+        """The label is a known one in full, possibly with a note after it, and not the start
+        of a longer one (a label cut short, whose end is on the next line)."""
+        if any(known.startswith(label) and known != label for known in self.by_length):
+            return False
         return label in self.exact or any(
             label.startswith(known) and (len(known) >= MIN_PREFIX or label[len(known)] == "(")
             for known in self.by_length)
@@ -81,40 +84,49 @@ class LabelIndex:
 
 class PrefixedIndex:
     """Row labels that may carry their group labels in front, as tables without rowspan print
-    them: "三、本年度办理结果（三）不予公开1.属于国家秘密" is withheld_secret. Known group labels
-    (template.yaml `t3.prefixes`) are peeled off the front with their enumerators; what is left
-    is matched as a row label and must be a row every peeled group leads."""
+    them: "三、本年度办理结果（三）不予公开1.属于国家秘密" is withheld_secret, "第二十条第（一）项规章"
+    is the 规章 row of that sub-table. Known group labels (template.yaml `t3.prefixes`, the t2
+    captions) are peeled off the front with their enumerators; what is left is matched as a row
+    label and must be a row every peeled group leads (`narrow`)."""
 
-    def __init__(self, rows: LabelIndex, prefixes: dict[str, frozenset[str]]):
+    def __init__(self, rows: LabelIndex, prefixes: dict[str, frozenset], narrow=None):
         self.rows = rows
         self.exact = rows.exact
-        self.prefixes = sorted(((normalise_label(p), keys) for p, keys in prefixes.items()),
+        self.prefixes = sorted(((normalise_label(p), places) for p, places in prefixes.items()),
                                key=lambda kv: -len(kv[0]))
+        self.narrow = narrow or (lambda key, allowed: key if key in allowed else None)
 
-    def peel(self, label: str) -> tuple[str, frozenset[str] | None]:
-        """(the row's own label, the rows its group labels allow; None: no group label)."""
+    def peel(self, label: str) -> tuple[str, frozenset | None]:
+        """(the row's own label, what its group labels allow; None: no group label)."""
         allowed = None
         while True:
-            for prefix, keys in self.prefixes:
+            for prefix, places in self.prefixes:
                 # A group label alone ("（六）其他处理") may be a row itself: only peel in front of more.
                 rest = normalise_label(label[len(prefix):]) if label.startswith(prefix) else ""
                 if rest:
-                    label, allowed = rest, keys if allowed is None else allowed & keys
+                    label, allowed = rest, places if allowed is None else allowed & places
                     break
             else:
                 return label, allowed
 
+    def _within(self, meaning, allowed):
+        return meaning if meaning is None or allowed is None else self.narrow(meaning, allowed)
+
     def match(self, label: str):
         own, allowed = self.peel(label)
-        key = self.rows.match(own)
-        return key if key is not None and (allowed is None or key in allowed) else None
+        return self._within(self.rows.match(own), allowed)
 
     def whole(self, label: str) -> bool:
         return self.rows.whole(self.peel(label)[0])
 
     def candidates(self, label: str) -> list:
         own, allowed = self.peel(label)
-        return [k for k in self.rows.candidates(own) if allowed is None or k in allowed]
+        return [m for m in (self._within(m, allowed) for m in self.rows.candidates(own)) if m]
+
+
+def _in_blocks(meaning: list, allowed: frozenset) -> list | None:
+    """The t2 row meanings (edition, block, key) inside the sub-tables a caption names."""
+    return [m for m in meaning if (m[0], m[1]) in allowed] or None
 
 
 def _distinct(meanings) -> list:
@@ -155,7 +167,9 @@ class Labels:
                     for name in names:
                         t2_columns.setdefault(normalise_label(name), []).append(T2Column(edition, number, key))
         self.t2_captions = LabelIndex(captions)
-        self.t2_rows = LabelIndex(t2_rows)
+        self.t2_rows = PrefixedIndex(LabelIndex(t2_rows),
+                                     {caption: frozenset(places) for caption, places in captions.items()},
+                                     _in_blocks)
         self.t2_columns = LabelIndex(t2_columns)
         # t3 row labels that are also column labels once the enumerator is gone (其他, 总计).
         self.ambiguous_t3 = frozenset(self.t3_rows.exact) & frozenset(self.t3_columns.exact)

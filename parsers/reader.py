@@ -166,7 +166,7 @@ class Reader:
             return
         L, state = self.labels, self.state
         texts = [t for _, t in row.labels]
-        if any(L.t2_captions.match(t) for t in texts):
+        if not row.values and any(L.t2_captions.match(t) for t in texts):
             state.kind, state.t2_header = "t2", []
             return
         t4_hits = sum(1 for t in texts if t in L.t4_words or L.t4_columns.match(t) or L.t4_rows.match(t))
@@ -209,6 +209,12 @@ class Reader:
                 state.t3_pending = found[1]
                 return
         if row.values and row.labels and state.kind in ("t2", "t3"):
+            index = L.t3_rows if state.kind == "t3" else L.t2_rows
+            meanings = index.candidates(row.labels[-1][1])
+            if len(meanings) > 1:
+                self.report.problem("LABEL_AMBIGUOUS", f"{state.kind}: row {' | '.join(c for c in row.cells if c)!r} "
+                                    f"fits {len(meanings)} template rows; not read")
+                return
             self.report.problem("UNKNOWN_ROW", f"{state.kind}: row {' | '.join(c for c in row.cells if c)!r} matches no template row")
 
     # ------------------------------------------------------------ t2
@@ -327,12 +333,17 @@ class Reader:
         state.kind, state.t3_last, state.t3_header_closed, state.t3_pending = "t3", key, True, None
         if label_at is None:
             label_at = max(i for i, t in row.labels if self.labels.t3_rows.match(t) == key)
+            # A label cut over two cells: the rest of it is in the cells right after.
+            labels_at = {i for i, _ in row.labels}
+            while label_at + 1 in labels_at:
+                label_at += 1
         after = row.after(label_at)
         header = state.t3_header
         by_position = (
             self.grid and len(header) == len(T3_COLUMNS) and len(set(header.values())) == len(T3_COLUMNS)
             and min(header.values()) > label_at
             and {i for i, t in after if t} <= set(header.values())
+            and self.t3_layout[1] in (None, header[T3_COLUMNS[0]])     # the rows agree with it
         )
         if by_position:
             for column in T3_COLUMNS:
