@@ -71,6 +71,18 @@ class _Row:
         return tail
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where a table's t3 rows put their values, as far as its rows placed one way only agree."""
+    relative: int | None = None       # offset after the row's label
+    absolute: int | None = None       # column index of 自然人
+    placed: bool = False              # some row could be placed one way only
+
+    def agrees(self, column: int) -> bool:
+        """A header naming 自然人 at `column` fits the rows (none contradicts it)."""
+        return not self.placed or self.absolute == column
+
+
 @dataclass
 class _State:
     kind: str | None = None                        # the table being read: t2, t3, t4
@@ -90,7 +102,7 @@ class Reader:
         self.labels = labels()
         self.grid = False
         self.sections: list[int] = []
-        self.t3_layout: tuple[int | None, int | None] = (None, None)
+        self.t3_layout = _Layout()
         self.edition: str | None = None          # the edition the labels point to, if only one
 
     # ------------------------------------------------------------ cells
@@ -135,9 +147,9 @@ class Reader:
         for row in rows:
             self.row(row)
 
-    def t3_layout_of(self, rows: list[_Row]) -> tuple[int | None, int | None]:
-        """Where this table's t3 rows put their seven values, as far as the rows that can be
-        placed one way only all agree: (offset after the label, column index)."""
+    def t3_layout_of(self, rows: list[_Row]) -> "_Layout":
+        """Where this table's t3 rows put their seven values, from the rows that can be placed
+        one way only."""
         relative, absolute = [], []
         for row in rows:
             if not row.labels or self.labels.t3_rows.match(row.labels[-1][1]) is None:
@@ -147,7 +159,7 @@ class Reader:
             if len(starts) == 1:
                 relative.append(starts[0])
                 absolute.append(label_at + 1 + starts[0])
-        return consensus(relative), consensus(absolute)
+        return _Layout(consensus(relative), consensus(absolute), bool(relative))
 
     def heading(self, text: str) -> bool:
         """A section heading (in a paragraph, or a table row of one merged cell)."""
@@ -314,7 +326,7 @@ class Reader:
         each of the seven columns, where this table's rows put them: a row of blanks, not a
         label wrapped onto the next line."""
         label_at, last = row.labels[-1]
-        relative = self.t3_layout[0] or 0
+        relative = self.t3_layout.relative or 0
         return (not self.grid and last == text and self.labels.t3_rows.whole(text)
                 and len(row.cells) - label_at - 1 >= relative + len(T3_COLUMNS))
 
@@ -343,7 +355,7 @@ class Reader:
             self.grid and len(header) == len(T3_COLUMNS) and len(set(header.values())) == len(T3_COLUMNS)
             and min(header.values()) > label_at
             and {i for i, t in after if t} <= set(header.values())
-            and self.t3_layout[1] in (None, header[T3_COLUMNS[0]])     # the rows agree with it
+            and self.t3_layout.agrees(header[T3_COLUMNS[0]])
         )
         if by_position:
             for column in T3_COLUMNS:
@@ -362,12 +374,13 @@ class Reader:
         """Offsets after the label that this table's layout suggests: the one its other rows
         use, the column they start in, the column its header names 自然人 (when the header
         names all seven columns side by side)."""
-        relative, absolute = self.t3_layout
-        hints = [] if relative is None else [relative]
-        if absolute is not None:
-            hints.append(absolute - label_at - 1)
+        layout = self.t3_layout
+        hints = [] if layout.relative is None else [layout.relative]
+        if layout.absolute is not None:
+            hints.append(layout.absolute - label_at - 1)
         header = [self.state.t3_header.get(c) for c in T3_COLUMNS]
-        if None not in header and header == list(range(header[0], header[0] + len(header))):
+        if None not in header and header == list(range(header[0], header[0] + len(header))) \
+                and layout.agrees(header[0]):
             hints.append(header[0] - label_at - 1)
         return hints
 

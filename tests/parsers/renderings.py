@@ -10,6 +10,9 @@ back exactly those cells. Styles:
   (`三、本年度办理结果（三）不予公开1.属于国家秘密`), no rowspan;
 - `generic_html`, `generic_pipe`: headers replaced by `数据1 … 数据N`, section 四 as one flat
   row of 15 numbers under those mangled headers;
+- `grouped_tab`, `grouped_pipe`: the official three-level label area copied as text with its
+  spans lost: group labels on their first row only, a stray empty cell before the values, so
+  the values start at a different column on each level;
 - `hybrid_md`: a PDF-to-markdown conversion: broken pipe rows (outer pipes missing, separator
   lines in odd places), some labels on a line of their own with the values on the next line.
 """
@@ -19,7 +22,8 @@ from html import escape
 
 from parsers.template import TEMPLATE
 
-STYLES = ("pipe", "tab", "prefixed_html", "prefixed_pipe", "generic_html", "generic_pipe", "hybrid_md")
+STYLES = ("pipe", "tab", "prefixed_html", "prefixed_pipe", "generic_html", "generic_pipe", "grouped_tab",
+          "grouped_pipe", "hybrid_md")
 
 SECTIONS = {
     1: "一、总体情况",
@@ -107,6 +111,29 @@ def t3_table(cells: dict, prefixed: bool, generic: bool) -> list[list[str]]:
     return table
 
 
+def grouped_t3_table(cells: dict) -> list[list[str]]:
+    """t3 as a three-column label area whose spans were lost (the official grid copied as text):
+    a group label only on its first row, each row label at its own level, one stray empty cell
+    before the values and the rows padded to the table's width, so the values start at
+    another column on each level."""
+    width = 3 + 1 + len(T3_COLUMNS)
+    table = [["(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)", "", "申请人情况", "", "", "", "", "", "总计"],
+             ["", "", "自然人", "法人或其他组织"],
+             ["", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]]
+    seen_groups: set[str] = set()
+    for row in t3_rows(cells):
+        group, label = T3_PRINTED[row]
+        levels = [part for part in (RESULT if group.startswith(RESULT) else "", group[len(RESULT):]) if part]
+        area = []
+        for level in levels:
+            area.append("" if level in seen_groups else level)
+            seen_groups.add(level)
+        area.append(label)
+        line = area + [""] + [figure(cells.get(f"t3.{row}.{c}")) for c in T3_COLUMNS]
+        table.append(line + [""] * (width - len(line)))
+    return table
+
+
 def t4_numbers(cells: dict) -> list[str] | None:
     keys = TEMPLATE.t4_keys()
     if not any(k in cells for k in keys):
@@ -126,11 +153,11 @@ def t4_table(cells: dict, generic: bool) -> list[list[str]] | None:
     return table
 
 
-def tables(edition: str, cells: dict, *, prefixed=False, generic=False) -> dict[int, list[list[list[str]]]]:
+def tables(edition: str, cells: dict, *, prefixed=False, generic=False, grouped=False) -> dict[int, list[list[list[str]]]]:
     """section number → its tables (each a list of rows of cell texts)."""
     out = {2: t2_tables(edition, cells, generic)}
     if t3_rows(cells):
-        out[3] = [t3_table(cells, prefixed, generic)]
+        out[3] = [grouped_t3_table(cells) if grouped else t3_table(cells, prefixed, generic)]
     t4 = t4_table(cells, generic)
     if t4 is not None:
         out[4] = [t4]
@@ -177,9 +204,8 @@ def _html_table(rows: list[list[str]]) -> str:
 
 def render(title: str, edition: str, cells: dict, style: str) -> tuple[bytes, str]:
     """(bytes, file name) of the report in one style."""
-    prefixed = style.startswith("prefixed")
-    generic = style.startswith("generic")
-    by_section = tables(edition, cells, prefixed=prefixed, generic=generic)
+    by_section = tables(edition, cells, prefixed=style.startswith("prefixed"),
+                        generic=style.startswith("generic"), grouped=style.startswith("grouped"))
     if style.endswith("html"):
         body = [f"<h1>{escape(title)}</h1>"]
         for number, heading in SECTIONS.items():
