@@ -55,13 +55,14 @@ class LabelIndex:
         return found[0] if len(found) == 1 else None
 
     def whole(self, label: str) -> bool:
-        """The label is a known one in full, possibly with a note after it, and not the start
+        """The label is a known one in full, or one with a note after it that is not the start
         of a longer one (a label cut short, whose end is on the next line)."""
-        if any(known.startswith(label) and known != label for known in self.by_length):
+        if label in self.exact:
+            return True
+        if any(known.startswith(label) for known in self.by_length):
             return False
-        return label in self.exact or any(
-            label.startswith(known) and (len(known) >= MIN_PREFIX or label[len(known)] == "(")
-            for known in self.by_length)
+        return any(label.startswith(known) and (len(known) >= MIN_PREFIX or label[len(known)] == "(")
+                   for known in self.by_length)
 
     def candidates(self, label: str) -> list:
         """The meanings a printed label could have: one, or several when it is cut short or

@@ -316,7 +316,8 @@ class Reader:
                 continue
             if text in L.ambiguous_t3 and (
                     state.kind == "t4" or key == "other_other" and not in_other_group
-                    or not _carries_values(row, strict=not (self.grid and (in_other_group or _enumerated(row, text))))):
+                    or not _carries_values(row, strict=not (self.grid and (in_other_group or _enumerated(row, text))))
+                    and not (_enumerated(row, text) and self.blank_row(row, text))):
                 continue
             return key if _carries_values(row, strict=not self.grid) or self.blank_row(row, text) else None
         return None
