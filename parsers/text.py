@@ -96,16 +96,24 @@ def _row_at(lines: list[str], i: int) -> tuple[list[str], int] | None:
     cells = _pipe_cells(stripped)
     if cells is not None:
         return cells, i + 1
-    if not _is_label(stripped):
-        return None
+    after = i + 1
+    if _unclosed(stripped) and after < len(lines) and lines[after].strip() and "|" not in lines[after]:
+        # A label cut over two lines: its bracket opens on this one and closes on the next.
+        stripped, after = stripped + lines[after].strip(), after + 1
     if len(stripped) <= MAX_LABEL * 2:
         match = _LABEL_AND_VALUES.match(stripped)
         if match and _is_label(match["label"]) and _values(match["values"]):
-            return [match["label"].strip()] + match["values"].split(), i + 1
-    values, after = _values_below(lines, i + 1)
+            return [match["label"].strip()] + match["values"].split(), after
+    if not _is_label(stripped):
+        return None
+    values, after = _values_below(lines, after)
     if values:
         return [stripped] + values, after
     return None
+
+
+def _unclosed(text: str) -> bool:
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")")
 
 
 def _pipe_cells(stripped: str) -> list[str] | None:
