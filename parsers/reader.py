@@ -189,7 +189,7 @@ class Reader:
             return
         t4_context = state.kind == "t4" or t4_hits > t3_column_hits
         if t4_hits and t4_context:
-            if row.values and self.t4_labelled(row):
+            if (row.values or self.t4_blank_row(row)) and self.t4_labelled(row):
                 return
             if not row.values:
                 if state.t4_header_closed:
@@ -465,6 +465,15 @@ class Reader:
         else:
             self.put_placed(f"t4.{key}", T4_COLUMNS, placement)
         return True
+
+    def t4_blank_row(self, row: _Row) -> bool:
+        """A t4 row label alone before five empty cells, under a header that named the result
+        columns already: a row of blanks (a header's group row comes before those names)."""
+        L = self.labels
+        if len(row.labels) != 1 or not L.t4_rows.match(row.labels[0][1]):
+            return False
+        named = any(L.t4_columns.match(normalise_label(c)) for cells in self.state.t4_header for c in cells if c)
+        return named and len(row.cells) - row.labels[0][0] - 1 >= len(T4_COLUMNS)
 
     def t4_flat(self, row: _Row) -> None:
         """The 15 numbers of section 四 in one row: by header position, else in printed order."""

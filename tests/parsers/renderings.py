@@ -215,7 +215,7 @@ def render(title: str, edition: str, cells: dict, style: str) -> tuple[bytes, st
             body += [_html_table(t) for t in by_section.get(number, [])]
         page = f"<html><head><title>{escape(title)}</title></head><body>{''.join(body)}</body></html>"
         return page.encode("utf-8"), "r.html"
-    write = {"tab": _tab, "hybrid_md": _hybrid}.get(style, _pipe)
+    write = _tab if style.endswith("tab") else _hybrid if style == "hybrid_md" else _pipe
     lines = [title, ""]
     for number, heading in SECTIONS.items():
         lines += [("## " if style == "hybrid_md" else "") + heading, ""]
