@@ -25,7 +25,7 @@ _MD_MARKUP = re.compile(r"^(#{1,6}\s+|>\s+|[*-]\s+(?=\S))|\*\*|__")
 _STREAM_LINE = re.compile(r"^(?:[^|]*\S\s*)?\|+$")
 _PAGE_FOOTER = re.compile(r"^[-—–－]+\s*\d+\s*[-—–－]+$")
 # A line of text followed by values: the label, then the values separated by white space.
-_LABEL_AND_VALUES = re.compile(r"^(?P<label>.*?[^\s\d.,+-])\s+(?P<values>[\d.,+-]+(?:\s+[\d.,+-]+)+)$")
+_LABEL_AND_VALUES = re.compile(r"^(?P<label>.*?[^\s\d.,+-])\s+(?P<values>[\d.,+-]+(?:\s+[\d.,+-]+)*)$")
 # A flattened table wider than this is not a table.
 MAX_STREAM_WIDTH = 40
 # A label on a line of its own is short and is not a sentence.
@@ -69,7 +69,7 @@ def read_text_str(text: str) -> Document:
             _close(doc, rows)
             i = _read_stream(doc, lines, i)
             continue
-        found = _row_at(lines, i)
+        found = _row_at(lines, i, in_table=bool(rows))
         if found:
             row, i = found
             rows.append(row)
@@ -87,8 +87,9 @@ def read_text_str(text: str) -> Document:
     return doc
 
 
-def _row_at(lines: list[str], i: int) -> tuple[list[str], int] | None:
-    """(the table row starting at line i, the index of the line after it), or None."""
+def _row_at(lines: list[str], i: int, in_table: bool) -> tuple[list[str], int] | None:
+    """(the table row starting at line i, the index of the line after it), or None. A label
+    followed by one value on its line is a row only inside a table ("…年度报告 2021" is a title)."""
     line = lines[i]
     stripped = line.strip()
     if "\t" in line:
@@ -102,7 +103,8 @@ def _row_at(lines: list[str], i: int) -> tuple[list[str], int] | None:
         stripped, after = stripped + lines[after].strip(), after + 1
     if len(stripped) <= MAX_LABEL * 2:
         match = _LABEL_AND_VALUES.match(stripped)
-        if match and _is_label(match["label"]) and _values(match["values"]):
+        if match and _is_label(match["label"]) and _values(match["values"]) \
+                and (in_table or " " in match["values"].strip()):
             return [match["label"].strip()] + match["values"].split(), after
     if not _is_label(stripped):
         return None
@@ -176,7 +178,7 @@ def _next_filled(lines: list[str], i: int) -> int:
 
 def _continues_table(lines: list[str], i: int) -> bool:
     """Line i (not blank) goes on with a table."""
-    return bool(_MD_SEPARATOR.match(lines[i].strip())) or _row_at(lines, i) is not None
+    return bool(_MD_SEPARATOR.match(lines[i].strip())) or _row_at(lines, i, in_table=True) is not None
 
 
 def _is_stream_start(lines: list[str], i: int) -> bool:
