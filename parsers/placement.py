@@ -5,12 +5,14 @@ cell in its place: an empty cell between two separators is a blank in its column
 cell to skip. A row's `width` value cells are then a run of consecutive cells after its label,
 and a placement is where that run starts. Only runs that hold every filled cell and lie inside
 the printed row are possible. When several are (a row padded with spurious empty cells), the
-offset the table's other rows use decides, then the row's own arithmetic; when several still
-remain, only the cells every remaining placement agrees on are kept.
+offset the table's layout suggests decides (its other rows, its header); when several still
+remain, only the cells every placement agrees on are kept. (The row's arithmetic cannot decide
+here: placements differ only in which empty cells they hold, and a blank cell adds up to
+anything.)
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -29,24 +31,18 @@ def offsets(after: Sequence[str], width: int) -> list[int]:
     return [start for start in range(max(0, last - width + 1), first + 1) if start + width <= len(after)]
 
 
-def place(after: Sequence[str], width: int, *, layout: Iterable[int] = (),
-          fits: Callable[[Sequence[str]], bool] | None = None) -> Placement | None:
+def place(after: Sequence[str], width: int, *, layout: Iterable[int] = ()) -> Placement | None:
     """The row's `width` value cells, or None when no run holds them (too many values, or a
     row printed shorter than its columns): the caller reads such a row another way. A row with
     at least `width` cells, all empty, is a row of blanks.
 
-    `layout`: offsets the table's layout suggests (its other rows, its header); `fits`: the
-    row's arithmetic (a run with a blank cell cannot be checked and fits)."""
+    `layout`: offsets the table's layout suggests (its other rows, its header)."""
     starts = offsets(after, width)
     if not starts:
         # Nothing filled: a row of blank cells when the row has room for them all.
         return Placement(("",) * width, False) if len(after) >= width and not any(after) else None
     if len(starts) > 1:
-        suggested = [s for s in starts if s in set(layout)]
-        pool = suggested or starts
-        if len(pool) > 1 and fits is not None:
-            pool = [s for s in pool if fits(after[s:s + width])] or pool
-        starts = pool
+        starts = [s for s in starts if s in set(layout)] or starts
     readings = {tuple(after[s:s + width]) for s in starts}
     if len(readings) == 1:
         return Placement(readings.pop(), False)

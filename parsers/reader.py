@@ -364,8 +364,7 @@ class Reader:
                 if index < len(row.cells):
                     self.put(f"t3.{key}.{column}", row.cells[index])
             return
-        placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=self.t3_hints(label_at),
-                          fits=lambda texts: _add_up(list(texts)) is not None)
+        placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=self.t3_hints(label_at))
         if placement is None:
             self.t3_repair(key, [t for _, t in after])
         else:
@@ -458,7 +457,7 @@ class Reader:
             return False
         label_at, key = found
         self.state.kind = "t4"
-        placement = place(row.cells[label_at + 1:], len(T4_COLUMNS), fits=_t4_adds_up)
+        placement = place(row.cells[label_at + 1:], len(T4_COLUMNS))
         if placement is None:
             texts = [t for _, t in row.after(label_at)]
             self.report.problem("ROW_MISALIGNED", f"t4.{key}: {len(texts)} values for {len(T4_COLUMNS)} columns; not read")
@@ -487,7 +486,7 @@ class Reader:
                     self.put(key, row.cells[index])
             return
         keys = [f"t4.{r}.{c}" for r in T4_ROWS for c in T4_COLUMNS]
-        placement = place(row.cells[label_at + 1:], len(keys), fits=_t4_adds_up)
+        placement = place(row.cells[label_at + 1:], len(keys))
         if placement is None:
             texts = [t for _, t in row.after(label_at)]
             self.report.problem("ROW_MISALIGNED", f"t4: {len(texts)} values for {len(keys)} cells; not read")
@@ -527,16 +526,6 @@ def _carries_values(row: _Row, *, strict: bool = False) -> bool:
         return True
     last_label = max((i for i, _ in row.labels), default=-1)
     return not strict and len(row.cells) - last_label - 1 >= len(T3_COLUMNS)
-
-
-def _t4_adds_up(texts) -> bool:
-    """Each group of five (结果维持, 结果纠正, 其他结果, 尚未审结, 总计) adds up, or has a blank."""
-    width = len(T4_COLUMNS)
-    for at in range(0, len(texts), width):
-        values = [read_value(t).value for t in texts[at:at + width]]
-        if None not in values and sum(values[:-1]) != values[-1]:
-            return False
-    return True
 
 
 def _add_up(columns: list[str | None]) -> tuple | None:
