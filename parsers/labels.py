@@ -22,6 +22,9 @@ MIN_TRUNCATED = 6
 # Labels garbled by extraction ("其他法律行政止公开"): similar enough to exactly one known label.
 MIN_SIMILARITY = 0.8
 FUZZY_LENGTHS = range(4, 80)
+# What may stand between a group label and the row's own ("（三）不予公开：1.属于国家秘密"), once
+# normalised (NFKC: full-width forms are half-width here).
+GROUP_SEPARATORS = "-—–/\\:>|·_"
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ class PrefixedIndex:
         while True:
             for prefix, places in self.prefixes:
                 # A group label alone ("（六）其他处理") may be a row itself: only peel in front of more.
-                rest = normalise_label(label[len(prefix):]) if label.startswith(prefix) else ""
+                rest = normalise_label(label[len(prefix):].lstrip(GROUP_SEPARATORS)) if label.startswith(prefix) else ""
                 if rest:
                     label, allowed = rest, places if allowed is None else allowed & places
                     break

@@ -6,6 +6,7 @@ from __future__ import annotations
 from parsers import parse
 from parsers.labels import LabelIndex, labels
 from parsers.placement import place
+from parsers.template import normalise_label
 
 TITLE = "青山县人民政府2022年政府信息公开工作年度报告\n"
 T3 = "三、收到和处理政府信息公开申请情况\n"
@@ -93,9 +94,10 @@ def test_group_prefixed_labels_both_editions():
         "三、本年度办理结果（七）总计": "closed_total",
         "（三）不予公开2.其他法律法规禁止公开": "withheld_law",
         "一、本年新收政府信息公开申请数量（件）": "new",
+        "三、本年度办理结果/（三）不予公开/1.属于国家秘密": "withheld_secret",
+        "（五）不予处理：2.重复申请": "rejected_repeat",
     }
     index = labels().t3_rows
-    from parsers.template import normalise_label
     assert {text: index.match(normalise_label(text)) for text in rows} == rows
 
 
