@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from html import escape
 
+from nianjian.demo_portal.tables import figure      # a value as an office prints it
 from parsers.template import TEMPLATE
 
 STYLES = ("pipe", "tab", "prefixed_html", "prefixed_pipe", "generic_html", "generic_pipe", "grouped_tab",
@@ -70,14 +71,6 @@ T3_PRINTED = {
 }
 T4_GROUPS = {"review": "行政复议", "suit_direct": "未经复议直接起诉", "suit_after_review": "复议后起诉"}
 T4_HEADER = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-
-
-def figure(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".")
-    return str(value)
 
 
 # ---------------------------------------------------------------- the tables as rows of text
