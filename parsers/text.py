@@ -89,7 +89,8 @@ def read_text_str(text: str) -> Document:
 
 def _row_at(lines: list[str], i: int, in_table: bool) -> tuple[list[str], int] | None:
     """(the table row starting at line i, the index of the line after it), or None. A label
-    followed by one value on its line is a row only inside a table ("…年度报告 2021" is a title)."""
+    with one value (on its line or the next) is a row only inside a table ("…年度报告 2021" is
+    a title, a lone "5" under a line a page number)."""
     line = lines[i]
     stripped = line.strip()
     if "\t" in line:
@@ -109,7 +110,8 @@ def _row_at(lines: list[str], i: int, in_table: bool) -> tuple[list[str], int] |
     if not _is_label(stripped):
         return None
     values, after = _values_below(lines, after)
-    if values:
+    # Outside a table one value under a line is more likely a page number than a cell.
+    if len(values) > 1 or values and in_table:
         return [stripped] + values, after
     return None
 

@@ -216,3 +216,10 @@ def test_prose_and_titles_ending_in_numbers_stay_paragraphs():
     assert report.title == "涧西区人民政府政府信息公开工作年度报告2021"
     assert report.year == 2021
     assert "全年共公开信息 1640" in report.narrative
+
+
+def test_a_page_number_under_a_heading_is_not_a_cell():
+    report = parse("青山县人民政府2022年政府信息公开工作年度报告\n\n一、总体情况\n3\n\n本年度共受理申请5件。\n".encode("utf-8"),
+                   filename="r.md")
+    assert 1 in report.sections
+    assert report.cells == {}
