@@ -139,8 +139,8 @@ class Reader:
             self.state.t3_header_closed = True
 
     def table(self, table: Table) -> None:
-        # Only a grid with its spans expanded (HTML, DOCX, PDF) keeps cells in their columns;
-        # in text the spans were lost, so values are read in order after their label.
+        # A grid with its spans expanded (HTML, DOCX, PDF) keeps cells under their header; in
+        # text spans were lost, so values are placed after their label (parsers.placement).
         self.grid = bool(table.origin)
         rows = [_Row.of(cells) for cells in table.rows]
         self.t3_layout = self.t3_layout_of(rows)
@@ -485,13 +485,13 @@ class Reader:
                 if index < len(row.cells):
                     self.put(key, row.cells[index])
             return
-        keys = [f"t4.{r}.{c}" for r in T4_ROWS for c in T4_COLUMNS]
-        placement = place(row.cells[label_at + 1:], len(keys))
+        cells = [f"{r}.{c}" for r in T4_ROWS for c in T4_COLUMNS]
+        placement = place(row.cells[label_at + 1:], len(cells))
         if placement is None:
             texts = [t for _, t in row.after(label_at)]
-            self.report.problem("ROW_MISALIGNED", f"t4: {len(texts)} values for {len(keys)} cells; not read")
+            self.report.problem("ROW_MISALIGNED", f"t4: {len(texts)} values for {len(cells)} cells; not read")
             return
-        self.put_placed("t4", [key[3:] for key in keys], placement)
+        self.put_placed("t4", cells, placement)
 
     def t4_positions(self) -> dict[str, int]:
         """key → column index, when the header names a (row, column) for all 15 cells."""
@@ -586,8 +586,9 @@ def edition_of_labels(doc: Document) -> str | None:
                 if not cell or looks_like_value(cell):
                     continue
                 text = normalise_label(cell)
-                for meanings in (L.t2_columns.match(text), L.t2_rows.match(text), L.t2_captions.match(text)):
-                    editions = {m.edition if hasattr(m, "edition") else m[0] for m in meanings or ()}
+                columns = L.t2_columns.match(text) or ()
+                places = (L.t2_rows.match(text) or []) + (L.t2_captions.match(text) or [])
+                for editions in ({c.edition for c in columns}, {edition for edition, *_ in places}):
                     if len(editions) == 1:
                         seen |= editions
                 if text not in L.ambiguous_t3 and L.t3_rows.match(text) in T3_OTHER_SUBROWS:

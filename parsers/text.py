@@ -91,11 +91,8 @@ def _row_at(lines: list[str], i: int, in_table: bool) -> tuple[list[str], int] |
     """(the table row starting at line i, the index of the line after it), or None. A label
     with one value (on its line or the next) is a row only inside a table ("…年度报告 2021" is
     a title, a lone "5" under a line a page number)."""
-    line = lines[i]
-    stripped = line.strip()
-    if "\t" in line:
-        return [c.strip() for c in line.split("\t")], i + 1
-    cells = _pipe_cells(stripped)
+    stripped = lines[i].strip()
+    cells = _delimited_cells(lines[i])
     if cells is not None:
         return cells, i + 1
     after = i + 1
@@ -120,8 +117,12 @@ def _unclosed(text: str) -> bool:
     return text.count("（") + text.count("(") > text.count("）") + text.count(")")
 
 
-def _pipe_cells(stripped: str) -> list[str] | None:
-    """The cells of a pipe row (outer pipes optional), or None when the line is not one."""
+def _delimited_cells(line: str) -> list[str] | None:
+    """The cells of a tab-separated or pipe row (outer pipes optional), or None when the line
+    is not one."""
+    if "\t" in line:
+        return [c.strip() for c in line.split("\t")]
+    stripped = line.strip()
     if stripped.count("|") < 2 or not stripped.strip("|").strip():
         return None
     cells = stripped.split("|")
@@ -150,13 +151,14 @@ def _values(text: str) -> list[str] | None:
 
 def _values_below(lines: list[str], i: int) -> tuple[list[str], int]:
     """The values printed under a label: value lines (blank lines between allowed), or one
-    pipe row of values only."""
+    tab or pipe row of values only (its empty cells kept in place)."""
     values: list[str] = []
     while (i := _next_filled(lines, i)) < len(lines):
         stripped = lines[i].strip()
-        cells = None if values else _pipe_cells(stripped)
+        cells = None if values else _delimited_cells(lines[i])
         if cells is not None:
-            return (cells, i + 1) if all(looks_like_value(c) for c in cells) else ([], i)
+            filled = all(looks_like_value(c) for c in cells) and not all(is_blank(c) for c in cells)
+            return (cells, i + 1) if filled else ([], i)
         found = _values(stripped)
         if not found:
             break

@@ -223,3 +223,8 @@ def test_a_page_number_under_a_heading_is_not_a_cell():
                    filename="r.md")
     assert 1 in report.sections
     assert report.cells == {}
+
+
+def test_values_under_their_label_as_a_tab_row_keep_their_blanks():
+    report = read(T3 + PIPE_HEADER + "（一）予以公开\n258\t12\t\t\t1\t1\t\n")
+    assert row(report, "granted") == [258, 12, None, None, 1, 1, None]
