@@ -23,6 +23,7 @@ from parsers.values import is_blank, looks_like_value
 _MD_SEPARATOR = re.compile(r"^\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 _MD_MARKUP = re.compile(r"^(#{1,6}\s+|>\s+|[*-]\s+(?=\S))|\*\*|__")
 _STREAM_LINE = re.compile(r"^(?:[^|]*\S\s*)?\|+$")
+_INLINE_MARKUP = re.compile(r"<br\s*/?>|\*\*|__", re.IGNORECASE)
 _PAGE_FOOTER = re.compile(r"^[-—–－]+\s*\d+\s*[-—–－]+$")
 # A line of text followed by values: the label, then the values separated by white space.
 _LABEL_AND_VALUES = re.compile(r"^(?P<label>.*?[^\s\d.,+-])\s+(?P<values>[\d.,+-]+(?:\s+[\d.,+-]+)*)$")
@@ -121,7 +122,7 @@ def _delimited_cells(line: str) -> list[str] | None:
     """The cells of a tab-separated or pipe row (outer pipes optional), or None when the line
     is not one."""
     if "\t" in line:
-        return [c.strip() for c in line.split("\t")]
+        return _cells(line.split("\t"))
     stripped = line.strip()
     if stripped.count("|") < 2 or not stripped.strip("|").strip():
         return None
@@ -130,7 +131,18 @@ def _delimited_cells(line: str) -> list[str] | None:
         cells = cells[1:]
     if stripped.endswith("|"):
         cells = cells[:-1]
-    return [c.strip() for c in cells]
+    return _cells(cells)
+
+
+def _cells(parts: list[str]) -> list[str]:
+    """Cell texts without inline markup (`<br>` line breaks, bold); a cell holding several
+    numbers apart (`0 0 0`, adjacent cells a converter merged) is those cells."""
+    cells = []
+    for part in parts:
+        text = _INLINE_MARKUP.sub(" ", part).strip()
+        values = _values(text)
+        cells += values if values and len(values) > 1 else [text]
+    return cells
 
 
 def _is_label(text: str) -> bool:

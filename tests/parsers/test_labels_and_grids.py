@@ -228,3 +228,13 @@ def test_a_page_number_under_a_heading_is_not_a_cell():
 def test_values_under_their_label_as_a_tab_row_keep_their_blanks():
     report = read(T3 + PIPE_HEADER + "（一）予以公开\n258\t12\t\t\t1\t1\t\n")
     assert row(report, "granted") == [258, 12, None, None, 1, 1, None]
+
+
+def test_converter_markup_inside_pipe_cells():
+    # Line breaks as <br>, bold, and adjacent cells merged into one ("0 0 0 0").
+    report = read(T3 + PIPE_HEADER
+                  + "|（二）部分公开（区分处理的，<br>只计这一情形，不计其他情形）|9|0 0 0 0|0|9|\n"
+                  + "| **（七）总计** | 54<br>| 0 | 0 | 0 | 0 | 0 | 54 |\n")
+    assert row(report, "partial") == [9, 0, 0, 0, 0, 0, 9]
+    assert row(report, "closed_total") == [54, 0, 0, 0, 0, 0, 54]
+    assert codes(report) == []
