@@ -77,6 +77,12 @@ class LabelIndex:
             found = _distinct(self.exact[known] for known in self.by_length if known.startswith(label))
             if found:
                 return found
+        return self.similar(label)
+
+    def similar(self, label: str) -> list:
+        """The meanings of the known labels a printed one is, or is closest to (garbled)."""
+        if label in self.exact:
+            return [self.exact[label]]
         if len(label) not in FUZZY_LENGTHS:
             return []
         scored = sorted(((SequenceMatcher(None, label, known, autojunk=False).ratio(), known)
@@ -126,6 +132,11 @@ class PrefixedIndex:
     def candidates(self, label: str) -> list:
         own, allowed = self.peel(label)
         return [m for m in (self._within(m, allowed) for m in self.rows.candidates(own)) if m]
+
+    def is_complete(self, label: str, meaning) -> bool:
+        """The label is `meaning`'s in full (or garbled), not its start nor it with more after."""
+        own, allowed = self.peel(label)
+        return [self._within(m, allowed) for m in self.rows.similar(own)] == [meaning]
 
 
 def _in_blocks(meaning: list, allowed: frozenset) -> list | None:

@@ -91,6 +91,7 @@ class _State:
     t3_header_closed: bool = True                  # the next header row starts a new header
     t3_last: str | None = None                     # last t3 row read (context for 3.其他)
     t3_pending: str | None = None                  # a t3 row label seen without its values
+    t3_blank: tuple[str, str] | None = None        # (key, label) of a row just read as all blank
     t4_header: list[list[str]] = field(default_factory=list)          # header rows, as printed
     t4_header_closed: bool = True
 
@@ -177,6 +178,7 @@ class Reader:
         if not row.values and len({t for t in row.cells if t}) == 1 and self.heading(row.cells[row.labels[0][0]]):
             return
         L, state = self.labels, self.state
+        blank_before, state.t3_blank = state.t3_blank, None
         texts = [t for _, t in row.labels]
         if not row.values and any(L.t2_captions.match(t) for t in texts):
             state.kind, state.t2_header = "t2", []
@@ -202,6 +204,8 @@ class Reader:
             state.kind, state.t2_header = "t2", t2
             return
         t3_key = self.t3_row_key(row)
+        if t3_key and blank_before and t3_key == blank_before[0] and row.values and self.wrapped(blank_before, row):
+            self.forget_blank_row(t3_key)
         if t3_key:
             self.t3_row(row, t3_key)
             return
@@ -211,6 +215,9 @@ class Reader:
         if self.t2_row(row):
             return
         pending, state.t3_pending = state.t3_pending, None
+        if blank_before and row.values and state.kind == "t3" and self.wrapped(blank_before, row):
+            self.forget_blank_row(blank_before[0])
+            pending = blank_before[0]
         if pending and row.values and state.kind == "t3":
             # The rest of a wrapped label, carrying the values of the row named just above.
             self.t3_row(row, pending, label_at=max((i for i, _ in row.labels), default=-1))
@@ -319,17 +326,29 @@ class Reader:
                     or not _carries_values(row, strict=not (self.grid and (in_other_group or _enumerated(row, text))))
                     and not (_enumerated(row, text) and self.blank_row(row, text))):
                 continue
-            return key if _carries_values(row, strict=not self.grid) or self.blank_row(row, text) else None
+            return key if _carries_values(row, strict=True) or self.blank_row(row, text) else None
         return None
 
     def blank_row(self, row: _Row, text: str) -> bool:
-        """A text row whose whole label (not one cut short) is followed by an empty cell for
-        each of the seven columns, where this table's rows put them: a row of blanks, not a
+        """A row whose whole label (not one cut short) is followed by an empty cell for each of
+        the seven columns (in text: where this table's rows put them): a row of blanks, not a
         label wrapped onto the next line."""
         label_at, last = row.labels[-1]
-        relative = self.t3_layout.relative or 0
-        return (not self.grid and last == text and self.labels.t3_rows.whole(text)
+        relative = 0 if self.grid else self.t3_layout.relative or 0
+        return (last == text and self.labels.t3_rows.whole(text)
                 and len(row.cells) - label_at - 1 >= relative + len(T3_COLUMNS))
+
+    def wrapped(self, blank: tuple[str, str], row: _Row) -> bool:
+        """The blank row's label and this row's read as one are that row's label in full."""
+        key, label = blank
+        return bool(row.labels) and self.labels.t3_rows.is_complete(label + row.labels[-1][1], key)
+
+    def forget_blank_row(self, key: str) -> None:
+        """What looked like a row of blanks was a label wrapped onto the next row ("（二）部分公开"
+        | "（区分处理的，…）" with the values): the values are that row's."""
+        for column in T3_COLUMNS:
+            self.report.cells.pop(f"t3.{key}.{column}")
+            self.report.raw_cells.pop(f"t3.{key}.{column}")
 
     def t3_header_row(self, row: _Row) -> None:
         state = self.state
@@ -350,6 +369,9 @@ class Reader:
             labels_at = {i for i, _ in row.labels}
             while label_at + 1 in labels_at:
                 label_at += 1
+        if not any(row.cells[label_at + 1:]) and not any(f"t3.{key}.{c}" in self.report.cells for c in T3_COLUMNS):
+            # A row of blanks, unless the next row carries the rest of its label and its values.
+            state.t3_blank = key, next((t for i, t in row.labels if i == label_at), "")
         after = row.after(label_at)
         header = state.t3_header
         by_position = (
@@ -367,8 +389,8 @@ class Reader:
         placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=self.t3_hints(label_at))
         if placement is None:
             self.t3_repair(key, [t for _, t in after])
-        else:
-            self.put_placed(f"t3.{key}", T3_COLUMNS, placement)
+            return
+        self.put_placed(f"t3.{key}", T3_COLUMNS, placement)
 
     def t3_hints(self, label_at: int) -> list[int]:
         """Offsets after the label that this table's layout suggests: the one its other rows

@@ -238,3 +238,38 @@ def test_converter_markup_inside_pipe_cells():
     assert row(report, "partial") == [9, 0, 0, 0, 0, 0, 9]
     assert row(report, "closed_total") == [54, 0, 0, 0, 0, 0, 54]
     assert codes(report) == []
+
+
+def grid(rows: list[list[str]]) -> bytes:
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return (f"<html><body><h1>{TITLE}</h1><p>三、收到和处理政府信息公开申请情况</p><table>"
+            f"<tr><td>项目</td>{''.join(f'<td>{c}</td>' for c in ('自然人', '商业企业', '科研机构', '社会公益组织', '法律服务机构', '其他', '总计'))}</tr>"
+            f"{body}</table></body></html>").encode("utf-8")
+
+
+def test_label_wrapped_onto_the_next_grid_row_is_not_a_row_of_blanks():
+    values = ["9", "0", "0", "0", "0", "0", "9"]
+    cut_short = parse(grid([["（二）部分公开（区分处理的，"] + [""] * 7, ["只计这一情形，不计其他情形）"] + values,
+                            ["1.属于国家秘密"] + [""] * 7]), filename="r.html")
+    # Wrapped right after a complete label variant: the next row's values show it was no blank row.
+    after_variant = parse(grid([["（二）部分公开"] + [""] * 7, ["（区分处理的，只计这一情形，不计其他情形）"] + values,
+                                ["1.属于国家秘密"] + [""] * 7]), filename="r.html")
+    for report in (cut_short, after_variant):
+        assert row(report, "partial") == [9, 0, 0, 0, 0, 0, 9]
+        assert row(report, "withheld_secret") == [None] * 7        # a real row of blanks
+        assert codes(report) == []
+
+
+def test_label_wrapped_onto_the_next_pipe_row():
+    report = read(T3 + PIPE_HEADER + "| （二）部分公开 |  |  |  |  |  |  |  |\n"
+                  "| （区分处理的，只计这一情形，不计其他情形） | 9 | 0 | 0 | 0 | 0 | 0 | 9 |\n")
+    assert row(report, "partial") == [9, 0, 0, 0, 0, 0, 9]
+    assert codes(report) == []
+
+
+def test_a_row_of_blanks_before_a_sub_row_keeps_its_blanks():
+    # "其中：…" is no continuation of 1.属于国家秘密: its values are not that row's.
+    report = parse(grid([["1.属于国家秘密"] + [""] * 7, ["其中：涉密"] + ["1", "0", "0", "0", "0", "0", "1"]]),
+                   filename="r.html")
+    assert row(report, "withheld_secret") == [None] * 7
+    assert codes(report) == ["UNKNOWN_ROW"]
