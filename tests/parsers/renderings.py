@@ -94,13 +94,15 @@ def t3_rows(cells: dict) -> list[str]:
     return [r for r in TEMPLATE.t3_rows if any(f"t3.{r}.{c}" in cells for c in T3_COLUMNS)]
 
 
-def t3_table(cells: dict, prefixed: bool, generic: bool) -> list[list[str]]:
+def t3_table(cells: dict, prefixed: bool, generic: bool, stray: int = 0) -> list[list[str]]:
+    """t3 with one label cell per row; `stray` empty cells after each label and at each row's
+    end (spans lost in a copy), so a row with blank first or last cells fits several places."""
     header = [f"数据{i + 1}" for i in range(len(T3_COLUMNS))] if generic else T3_HEADER
     table = [["项目"] + header]
     for row in t3_rows(cells):
         group, label = T3_PRINTED[row]
-        table.append([(group + label) if prefixed else label]
-                     + [figure(cells.get(f"t3.{row}.{c}")) for c in T3_COLUMNS])
+        table.append([(group + label) if prefixed else label] + [""] * stray
+                     + [figure(cells.get(f"t3.{row}.{c}")) for c in T3_COLUMNS] + [""] * stray)
     return table
 
 
@@ -146,11 +148,12 @@ def t4_table(cells: dict, generic: bool) -> list[list[str]] | None:
     return table
 
 
-def tables(edition: str, cells: dict, *, prefixed=False, generic=False, grouped=False) -> dict[int, list[list[list[str]]]]:
+def tables(edition: str, cells: dict, *, prefixed=False, generic=False, grouped=False,
+           stray: int = 0) -> dict[int, list[list[list[str]]]]:
     """section number → its tables (each a list of rows of cell texts)."""
     out = {2: t2_tables(edition, cells, generic)}
     if t3_rows(cells):
-        out[3] = [grouped_t3_table(cells) if grouped else t3_table(cells, prefixed, generic)]
+        out[3] = [grouped_t3_table(cells) if grouped else t3_table(cells, prefixed, generic, stray)]
     t4 = t4_table(cells, generic)
     if t4 is not None:
         out[4] = [t4]
@@ -195,9 +198,9 @@ def _html_table(rows: list[list[str]]) -> str:
         "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows) + "</table>"
 
 
-def render(title: str, edition: str, cells: dict, style: str) -> tuple[bytes, str]:
-    """(bytes, file name) of the report in one style."""
-    by_section = tables(edition, cells, prefixed=style.startswith("prefixed"),
+def render(title: str, edition: str, cells: dict, style: str, stray: int = 0) -> tuple[bytes, str]:
+    """(bytes, file name) of the report in one style (`stray`: see t3_table)."""
+    by_section = tables(edition, cells, prefixed=style.startswith("prefixed"), stray=stray,
                         generic=style.startswith("generic"), grouped=style.startswith("grouped"))
     if style.endswith("html"):
         body = [f"<h1>{escape(title)}</h1>"]
