@@ -96,6 +96,10 @@ def _row_at(lines: list[str], i: int, in_table: bool) -> tuple[list[str], int] |
     cells = _delimited_cells(lines[i])
     if cells is not None:
         return cells, i + 1
+    values = _values(stripped)
+    if values:
+        # Values alone, under a label row of the table: they go with it.
+        return (values, i + 1) if in_table and len(values) > 1 else None
     after = i + 1
     if _unclosed(stripped) and after < len(lines) and lines[after].strip() and "|" not in lines[after]:
         # A label cut over two lines: its bracket opens on this one and closes on the next.

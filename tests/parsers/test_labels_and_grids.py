@@ -273,3 +273,10 @@ def test_a_row_of_blanks_before_a_sub_row_keeps_its_blanks():
                    filename="r.html")
     assert row(report, "withheld_secret") == [None] * 7
     assert codes(report) == ["UNKNOWN_ROW"]
+
+
+def test_values_on_the_line_under_a_label_row():
+    report = read(T3 + PIPE_HEADER + "| 一、本年新收政府信息公开申请数量 |\n5 1 0 0 0 0 6\n"
+                  "| 二、上年结转政府信息公开申请数量 |\n| 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n")
+    assert row(report, "new") == [5, 1, 0, 0, 0, 0, 6]
+    assert row(report, "carried_in") == [1, 0, 0, 0, 0, 0, 1]
