@@ -113,6 +113,8 @@ class PrefixedIndex:
             for prefix, places in self.prefixes:
                 # A group label alone ("（六）其他处理") may be a row itself: only peel in front of more.
                 rest = normalise_label(label[len(prefix):].lstrip(GROUP_SEPARATORS)) if label.startswith(prefix) else ""
+                if rest.startswith("(") and rest.endswith(")") and rest.count("(") == 1:
+                    rest = rest[1:-1]         # "行政诉讼（复议后起诉）"
                 if rest:
                     label, allowed = rest, places if allowed is None else allowed & places
                     break
@@ -166,7 +168,7 @@ class Labels:
         spec = page_spec()
         self.t3_rows = PrefixedIndex(LabelIndex(_index(TEMPLATE.t3_rows)), TEMPLATE.t3_prefixes)
         self.t3_columns = LabelIndex(_index(TEMPLATE.t3_columns))
-        self.t4_rows = LabelIndex(_index(TEMPLATE.t4_rows))
+        self.t4_rows = PrefixedIndex(LabelIndex(_index(TEMPLATE.t4_rows)), TEMPLATE.t4_prefixes)
         self.t4_columns = LabelIndex(_index(TEMPLATE.t4_columns))
         self.t4_words = frozenset(normalise_label(w) for w in spec["t4_header_words"])
         captions: dict[str, list[tuple[str, int]]] = {}

@@ -66,6 +66,8 @@ class Template:
         self.t4_rows: dict[str, list[str]] = dict(data["t4"]["rows"])
         self.t4_columns: dict[str, list[str]] = dict(data["t4"]["columns"])
         self.t4_order: list[str] = list(data["t4"]["order"])
+        self.t4_prefixes: dict[str, frozenset[str]] = {
+            label: frozenset(rows) for label, rows in data["t4"].get("prefixes", {}).items()}
 
     def _t3_rows_of(self, names: list[str]) -> list[str]:
         """t3 row keys named directly or through a group (groups may name groups)."""

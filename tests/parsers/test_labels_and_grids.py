@@ -280,3 +280,14 @@ def test_values_on_the_line_under_a_label_row():
                   "| 二、上年结转政府信息公开申请数量 |\n| 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n")
     assert row(report, "new") == [5, 1, 0, 0, 0, 0, 6]
     assert row(report, "carried_in") == [1, 0, 0, 0, 0, 0, 1]
+
+
+def test_t4_rows_with_their_group_in_front():
+    report = read("四、政府信息公开行政复议、行政诉讼情况\n"
+                  "| 项目 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n|---|---|---|---|---|---|\n"
+                  "| 行政复议 | 1 | 0 |  | 0 | 1 |\n"
+                  "| 行政诉讼-未经复议直接起诉 | 2 | 1 | 0 | 0 | 3 |\n"
+                  "| 行政诉讼（复议后起诉） |  |  |  |  | 0 |\n")
+    keys = [f"t4.{r}.{c}" for r in ("review", "suit_direct", "suit_after_review")
+            for c in ("upheld", "corrected", "other", "pending", "total")]
+    assert [report.cells[k] for k in keys] == [1, 0, None, 0, 1, 2, 1, 0, 0, 3, None, None, None, None, 0]
