@@ -2,8 +2,10 @@
 
 Labels are compared after `normalise_label` (width, spaces, enumerators, quotes). A printed
 label may also be cut short ("（二）部分公开（区分处理的，") or carry a note after the official
-wording; both are matched by prefix, the longest known label winning. The t3 row "3.其他"
-folds to "其他", the same as the t3 column 其他: the reader resolves it by context.
+wording; both are matched by prefix, the longest known label winning. A label that two
+template rows fit equally (cut short or garbled) matches neither. Row labels may carry their
+group labels in front (`PrefixedIndex`). The t3 row "3.其他" folds to "其他", the same as the
+t3 column 其他: the reader resolves it by context.
 """
 from __future__ import annotations
 
