@@ -2,8 +2,10 @@
 
 Labels are compared after `normalise_label` (width, spaces, enumerators, quotes). A printed
 label may also be cut short ("（二）部分公开（区分处理的，") or carry a note after the official
-wording; both are matched by prefix, the longest known label winning. The t3 row "3.其他"
-folds to "其他", the same as the t3 column 其他: the reader resolves it by context.
+wording; both are matched by prefix, the longest known label winning. A label that two
+template rows fit equally (cut short or garbled) matches neither. Row labels may carry their
+group labels in front (`PrefixedIndex`). The t3 row "3.其他" folds to "其他", the same as the
+t3 column 其他: the reader resolves it by context.
 """
 from __future__ import annotations
 
@@ -22,6 +24,9 @@ MIN_TRUNCATED = 6
 # Labels garbled by extraction ("其他法律行政止公开"): similar enough to exactly one known label.
 MIN_SIMILARITY = 0.8
 FUZZY_LENGTHS = range(4, 80)
+# What may stand between a group label and the row's own ("（三）不予公开：1.属于国家秘密"), once
+# normalised (NFKC: full-width forms are half-width here).
+GROUP_SEPARATORS = "-—–/\\:>|·_"
 
 
 @dataclass(frozen=True)
@@ -51,21 +56,104 @@ class LabelIndex:
         return self.cache[label]
 
     def _near(self, label: str):
+        found = self.candidates(label)
+        return found[0] if len(found) == 1 else None
+
+    def whole(self, label: str) -> bool:
+        """The label is a known one in full, or one with a note after it that is not the start
+        of a longer one (a label cut short, whose end is on the next line)."""
+        if label in self.exact:
+            return True
+        if any(known.startswith(label) for known in self.by_length):
+            return False
+        return any(label.startswith(known) and (len(known) >= MIN_PREFIX or label[len(known)] == "(")
+                   for known in self.by_length)
+
+    def candidates(self, label: str) -> list:
+        """The meanings a printed label could have: one, or several when it is cut short or
+        garbled into something two known labels fit equally (then it is not matched)."""
         for known in self.by_length:
             if label.startswith(known) and (len(known) >= MIN_PREFIX or label[len(known)] == "("):
-                return self.exact[known]
+                return [self.exact[known]]
         if len(label) >= MIN_TRUNCATED:
-            for known in self.by_length:
-                if known.startswith(label):
-                    return self.exact[known]
+            found = _distinct(self.exact[known] for known in self.by_length if known.startswith(label))
+            if found:
+                return found
+        return self.similar(label)
+
+    def similar(self, label: str) -> list:
+        """The meanings of the known labels a printed one is, or is closest to (garbled)."""
+        if label in self.exact:
+            return [self.exact[label]]
         if len(label) not in FUZZY_LENGTHS:
-            return None
+            return []
         scored = sorted(((SequenceMatcher(None, label, known, autojunk=False).ratio(), known)
                          for known in self.exact if abs(len(known) - len(label)) <= len(known) // 3),
                         reverse=True)
-        if scored and scored[0][0] >= MIN_SIMILARITY and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-            return self.exact[scored[0][1]]
-        return None
+        best = [known for ratio, known in scored if ratio >= MIN_SIMILARITY and ratio == scored[0][0]]
+        return _distinct(self.exact[known] for known in best)
+
+
+class PrefixedIndex:
+    """Row labels that may carry their group labels in front, as tables without rowspan print
+    them: "三、本年度办理结果（三）不予公开1.属于国家秘密" is withheld_secret, "第二十条第（一）项规章"
+    is the 规章 row of that sub-table. Known group labels (template.yaml `t3.prefixes`, the t2
+    captions) are peeled off the front with their enumerators; what is left is matched as a row
+    label and must be a row every peeled group leads (`narrow`)."""
+
+    def __init__(self, rows: LabelIndex, prefixes: dict[str, frozenset], narrow=None):
+        self.rows = rows
+        self.exact = rows.exact
+        self.prefixes = sorted(((normalise_label(p), places) for p, places in prefixes.items()),
+                               key=lambda kv: -len(kv[0]))
+        self.narrow = narrow or (lambda key, allowed: key if key in allowed else None)
+
+    def peel(self, label: str) -> tuple[str, frozenset | None]:
+        """(the row's own label, what its group labels allow; None: no group label)."""
+        allowed = None
+        while True:
+            for prefix, places in self.prefixes:
+                # A group label alone ("（六）其他处理") may be a row itself: only peel in front of more.
+                rest = normalise_label(label[len(prefix):].lstrip(GROUP_SEPARATORS)) if label.startswith(prefix) else ""
+                if rest.startswith("(") and rest.endswith(")") and rest.count("(") == 1:
+                    rest = rest[1:-1]         # "行政诉讼（复议后起诉）"
+                if rest:
+                    label, allowed = rest, places if allowed is None else allowed & places
+                    break
+            else:
+                return label, allowed
+
+    def _within(self, meaning, allowed):
+        return meaning if meaning is None or allowed is None else self.narrow(meaning, allowed)
+
+    def match(self, label: str):
+        own, allowed = self.peel(label)
+        return self._within(self.rows.match(own), allowed)
+
+    def whole(self, label: str) -> bool:
+        return self.rows.whole(self.peel(label)[0])
+
+    def candidates(self, label: str) -> list:
+        own, allowed = self.peel(label)
+        return [m for m in (self._within(m, allowed) for m in self.rows.candidates(own)) if m]
+
+    def is_complete(self, label: str, meaning) -> bool:
+        """The label is `meaning`'s in full (or garbled), not its start nor it with more after."""
+        own, allowed = self.peel(label)
+        return [self._within(m, allowed) for m in self.rows.similar(own)] == [meaning]
+
+
+def _in_blocks(meaning: list, allowed: frozenset) -> list | None:
+    """The t2 row meanings (edition, block, key) inside the sub-tables a caption names."""
+    return [m for m in meaning if (m[0], m[1]) in allowed] or None
+
+
+def _distinct(meanings) -> list:
+    found = []
+    for meaning in meanings:
+        if meaning not in found:
+            found.append(meaning)
+    return found
 
 
 def _index(mapping: dict[str, list[str]]) -> dict[str, str]:
@@ -80,9 +168,9 @@ def labels() -> "Labels":
 class Labels:
     def __init__(self):
         spec = page_spec()
-        self.t3_rows = LabelIndex(_index(TEMPLATE.t3_rows))
+        self.t3_rows = PrefixedIndex(LabelIndex(_index(TEMPLATE.t3_rows)), TEMPLATE.t3_prefixes)
         self.t3_columns = LabelIndex(_index(TEMPLATE.t3_columns))
-        self.t4_rows = LabelIndex(_index(TEMPLATE.t4_rows))
+        self.t4_rows = PrefixedIndex(LabelIndex(_index(TEMPLATE.t4_rows)), TEMPLATE.t4_prefixes)
         self.t4_columns = LabelIndex(_index(TEMPLATE.t4_columns))
         self.t4_words = frozenset(normalise_label(w) for w in spec["t4_header_words"])
         captions: dict[str, list[tuple[str, int]]] = {}
@@ -98,7 +186,9 @@ class Labels:
                     for name in names:
                         t2_columns.setdefault(normalise_label(name), []).append(T2Column(edition, number, key))
         self.t2_captions = LabelIndex(captions)
-        self.t2_rows = LabelIndex(t2_rows)
+        self.t2_rows = PrefixedIndex(LabelIndex(t2_rows),
+                                     {caption: frozenset(places) for caption, places in captions.items()},
+                                     _in_blocks)
         self.t2_columns = LabelIndex(t2_columns)
         # t3 row labels that are also column labels once the enumerator is gone (其他, 总计).
         self.ambiguous_t3 = frozenset(self.t3_rows.exact) & frozenset(self.t3_columns.exact)

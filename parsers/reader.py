@@ -6,10 +6,12 @@ give column positions, and section headings give the context. Sections can be sp
 tables, headers repeated, t4 written as one flat row of 15 numbers.
 
 Where a row's values line up with its header's columns (an HTML grid), they are read by
-position, so a blank cell stays a blank in its own column. Otherwise (text where spans were
-lost) the values after the label are read in order; a row with one value too many or too few
-is resolved by the row's own arithmetic (总计 = the six applicant columns) when exactly one
-reading fits, else the row is reported and only what every reading agrees on is kept.
+position, so a blank cell stays a blank in its own column. Otherwise (delimited text, generic
+headers) the cells after the label are placed as a run of the template's width
+(`parsers.placement`): an empty cell between separators is still a blank in its column. A row
+that no run holds (one value too many or too few) is resolved by the row's own arithmetic
+(总计 = the six applicant columns) when exactly one reading fits, else the row is reported and
+only what every reading agrees on is kept.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from parsers.document import Document, Paragraph, Table
 from parsers.labels import LabelIndex, labels
 from parsers.metadata import read_metadata, section_of
+from parsers.placement import consensus, offsets, place
 from parsers.record import Report
 from parsers.template import TEMPLATE, normalise_label
 from parsers.values import AMOUNT, COUNT, SIGNED, is_blank, looks_like_value, read_value
@@ -68,6 +71,18 @@ class _Row:
         return tail
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where a table's t3 rows put their values, as far as its rows placed one way only agree."""
+    relative: int | None = None       # offset after the row's label
+    absolute: int | None = None       # column index of 自然人
+    placed: bool = False              # some row could be placed one way only
+
+    def agrees(self, column: int) -> bool:
+        """A header naming 自然人 at `column` fits the rows (none contradicts it)."""
+        return not self.placed or self.absolute == column
+
+
 @dataclass
 class _State:
     kind: str | None = None                        # the table being read: t2, t3, t4
@@ -76,6 +91,7 @@ class _State:
     t3_header_closed: bool = True                  # the next header row starts a new header
     t3_last: str | None = None                     # last t3 row read (context for 3.其他)
     t3_pending: str | None = None                  # a t3 row label seen without its values
+    t3_blank: tuple[str, str] | None = None        # (key, label) of a row just read as all blank
     t4_header: list[list[str]] = field(default_factory=list)          # header rows, as printed
     t4_header_closed: bool = True
 
@@ -87,6 +103,8 @@ class Reader:
         self.labels = labels()
         self.grid = False
         self.sections: list[int] = []
+        self.t3_layout = _Layout()
+        self.edition: str | None = None          # the edition the labels point to, if only one
 
     # ------------------------------------------------------------ cells
     def put(self, key: str, text: str) -> None:
@@ -122,11 +140,27 @@ class Reader:
             self.state.t3_header_closed = True
 
     def table(self, table: Table) -> None:
-        # Only a grid with its spans expanded (HTML, DOCX, PDF) keeps cells in their columns;
-        # in text the spans were lost, so values are read in order after their label.
+        # A grid with its spans expanded (HTML, DOCX, PDF) keeps cells under their header; in
+        # text spans were lost, so values are placed after their label (parsers.placement).
         self.grid = bool(table.origin)
-        for cells in table.rows:
-            self.row(_Row.of(cells))
+        rows = [_Row.of(cells) for cells in table.rows]
+        self.t3_layout = self.t3_layout_of(rows)
+        for row in rows:
+            self.row(row)
+
+    def t3_layout_of(self, rows: list[_Row]) -> "_Layout":
+        """Where this table's t3 rows put their seven values, from the rows that can be placed
+        one way only."""
+        relative, absolute = [], []
+        for row in rows:
+            if not row.labels or self.labels.t3_rows.match(row.labels[-1][1]) is None:
+                continue
+            label_at = row.labels[-1][0]
+            starts = offsets(row.cells[label_at + 1:], len(T3_COLUMNS))
+            if len(starts) == 1:
+                relative.append(starts[0])
+                absolute.append(label_at + 1 + starts[0])
+        return _Layout(consensus(relative), consensus(absolute), bool(relative))
 
     def heading(self, text: str) -> bool:
         """A section heading (in a paragraph, or a table row of one merged cell)."""
@@ -144,8 +178,9 @@ class Reader:
         if not row.values and len({t for t in row.cells if t}) == 1 and self.heading(row.cells[row.labels[0][0]]):
             return
         L, state = self.labels, self.state
+        blank_before, state.t3_blank = state.t3_blank, None
         texts = [t for _, t in row.labels]
-        if any(L.t2_captions.match(t) for t in texts):
+        if not row.values and any(L.t2_captions.match(t) for t in texts):
             state.kind, state.t2_header = "t2", []
             return
         t4_hits = sum(1 for t in texts if t in L.t4_words or L.t4_columns.match(t) or L.t4_rows.match(t))
@@ -156,7 +191,7 @@ class Reader:
             return
         t4_context = state.kind == "t4" or t4_hits > t3_column_hits
         if t4_hits and t4_context:
-            if row.values and self.t4_labelled(row):
+            if (row.values or self.t4_blank_row(row)) and self.t4_labelled(row):
                 return
             if not row.values:
                 if state.t4_header_closed:
@@ -169,6 +204,8 @@ class Reader:
             state.kind, state.t2_header = "t2", t2
             return
         t3_key = self.t3_row_key(row)
+        if t3_key and blank_before and t3_key == blank_before[0] and row.values and self.wrapped(blank_before, row):
+            self.forget_blank_row(t3_key)
         if t3_key:
             self.t3_row(row, t3_key)
             return
@@ -178,6 +215,9 @@ class Reader:
         if self.t2_row(row):
             return
         pending, state.t3_pending = state.t3_pending, None
+        if blank_before and row.values and state.kind == "t3" and self.wrapped(blank_before, row):
+            self.forget_blank_row(blank_before[0])
+            pending = blank_before[0]
         if pending and row.values and state.kind == "t3":
             # The rest of a wrapped label, carrying the values of the row named just above.
             self.t3_row(row, pending, label_at=max((i for i, _ in row.labels), default=-1))
@@ -188,6 +228,12 @@ class Reader:
                 state.t3_pending = found[1]
                 return
         if row.values and row.labels and state.kind in ("t2", "t3"):
+            index = L.t3_rows if state.kind == "t3" else L.t2_rows
+            meanings = index.candidates(row.labels[-1][1])
+            if len(meanings) > 1:
+                self.report.problem("LABEL_AMBIGUOUS", f"{state.kind}: row {' | '.join(c for c in row.cells if c)!r} "
+                                    f"fits {len(meanings)} template rows; not read")
+                return
             self.report.problem("UNKNOWN_ROW", f"{state.kind}: row {' | '.join(c for c in row.cells if c)!r} matches no template row")
 
     # ------------------------------------------------------------ t2
@@ -207,19 +253,26 @@ class Reader:
         label_at, candidates = found
         header = self.state.t2_header
         header_blocks = {(c.edition, c.block) for _, columns in header for c in columns}
-        chosen = [c for c in candidates if (c[0], c[1]) in header_blocks] or candidates
+        chosen = [c for c in candidates if (c[0], c[1]) in header_blocks]
+        if not chosen:       # no header names the row's block: inside section 二 only
+            if self.state.kind != "t2":
+                return False
+            chosen = self.t2_blocks_fitting(row.cells[label_at + 1:], candidates)
+            if len(chosen) != 1:
+                self.report.problem("ROW_AMBIGUOUS", f"t2.{candidates[0][2]}: the row fits the columns of "
+                                    f"{len(chosen) or 'no'} sub-tables (editions {', '.join(sorted({c[0] for c in candidates}))}); not read")
+                return True
         edition, block_number, row_key = chosen[0]
         block = TEMPLATE.t2[edition][block_number]
         columns = [(index, next(c.key for c in cols if (c.edition, c.block) == (edition, block_number)))
                    for index, cols in header if any((c.edition, c.block) == (edition, block_number) for c in cols)]
-        if not columns:       # no header: the block's own column order, inside section 二 only
-            if self.state.kind != "t2":
-                return False
+        if not columns:       # the header names nothing: the block's own column order
             columns = [(None, key) for key in block.columns]
         self.state.kind = "t2"
         after = row.after(label_at)
         positions = {i for i, _ in after if _}
-        if self.grid and all(index is not None for index, _ in columns) and positions <= {i for i, _ in columns}:
+        indexes = [index for index, _ in columns]
+        if self.grid and None not in indexes and positions <= set(indexes):
             # A header cell spanning several columns names them all: the value is the first
             # filled cell under it.
             under: dict[str, list[str]] = {}
@@ -228,6 +281,16 @@ class Reader:
                     under.setdefault(key, []).append(row.cells[index])
             for key, texts in under.items():
                 self.put(f"t2.{row_key}.{key}", next((t for t in texts if t), ""))
+            return True
+        # A header cell spanning several columns names its key once, at its first column.
+        columns = [(index, key) for at, (index, key) in enumerate(columns)
+                   if all(key != other for _, other in columns[:at])]
+        indexes = [index for index, _ in columns]
+        side_by_side = None not in indexes and indexes == list(range(indexes[0], indexes[0] + len(indexes)))
+        placement = place(row.cells[label_at + 1:], len(columns),
+                          layout=[indexes[0] - label_at - 1] if side_by_side else [])
+        if placement is not None:
+            self.put_placed(f"t2.{row_key}", [key for _, key in columns], placement)
         else:
             texts = [t for _, t in after]
             if len(texts) > len(columns):
@@ -236,6 +299,17 @@ class Reader:
             for (_, key), text in zip(columns, texts):
                 self.put(f"t2.{row_key}.{key}", text)
         return True
+
+    def t2_blocks_fitting(self, after: list[str], candidates: list) -> list:
+        """The sub-tables a headerless t2 row can belong to: those of the edition the document's
+        labels point to, then those whose column count its printed cells fit."""
+        candidates = [c for c in candidates if c[0] == self.edition] or candidates
+        blocks = {(c[0], c[1]): c for c in candidates}
+        if len({tuple(TEMPLATE.t2[e][b].columns) for e, b in blocks}) == 1:
+            return list(blocks.values())[:1]       # same columns either way
+        fitting = [c for (e, b), c in blocks.items()
+                   if offsets(after, len(TEMPLATE.t2[e][b].columns)) or not any(after)]
+        return fitting
 
     # ------------------------------------------------------------ t3
     def t3_row_key(self, row: _Row) -> str | None:
@@ -249,10 +323,32 @@ class Reader:
                 continue
             if text in L.ambiguous_t3 and (
                     state.kind == "t4" or key == "other_other" and not in_other_group
-                    or not _carries_values(row, strict=not (self.grid and (in_other_group or _enumerated(row, text))))):
+                    or not _carries_values(row, strict=not (self.grid and (in_other_group or _enumerated(row, text))))
+                    and not (_enumerated(row, text) and self.blank_row(row, text))):
                 continue
-            return key if _carries_values(row, strict=not self.grid) else None
+            return key if _carries_values(row, strict=True) or self.blank_row(row, text) else None
         return None
+
+    def blank_row(self, row: _Row, text: str) -> bool:
+        """A row whose whole label (not one cut short) is followed by an empty cell for each of
+        the seven columns (in text: where this table's rows put them): a row of blanks, not a
+        label wrapped onto the next line."""
+        label_at, last = row.labels[-1]
+        relative = 0 if self.grid else self.t3_layout.relative or 0
+        return (last == text and self.labels.t3_rows.whole(text)
+                and len(row.cells) - label_at - 1 >= relative + len(T3_COLUMNS))
+
+    def wrapped(self, blank: tuple[str, str], row: _Row) -> bool:
+        """The blank row's label and this row's read as one are that row's label in full."""
+        key, label = blank
+        return bool(row.labels) and self.labels.t3_rows.is_complete(label + row.labels[-1][1], key)
+
+    def forget_blank_row(self, key: str) -> None:
+        """What looked like a row of blanks was a label wrapped onto the next row ("（二）部分公开"
+        | "（区分处理的，…）" with the values): the values are that row's."""
+        for column in T3_COLUMNS:
+            self.report.cells.pop(f"t3.{key}.{column}")
+            self.report.raw_cells.pop(f"t3.{key}.{column}")
 
     def t3_header_row(self, row: _Row) -> None:
         state = self.state
@@ -269,12 +365,20 @@ class Reader:
         state.kind, state.t3_last, state.t3_header_closed, state.t3_pending = "t3", key, True, None
         if label_at is None:
             label_at = max(i for i, t in row.labels if self.labels.t3_rows.match(t) == key)
+            # A label cut over two cells: the rest of it is in the cells right after.
+            labels_at = {i for i, _ in row.labels}
+            while label_at + 1 in labels_at:
+                label_at += 1
+        if not any(row.cells[label_at + 1:]) and not any(f"t3.{key}.{c}" in self.report.cells for c in T3_COLUMNS):
+            # A row of blanks, unless the next row carries the rest of its label and its values.
+            state.t3_blank = key, next((t for i, t in row.labels if i == label_at), "")
         after = row.after(label_at)
         header = state.t3_header
         by_position = (
             self.grid and len(header) == len(T3_COLUMNS) and len(set(header.values())) == len(T3_COLUMNS)
             and min(header.values()) > label_at
             and {i for i, t in after if t} <= set(header.values())
+            and self.t3_layout.agrees(header[T3_COLUMNS[0]])
         )
         if by_position:
             for column in T3_COLUMNS:
@@ -282,12 +386,34 @@ class Reader:
                 if index < len(row.cells):
                     self.put(f"t3.{key}.{column}", row.cells[index])
             return
-        texts = [t for _, t in after]
-        if len(texts) == len(T3_COLUMNS):
-            for column, text in zip(T3_COLUMNS, texts):
-                self.put(f"t3.{key}.{column}", text)
+        placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=self.t3_hints(label_at))
+        if placement is None:
+            self.t3_repair(key, [t for _, t in after])
             return
-        self.t3_repair(key, texts)
+        self.put_placed(f"t3.{key}", T3_COLUMNS, placement)
+
+    def t3_hints(self, label_at: int) -> list[int]:
+        """Offsets after the label that this table's layout suggests: the one its other rows
+        use, the column they start in, the column its header names 自然人 (when the header
+        names all seven columns side by side)."""
+        layout = self.t3_layout
+        hints = [] if layout.relative is None else [layout.relative]
+        if layout.absolute is not None:
+            hints.append(layout.absolute - label_at - 1)
+        header = [self.state.t3_header.get(c) for c in T3_COLUMNS]
+        if None not in header and header == list(range(header[0], header[0] + len(header))) \
+                and layout.agrees(header[0]):
+            hints.append(header[0] - label_at - 1)
+        return hints
+
+    def put_placed(self, prefix: str, columns: list[str], placement) -> None:
+        """The cells of a placed row; where its placements disagree the cell is left out."""
+        for column, text in zip(columns, placement.cells):
+            if text is not None:
+                self.put(f"{prefix}.{column}", text)
+        if placement.ambiguous:
+            kept = ", ".join(c for c, t in zip(columns, placement.cells) if t is not None) or "none"
+            self.report.problem("ROW_AMBIGUOUS", f"{prefix}: the values fit several column positions; kept {kept}")
 
     def t3_repair(self, key: str, texts: list[str]) -> None:
         """A row with one value too many or too few: let the row's arithmetic decide.
@@ -353,13 +479,22 @@ class Reader:
             return False
         label_at, key = found
         self.state.kind = "t4"
-        texts = [t for _, t in row.after(label_at)]
-        if len(texts) != len(T4_COLUMNS):
+        placement = place(row.cells[label_at + 1:], len(T4_COLUMNS))
+        if placement is None:
+            texts = [t for _, t in row.after(label_at)]
             self.report.problem("ROW_MISALIGNED", f"t4.{key}: {len(texts)} values for {len(T4_COLUMNS)} columns; not read")
-            return True
-        for column, text in zip(T4_COLUMNS, texts):
-            self.put(f"t4.{key}.{column}", text)
+        else:
+            self.put_placed(f"t4.{key}", T4_COLUMNS, placement)
         return True
+
+    def t4_blank_row(self, row: _Row) -> bool:
+        """A t4 row label alone before five empty cells, under a header that named the result
+        columns already: a row of blanks (a header's group row comes before those names)."""
+        L = self.labels
+        if len(row.labels) != 1 or not L.t4_rows.match(row.labels[0][1]):
+            return False
+        named = any(L.t4_columns.match(normalise_label(c)) for cells in self.state.t4_header for c in cells if c)
+        return named and len(row.cells) - row.labels[0][0] - 1 >= len(T4_COLUMNS)
 
     def t4_flat(self, row: _Row) -> None:
         """The 15 numbers of section 四 in one row: by header position, else in printed order."""
@@ -372,13 +507,13 @@ class Reader:
                 if index < len(row.cells):
                     self.put(key, row.cells[index])
             return
-        texts = [t for _, t in row.after(label_at)]
-        keys = [f"t4.{r}.{c}" for r in T4_ROWS for c in T4_COLUMNS]
-        if len(texts) != len(keys):
-            self.report.problem("ROW_MISALIGNED", f"t4: {len(texts)} values for {len(keys)} cells; not read")
+        cells = [f"{r}.{c}" for r in T4_ROWS for c in T4_COLUMNS]
+        placement = place(row.cells[label_at + 1:], len(cells))
+        if placement is None:
+            texts = [t for _, t in row.after(label_at)]
+            self.report.problem("ROW_MISALIGNED", f"t4: {len(texts)} values for {len(cells)} cells; not read")
             return
-        for key, text in zip(keys, texts):
-            self.put(key, text)
+        self.put_placed("t4", cells, placement)
 
     def t4_positions(self) -> dict[str, int]:
         """key → column index, when the header names a (row, column) for all 15 cells."""
@@ -441,6 +576,7 @@ def _add_up(columns: list[str | None]) -> tuple | None:
 def read_document(doc: Document) -> Report:
     report = Report()
     reader = Reader(report)
+    reader.edition = edition_of_labels(doc)
     narrative: list[str] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
@@ -458,6 +594,28 @@ def read_document(doc: Document) -> Report:
     report.template = detect_template(report)
     _completeness(report)
     return report
+
+
+def edition_of_labels(doc: Document) -> str | None:
+    """The edition the table labels point to, when they point to one only: t2 columns, rows
+    and captions that exist in one edition (本年制发件数, 政府集中采购), the sub-rows of
+    （六）其他处理 (2021). A headerless t2 row is read by it."""
+    L = labels()
+    seen: set[str] = set()
+    for table in doc.tables:
+        for cells in table.rows:
+            for cell in cells:
+                if not cell or looks_like_value(cell):
+                    continue
+                text = normalise_label(cell)
+                columns = L.t2_columns.match(text) or ()
+                places = (L.t2_rows.match(text) or []) + (L.t2_captions.match(text) or [])
+                for editions in ({c.edition for c in columns}, {edition for edition, *_ in places}):
+                    if len(editions) == 1:
+                        seen |= editions
+                if text not in L.ambiguous_t3 and L.t3_rows.match(text) in T3_OTHER_SUBROWS:
+                    seen.add("2021")
+    return seen.pop() if len(seen) == 1 else None
 
 
 def detect_template(report: Report) -> str | None:

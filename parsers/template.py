@@ -61,9 +61,20 @@ class Template:
         self.t3_columns: dict[str, list[str]] = dict(data["t3"]["columns"])
         self.t3_rows: dict[str, list[str]] = dict(data["t3"]["rows"])
         self.t3_groups: dict[str, list[str]] = dict(data["t3"]["groups"])
+        self.t3_prefixes: dict[str, frozenset[str]] = {
+            label: frozenset(self._t3_rows_of(members)) for label, members in data["t3"]["prefixes"].items()}
         self.t4_rows: dict[str, list[str]] = dict(data["t4"]["rows"])
         self.t4_columns: dict[str, list[str]] = dict(data["t4"]["columns"])
         self.t4_order: list[str] = list(data["t4"]["order"])
+        self.t4_prefixes: dict[str, frozenset[str]] = {
+            label: frozenset(rows) for label, rows in data["t4"].get("prefixes", {}).items()}
+
+    def _t3_rows_of(self, names: list[str]) -> list[str]:
+        """t3 row keys named directly or through a group (groups may name groups)."""
+        rows = []
+        for name in names:
+            rows += self._t3_rows_of(self.t3_groups[name]) if name in self.t3_groups else [name]
+        return rows
 
     @classmethod
     def load(cls) -> "Template":

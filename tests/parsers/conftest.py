@@ -6,6 +6,7 @@ order (复议 ×5, 直接起诉 ×5, 复议后起诉 ×5); `t4: null` means the 
 """
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,33 @@ T4_KEYS = [f"t4.{r}.{c}" for r in ("review", "suit_direct", "suit_after_review")
            for c in ("upheld", "corrected", "other", "pending", "total")]
 
 
+def _helper(name: str):
+    """A helper module of this folder (tests are imported in importlib mode, not as a package)."""
+    spec = importlib.util.spec_from_file_location(f"parser_tests_{name}", Path(__file__).parent / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+RENDERINGS = _helper("renderings")
+SEEDS = sorted(p.name for p in EXPECTED.glob("seed_0*.yaml"))
+
+
 def pytest_generate_tests(metafunc):
-    """`expected_name` runs a test once per expectation file."""
+    """`expected_name` runs a test once per expectation file, `seed_name` once per seed's,
+    `style` once per rendering style (renderings.py)."""
     if "expected_name" in metafunc.fixturenames:
         metafunc.parametrize("expected_name", sorted(p.name for p in EXPECTED.glob("*.yaml")))
+    if "seed_name" in metafunc.fixturenames:
+        metafunc.parametrize("seed_name", SEEDS)
+    if "style" in metafunc.fixturenames:
+        metafunc.parametrize("style", RENDERINGS.STYLES)
+
+
+@pytest.fixture
+def renderings():
+    """tests/parsers/renderings.py: a report's cells printed the ways people print them."""
+    return RENDERINGS
 
 
 def load_expected(name: str) -> dict:
@@ -55,3 +79,10 @@ def case(expected_name):
     report = parse(path.read_bytes(), filename=path.name, url=expected.get("url"),
                    content_type=expected.get("content_type"))
     return expected, report
+
+
+@pytest.fixture
+def case_of_seed(seed_name):
+    """(expected, cells) of one seed's hand-checked expectation file."""
+    expected = load_expected(seed_name)
+    return expected, expected_cells(expected)
