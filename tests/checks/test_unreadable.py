@@ -32,7 +32,7 @@ def test_check_gives_one_unreadable_warning_and_no_error(name, unreadable_pdfs, 
 
     assert main(["check", str(path), "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "UNREADABLE" in out and "0 error(s), 1 warning(s)" in out
+    assert "UNREADABLE" in out and "0 个错误，1 个警告" in out
 
 
 def test_the_record_says_unreadable_and_why(unreadable_pdfs):
