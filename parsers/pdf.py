@@ -34,6 +34,9 @@ CELL_GAP = 0.6                  # × font size: a wider gap between characters s
 FIGURE_GAP = 0.3                # × font size: the same next to a figure (narrow columns)
 MAX_TABLE_GAP_LINES = 4         # lines without figures tolerated between two rows of figures
 UNMAPPED_SHARE = 0.3            # beyond this share of (cid:…) characters the text is lost
+LINE_OVERLAP = 0.6              # share of the smaller height two characters of one line overlap
+LINE_LOOKBACK = 16              # lines a character may join: the latest ones (bounded work)
+WORD_GAP = 3.0                  # pt: a wider gap between characters is a space (pdfplumber's)
 MARGIN_BAND = 0.08              # top/bottom share of the page where headers and footers live
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -369,16 +372,51 @@ def _text_lines(page, offset: float, boxes: list[tuple]) -> list[_Line]:
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     lines = []
-    for raw in page.filter(outside_tables).extract_text_lines(return_chars=True):
-        text = _tidy(raw["text"])
+    band = MARGIN_BAND * float(page.height)
+    for chars in _char_lines(page.filter(outside_tables).chars):
+        text = _tidy(_line_text(chars))
         if text:
-            size = statistics.median(ch["size"] for ch in raw["chars"])
-            band = MARGIN_BAND * float(page.height)
-            in_margin = raw["bottom"] < band or raw["top"] > float(page.height) - band
-            lines.append(_Line(text, raw["x0"], raw["x1"], raw["top"] + offset,
-                               raw["bottom"] + offset, round(size, 1), page.page_number,
-                               in_margin, _segments(raw["chars"], size, raw["top"] + offset)))
+            size = statistics.median(ch["size"] for ch in chars)
+            top, bottom = min(ch["top"] for ch in chars), max(ch["bottom"] for ch in chars)
+            in_margin = bottom < band or top > float(page.height) - band
+            lines.append(_Line(text, chars[0]["x0"], max(ch["x1"] for ch in chars), top + offset,
+                               bottom + offset, round(size, 1), page.page_number,
+                               in_margin, _segments(chars, size, top + offset)))
     return lines
+
+
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into lines, each in x order, lines from top to bottom.
+
+    A character joins a line it overlaps vertically over most of the smaller height, so a
+    year printed in another font (another size, another baseline) stays in its title line,
+    where grouping by the top of each character would put it on a line of its own.
+    """
+    lines: list[tuple[float, float, list[dict]]] = []      # (top, bottom) of the first char
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if not ch["text"].strip():
+            continue
+        height = max(ch["bottom"] - ch["top"], 0.1)
+        line = next((members for top, bottom, members in reversed(lines[-LINE_LOOKBACK:])
+                     if min(bottom, ch["bottom"]) - max(top, ch["top"])
+                     >= LINE_OVERLAP * min(height, bottom - top)), None)
+        if line is None:
+            lines.append((ch["top"], ch["bottom"], [ch]))
+        else:
+            line.append(ch)
+    ordered = sorted(lines, key=lambda line: min(c["top"] for c in line[2]))
+    return [sorted(members, key=lambda c: c["x0"]) for _, _, members in ordered]
+
+
+def _line_text(chars: list[dict]) -> str:
+    """The text of one line: a space where the gap between two characters is wider than
+    WORD_GAP (what pdfplumber does between words)."""
+    out = chars[0]["text"]
+    for prev, ch in zip(chars, chars[1:]):
+        if ch["x0"] - prev["x1"] > WORD_GAP:
+            out += " "
+        out += ch["text"]
+    return out
 
 
 def _segments(chars: list[dict], size: float, top: float) -> list[_Segment]:
