@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pdfplumber
 from pdfminer.pdftypes import resolve1
 
+from parsers import pdfguard
 from parsers.document import Document, Paragraph, Table
 from parsers.template import TEMPLATE, normalise_label
 from parsers.values import is_blank, looks_like_value
@@ -34,7 +35,7 @@ CELL_GAP = 0.6                  # × font size: a wider gap between characters s
 FIGURE_GAP = 0.3                # × font size: the same next to a figure (narrow columns)
 MAX_TABLE_GAP_LINES = 4         # lines without figures tolerated between two rows of figures
 UNMAPPED_SHARE = 0.3            # beyond this share of (cid:…) characters the text is lost
-LINE_OVERLAP = 0.6              # share of the smaller height two characters of one line overlap
+LINE_OVERLAP = 0.5              # share of the smaller height two characters of one line overlap
 LINE_LOOKBACK = 16              # lines a character may join: the latest ones (bounded work)
 WORD_GAP = 3.0                  # pt: a wider gap between characters is a space (pdfplumber's)
 MARGIN_BAND = 0.08              # top/bottom share of the page where headers and footers live
@@ -120,11 +121,23 @@ class _Segment:
 def read_pdf(data: bytes) -> Document:
     """Read a PDF report. Never raises: what cannot be read is a problem on the Document."""
     doc = Document()
+    with pdfguard.reading() as guard:
+        _read(data, doc)
+    if guard.refusal:           # whatever pdfminer made of the failure, the refusal is the news
+        doc.blocks.clear()
+        doc.title = None
+        doc.problems[:] = [("TOO_LARGE", f"{guard.refusal}; refused")]
+    elif guard.warnings:
+        doc.problems.append(("PDF_WARNING", _warnings(guard.warnings)))
+    return doc
+
+
+def _read(data: bytes, doc: Document) -> None:
     try:
         pdf = pdfplumber.open(io.BytesIO(data), pages=list(range(1, MAX_PAGES + 1)))
     except Exception as exc:  # pdfminer raises many types on damaged or encrypted files
         doc.problems.append(("UNREADABLE_FILE", _open_failure(exc)))
-        return doc
+        return
     try:
         _read_pages(pdf, doc)
     except Exception as exc:  # a damaged object deep in a page: report, keep nothing half-read
@@ -134,7 +147,13 @@ def read_pdf(data: bytes) -> Document:
         # closing walks the page tree again; a damaged tree has been reported already
         with contextlib.suppress(Exception):
             pdf.close()
-    return doc
+
+
+def _warnings(messages: list[str]) -> str:
+    """One line for what the PDF library warned about (font descriptors without a FontBBox, …)."""
+    distinct = list(dict.fromkeys(messages))
+    return (f"{len(messages)} warning(s) from the PDF library while reading, e.g. "
+            + "; ".join(m[:120] for m in distinct[:2]))
 
 
 def _open_failure(exc: Exception) -> str:
@@ -161,6 +180,7 @@ def _read_pages(pdf, doc: Document) -> None:
     images = characters = unmapped = 0
     offset = 0.0
     for page in pages:
+        pdfguard.new_page()
         if not page.chars:
             textless.append(page.page_number)
             images += len(page.images)

@@ -294,7 +294,9 @@ LONG_LINE = "Annual report on government information disclosure, continued"
 UNMAPPED_FONT = (b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Encoding /Identity-H "
                  b"/DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SimSun "
                  b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-                 b"/DW 1000 >>] >>")
+                 b"/FontDescriptor << /Type /FontDescriptor /FontName /ABCDEF+SimSun /Flags 4 "
+                 b"/FontBBox [0 -141 1000 859] /ItalicAngle 0 /Ascent 859 /Descent -141 "
+                 b"/CapHeight 700 /StemV 80 >> /DW 1000 >>] >>")
 
 
 def pdf_with(pages: list[str]) -> bytes:
