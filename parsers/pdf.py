@@ -177,10 +177,20 @@ def _read_pages(pdf, doc: Document) -> None:
     pages = pdf.pages
     items: list[tuple[int, float, object]] = []   # (page number, top, _TablePart | _Line)
     textless: list[int] = []
+    dense: list[int] = []       # pages drawing more objects than any report page: skipped
     images = characters = unmapped = 0
     offset = 0.0
     for page in pages:
         pdfguard.new_page()
+        try:
+            page.chars          # lays the page out, within the object limit
+        except Exception as exc:
+            if not pdfguard.is_dense_page(exc):
+                raise
+            dense.append(page.page_number)
+            offset += float(page.height)
+            page.close()
+            continue
         if not page.chars:
             textless.append(page.page_number)
             images += len(page.images)
@@ -190,6 +200,13 @@ def _read_pages(pdf, doc: Document) -> None:
         items.extend((page.page_number, obj.top, obj) for obj in [*parts, *lines])
         offset += float(page.height)
         page.close()        # drop the page's parsed objects: long files stay small in memory
+    if dense:
+        skipped = ("pages drawing more than "
+                   f"{pdfguard.MAX_PAGE_OBJECTS} objects: " + ", ".join(map(str, dense)))
+        if len(dense) + len(textless) == len(pages):
+            doc.problems.append(("TOO_LARGE", f"nothing readable: {skipped}; refused"))
+            return
+        doc.problems.append(("DENSE_PAGES", f"skipped {skipped}"))
     if len(textless) == len(pages):
         doc.problems.append(
             ("SCANNED_PDF", f"no text layer on any of {len(pages)} pages ({images} images): "

@@ -25,9 +25,13 @@ from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from parsers.inflate import TooLarge, inflate
 
-MAX_STREAM_BYTES = 64 * 2**20      # one stream, inflated (report pages hold well under 1 MB)
-MAX_INFLATED_BYTES = 160 * 2**20   # all streams of one document, inflated
-MAX_PAGE_OBJECTS = 60_000          # characters, lines, boxes, images laid out on one page
+
+class DensePage(TooLarge):
+    """One page draws more objects than any report page: the page is skipped, not the file."""
+
+MAX_STREAM_BYTES = 32 * 2**20      # one stream, inflated (report pages hold well under 1 MB)
+MAX_INFLATED_BYTES = 128 * 2**20   # all streams of one document, inflated
+MAX_PAGE_OBJECTS = 30_000          # characters, lines, boxes, images laid out on one page
 UNBOUNDED = 2**62
 
 
@@ -56,6 +60,11 @@ class Guard:
 _GUARD: ContextVar[Guard | None] = ContextVar("pdf_guard", default=None)
 
 
+def is_dense_page(exc: BaseException) -> bool:
+    """Whether `exc` is (pdfplumber wraps what pdfminer raises) a DensePage."""
+    return isinstance(exc, DensePage) or any(isinstance(a, DensePage) for a in exc.args)
+
+
 def new_page() -> None:
     """The object limit is per page: start counting again."""
     guard = _GUARD.get()
@@ -73,6 +82,9 @@ def _bounded(decode):
         try:
             out = decode(data, room, *args)
         except TooLarge:
+            if room < MAX_STREAM_BYTES:
+                guard.refuse(f"the PDF's streams inflate to more than "
+                             f"{MAX_INFLATED_BYTES // 2**20} MB")
             guard.refuse(f"a stream of the PDF inflates to more than {room // 2**20} MB "
                          "(a decompression bomb?)")
         guard.charge(len(out))
@@ -117,7 +129,7 @@ def _count_object(original):
         if guard is not None:
             guard.objects += 1
             if guard.objects > MAX_PAGE_OBJECTS:
-                guard.refuse(f"a page of the PDF draws more than {MAX_PAGE_OBJECTS} objects")
+                raise DensePage(f"draws more than {MAX_PAGE_OBJECTS} objects")
     return tag_cur_item
 
 
