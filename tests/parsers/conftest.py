@@ -6,6 +6,7 @@ order (复议 ×5, 直接起诉 ×5, 复议后起诉 ×5); `t4: null` means the 
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -47,11 +48,17 @@ def fixtures() -> Path:
 @pytest.fixture
 def case(expected_name):
     """(expected, report) for one expectation file: the fixture parsed as the crawler would."""
+    expected = load_expected(expected_name)
+    expected["cells"] = expected_cells(expected)
+    return expected, _parsed(expected_name)
+
+
+@lru_cache(maxsize=None)
+def _parsed(expected_name: str):
+    """Each fixture parsed once for all the tests reading it (PDFs take a second or two)."""
     from parsers import parse
 
     expected = load_expected(expected_name)
-    expected["cells"] = expected_cells(expected)
     path = FIXTURES / expected["file"]
-    report = parse(path.read_bytes(), filename=path.name, url=expected.get("url"),
-                   content_type=expected.get("content_type"))
-    return expected, report
+    return parse(path.read_bytes(), filename=path.name, url=expected.get("url"),
+                 content_type=expected.get("content_type"))
