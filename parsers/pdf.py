@@ -45,6 +45,10 @@ _UNMAPPED = re.compile(r"^\(cid:\d+\)$")
 _PAGE_NUMBER = re.compile(
     r"^[-—–－·\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*[/／]\s*\d+|\s*共\s*\d+\s*页)?[-—–－·\s]*$"
 )
+# A page number dressed as one (`— 5 —`, `- 4 -`, `第 3 页 共 9 页`): a footer wherever it stands
+_DRESSED_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?)\s*$"
+)
 _NUMERIC_TAIL = re.compile(r"(?:[-+]?\d[\d,.]*\s+){1,}[-+]?\d[\d,.]*\s*$")
 # A label that starts a row of its own: （一） 一、 1. 1、
 _ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])")
@@ -484,6 +488,9 @@ def _drop_running_lines(items: list[tuple], page_count: int) -> None:
         id(line) for line in margin_lines
         if _PAGE_NUMBER.match(line.text)
         or (page_count >= 2 and len(pages_by_shape[shape(line)]) >= max(2, page_count / 2))
+    } | {  # footers placed higher than the margin band (a Word footer set far from the edge)
+        id(obj) for _, _, obj in items
+        if isinstance(obj, _Line) and _DRESSED_PAGE_NUMBER.match(obj.text)
     }
     items[:] = [item for item in items if id(item[2]) not in running]
 
