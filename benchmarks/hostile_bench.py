@@ -1,6 +1,6 @@
 """Peak memory and time of reading hostile files: decompression bombs and an object flood.
 
-Each file is made in a child process (the bombs of tests/parsers/test_bombs.py, never held
+Each file is made in a child process (tests/parsers/hostile.py, never held
 inflated) and parsed there; the child's peak resident memory (ru_maxrss, the interpreter and
 libraries included) and wall time are printed. The limit for any single hostile file is 300 MB.
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -25,13 +24,22 @@ CASES = [
 BASELINE = ("baseline", None, "interpreter and parsers imported, nothing read")
 
 
+CHILD = """
+import resource, sys
+sys.path[:0] = [{root!r}, {tests!r}]
+import hostile
+from parsers import parse
+import parsers.pdf, parsers.docx
+maker = {maker!r}
+report = parse(getattr(hostile, maker)(), filename={filename!r}) if maker != "baseline" else None
+code = report.problems[0].code if report and report.problems else "-"
+print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
 def measure(maker: str, filename: str | None) -> tuple[str, float, float]:
-    body = (f"from test_bombs import {maker}\nreport = parse({maker}(), filename={filename!r})\n"
-            "code = report.problems[0].code if report.problems else '-'\n"
-            if filename else "code = '-'\n")
-    child = "import resource, sys\n" f"sys.path[:0] = [{str(ROOT)!r}, {str(TESTS)!r}]\n" \
-            "from parsers import parse\nimport parsers.pdf, parsers.docx\n" + body + \
-            "print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    """(first problem code, peak MB, seconds) of reading one hostile file in a child process."""
+    child = CHILD.format(root=str(ROOT), tests=str(TESTS), maker=maker, filename=filename)
     started = time.monotonic()
     out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout.split()

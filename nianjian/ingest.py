@@ -20,8 +20,8 @@ _REFUSALS = {"UNSUPPORTED_FORMAT": "unsupported", "NOT_A_REPORT": "not_a_report"
 # Codes of a document the parser could not read. With no agency and year to file it under, such a
 # document is an 'error' rather than 'unmatched'; with them (e.g. from the listing page) it is
 # stored, empty: the report was published even if nianjian cannot read it.
-_UNREADABLE = frozenset({"UNREADABLE_FILE", "PARSE_ERROR", "EMPTY_DOCUMENT", "DECODE_ERROR",
-                         "SCANNED_PDF"})
+_UNREADABLE = frozenset({"UNREADABLE_FILE", "TOO_LARGE", "PARSE_ERROR", "EMPTY_DOCUMENT",
+                         "DECODE_ERROR", "SCANNED_PDF"})
 
 
 def content_hash(body: bytes) -> str:

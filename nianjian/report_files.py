@@ -11,8 +11,8 @@ from parsers.record import Problem, Report
 MAX_SIZE_MB = 100
 
 # Problems that mean there is no report to show or store.
-FATAL = ("NOT_A_REPORT", "UNSUPPORTED_FORMAT", "UNREADABLE_FILE", "SCANNED_PDF", "EMPTY_DOCUMENT",
-         "DECODE_ERROR", "PARSE_ERROR")
+FATAL = ("NOT_A_REPORT", "UNSUPPORTED_FORMAT", "UNREADABLE_FILE", "TOO_LARGE", "SCANNED_PDF",
+         "EMPTY_DOCUMENT", "DECODE_ERROR", "PARSE_ERROR")
 
 
 def read_report_file(name: str, max_mb: int = MAX_SIZE_MB) -> tuple[bytes, str | None]:

@@ -6,6 +6,7 @@ order (复议 ×5, 直接起诉 ×5, 复议后起诉 ×5); `t4: null` means the 
 """
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +39,16 @@ def expected_cells(expected: dict) -> dict:
         assert len(expected["t4"]) == 15
         cells.update(dict(zip(T4_KEYS, expected["t4"])))
     return cells
+
+
+@pytest.fixture(scope="session")
+def hostile():
+    """tests/parsers/hostile.py: bombs and floods made at test time (tests run in importlib
+    mode, so helpers beside them are loaded by path)."""
+    spec = importlib.util.spec_from_file_location("hostile", Path(__file__).with_name("hostile.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture
