@@ -6,7 +6,7 @@ order (复议 ×5, 直接起诉 ×5, 复议后起诉 ×5); `t4: null` means the 
 """
 from __future__ import annotations
 
-import importlib.util
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +15,8 @@ import yaml
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EXPECTED = Path(__file__).resolve().parent / "expected"
+# Helpers beside the tests (hostile.py) import by name: importlib mode puts no test dir on the path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 T3_COLUMNS = ["natural", "commercial", "research", "social", "legal", "other_org", "total"]
 T4_KEYS = [f"t4.{r}.{c}" for r in ("review", "suit_direct", "suit_after_review")
            for c in ("upheld", "corrected", "other", "pending", "total")]
@@ -39,16 +41,6 @@ def expected_cells(expected: dict) -> dict:
         assert len(expected["t4"]) == 15
         cells.update(dict(zip(T4_KEYS, expected["t4"])))
     return cells
-
-
-@pytest.fixture(scope="session")
-def hostile():
-    """tests/parsers/hostile.py: bombs and floods made at test time (tests run in importlib
-    mode, so helpers beside them are loaded by path)."""
-    spec = importlib.util.spec_from_file_location("hostile", Path(__file__).with_name("hostile.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture

@@ -37,16 +37,22 @@ def deflated_spaces(size: int, wbits: int) -> tuple[bytes, int]:
     return body, checksum
 
 
-def pdf(pages: list[tuple[bytes, str]]) -> bytes:
-    """A PDF whose pages draw the given (stream data, filter) content streams, with /F1."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def pdf(pages: list[tuple[bytes, str]], fonts: dict[str, bytes] | None = None) -> bytes:
+    """A valid PDF whose pages draw the given (stream data, filter name or "") content streams,
+    with `fonts` (resource name → font dictionary; /F1 Helvetica by default)."""
+    fonts = fonts or {"F1": HELVETICA}
+    objects: list = [b"<< /Type /Catalog /Pages 2 0 R >>", None, *fonts.values()]
+    resources = b" ".join(b"/%s %d 0 R" % (name.encode(), number)
+                          for number, name in enumerate(fonts, start=3))
     kids = []
     for data, filter_name in pages:
         filter_entry = f"/Filter /{filter_name} ".encode() if filter_name else b""
         objects.append(b"<< /Length %d %s>>\nstream\n%s\nendstream" % (len(data), filter_entry, data))
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % len(objects))
+                       b"/Resources << /Font << %s >> >> /Contents %d 0 R >>" % (resources, len(objects)))
         kids.append(len(objects))
     objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (
         len(pages), b" ".join(b"%d 0 R" % k for k in kids))

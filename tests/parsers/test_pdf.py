@@ -10,6 +10,7 @@ import logging
 import time
 from pathlib import Path
 
+import hostile
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -303,28 +304,8 @@ UNMAPPED_FONT = (b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Enco
 def pdf_with(pages: list[str]) -> bytes:
     """A valid PDF whose pages draw the given content streams (/F1 Helvetica, /F2 a CID font
     without a Unicode map)."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", UNMAPPED_FONT]
-    kids = []
-    for content in pages:
-        stream = content.encode()
-        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                       b"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>"
-                       % len(objects))
-        kids.append(len(objects))
-    objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (
-        len(pages), b" ".join(b"%d 0 R" % k for k in kids))
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return hostile.pdf([(content.encode(), "") for content in pages],
+                       {"F1": hostile.HELVETICA, "F2": UNMAPPED_FONT})
 
 
 def many_pages_pdf(count: int) -> bytes:
