@@ -79,6 +79,9 @@ class _TablePart:
 
     cells: list[_Cell]
     page: int
+    # A part of one row: a table only where it continues the table that ended the previous
+    # page (its last row, printed alone); elsewhere a boxed line, read as these text lines.
+    lines: list[_Line] | None = None
 
     @property
     def x0(self) -> float:
@@ -230,6 +233,7 @@ def _read_pages(pdf, doc: Document) -> None:
                               + ", ".join(map(str, textless)))
         )
     items.sort(key=lambda item: (item[0], item[1]))
+    _settle_one_row_parts(items)
     _drop_running_lines(items, len(pages))
     objs = [obj for _, _, obj in items]
     doc.title = _title([obj for obj in objs if isinstance(obj, _Line)])
@@ -263,7 +267,7 @@ def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
     if _crossings(drawn) > MAX_CROSSINGS:     # a dense drawing, not a table's borders
         return [], _text_lines(page, offset, [])
     settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=_open_ends(drawn))
-    parts, boxes = [], []
+    parts, boxes, one_row = [], [], []
     for table in drawn.find_tables(settings):
         texts = table.extract()
         cells = [
@@ -274,10 +278,20 @@ def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
         ]
         part = _TablePart(cells, page.page_number)
         rows, columns = _grid_shape(part)
-        if rows >= 2 and columns >= 2:   # a single boxed column is framed prose, not a table
-            parts.append(part)
+        if columns < 2:                  # a single boxed column is framed prose, not a table
+            continue
+        parts.append(part)
+        if rows >= 2:
             boxes.append(table.bbox)
-    return parts, _text_lines(page, offset, boxes)
+        else:
+            one_row.append((part, table.bbox))
+    lines = _text_lines(page, offset, boxes)
+    for part, (x0, top, x1, bottom) in one_row:
+        part.lines = [ln for ln in lines if x0 <= (ln.x0 + ln.x1) / 2 <= x1
+                      and top <= (ln.top + ln.bottom) / 2 - offset <= bottom]
+        inside = {id(ln) for ln in part.lines}
+        lines = [ln for ln in lines if id(ln) not in inside]
+    return parts, lines
 
 
 def _crossings(page) -> int:
@@ -473,6 +487,24 @@ def _segments(chars: list[dict], size: float, top: float) -> list[_Segment]:
         else:
             segments.append(_Segment(ch["x0"], ch["x1"], ch["text"], top, before))
     return segments
+
+
+def _settle_one_row_parts(items: list[tuple]) -> None:
+    """Keep a one-row part as a table where it continues the table just before it (page
+    headers and footers between them aside); elsewhere put its text lines in its place."""
+    settled: list[tuple] = []
+    previous = None                 # the last object that is not a page header or footer
+    for item in items:
+        obj = item[2]
+        if isinstance(obj, _TablePart) and obj.lines is not None and not (
+                isinstance(previous, _TablePart) and _continues(previous, obj)):
+            settled.extend((ln.page, ln.top, ln) for ln in obj.lines)
+            previous = obj.lines[-1] if obj.lines else previous
+            continue
+        settled.append(item)
+        if not (isinstance(obj, _Line) and (obj.in_margin or _DRESSED_PAGE_NUMBER.match(obj.text))):
+            previous = obj
+    items[:] = settled
 
 
 def _drop_running_lines(items: list[tuple], page_count: int) -> None:
