@@ -33,6 +33,8 @@ MAX_STREAM_BYTES = 32 * 2**20      # one stream, inflated (report pages hold wel
 MAX_INFLATED_BYTES = 128 * 2**20   # all streams of one document, inflated
 MAX_PAGE_OBJECTS = 30_000          # characters, lines, boxes, images laid out on one page
 UNBOUNDED = 2**62
+# pdfminer.pdftypes looks these up when it decodes a stream; they are replaced by bounded ones
+_DECODERS = ("zlib", "decompress_corrupted", "lzwdecode", "rldecode")
 
 
 @dataclass
@@ -136,6 +138,10 @@ def _count_object(original):
 def _install() -> None:
     if isinstance(pdfminer.pdftypes.zlib, _Zlib):
         return
+    missing = [name for name in _DECODERS if not hasattr(pdfminer.pdftypes, name)]
+    if missing or not hasattr(PDFPageAggregatorWithMarkedContent, "tag_cur_item"):
+        # an unguarded reader would take 2 GB for a 1 MB bomb: refuse to read PDFs instead
+        raise ImportError(f"this pdfminer.six/pdfplumber cannot be guarded (no {missing})")
     pdfminer.pdftypes.zlib = _Zlib()
     # pdfminer's own fallback for damaged streams feeds one byte at a time into a growing bytes
     # (quadratic); this one returns what inflates before the damage, in linear time.
