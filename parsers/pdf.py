@@ -49,6 +49,12 @@ _PAGE_NUMBER = re.compile(
 _DRESSED_PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?)\s*$"
 )
+# What a browser prints in the margins: the date and time (then the page title), the address
+# (then the page counter `1/4`)
+_BROWSER_CHROME = re.compile(
+    r"^(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s*(?:[上下]午\s*)?\d{1,2}:\d{2}"
+    r"|(?:https?|file)://\S+(?:\s+\d+\s*/\s*\d+)?\s*$)"
+)
 _NUMERIC_TAIL = re.compile(r"(?:[-+]?\d[\d,.]*\s+){1,}[-+]?\d[\d,.]*\s*$")
 # A label that starts a row of its own: （一） 一、 1. 1、
 _ENUMERATED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])")
@@ -518,7 +524,7 @@ def _drop_running_lines(items: list[tuple], page_count: int) -> None:
         pages_by_shape.setdefault(shape(line), set()).add(line.page)
     running = {
         id(line) for line in margin_lines
-        if _PAGE_NUMBER.match(line.text)
+        if _PAGE_NUMBER.match(line.text) or _BROWSER_CHROME.match(line.text)
         or (page_count >= 2 and len(pages_by_shape[shape(line)]) >= max(2, page_count / 2))
     } | {  # footers placed higher than the margin band (a Word footer set far from the edge)
         id(obj) for _, _, obj in items

@@ -486,3 +486,12 @@ def test_pdfminer_warnings_go_to_the_record_not_stderr(capfd):
     assert code == "PDF_WARNING" and "Could not get FontBBox" in detail and "\n" not in detail
     assert "FontBBox" not in capfd.readouterr().err
     assert logging.getLogger("pdfminer").propagate        # the library's logging as it was
+
+
+def test_browser_header_and_footer_dropped_on_a_single_page():
+    """One page, so nothing repeats: the date-and-title header and the address-and-counter
+    footer a browser prints are recognised by their shape."""
+    page = ("BT /F1 8 Tf 20 825 Td (11/27/26, 6:32 AM Annual report - Example County) Tj ET "
+            f"BT /F1 12 Tf 72 760 Td ({LONG_LINE}) Tj ET "
+            "BT /F1 8 Tf 20 12 Td (https://www.example.gov.cn/art/2024/1/5/art_1.html 1/1) Tj ET")
+    assert read_pdf(pdf_with([page])).paragraphs == [LONG_LINE]
