@@ -125,3 +125,16 @@ def test_peak_memory_of_a_hostile_file(bomb, filename):
     code, peak_kb = result.stdout.split()
     assert code == "TOO_LARGE"
     assert int(peak_kb) / 1024 < PEAK_LIMIT_MB, f"peak {int(peak_kb) / 1024:.0f} MB"
+
+
+def test_cross_reference_stream_bomb_is_refused_while_opening():
+    """The bomb is the file's cross-reference stream, inflated by pdfminer while it opens the
+    file, before any page: refused all the same."""
+    base = hostile.pdf([(hostile.TEXT, "")])
+    data, _ = hostile.deflated_spaces(64 * MIB, zlib.MAX_WBITS)
+    position = len(base)
+    xref = (b"99 0 obj\n<< /Type /XRef /Size 100 /W [1 4 2] /Root 1 0 R /Filter /FlateDecode "
+            b"/Length %d >>\nstream\n%s\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n"
+            % (len(data), data, position))
+    [(code, detail)] = problems(base + xref, "xref.pdf")
+    assert code == "TOO_LARGE" and "inflates to more than" in detail
