@@ -20,21 +20,20 @@ from dataclasses import dataclass, field
 
 import pdfminer.pdftypes
 from pdfminer.lzw import LZWDecoder
-from pdfminer.runlength import rldecode
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from parsers.inflate import TooLarge, inflate
 
-
-class DensePage(TooLarge):
-    """One page draws more objects than any report page: the page is skipped, not the file."""
-
 MAX_STREAM_BYTES = 32 * 2**20      # one stream, inflated (report pages hold well under 1 MB)
 MAX_INFLATED_BYTES = 128 * 2**20   # all streams of one document, inflated
 MAX_PAGE_OBJECTS = 30_000          # characters, lines, boxes, images laid out on one page
-UNBOUNDED = 2**62
+UNBOUNDED = 2**62                  # the "limit" outside a read: pdfminer's own behaviour
 # pdfminer.pdftypes looks these up when it decodes a stream; they are replaced by bounded ones
 _DECODERS = ("zlib", "decompress_corrupted", "lzwdecode", "rldecode")
+
+
+class DensePage(TooLarge):
+    """One page draws more objects than any report page: the page is skipped, not the file."""
 
 
 @dataclass
@@ -114,14 +113,21 @@ def _lzw(data: bytes, limit: int) -> bytes:
 
 
 def _run_length(data: bytes, limit: int) -> bytes:
-    """Run-length decoding, its output size counted from the run headers before decoding."""
-    size, i = 0, 0
+    """RunLengthDecode, measured while decoding (pdfminer's builds a list of ints: 8 bytes of
+    memory per byte decoded)."""
+    out = bytearray()
+    i = 0
     while i < len(data) and data[i] != 128:
-        size += data[i] + 1 if data[i] < 128 else 257 - data[i]
-        i += data[i] + 2 if data[i] < 128 else 2
-    if size > limit:
-        raise TooLarge("run-length stream")
-    return rldecode(data)
+        length = data[i]
+        if length < 128:                      # the next length + 1 bytes as they are
+            out += data[i + 1:i + 2 + length]
+            i += length + 2
+        else:                                 # the next byte 257 - length times
+            out += data[i + 1:i + 2] * (257 - length)
+            i += 2
+        if len(out) > limit:
+            raise TooLarge("run-length stream")
+    return bytes(out)
 
 
 def _count_object(original):
