@@ -782,13 +782,13 @@ class _Grid:
         row above it."""
         if not rows:
             return None
-        index = min(range(len(rows)), key=lambda k: rows[k].distance(line.top))
+        index = min(range(len(rows)), key=lambda k: rows[k].gap(line))
         row = rows[index]
-        if row.distance(line.top) > self.pitch:
+        if row.gap(line) > self.pitch:
             return None
-        if line.top < row.top and row.starts_with_enumerator():
+        if line.top < row.top and row.starts_with_enumerator(line):
             above = rows[index - 1] if index > 0 else None
-            return above if above is not None and above.distance(line.top) <= 2 * self.pitch else None
+            return above if above is not None and above.gap(line) <= 2 * self.pitch else None
         return row
 
 
@@ -820,10 +820,12 @@ class _GridRow:
                 groups.append([segment])
         return [_join_lines([s.text for s in sorted(g, key=lambda s: (s.top, s.x0))]) for g in groups]
 
-    def starts_with_enumerator(self) -> bool:
-        """Whether the row's own label (its last label cell) begins with 1. （一） 一、 …"""
-        cells = self.label_cells()
-        return bool(cells) and bool(_ENUMERATED.match(cells[-1]))
+    def starts_with_enumerator(self, fragment: _Line) -> bool:
+        """Whether the row's label in the column of `fragment` (a group label in another
+        column does not count) begins with 1. （一） 一、 …"""
+        pieces = [s for s in self.labels if s.x0 < fragment.x1 and s.x1 > fragment.x0]
+        return bool(pieces) and bool(
+            _ENUMERATED.match(min(pieces, key=lambda s: (s.top, s.x0)).text))
 
     def joins(self, other: "_GridRow", pitch: float) -> bool:
         """Two lines of figures in complementary columns, one above the other: one row whose
@@ -838,8 +840,10 @@ class _GridRow:
             self.values.setdefault(k, []).extend(segs)
         self.bottom = max(self.bottom, other.bottom)
 
-    def distance(self, y: float) -> float:
-        return 0.0 if self.top <= y <= self.bottom else min(abs(y - self.top), abs(y - self.bottom))
+    def gap(self, line: _Line) -> float:
+        """The white space between the row and a line (0 when they overlap): a label wrapped
+        above its row is as near as one wrapped below it, whatever the line height."""
+        return max(0.0, self.top - line.bottom, line.top - self.bottom)
 
     def _spread(self, label_width: int, width: int) -> list[int]:
         if self.spread_text is None:
