@@ -4,8 +4,10 @@ The body is walked in document order, so paragraphs and tables keep their places
 are expanded to a full grid: a cell spanning columns (gridSpan) or continued down rows
 (vMerge) is copied into every grid position it covers, and `origin` marks the real one.
 
-A DOCX is a zip: its declared sizes are checked before python-docx inflates anything, so a
-zip bomb is refused rather than read.
+A DOCX is a zip, and its declared sizes may lie: the package is rebuilt from the parts
+inflated here, measured while inflating (`parsers.inflate`), before python-docx sees it. Parts
+the reader never looks at (pictures, fonts, embedded files) are not inflated at all; the
+markup it parses is limited in bytes and in tags, which is what its tree costs in memory.
 """
 from __future__ import annotations
 
@@ -13,15 +15,17 @@ import io
 import zipfile
 
 import docx
+from lxml import etree
 
 from parsers.document import Document, Paragraph, Table
-from parsers.formats import OLE2_MAGIC
+from parsers.formats import CONTENT_TYPES_LIMIT, OLE2_MAGIC
+from parsers.inflate import TooLarge, zip_part
 
 MAX_ENTRIES = 2000                        # parts in the package
-MAX_TOTAL_BYTES = 200 * 1024 * 1024       # declared uncompressed size of all parts
-MAX_PART_BYTES = 50 * 1024 * 1024         # declared uncompressed size of any one part
-MAX_RATIO = 200                           # uncompressed / compressed, per part (bombs: >1000)
-MAX_RATIO_FLOOR = 1024 * 1024             # parts smaller than this may compress as they like
+MAX_PART_BYTES = 32 * 2**20               # one part that is read, inflated
+MAX_TOTAL_BYTES = 48 * 2**20              # all parts that are read, inflated
+MAX_TAGS = 1_500_000                      # markup tags of all parts: ~1 KB of memory per 10
+_CHUNK_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -30,15 +34,16 @@ _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id
 def read_docx(data: bytes) -> Document:
     """Read a DOCX report. Never raises: what cannot be read is a problem on the Document."""
     doc = Document()
-    refusal = _package_refusal(data)
-    if refusal:
-        doc.problems.append(("UNREADABLE_FILE", refusal))
-        return doc
     try:
-        word = docx.Document(io.BytesIO(data))
+        package = _package(data)
+        word = docx.Document(io.BytesIO(package))
+    except _Refused as refusal:
+        doc.problems.append(refusal.args)
+        return doc
     except Exception as exc:  # python-docx and lxml raise many types on malformed packages
         doc.problems.append(("UNREADABLE_FILE", f"DOCX could not be read: {type(exc).__name__}: {exc}"))
         return doc
+    del package
     # No title from the package properties: offices reuse the template file, so it is stale.
     body = word.element.body
     chunks = _ChunkReader(word.part, doc)
@@ -55,29 +60,69 @@ def read_docx(data: bytes) -> Document:
     return doc
 
 
-def _package_refusal(data: bytes) -> str | None:
-    """Why the zip package must not be opened, or None if it looks sane."""
+class _Refused(Exception):
+    """(code, detail): the package is not opened."""
+
+
+def _package(data: bytes) -> bytes:
+    """The package rebuilt, uncompressed, from its parts as inflated here: the parts python-docx
+    parses (markup, embedded HTML or text) whole, the others (pictures, fonts) empty."""
     if data.startswith(OLE2_MAGIC):
-        return "DOCX is password-protected (an encrypted package) and cannot be read"
+        raise _Refused("UNREADABLE_FILE", "DOCX is password-protected (an encrypted package) "
+                                          "and cannot be read")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        return f"not a DOCX (damaged or not a zip package): {exc}"
+        raise _Refused("UNREADABLE_FILE", f"not a DOCX (damaged or not a zip package): {exc}") from None
     if len(infos) > MAX_ENTRIES:
-        return f"DOCX package has {len(infos)} parts (limit {MAX_ENTRIES}); refused as hostile"
-    total = sum(info.file_size for info in infos)
-    if total > MAX_TOTAL_BYTES:
-        return (f"DOCX would inflate to {total} bytes (limit {MAX_TOTAL_BYTES}); "
-                "refused as a possible zip bomb")
+        raise _Refused("TOO_LARGE", f"the DOCX package has {len(infos)} parts "
+                                    f"(limit {MAX_ENTRIES}); refused")
+    out = io.BytesIO()
+    total = tags = 0
+    try:
+        wanted = _read_parts(data, infos)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as package:
+            for info in infos:
+                if info.is_dir():
+                    continue
+                blob = zip_part(data, info, MAX_PART_BYTES) if info.filename in wanted else b""
+                total += len(blob)
+                tags += blob.count(b"<")
+                if total > MAX_TOTAL_BYTES:
+                    raise TooLarge(f"the DOCX's parts inflate to more than {MAX_TOTAL_BYTES // 2**20} MB")
+                if tags > MAX_TAGS:
+                    raise TooLarge(f"the DOCX's markup holds more than {MAX_TAGS} tags")
+                package.writestr(info.filename, blob)
+    except TooLarge as exc:
+        raise _Refused("TOO_LARGE", f"{exc}; refused (a decompression bomb?)") from None
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, ValueError) as exc:
+        raise _Refused("UNREADABLE_FILE", f"DOCX package is damaged: {exc}") from None
+    return out.getvalue()
+
+
+def _read_parts(data: bytes, infos: list[zipfile.ZipInfo]) -> set[str]:
+    """Names of the parts python-docx parses or the reader reads: XML (relationships included)
+    and embedded HTML or text, by the package's own content types."""
+    index = next((i for i in infos if i.filename == "[Content_Types].xml"), None)
+    if index is None:
+        raise zipfile.BadZipFile("no [Content_Types].xml: not an Office package")
+    types = etree.fromstring(zip_part(data, index, CONTENT_TYPES_LIMIT),
+                             etree.XMLParser(resolve_entities=False, no_network=True))
+    defaults, overrides = {}, {}
+    for node in types:
+        kind = node.get("ContentType", "").lower()
+        if node.get("Extension") is not None:
+            defaults[node.get("Extension").lower()] = kind
+        elif node.get("PartName") is not None:
+            overrides[node.get("PartName").lstrip("/").lower()] = kind
+    wanted = {index.filename}
     for info in infos:
-        if info.file_size > MAX_PART_BYTES:
-            return (f"{info.filename} would inflate to {info.file_size} bytes "
-                    f"(limit {MAX_PART_BYTES}); refused as a possible zip bomb")
-        if info.file_size > MAX_RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            return (f"{info.filename} compresses {info.file_size // max(info.compress_size, 1)}:1; "
-                    "refused as a possible zip bomb")
-    return None
+        name = info.filename.lower()
+        kind = overrides.get(name, defaults.get(name.rsplit(".", 1)[-1] if "." in name else ""))
+        if kind and (kind.endswith("xml") or kind in _CHUNK_TYPES):
+            wanted.add(info.filename)
+    return wanted
 
 
 class _ChunkReader:

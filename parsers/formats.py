@@ -17,11 +17,14 @@ import re
 import zipfile
 from urllib.parse import unquote, urlsplit
 
+from parsers.inflate import TooLarge, zip_part
+
 FORMATS = ("html", "text", "pdf", "docx", "doc", "wps", "ofd", "xls", "unknown")
 READABLE = frozenset({"html", "text", "pdf", "docx"})
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+CONTENT_TYPES_LIMIT = 1 << 20      # [Content_Types].xml of an Office or OFD package, inflated
 # The PDF header may be preceded by junk; readers accept it within the first 1024 bytes.
 PDF_HEADER_WINDOW = 1024
 
@@ -122,11 +125,11 @@ def _zip_format(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = {name.lower() for name in archive.namelist()}
-            # the main part is word/document.xml, unless [Content_Types].xml names another
-            declared = (archive.read("[Content_Types].xml")[:65536]
-                        if "[Content_Types].xml" in archive.namelist()
-                        and archive.getinfo("[Content_Types].xml").file_size < 1 << 20 else b"")
-    except (zipfile.BadZipFile, ValueError, OSError, KeyError):
+            # the main part is word/document.xml, unless [Content_Types].xml names another;
+            # inflated within a limit, whatever size it declares (zip bombs lie)
+            index = next((i for i in archive.infolist() if i.filename == "[Content_Types].xml"), None)
+            declared = _content_types(data, index)
+    except (zipfile.BadZipFile, ValueError, OSError):
         return None
     if "word/document.xml" in names or b"wordprocessingml.document.main+xml" in declared:
         return "docx"
@@ -135,6 +138,17 @@ def _zip_format(data: bytes) -> str | None:
     if "xl/workbook.xml" in names:
         return "xls"
     return None
+
+
+def _content_types(data: bytes, index: zipfile.ZipInfo | None) -> bytes:
+    """[Content_Types].xml, or nothing when it is absent, damaged or a bomb (the part names
+    still tell the format; the reader reports the damage)."""
+    if index is None:
+        return b""
+    try:
+        return zip_part(data, index, CONTENT_TYPES_LIMIT)
+    except (zipfile.BadZipFile, TooLarge):
+        return b""
 
 
 def _ole_format(data: bytes, declared: str | None) -> str:

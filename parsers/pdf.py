@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pdfplumber
 from pdfminer.pdftypes import resolve1
 
+from parsers import pdfguard
 from parsers.document import Document, Paragraph, Table
 from parsers.template import TEMPLATE, normalise_label
 from parsers.values import is_blank, looks_like_value
@@ -34,12 +35,25 @@ CELL_GAP = 0.6                  # × font size: a wider gap between characters s
 FIGURE_GAP = 0.3                # × font size: the same next to a figure (narrow columns)
 MAX_TABLE_GAP_LINES = 4         # lines without figures tolerated between two rows of figures
 UNMAPPED_SHARE = 0.3            # beyond this share of (cid:…) characters the text is lost
+LINE_OVERLAP = 0.5              # share of the smaller height two characters of one line overlap
+LINE_LOOKBACK = 16              # lines a character may join: the latest ones (bounded work)
+WORD_GAP = 3.0                  # pt: a wider gap between characters is a space (pdfplumber's)
 MARGIN_BAND = 0.08              # top/bottom share of the page where headers and footers live
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 _UNMAPPED = re.compile(r"^\(cid:\d+\)$")
 _PAGE_NUMBER = re.compile(
     r"^[-—–－·\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*[/／]\s*\d+|\s*共\s*\d+\s*页)?[-—–－·\s]*$"
+)
+# A page number dressed as one (`— 5 —`, `- 4 -`, `第 3 页 共 9 页`): a footer wherever it stands
+_DRESSED_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?)\s*$"
+)
+# What a browser prints in the margins: the date and time (then the page title), the address
+# (then the page counter `1/4`)
+_BROWSER_CHROME = re.compile(
+    r"^(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s*(?:[上下]午\s*)?\d{1,2}:\d{2}"
+    r"|(?:https?|file)://\S+(?:\s+\d+\s*/\s*\d+)?\s*$)"
 )
 _NUMERIC_TAIL = re.compile(r"(?:[-+]?\d[\d,.]*\s+){1,}[-+]?\d[\d,.]*\s*$")
 # A label that starts a row of its own: （一） 一、 1. 1、
@@ -71,6 +85,9 @@ class _TablePart:
 
     cells: list[_Cell]
     page: int
+    # A part of one row: a table only where it continues the table that ended the previous
+    # page (its last row, printed alone); elsewhere a boxed line, read as these text lines.
+    lines: list[_Line] | None = None
 
     @property
     def x0(self) -> float:
@@ -117,11 +134,23 @@ class _Segment:
 def read_pdf(data: bytes) -> Document:
     """Read a PDF report. Never raises: what cannot be read is a problem on the Document."""
     doc = Document()
+    with pdfguard.reading() as guard:
+        _read(data, doc)
+    if guard.refusal:           # whatever pdfminer made of the failure, the refusal is the news
+        doc.blocks.clear()
+        doc.title = None
+        doc.problems[:] = [("TOO_LARGE", f"{guard.refusal}; refused")]
+    elif guard.warnings:
+        doc.problems.append(("PDF_WARNING", _warnings(guard.warnings)))
+    return doc
+
+
+def _read(data: bytes, doc: Document) -> None:
     try:
         pdf = pdfplumber.open(io.BytesIO(data), pages=list(range(1, MAX_PAGES + 1)))
     except Exception as exc:  # pdfminer raises many types on damaged or encrypted files
         doc.problems.append(("UNREADABLE_FILE", _open_failure(exc)))
-        return doc
+        return
     try:
         _read_pages(pdf, doc)
     except Exception as exc:  # a damaged object deep in a page: report, keep nothing half-read
@@ -131,7 +160,13 @@ def read_pdf(data: bytes) -> Document:
         # closing walks the page tree again; a damaged tree has been reported already
         with contextlib.suppress(Exception):
             pdf.close()
-    return doc
+
+
+def _warnings(messages: list[str]) -> str:
+    """One line for what the PDF library warned about (font descriptors without a FontBBox, …)."""
+    distinct = list(dict.fromkeys(messages))
+    return (f"{len(messages)} warning(s) from the PDF library while reading, e.g. "
+            + "; ".join(m[:120] for m in distinct[:2]))
 
 
 def _open_failure(exc: Exception) -> str:
@@ -155,9 +190,20 @@ def _read_pages(pdf, doc: Document) -> None:
     pages = pdf.pages
     items: list[tuple[int, float, object]] = []   # (page number, top, _TablePart | _Line)
     textless: list[int] = []
+    dense: list[int] = []       # pages drawing more objects than any report page: skipped
     images = characters = unmapped = 0
     offset = 0.0
     for page in pages:
+        pdfguard.new_page()
+        try:
+            page.chars          # lays the page out, within the object limit
+        except Exception as exc:
+            if not pdfguard.is_dense_page(exc):
+                raise
+            dense.append(page.page_number)
+            offset += float(page.height)
+            page.close()
+            continue
         if not page.chars:
             textless.append(page.page_number)
             images += len(page.images)
@@ -167,6 +213,13 @@ def _read_pages(pdf, doc: Document) -> None:
         items.extend((page.page_number, obj.top, obj) for obj in [*parts, *lines])
         offset += float(page.height)
         page.close()        # drop the page's parsed objects: long files stay small in memory
+    if dense:
+        skipped = ("pages drawing more than "
+                   f"{pdfguard.MAX_PAGE_OBJECTS} objects: " + ", ".join(map(str, dense)))
+        if len(dense) + len(textless) == len(pages):
+            doc.problems.append(("TOO_LARGE", f"nothing readable: {skipped}; refused"))
+            return
+        doc.problems.append(("DENSE_PAGES", f"skipped {skipped}"))
     if len(textless) == len(pages):
         doc.problems.append(
             ("SCANNED_PDF", f"no text layer on any of {len(pages)} pages ({images} images): "
@@ -186,6 +239,7 @@ def _read_pages(pdf, doc: Document) -> None:
                               + ", ".join(map(str, textless)))
         )
     items.sort(key=lambda item: (item[0], item[1]))
+    _settle_one_row_parts(items)
     _drop_running_lines(items, len(pages))
     objs = [obj for _, _, obj in items]
     doc.title = _title([obj for obj in objs if isinstance(obj, _Line)])
@@ -219,7 +273,7 @@ def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
     if _crossings(drawn) > MAX_CROSSINGS:     # a dense drawing, not a table's borders
         return [], _text_lines(page, offset, [])
     settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=_open_ends(drawn))
-    parts, boxes = [], []
+    parts, boxes, one_row = [], [], []
     for table in drawn.find_tables(settings):
         texts = table.extract()
         cells = [
@@ -230,10 +284,20 @@ def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
         ]
         part = _TablePart(cells, page.page_number)
         rows, columns = _grid_shape(part)
-        if rows >= 2 and columns >= 2:   # a single boxed column is framed prose, not a table
-            parts.append(part)
+        if columns < 2:                  # a single boxed column is framed prose, not a table
+            continue
+        parts.append(part)
+        if rows >= 2:
             boxes.append(table.bbox)
-    return parts, _text_lines(page, offset, boxes)
+        else:
+            one_row.append((part, table.bbox))
+    lines = _text_lines(page, offset, boxes)
+    for part, (x0, top, x1, bottom) in one_row:
+        part.lines = [ln for ln in lines if x0 <= (ln.x0 + ln.x1) / 2 <= x1
+                      and top <= (ln.top + ln.bottom) / 2 - offset <= bottom]
+        inside = {id(ln) for ln in part.lines}
+        lines = [ln for ln in lines if id(ln) not in inside]
+    return parts, lines
 
 
 def _crossings(page) -> int:
@@ -369,16 +433,51 @@ def _text_lines(page, offset: float, boxes: list[tuple]) -> list[_Line]:
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     lines = []
-    for raw in page.filter(outside_tables).extract_text_lines(return_chars=True):
-        text = _tidy(raw["text"])
+    band = MARGIN_BAND * float(page.height)
+    for chars in _char_lines(page.filter(outside_tables).chars):
+        text = _tidy(_line_text(chars))
         if text:
-            size = statistics.median(ch["size"] for ch in raw["chars"])
-            band = MARGIN_BAND * float(page.height)
-            in_margin = raw["bottom"] < band or raw["top"] > float(page.height) - band
-            lines.append(_Line(text, raw["x0"], raw["x1"], raw["top"] + offset,
-                               raw["bottom"] + offset, round(size, 1), page.page_number,
-                               in_margin, _segments(raw["chars"], size, raw["top"] + offset)))
+            size = statistics.median(ch["size"] for ch in chars)
+            top, bottom = min(ch["top"] for ch in chars), max(ch["bottom"] for ch in chars)
+            in_margin = bottom < band or top > float(page.height) - band
+            lines.append(_Line(text, chars[0]["x0"], max(ch["x1"] for ch in chars), top + offset,
+                               bottom + offset, round(size, 1), page.page_number,
+                               in_margin, _segments(chars, size, top + offset)))
     return lines
+
+
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into lines, each in x order, lines from top to bottom.
+
+    A character joins a line it overlaps vertically over most of the smaller height, so a
+    year printed in another font (another size, another baseline) stays in its title line,
+    where grouping by the top of each character would put it on a line of its own.
+    """
+    lines: list[tuple[float, float, list[dict]]] = []      # (top, bottom) of the first char
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if not ch["text"].strip():
+            continue
+        height = max(ch["bottom"] - ch["top"], 0.1)
+        line = next((members for top, bottom, members in reversed(lines[-LINE_LOOKBACK:])
+                     if min(bottom, ch["bottom"]) - max(top, ch["top"])
+                     >= LINE_OVERLAP * min(height, bottom - top)), None)
+        if line is None:
+            lines.append((ch["top"], ch["bottom"], [ch]))
+        else:
+            line.append(ch)
+    ordered = sorted(lines, key=lambda line: min(c["top"] for c in line[2]))
+    return [sorted(members, key=lambda c: c["x0"]) for _, _, members in ordered]
+
+
+def _line_text(chars: list[dict]) -> str:
+    """The text of one line: a space where the gap between two characters is wider than
+    WORD_GAP (what pdfplumber does between words)."""
+    out = chars[0]["text"]
+    for prev, ch in zip(chars, chars[1:]):
+        if ch["x0"] - prev["x1"] > WORD_GAP:
+            out += " "
+        out += ch["text"]
+    return out
 
 
 def _segments(chars: list[dict], size: float, top: float) -> list[_Segment]:
@@ -396,6 +495,24 @@ def _segments(chars: list[dict], size: float, top: float) -> list[_Segment]:
     return segments
 
 
+def _settle_one_row_parts(items: list[tuple]) -> None:
+    """Keep a one-row part as a table where it continues the table just before it (page
+    headers and footers between them aside); elsewhere put its text lines in its place."""
+    settled: list[tuple] = []
+    previous = None                 # the last object that is not a page header or footer
+    for item in items:
+        obj = item[2]
+        if isinstance(obj, _TablePart) and obj.lines is not None and not (
+                isinstance(previous, _TablePart) and _continues(previous, obj)):
+            settled.extend((ln.page, ln.top, ln) for ln in obj.lines)
+            previous = obj.lines[-1] if obj.lines else previous
+            continue
+        settled.append(item)
+        if not (isinstance(obj, _Line) and (obj.in_margin or _DRESSED_PAGE_NUMBER.match(obj.text))):
+            previous = obj
+    items[:] = settled
+
+
 def _drop_running_lines(items: list[tuple], page_count: int) -> None:
     """Remove page numbers and running headers/footers (text repeated in the margins)."""
     def shape(line: _Line) -> str:
@@ -407,8 +524,11 @@ def _drop_running_lines(items: list[tuple], page_count: int) -> None:
         pages_by_shape.setdefault(shape(line), set()).add(line.page)
     running = {
         id(line) for line in margin_lines
-        if _PAGE_NUMBER.match(line.text)
+        if _PAGE_NUMBER.match(line.text) or _BROWSER_CHROME.match(line.text)
         or (page_count >= 2 and len(pages_by_shape[shape(line)]) >= max(2, page_count / 2))
+    } | {  # footers placed higher than the margin band (a Word footer set far from the edge)
+        id(obj) for _, _, obj in items
+        if isinstance(obj, _Line) and _DRESSED_PAGE_NUMBER.match(obj.text)
     }
     items[:] = [item for item in items if id(item[2]) not in running]
 
@@ -662,13 +782,13 @@ class _Grid:
         row above it."""
         if not rows:
             return None
-        index = min(range(len(rows)), key=lambda k: rows[k].distance(line.top))
+        index = min(range(len(rows)), key=lambda k: rows[k].gap(line))
         row = rows[index]
-        if row.distance(line.top) > self.pitch:
+        if row.gap(line) > self.pitch:
             return None
-        if line.top < row.top and row.starts_with_enumerator():
+        if line.top < row.top and row.starts_with_enumerator(line):
             above = rows[index - 1] if index > 0 else None
-            return above if above is not None and above.distance(line.top) <= 2 * self.pitch else None
+            return above if above is not None and above.gap(line) <= 2 * self.pitch else None
         return row
 
 
@@ -700,10 +820,12 @@ class _GridRow:
                 groups.append([segment])
         return [_join_lines([s.text for s in sorted(g, key=lambda s: (s.top, s.x0))]) for g in groups]
 
-    def starts_with_enumerator(self) -> bool:
-        """Whether the row's own label (its last label cell) begins with 1. （一） 一、 …"""
-        cells = self.label_cells()
-        return bool(cells) and bool(_ENUMERATED.match(cells[-1]))
+    def starts_with_enumerator(self, fragment: _Line) -> bool:
+        """Whether the row's label in the column of `fragment` (a group label in another
+        column does not count) begins with 1. （一） 一、 …"""
+        pieces = [s for s in self.labels if s.x0 < fragment.x1 and s.x1 > fragment.x0]
+        return bool(pieces) and bool(
+            _ENUMERATED.match(min(pieces, key=lambda s: (s.top, s.x0)).text))
 
     def joins(self, other: "_GridRow", pitch: float) -> bool:
         """Two lines of figures in complementary columns, one above the other: one row whose
@@ -718,8 +840,10 @@ class _GridRow:
             self.values.setdefault(k, []).extend(segs)
         self.bottom = max(self.bottom, other.bottom)
 
-    def distance(self, y: float) -> float:
-        return 0.0 if self.top <= y <= self.bottom else min(abs(y - self.top), abs(y - self.bottom))
+    def gap(self, line: _Line) -> float:
+        """The white space between the row and a line (0 when they overlap): a label wrapped
+        above its row is as near as one wrapped below it, whatever the line height."""
+        return max(0.0, self.top - line.bottom, line.top - self.bottom)
 
     def _spread(self, label_width: int, width: int) -> list[int]:
         if self.spread_text is None:

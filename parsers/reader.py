@@ -122,6 +122,9 @@ class Reader:
             self.report.problem("BAD_VALUE", f"{key}: {text!r} is not a number")
         if reading.unit_converted:
             self.report.problem("UNIT_CONVERTED", f"{key}: {text!r} read as {reading.value} 万元")
+        if reading.note:
+            self.report.problem("ANNOTATED_VALUE", f"{key}: {text!r} read as {reading.value}; "
+                                                   f"the note ({reading.note}) is not part of it")
         self.report.cells[key] = reading.value
         self.report.raw_cells[key] = text
 

@@ -1,8 +1,9 @@
 """Reading one table cell as printed into its value.
 
 Counts are int, 万元 amounts float, 本年增/减 signed int; a blank or a placeholder ("/", "—",
-"无", "不适用") is None — never 0. The wording (placeholders, sign words, units) is data in
-`spec/page.yaml`.
+"无", "不适用") is None — never 0. A number followed by a note in brackets
+(`55（含自然失效 29 件）`) is the number; the note is kept on the reading so the report can say
+it was set aside. The wording (placeholders, sign words, units) is data in `spec/page.yaml`.
 """
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ _AMOUNT_UNITS = sorted(_SPEC["amount_units"].items(), key=lambda kv: -len(kv[0])
 _COUNT_UNITS = tuple(sorted(_SPEC["count_units"], key=len, reverse=True))
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _SPACES = re.compile(r"\s+")
+# A value, then a note in brackets holding something else than a bare number ("55(29)" could
+# be two values: not a note). Applied to NFKC-folded text, so （） are ().
+_NOTED = re.compile(r"(?P<value>[^()]+)\((?P<note>[^()]*[^\d(),.\s][^()]*)\)")
+_UNITS = frozenset(_SPEC["amount_units"]) | frozenset(_SPEC["count_units"])
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class CellReading:
     value: int | float | None
     ok: bool                     # False: text that is neither a number nor a placeholder
     unit_converted: bool = False  # the printed unit was not the cell's unit ("251000元")
+    note: str | None = None       # a bracketed note after the number, set aside ("含自然失效29件")
 
 
 BLANK = CellReading(None, True)
@@ -68,6 +74,15 @@ def read_value(text: str, kind: str = COUNT) -> CellReading:
     folded = _fold(text)
     if not folded or folded in _PLACEHOLDERS:
         return BLANK
+    noted = _NOTED.fullmatch(folded)
+    if noted:
+        value, note = noted.group("value", "note")
+        if note in _UNITS:               # "251000(元)": a unit in brackets, not a note
+            return read_value(value + note, kind)
+        reading = read_value(value, kind)
+        if reading.ok and reading.value is not None:
+            return CellReading(reading.value, True, reading.unit_converted, note)
+        return CellReading(None, False)
     sign = 1
     for word in _NEGATIVE:
         if folded.startswith(word):

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import hostile
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
@@ -73,3 +75,13 @@ def test_directory_and_empty_file_are_user_errors(tmp_path):
     empty.write_bytes(b"")
     result = nianjian("parse", str(empty))
     assert result.returncode == 2 and "empty" in result.stderr.decode()
+
+
+def test_decompression_bomb_is_one_line_exit_2(tmp_path):
+    """A 1 MB DOCX whose body inflates to 1 GiB: refused in one line, not read, no traceback."""
+    bomb = tmp_path / "年报.docx"
+    bomb.write_bytes(hostile.docx_lying_part())
+    result = nianjian("parse", str(bomb))
+    assert result.returncode == 2
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "TOO_LARGE" in lines[0] and "word/document.xml" in lines[0]

@@ -193,28 +193,22 @@ def filled() -> bytes:
     return (DOCX / "filled_2021.docx").read_bytes()
 
 
-def test_zip_bomb_is_refused_before_inflating():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("word/document.xml", "w") as member:
-            chunk = b" " * (1 << 20)
-            for _ in range(MAX_PART_BYTES // len(chunk) + 8):
-                member.write(chunk)
-    data = buffer.getvalue()
+def test_zip_bomb_is_refused_before_inflating(filled):
+    data = package({"word/document.xml": b" " * (MAX_PART_BYTES + (1 << 20))}, filled)
     assert len(data) < 200_000                      # small on the wire …
     started = time.process_time()
     doc = read_docx(data)
-    assert time.process_time() - started < 5        # … and never inflated
+    assert time.process_time() - started < 5        # … and inflated no further than the limit
     assert doc.blocks == []
     [(code, detail)] = doc.problems
-    assert code == "UNREADABLE_FILE"
+    assert code == "TOO_LARGE"
     assert "refused" in detail and "word/document.xml" in detail
 
 
 def test_too_many_parts_is_refused():
     data = package({f"customXml/item{i}.xml": b"<a/>" for i in range(MAX_ENTRIES + 1)})
     [(code, detail)] = read_docx(data).problems
-    assert code == "UNREADABLE_FILE" and f"{MAX_ENTRIES + 1} parts" in detail
+    assert code == "TOO_LARGE" and f"{MAX_ENTRIES + 1} parts" in detail
 
 
 @pytest.mark.parametrize("data, words", [
@@ -238,7 +232,7 @@ def test_truncated_docx(filled):
 def test_zip_that_is_not_a_word_package():
     data = package({"word/other.xml": b"<a/>"}, None)
     [(code, detail)] = read_docx(data).problems
-    assert code == "UNREADABLE_FILE" and detail.startswith("DOCX could not be read: ")
+    assert code == "UNREADABLE_FILE" and "not an Office package" in detail
 
 
 def test_main_part_under_another_name(filled):

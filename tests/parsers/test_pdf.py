@@ -6,16 +6,18 @@ tests/fixtures/corpus/hongze_2023.pdf, cell by cell.
 """
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
+import hostile
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from parsers import parse
 from parsers.document import Paragraph, Table
-from parsers.pdf import MAX_PAGES, read_pdf
+from parsers.pdf import MAX_PAGES, _char_lines, read_pdf
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 HONGZE = FIXTURES / "corpus/hongze_2023.pdf"
@@ -294,34 +296,16 @@ LONG_LINE = "Annual report on government information disclosure, continued"
 UNMAPPED_FONT = (b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Encoding /Identity-H "
                  b"/DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SimSun "
                  b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-                 b"/DW 1000 >>] >>")
+                 b"/FontDescriptor << /Type /FontDescriptor /FontName /ABCDEF+SimSun /Flags 4 "
+                 b"/FontBBox [0 -141 1000 859] /ItalicAngle 0 /Ascent 859 /Descent -141 "
+                 b"/CapHeight 700 /StemV 80 >> /DW 1000 >>] >>")
 
 
 def pdf_with(pages: list[str]) -> bytes:
     """A valid PDF whose pages draw the given content streams (/F1 Helvetica, /F2 a CID font
     without a Unicode map)."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", UNMAPPED_FONT]
-    kids = []
-    for content in pages:
-        stream = content.encode()
-        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                       b"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>"
-                       % len(objects))
-        kids.append(len(objects))
-    objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (
-        len(pages), b" ".join(b"%d 0 R" % k for k in kids))
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return hostile.pdf([(content.encode(), "") for content in pages],
+                       {"F1": hostile.HELVETICA, "F2": UNMAPPED_FONT})
 
 
 def many_pages_pdf(count: int) -> bytes:
@@ -456,3 +440,58 @@ def test_fonts_without_a_character_map():
     doc = read_pdf(pdf_with([f"BT /F1 12 Tf 72 760 Td ({LONG_LINE}) Tj ET {unmapped}"]))
     assert doc.problems == []
     assert doc.paragraphs == [LONG_LINE]
+
+
+# ---------------------------------------------------------------- browser-printed PDFs, lines
+
+def test_characters_of_one_line_in_x_order_across_fonts_and_baselines():
+    """The year of a title printed larger, in another font, half a line higher or lower than the
+    Chinese around it is in its place; the next line, touching it, stays a line of its own."""
+    def char(text, x0, top, size):
+        return {"text": text, "x0": x0, "x1": x0 + size * 0.6, "top": top, "bottom": top + size,
+                "size": size}
+    title = [char(c, 100 + 20 * i, 91.6, 20) for i, c in enumerate("某县人民政府")]
+    year = [char(c, 220 + 12 * i, 83.0, 20) for i, c in enumerate("2024")]   # raised 8.6 pt
+    rest = [char(c, 270 + 20 * i, 91.6, 20) for i, c in enumerate("年报告")]
+    below = [char(c, 100 + 20 * i, 111.6, 20) for i, c in enumerate("正文")]  # touching
+    lines = _char_lines(title + year + rest + below)
+    assert ["".join(c["text"] for c in line) for line in lines] == ["某县人民政府2024年报告", "正文"]
+
+
+def test_dressed_page_numbers_dropped_wherever_they_stand():
+    """A footer set higher than the margin band (`- 4 -`, `第 2 页 共 3 页`) is no paragraph."""
+    page = (f"BT /F1 12 Tf 72 760 Td ({LONG_LINE}) Tj ET BT /F1 12 Tf 72 744 Td (short) Tj ET "
+            "BT /F1 10 Tf 280 150 Td (- 4 -) Tj ET")
+    assert "- 4 -" not in "".join(read_pdf(pdf_with([page])).paragraphs)
+
+
+@pytest.mark.parametrize("name", ["seed_000", "seed_001", "seed_003", "seed_004", "own_last_row"])
+def test_browser_printed_pages_without_footers_or_headers(name):
+    doc = read_pdf((PDF / f"browser_{name}.pdf").read_bytes())
+    text = "\n".join(doc.paragraphs)
+    for chrome in ("— 1 —", "- 2 -", "第 1 页", "第1页", "file://", "AM ", "PM ", "1/4"):
+        assert chrome not in text, chrome
+    title = doc.paragraphs[0]                   # the year in its place, before 年
+    assert title.endswith("政府信息公开工作年度报告") and title[title.index("年") - 4:][:4].isdigit()
+
+
+def test_pdfminer_warnings_go_to_the_record_not_stderr(capfd):
+    """A font descriptor without FontBBox: pdfminer warns; the warning is a PDF_WARNING problem
+    and nothing reaches stderr, during the read or after it."""
+    bbox = b"/FontBBox [0 -141 1000 859] "
+    data = pdf_with([f"BT /F1 12 Tf 72 760 Td ({LONG_LINE}) Tj ET"]).replace(bbox, b" " * len(bbox))
+    doc = read_pdf(data)
+    assert doc.paragraphs == [LONG_LINE]
+    [(code, detail)] = doc.problems
+    assert code == "PDF_WARNING" and "Could not get FontBBox" in detail and "\n" not in detail
+    assert "FontBBox" not in capfd.readouterr().err
+    assert logging.getLogger("pdfminer").propagate        # the library's logging as it was
+
+
+def test_browser_header_and_footer_dropped_on_a_single_page():
+    """One page, so nothing repeats: the date-and-title header and the address-and-counter
+    footer a browser prints are recognised by their shape."""
+    page = ("BT /F1 8 Tf 20 825 Td (11/27/26, 6:32 AM Annual report - Example County) Tj ET "
+            f"BT /F1 12 Tf 72 760 Td ({LONG_LINE}) Tj ET "
+            "BT /F1 8 Tf 20 12 Td (https://www.example.gov.cn/art/2024/1/5/art_1.html 1/1) Tj ET")
+    assert read_pdf(pdf_with([page])).paragraphs == [LONG_LINE]
