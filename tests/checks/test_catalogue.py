@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from nianjian.checks.catalogue import CATALOGUE, SEVERITIES
-from nianjian.checks.arithmetic import DOMAINS, _members
+from parsers.identities import DOMAINS, members
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "spec" / "README.md"
 
@@ -24,7 +24,7 @@ def test_every_identity_refers_to_known_rules_domains_and_groups():
         for term in identity["expected"] + identity["actual"]:
             table = term.lstrip("-").removeprefix("previous:").split(".")[0]
             for group in re.findall(r"<(\w+)>", term):
-                assert _members(table, group), f"{term}: unknown group {group}"
+                assert members(table, group), f"{term}: unknown group {group}"
 
 
 def test_every_label_is_a_pair_and_severities_are_known():
