@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from bisect import bisect_left, bisect_right
+from functools import cached_property, lru_cache
 
 from parsers.identities import alternative_rows, equations
 from parsers.template import EDITIONS, TEMPLATE, normalise_label
@@ -31,7 +32,8 @@ MAX_COUNT_DIGITS = 9          # a count longer than this is not a count (thousan
 MAX_AMOUNT_CHARS = 24         # "13,575,394,432.5200万元"
 MAX_NODES = 100_000           # cut-search steps per run
 MAX_READINGS = 2_000          # readings of one run (beyond: the run is too ambiguous to read)
-MAX_STATES = 50_000           # partial sums kept while rows are combined
+MAX_DOCUMENT_NODES = 1_000_000   # cut-search steps for the whole document
+MAX_COMBINATIONS = 200_000    # partial sums × readings while rows are combined
 MAX_HEADER = 120              # characters between a caption or a t4 header and its first row
 MAX_ROW_GAP = 300             # t3 rows further apart than this are not one table
 MAX_T4_GAP = 60               # t4 labels further apart than this are not one header
@@ -68,6 +70,10 @@ class Flat:
     breaks: frozenset[int]
     origin: tuple[int, ...]
 
+    @cached_property
+    def sorted_breaks(self) -> list[int]:
+        return sorted(self.breaks)
+
 
 def fold(raw: str) -> Flat:
     chars: list[str] = []
@@ -78,7 +84,7 @@ def fold(raw: str) -> Flat:
         if ch.isspace():
             gap = bool(chars)
             continue
-        if ch in _QUOTES:
+        if ch in _QUOTES or unicodedata.category(ch) == "Cf":   # quotes, zero-width spaces
             continue
         if gap:
             breaks.add(len(chars))
@@ -198,17 +204,20 @@ def run_after(flat: Flat, hit: Hit, next_start: int | None, amount: bool = False
     """The run of digits (and placeholders) after a row label; None when there is none, or when
     its end is uncertain (the number goes on as prose: "2件", "2022年"). An empty run right
     before the next row's label is a row of blank cells."""
-    match = (_AMOUNT_RUN if amount else _RUN).match(flat.text, hit.end)
-    end = match.end()
-    cut_by_next = next_start is not None and hit.end <= next_start < end
-    if cut_by_next:
+    text = flat.text
+    end = (_AMOUNT_RUN if amount else _RUN).match(text, hit.end).end()
+    if next_start is not None and hit.end <= next_start < end:
         end = next_start
-    elif end < len(flat.text) and flat.text[end] in _PROSE_AFTER:
+    elif end < len(text) and text[end] in _PROSE_AFTER:
         return None
+    elif end - hit.end >= 2 and text[end - 1] == "." and text[end - 2].isdigit():
+        end -= 2          # "…00000002.其他法律、行政法规…": the enumerator of a label not in the template
+    elif end < len(text) and text[end] == "、" and end > hit.end and text[end - 1].isdigit():
+        end -= 1
     if end == hit.end and next_start != hit.end:
         return None
-    breaks = frozenset(b - hit.end for b in flat.breaks if hit.end < b < end)
-    return Run(flat.text[hit.end:end], breaks, hit.end)
+    inside = flat.sorted_breaks[bisect_right(flat.sorted_breaks, hit.end):bisect_left(flat.sorted_breaks, end)]
+    return Run(text[hit.end:end], frozenset(b - hit.end for b in inside), hit.end)
 
 
 @lru_cache(maxsize=16384)
@@ -225,11 +234,26 @@ class TooMuch(Exception):
     """The search would exceed its caps: the run is given up."""
 
 
-def cuts(run: Run, kinds: list[str], local: list[list[tuple[int, int]]]) -> list[tuple[str, ...]]:
+class Budget:
+    """Cut-search steps left for one document."""
+
+    def __init__(self, steps: int = MAX_DOCUMENT_NODES):
+        self.left = steps
+
+    def spend(self, steps: int) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise TooMuch
+
+
+def cuts(run: Run, kinds: list[str], local: list[list[tuple[int, int]]],
+         budget: Budget | None = None, limit: int = MAX_READINGS) -> list[tuple[str, ...]]:
     """Every reading of `run` as len(kinds) printed values satisfying the `local` equations (each
     a list of (cell index, coefficient), Σ coefficient × value = 0, a blank counting as 0).
-    Raises TooMuch beyond the caps."""
+    Raises TooMuch beyond the caps (MAX_NODES for the run, `budget` for the document)."""
     text, k = run.text, len(kinds)
+    if budget is not None and budget.left <= 0:
+        raise TooMuch
     if not text:
         return [tuple("" for _ in kinds)]
     limits = [_MAX_PIECE[kind] for kind in kinds]
@@ -254,7 +278,7 @@ def cuts(run: Run, kinds: list[str], local: list[list[tuple[int, int]]]) -> list
         if cell < 0:
             if end == 0:
                 readings.append(tuple(pieces))
-                if len(readings) > MAX_READINGS:
+                if len(readings) > limit:
                     raise TooMuch
             return
         for length in range(1, limits[cell] + 1):
@@ -278,7 +302,11 @@ def cuts(run: Run, kinds: list[str], local: list[list[tuple[int, int]]]) -> list
                 pieces[cell] = text[start:end]
                 search(start, cell - 1, tuple(new))
 
-    search(len(text), k - 1, tuple(0 for _ in local))
+    try:
+        search(len(text), k - 1, tuple(0 for _ in local))
+    finally:
+        if budget is not None:
+            budget.spend(nodes)
     return readings
 
 
@@ -310,6 +338,9 @@ class Segment:
     readings: list[tuple[CellValue, ...]] = field(default_factory=list)
     raws: list[tuple[str, ...]] = field(default_factory=list)
     readable: bool = True
+    checked: bool = False       # the segment has identities of its own (a row total)
+    forced: bool = False        # the digits allow one cut only, identities aside
+    count_certain: bool = False  # one cut only, and no two pieces could be one value
 
 
 def _kind(key: str) -> str:
@@ -327,7 +358,9 @@ class FlatReading:
     sections: list[int] = field(default_factory=list)
     narrative: str = ""
     problems: list[tuple[str, str]] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)
+    budget: Budget = field(default_factory=Budget)
+    # A run could not be read: the tables may print cells unlike the template (blank, stray).
+    unprinted_cells: bool = False
 
     def problem(self, code: str, detail: str) -> None:
         self.problems.append((code, detail))
@@ -344,51 +377,129 @@ class FlatReading:
 
 
 def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> None:
-    """Cut every segment by the identities, combine them, and keep the cells all readings agree on."""
+    """Cut every segment by the identities, combine them, and keep the cells all readings agree on.
+
+    A segment that cannot be read is evidence that the table printed its cells unlike the
+    template (a blank cell leaves no trace in flattened text, a stray one adds digits): then a
+    row counts only where identities between rows confirm every one of its columns, or where its
+    digits allow one cut at all (`forced`); its own row total alone could be met by a wrong cut.
+    """
     layout = {k for s in segments for k in s.keys}
     dropped = _dropped_rows(table, layout)
     system = []
     for _, terms in equations():
         terms = [(k, c) for k, c in terms if k.startswith(table + ".") and k.split(".")[1] not in dropped]
         if terms:
-            system.append(terms)
+            system.append(dict(terms))
     for segment in segments:
-        keys = {k: i for i, k in enumerate(segment.keys)}
-        local = [[(keys[k], c) for k, c in eq] for eq in system if all(k in keys for k, _ in eq)]
-        kinds = [_kind(k) for k in segment.keys]
-        try:
-            found = cuts(segment.run, kinds, local)
-        except TooMuch:
-            found, segment.readable = [], False
-            reading.problem("FLAT_RUN_UNREADABLE", f"{segment.name}: {segment.run.shown!r} can be cut into "
-                                                    f"{len(kinds)} cells too many ways; not read")
-        if segment.readable and not found:
-            segment.readable = False
-            reading.problem("FLAT_RUN_UNREADABLE", f"{segment.name}: no cut of {segment.run.shown!r} into "
-                                                    f"{len(kinds)} cells fits the template's identities; not read")
-        segment.raws = found
-        segment.readings = [tuple(piece_value(p, kind) if p else None for p, kind in zip(r, kinds)) for r in found]
+        _cut(segment, system, reading)
     readable = [s for s in segments if s.readable]
-    available = {k for s in readable for k in s.keys}
-    cross = [eq for eq in system if all(k in available for k, _ in eq)
-             and len({id(s) for s in readable for k, _ in eq if k in s.keys}) > 1]
-    feasible = _combine(readable, cross)
+    if len(readable) < len(segments):
+        reading.unprinted_cells = True
+    known = {k for s in readable for k in s.keys}
+    # Cells not read (a row not found or not readable) are eliminated: the equations left are
+    # consequences of the identities over cells that were read.
+    derived = _eliminate(system, {k for eq in system for k in eq if k not in known})
+    owner = {k: n for n, s in enumerate(readable) for k in s.keys}
+    cross = [eq for eq in derived if len({owner[k] for k in eq}) > 1]
+    feasible = _combine(readable, [list(eq.items()) for eq in derived])
+    evidence = reading.unprinted_cells
     if feasible is None:
         reading.problem("FLAT_INCONSISTENT", f"{table}: no cut of all its rows satisfies the identities between "
-                                             "rows; each row was cut by its own identities only")
-        feasible = [list(range(len(s.readings))) for s in readable]
+                                             "rows; only rows whose digits allow one cut are kept")
+        feasible, evidence, cross = [list(range(len(s.readings))) for s in readable], True, []
     for segment, chosen in zip(readable, feasible):
-        unsure = []
+        agreed, unsure = {}, []
         for i, key in enumerate(segment.keys):
             values = {segment.readings[r][i] for r in chosen}
             if len(values) == 1:
-                reading.cells[key] = (values.pop(), segment.raws[chosen[0]][i])
+                agreed[key] = (values.pop(), segment.raws[chosen[0]][i])
             else:
                 unsure.append(key.rsplit(".", 1)[1])
         if unsure:
             reading.problem("FLAT_RUN_AMBIGUOUS", f"{segment.name}: {segment.run.shown!r} can be cut "
                                                   f"{len(chosen)} ways that fit the identities; "
                                                   f"{', '.join(unsure)} not read")
+        if agreed and not _trusted(segment, cross, evidence):
+            reading.problem("FLAT_ROW_UNCONFIRMED", f"{segment.name}: {segment.run.shown!r} fits its own identities, "
+                                                    "but nothing confirms the cut (cells elsewhere could not be read, "
+                                                    "or the row has no identity and may hide a blank cell); not read")
+            continue
+        reading.cells.update(agreed)
+
+
+def _trusted(segment: Segment, cross: list[dict[str, int]], evidence: bool) -> bool:
+    """Whether a segment's cut can stand. A blank cell leaves no trace in flattened text, so a
+    cut is trusted when identities between rows confirm each of its cells; or when the
+    number of values printed is certain (no two neighbouring pieces could be one number); or,
+    with no sign of unprinted cells in the table, when the row has an identity of its own."""
+    own = set(segment.keys)
+    # An equation confirms a cell only if it holds no other cell of the row: one that sums the
+    # row's columns is met by any cut that keeps the row's total.
+    if all(any(k in eq and len(own.intersection(eq)) == 1 for eq in cross) for k in segment.keys):
+        return True
+    if segment.count_certain or segment.forced and segment.checked:
+        return True
+    return not evidence and (segment.checked or len(segment.keys) == 1)
+
+
+def _cut(segment: Segment, system: list[dict[str, int]], reading: FlatReading) -> None:
+    """The segment's readings under its own identities, and whether its digits allow one cut only."""
+    keys = {k: i for i, k in enumerate(segment.keys)}
+    local = [[(keys[k], c) for k, c in eq.items()] for eq in system if all(k in keys for k in eq)]
+    kinds = [_kind(k) for k in segment.keys]
+    segment.checked = bool(local)
+    try:
+        found = cuts(segment.run, kinds, local, reading.budget)
+    except TooMuch:
+        found = None
+    if not found:
+        segment.readable = False
+        reading.problem("FLAT_RUN_UNREADABLE", f"{segment.name}: no cut of {segment.run.shown!r} into "
+                                                f"{len(kinds)} cells fits the template's identities"
+                                                if found is not None else
+                                                f"{segment.name}: {segment.run.shown!r} can be cut into {len(kinds)} "
+                                                "cells too many ways, or cutting it would take too much work")
+        return
+    segment.raws = found
+    segment.readings = [tuple(piece_value(p, kind) if p else None for p, kind in zip(r, kinds)) for r in found]
+    try:
+        forced = cuts(segment.run, kinds, [], reading.budget, limit=1)
+    except TooMuch:
+        return
+    segment.forced = len(forced) == 1
+    segment.count_certain = segment.forced and not _mergeable(forced[0], kinds, segment.run.breaks)
+
+
+def _mergeable(pieces: tuple[str, ...], kinds: list[str], breaks: frozenset[int]) -> bool:
+    """Whether two neighbouring pieces, not parted by white space, would also make one value."""
+    at = 0
+    for i in range(len(pieces) - 1):
+        at += len(pieces[i])
+        if at in breaks or not pieces[i] or not pieces[i + 1]:
+            continue
+        joined = piece_value(pieces[i] + pieces[i + 1], kinds[i])
+        if joined is not _INVALID and joined is not None:
+            return True
+    return False
+
+
+def _eliminate(system: list[dict[str, int]], unknown: set[str]) -> list[dict[str, int]]:
+    """The equations of `system` with the `unknown` cells eliminated (Gaussian elimination):
+    what the identities still say about the cells that are known."""
+    eqs = [dict(eq) for eq in system]
+    for key in sorted(unknown):
+        having = [eq for eq in eqs if eq.get(key)]
+        if not having:
+            continue
+        eqs = [eq for eq in eqs if not eq.get(key)]
+        pivot = having[0]
+        for eq in having[1:]:
+            combined = {k: eq.get(k, 0) * pivot[key] - pivot.get(k, 0) * eq[key] for k in {*eq, *pivot}}
+            combined = {k: v for k, v in combined.items() if v}
+            if combined:
+                eqs.append(combined)
+    return eqs
 
 
 def _dropped_rows(table: str, keys: set[str]) -> set[str]:
@@ -405,7 +516,7 @@ def _dropped_rows(table: str, keys: set[str]) -> set[str]:
 def _combine(segments: list[Segment], system: list[list[tuple[str, int]]]) -> list[list[int]] | None:
     """For each segment, the readings that belong to some choice of one reading per segment
     satisfying every equation of `system`; None when no choice does. Partial sums are carried
-    forward and backward (dynamic programming); beyond MAX_STATES every reading is kept."""
+    forward and backward (dynamic programming); beyond MAX_COMBINATIONS every reading is kept."""
     if not system:
         return [list(range(len(s.readings))) for s in segments]
     vectors = []
@@ -414,17 +525,13 @@ def _combine(segments: list[Segment], system: list[list[tuple[str, int]]]) -> li
         vectors.append([tuple(sum(c * (values[index[k]] or 0) for k, c in eq if k in index) for eq in system)
                         for values in segment.readings])
     zero = tuple(0 for _ in system)
-    forward = [{zero}]
-    for options in vectors:
-        states = {tuple(a + b for a, b in zip(s, v)) for s in forward[-1] for v in set(options)}
-        if len(states) > MAX_STATES:
+    forward, backward = [{zero}], [{zero}]
+    for options, states in [(o, forward) for o in vectors] + [(o, backward) for o in reversed(vectors)]:
+        if len(states[-1]) * len(set(options)) > MAX_COMBINATIONS:
             return [list(range(len(s.readings))) for s in segments]
-        forward.append(states)
-    if not any(all(abs(x) < 1e-6 for x in s) for s in forward[-1]):
+        states.append({tuple(a + b for a, b in zip(s, v)) for s in states[-1] for v in set(options)})
+    if zero not in forward[-1]:
         return None
-    backward = [{zero}]
-    for options in reversed(vectors):
-        backward.append({tuple(a + b for a, b in zip(s, v)) for s in backward[-1] for v in set(options)})
     backward.reverse()
     feasible = []
     for i, options in enumerate(vectors):
@@ -446,6 +553,13 @@ def _t3(flat: Flat, reading: FlatReading) -> tuple[int, int] | None:
     chosen = _in_order(rows, order)
     if not chosen:
         return None
+    printed = {hit.meaning for hit, run in chosen if run.text}
+    for forms in alternative_rows("t3"):
+        if any(printed & set(form) for form in forms):
+            # A form with values is the one printed: the other's label is a group heading
+            # ("(六)其他处理" over its three sub-rows), not a row of blanks.
+            chosen = [(hit, run) for hit, run in chosen if run.text or not any(
+                hit.meaning in form and not printed & set(form) for form in forms)]
     segments = [Segment(f"t3.{hit.meaning}", [f"t3.{hit.meaning}.{c}" for c in TEMPLATE.t3_columns], run) for hit, run in chosen]
     read_segments(segments, reading, "t3")
     return chosen[0][0].start, chosen[-1][1].at + len(chosen[-1][1].text)
@@ -491,8 +605,11 @@ def _t2(flat: Flat, reading: FlatReading, edition_hint: str | None) -> tuple[int
         return None
     reading.template = reading.template or edition
     blocks = sorted(captions[edition], key=lambda h: h.start)
-    segments, span = [], None
+    segments, span, seen = [], None, set()
     for i, caption in enumerate(blocks):
+        if caption.meaning in seen:
+            continue        # a block printed again (a repeated table): the first one counts
+        seen.add(caption.meaning)
         block = TEMPLATE.t2[edition][caption.meaning]
         limit = blocks[i + 1].start if i + 1 < len(blocks) else caption.end + MAX_HEADER + 200
         hits = L["t2_rows"][(edition, caption.meaning)].hits(flat, caption.end, limit)
@@ -557,7 +674,6 @@ def read_flattened(raw: str, edition_hint: str | None = None) -> FlatReading | N
     if not spans:
         return None
     reading.sections = _sections(flat)
-    reading.spans = spans
     kept, position = [], 0
     for start, end in sorted(spans):
         start_raw = flat.origin[start] if start < len(flat.origin) else len(raw)
