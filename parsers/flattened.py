@@ -359,7 +359,7 @@ class FlatReading:
     narrative: str = ""
     problems: list[tuple[str, str]] = field(default_factory=list)
     budget: Budget = field(default_factory=Budget)
-    # A run could not be read: the tables may print cells unlike the template (blank, stray).
+    # A run of t3 could not be read: the page may print cells unlike the template (blank, stray).
     unprinted_cells: bool = False
 
     def problem(self, code: str, detail: str) -> None:
@@ -394,8 +394,9 @@ def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> 
     for segment in segments:
         _cut(segment, system, reading)
     readable = [s for s in segments if s.readable]
-    if len(readable) < len(segments):
-        reading.unprinted_cells = True
+    # t2 has no identities to betray a blank cell: what t3 shows of the page's habits counts.
+    evidence = len(readable) < len(segments) or (table == "t2" and reading.unprinted_cells)
+    reading.unprinted_cells |= evidence
     known = {k for s in readable for k in s.keys}
     # Cells not read (a row not found or not readable) are eliminated: the equations left are
     # consequences of the identities over cells that were read.
@@ -403,7 +404,6 @@ def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> 
     owner = {k: n for n, s in enumerate(readable) for k in s.keys}
     cross = [eq for eq in derived if len({owner[k] for k in eq}) > 1]
     feasible = _combine(readable, [list(eq.items()) for eq in derived])
-    evidence = reading.unprinted_cells
     if feasible is None:
         reading.problem("FLAT_INCONSISTENT", f"{table}: no cut of all its rows satisfies the identities between "
                                              "rows; only rows whose digits allow one cut are kept")
@@ -478,9 +478,10 @@ def _mergeable(pieces: tuple[str, ...], kinds: list[str], breaks: frozenset[int]
         at += len(pieces[i])
         if at in breaks or not pieces[i] or not pieces[i + 1]:
             continue
-        joined = piece_value(pieces[i] + pieces[i + 1], kinds[i])
-        if joined is not _INVALID and joined is not None:
-            return True
+        for kind in {kinds[i], kinds[i + 1]}:
+            joined = piece_value(pieces[i] + pieces[i + 1], kind)
+            if joined is not _INVALID and joined is not None:
+                return True
     return False
 
 

@@ -35,7 +35,7 @@ def _count(rng: random.Random) -> int:
     return 0 if roll < 0.6 else rng.randint(1, 9) if roll < 0.85 else rng.randint(10, 300)
 
 
-def consistent_report(rng: random.Random, edition: str) -> dict[str, object]:
+def consistent_report(rng: random.Random, edition: str, blanks: float = 0.05) -> dict[str, object]:
     """Cell key → value, every identity holding. A value is an int/float, or None for a cell
     printed as a placeholder (a blank zero)."""
     cells: dict[str, object] = {}
@@ -64,37 +64,43 @@ def consistent_report(rng: random.Random, edition: str) -> dict[str, object]:
                 cells[key] = _count(rng)
     # Some zeros printed as a placeholder: blank cells, which the identities read as 0.
     for key, value in cells.items():
-        if value == 0 and rng.random() < 0.05:
+        if value == 0 and rng.random() < blanks:
             cells[key] = None
     return cells
 
 
-def _printed(value, rng: random.Random, signed: bool = False) -> str:
+def _printed(value, rng: random.Random, signed: bool = False, *, unprinted: float = 0.0) -> str:
+    """A value as printed; a blank as a placeholder, or (with probability `unprinted`) as
+    nothing at all: an empty cell leaves no trace in flattened text."""
     if value is None:
-        return rng.choice(["—", "/"])
+        return "" if rng.random() < unprinted else rng.choice(["—", "/"])
     if signed and value > 0 and rng.random() < 0.3:
         return f"+{value}"
     return str(value)
 
 
 def render_flat(cells: dict[str, object], edition: str, rng: random.Random, *, agency: str = "某县人民政府",
-                year: int | None = None) -> str:
+                year: int | None = None, unprinted: float = 0.0) -> str:
     year = year or (2021 if edition == "2021" else 2020)
+
+    def printed(key: str) -> str:
+        return _printed(cells[key], rng, key.endswith(".change"), unprinted=unprinted)
+
     tokens: list[str] = [f"{agency}{year}年政府信息公开工作年度报告"]
     tokens += ["一、总体情况", PROSE[0], PROSE[1].format(year=year), "二、主动公开政府信息情况"]
     for block in TEMPLATE.t2[edition]:
         tokens += [block.caption, "信息内容"] + [rng.choice(names) for names in block.columns.values()]
         for row, names in block.rows.items():
             tokens.append(rng.choice(names))
-            tokens += [_printed(cells[f"t2.{row}.{column}"], rng, column == "change") for column in block.columns]
+            tokens += [printed(f"t2.{row}.{column}") for column in block.columns]
     tokens += ["三、收到和处理政府信息公开申请情况", *T3_HEADER]
     for row in ["new", "carried_in", *OUTCOME_ROWS[edition], "closed_total", "carried_out"]:
         if row in GROUP_BEFORE:
             tokens.append(GROUP_BEFORE[row])
         tokens.append(rng.choice(TEMPLATE.t3_rows[row]))
-        tokens += [_printed(cells[f"t3.{row}.{column}"], rng) for column in TEMPLATE.t3_columns]
+        tokens += [printed(f"t3.{row}.{column}") for column in TEMPLATE.t3_columns]
     tokens += ["四、政府信息公开行政复议、行政诉讼情况", *T4_HEADER]
-    tokens += [_printed(cells[key], rng) for key in TEMPLATE.t4_keys()]
+    tokens += [printed(key) for key in TEMPLATE.t4_keys()]
     tokens += ["五、存在的主要问题及改进情况", PROSE[0], "六、其他需要报告的事项", PROSE[2]]
     glue = ["", "", "", "", " ", "\n"]
     return "".join(token + rng.choice(glue) for token in tokens)
