@@ -298,7 +298,8 @@ def cuts(run: Run, kinds: list[str], local: list[list[tuple[int, int]]],
             new = list(sums)
             for number, coefficient in involved[cell]:
                 new[number] += coefficient * (value or 0)
-            if all(_open(new[e], pending[e][cell], first[e] == cell) for e in range(len(local))):
+            # Only the equations this cell is in have changed.
+            if all(_open(new[e], pending[e][cell], first[e] == cell) for e, _ in involved[cell]):
                 pieces[cell] = text[start:end]
                 search(start, cell - 1, tuple(new))
 

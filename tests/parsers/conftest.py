@@ -6,6 +6,7 @@ order (复议 ×5, 直接起诉 ×5, 复议后起诉 ×5); `t4: null` means the 
 """
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,21 @@ def case(expected_name):
     report = parse(path.read_bytes(), filename=path.name, url=expected.get("url"),
                    content_type=expected.get("content_type"))
     return expected, report
+
+
+@pytest.fixture(scope="session")
+def flat_reports():
+    """tests/parsers/flat_reports.py (consistent reports rendered as flattened text), as a module."""
+    spec = importlib.util.spec_from_file_location("flat_reports", Path(__file__).resolve().parent / "flat_reports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def expected_record():
+    """name → (expectation, cells) of a file in tests/parsers/expected."""
+    def load(name: str) -> tuple[dict, dict]:
+        expected = load_expected(name)
+        return expected, expected_cells(expected)
+    return load
