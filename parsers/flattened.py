@@ -80,19 +80,30 @@ def fold(raw: str) -> Flat:
     origin: list[int] = []
     breaks: set[int] = set()
     gap = False
+    folded_chars: dict[str, str] = {}
     for index, ch in enumerate(raw):
-        if ch.isspace():
+        folded = folded_chars.get(ch)
+        if folded is None:
+            folded = folded_chars[ch] = _fold_char(ch)
+        if folded == " ":
             gap = bool(chars)
-            continue
-        if ch in _QUOTES or unicodedata.category(ch) == "Cf":   # quotes, zero-width spaces
             continue
         if gap:
             breaks.add(len(chars))
             gap = False
-        for folded in (ch if ch == "…" else unicodedata.normalize("NFKC", ch)):
-            chars.append(folded)
+        for part in folded:
+            chars.append(part)
             origin.append(index)
     return Flat("".join(chars), frozenset(breaks), tuple(origin))
+
+
+def _fold_char(ch: str) -> str:
+    """" " for white space, "" for what labels ignore (quotes, zero-width marks), else NFKC."""
+    if ch.isspace():
+        return " "
+    if ch in _QUOTES or unicodedata.category(ch) == "Cf":
+        return ""
+    return ch if ch == "…" else unicodedata.normalize("NFKC", ch).replace(" ", "")
 
 
 # ---------------------------------------------------------------- labels
