@@ -124,3 +124,16 @@ def test_title_glued_to_the_first_paragraph(text, found):
 ])
 def test_agency_from_the_signature_line(paragraphs, agency):
     assert signature_agency(paragraphs) == agency
+
+
+def test_body_without_a_title_takes_the_organ_from_the_signature(fixtures):
+    """body_only_split_title.html with its two title lines taken out: the organ is the signature's,
+    the year the statistical period's, and the tables are read as before."""
+    page = (fixtures / "html" / "body_only_split_title.html").read_text("utf-8")
+    for line in ("2021 年洛阳市涧西区财政局政府信息公开", "工作年度报告"):
+        page = page.replace(f'<p style="text-align:center"><strong>{line}</strong></p>', "")
+    report = parse(page.encode(), filename="body.html")
+    assert (report.title, report.agency, report.year) == (None, "洛阳市涧西区财政局", 2021)
+    assert [p.code for p in report.problems] == ["TITLE_MISSING"]
+    assert "洛阳市涧西区财政局" in report.problems[0].detail
+    assert report.cells["t3.new.total"] == 60 and report.cells["t2.normative.in_force"] == 1234
