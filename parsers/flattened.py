@@ -30,9 +30,9 @@ CellValue = int | float | None
 
 MAX_COUNT_DIGITS = 9          # a count longer than this is not a count (thousand millions)
 MAX_AMOUNT_CHARS = 24         # "13,575,394,432.5200万元"
-MAX_NODES = 100_000           # cut-search steps per run
+MAX_NODES = 30_000            # cut-search steps per run (a real row needs a few hundred)
 MAX_READINGS = 2_000          # readings of one run (beyond: the run is too ambiguous to read)
-MAX_DOCUMENT_NODES = 1_000_000   # cut-search steps for the whole document
+MAX_DOCUMENT_NODES = 300_000  # cut-search steps for the whole document (a real report: under 40 000)
 MAX_COMBINATIONS = 200_000    # partial sums × readings while rows are combined
 MAX_HEADER = 120              # characters between a caption or a t4 header and its first row
 MAX_ROW_GAP = 300             # t3 rows further apart than this are not one table
