@@ -57,7 +57,9 @@ _MAX_PIECE = {COUNT: MAX_COUNT_DIGITS + 2, SIGNED: MAX_COUNT_DIGITS + 1, AMOUNT:
 _ENUMERATOR_BEFORE = re.compile(
     r"(?:\d{1,2}[.、]|\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}[、.])+$")
 _TEMPLATE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]")
-_NOTE = re.compile(r"\((?![一二三四五六七八九十\d]{1,3}\))[^()]{1,24}\)")
+# A note after a label ("(件)", "(区分处理的,只计这一情形,不计其他情形)"), its bracket possibly left
+# open by a cut-short label; never an enumerator, never digits (those are the run).
+_NOTE = re.compile(r"\((?![一二三四五六七八九十\d]{1,3}\))[^()\d]{1,30}\)?")
 _INVALID = object()
 
 
