@@ -353,7 +353,6 @@ class Segment:
     raws: list[tuple[str, ...]] = field(default_factory=list)
     readable: bool = True
     checked: bool = False       # the segment has identities of its own (a row total)
-    forced: bool = False        # the digits allow one cut only, identities aside
     count_certain: bool = False  # one cut only, and no two pieces could be one value
 
 
@@ -395,8 +394,9 @@ def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> 
 
     A segment that cannot be read is evidence that the table printed its cells unlike the
     template (a blank cell leaves no trace in flattened text, a stray one adds digits): then a
-    row counts only where identities between rows confirm every one of its columns, or where its
-    digits allow one cut at all (`forced`); its own row total alone could be met by a wrong cut.
+    row counts only where identities between rows confirm each of its cells, or where its digits
+    allow one count of values (`_trusted`): its own row total alone can be met by a wrong cut
+    (10/0/0/0/0/1 and a blank total reads as 1/0/0/0/0/0/1).
     """
     layout = {k for s in segments for k in s.keys}
     dropped = _dropped_rows(table, layout)
@@ -408,8 +408,9 @@ def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> 
     for segment in segments:
         _cut(segment, system, reading)
     readable = [s for s in segments if s.readable]
-    # t2 has no identities to betray a blank cell: what t3 shows of the page's habits counts.
-    evidence = len(readable) < len(segments) or (table == "t2" and reading.unprinted_cells)
+    # t2 has no identities to betray a blank cell, t4 none between rows: what t3 shows of the
+    # page's habits counts for them too.
+    evidence = len(readable) < len(segments) or (table != "t3" and reading.unprinted_cells)
     reading.unprinted_cells |= evidence
     known = {k for s in readable for k in s.keys}
     # Cells not read (a row not found or not readable) are eliminated: the equations left are
@@ -420,7 +421,7 @@ def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> 
     feasible = _combine(readable, [list(eq.items()) for eq in derived])
     if feasible is None:
         reading.problem("FLAT_INCONSISTENT", f"{table}: no cut of all its rows satisfies the identities between "
-                                             "rows; only rows whose digits allow one cut are kept")
+                                             "rows; only rows whose digits allow one count of values are kept")
         feasible, evidence, cross = [list(range(len(s.readings))) for s in readable], True, []
     for segment, chosen in zip(readable, feasible):
         agreed, unsure = {}, []
@@ -435,9 +436,9 @@ def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> 
                                                   f"{len(chosen)} ways that fit the identities; "
                                                   f"{', '.join(unsure)} not read")
         if agreed and not _trusted(segment, cross, evidence):
-            reading.problem("FLAT_ROW_UNCONFIRMED", f"{segment.name}: {segment.run.shown!r} fits its own identities, "
-                                                    "but nothing confirms the cut (cells elsewhere could not be read, "
-                                                    "or the row has no identity and may hide a blank cell); not read")
+            reading.problem("FLAT_ROW_UNCONFIRMED", f"{segment.name}: {segment.run.shown!r} may hide a blank cell "
+                                                    "(it leaves no trace in flattened text) and no identity between "
+                                                    "rows confirms its cut; not read")
             continue
         reading.cells.update(agreed)
 
@@ -452,7 +453,7 @@ def _trusted(segment: Segment, cross: list[dict[str, int]], evidence: bool) -> b
     # row's columns is met by any cut that keeps the row's total.
     if all(any(k in eq and len(own.intersection(eq)) == 1 for eq in cross) for k in segment.keys):
         return True
-    if segment.count_certain or segment.forced and segment.checked:
+    if segment.count_certain:
         return True
     return not evidence and (segment.checked or len(segment.keys) == 1)
 
@@ -481,8 +482,7 @@ def _cut(segment: Segment, system: list[dict[str, int]], reading: FlatReading) -
         forced = cuts(segment.run, kinds, [], reading.budget, limit=1)
     except TooMuch:
         return
-    segment.forced = len(forced) == 1
-    segment.count_certain = segment.forced and not _mergeable(forced[0], kinds, segment.run.breaks)
+    segment.count_certain = len(forced) == 1 and not _mergeable(forced[0], kinds, segment.run.breaks)
 
 
 def _mergeable(pieces: tuple[str, ...], kinds: list[str], breaks: frozenset[int]) -> bool:
