@@ -154,3 +154,19 @@ def test_hostile_runs_are_refused_with_a_problem():
     codes = {p.code for p in report.problems}
     assert "PARSE_ERROR" not in codes and "FLAT_RUN_UNREADABLE" in codes
     assert not any(k.startswith("t3.") for k in report.cells)
+
+
+TOKENS = ["第二十条第（一）项", "第二十条第（五）项", "第二十条第（九）项", "本年制发件数", "本年新制作数量", "规章", "行政规范性文件",
+          "行政许可", "政府集中采购", "行政事业性收费", "一、本年新收政府信息公开申请数量", "（七）总计", "3.其他", "其他", "总计",
+          "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "四、结转下年度继续办理",
+          "结果维持", "尚未审结", "行政复议", "复议后起诉", "（区分处理的，", "）", "0", "7", "12", "000000", "1,234", "638.8016",
+          "251000元", "—", "/", "-", "+", ".", "、", "件", "年", " ", "\n", "三、收到和处理政府信息公开申请情况"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(TOKENS), max_size=300))
+def test_label_and_digit_soup_never_crashes(pieces):
+    report = parse("".join(pieces).encode(), filename="soup.txt")
+    assert "PARSE_ERROR" not in {p.code for p in report.problems}
+    for key, value in report.cells.items():
+        assert value is None or isinstance(value, (int, float)), key
