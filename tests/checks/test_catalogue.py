@@ -31,3 +31,14 @@ def test_every_label_is_a_pair_and_severities_are_known():
     for table, labels in CATALOGUE.rules_data["labels"].items():
         assert all(len(pair) == 2 for pair in labels.values()), table
     assert all(entry["severity"] in SEVERITIES for entry in CATALOGUE.rules.values())
+
+
+def test_the_checks_use_the_identities_the_parser_cuts_flattened_text_by():
+    from parsers.identities import equations, identity_data
+
+    assert CATALOGUE.identities is identity_data()["identities"]
+    assert CATALOGUE.rules_data["alternatives"] is identity_data()["alternatives"]
+    # every within-report identity instance reaches the parser: 7 + 7 columns, 26 t3 rows (both
+    # forms of (六)其他处理), 3 t4 rows
+    assert sorted({rule for rule, _ in equations()}) == ["T3_BALANCE", "T3_OUTCOMES", "T3_ROW_TOTAL", "T4_TOTAL"]
+    assert len(equations()) == 7 + 7 + 26 + 3
