@@ -418,7 +418,10 @@ def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> 
     derived = _eliminate(system, {k for eq in system for k in eq if k not in known})
     owner = {k: n for n, s in enumerate(readable) for k in s.keys}
     cross = [eq for eq in derived if len({owner[k] for k in eq}) > 1]
-    feasible = _combine(readable, [list(eq.items()) for eq in derived])
+    try:
+        feasible = _combine(readable, [list(eq.items()) for eq in derived])
+    except TooMuch:     # too many readings to combine: no identity between rows confirms anything
+        feasible, cross = [list(range(len(s.readings))) for s in readable], []
     if feasible is None:
         reading.problem("FLAT_INCONSISTENT", f"{table}: no cut of all its rows satisfies the identities between "
                                              "rows; only rows whose digits allow one count of values are kept")
@@ -531,7 +534,7 @@ def _dropped_rows(table: str, keys: set[str]) -> set[str]:
 def _combine(segments: list[Segment], system: list[list[tuple[str, int]]]) -> list[list[int]] | None:
     """For each segment, the readings that belong to some choice of one reading per segment
     satisfying every equation of `system`; None when no choice does. Partial sums are carried
-    forward and backward (dynamic programming); beyond MAX_COMBINATIONS every reading is kept."""
+    forward and backward (dynamic programming). Raises TooMuch beyond MAX_COMBINATIONS."""
     if not system:
         return [list(range(len(s.readings))) for s in segments]
     vectors = []
@@ -543,7 +546,7 @@ def _combine(segments: list[Segment], system: list[list[tuple[str, int]]]) -> li
     forward, backward = [{zero}], [{zero}]
     for options, states in [(o, forward) for o in vectors] + [(o, backward) for o in reversed(vectors)]:
         if len(states[-1]) * len(set(options)) > MAX_COMBINATIONS:
-            return [list(range(len(s.readings))) for s in segments]
+            raise TooMuch
         states.append({tuple(a + b for a, b in zip(s, v)) for s in states[-1] for v in set(options)})
     if zero not in forward[-1]:
         return None
