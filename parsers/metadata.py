@@ -23,6 +23,14 @@ _PERIOD = re.compile(_SPEC["period_pattern"])
 _SPACES = re.compile(r"\s+")
 _NUMERALS = "一二三四五六七八九十"
 _HEADING_NUMBER = re.compile(r"^\s*([一二三四五六七八九十])\s*[、.．,，]")
+_ORGAN_SUFFIXES = tuple(_SPEC["organ_suffixes"])
+_SIGNATURE_DATE = re.compile(_SPEC["signature_date"])
+_SENTENCE_ENDS = _SPEC["sentence_ends"]
+_NOT_IN_AGENCY = re.compile(r"[，。；：！？,.;:!?、\d]")
+# A signature's organ: Chinese characters and brackets, as long as an organ's name may be.
+_SIGNATURE_AGENCY = re.compile(r"[\u4e00-\u9fff()（）]{2,30}$")
+# How many paragraphs from the end may hold the signature.
+SIGNATURE_SEARCH_DEPTH = 4
 # A heading is short: longer paragraphs that merely start with the words are prose.
 MAX_HEADING_EXTRA = 8
 # How many paragraphs from the top may hold the title, and how long a title may be.
@@ -88,13 +96,59 @@ def section_of(text: str) -> int | None:
     return None
 
 
+def glued_title(text: str):
+    """(title, agency, year) of a title the text starts with, glued to what follows it
+    ("…年度报告根据《条例》…", a page flattened to one line); the organ must read as a name."""
+    found = title_match(text[:MAX_TITLE_CHARS])
+    if found and found[1] and not _NOT_IN_AGENCY.search(found[1]):
+        return found
+    return None
+
+
+def _title_candidates(doc: Document):
+    """(text, glued): the page title, then the first paragraphs, each also joined to the next
+    (a title printed over two lines: "2025年某市人民政府办公厅政府信息公开" / "工作年度报告")."""
+    if doc.title:
+        yield doc.title, False
+    paragraphs = [b.text for b in doc.blocks[:TITLE_SEARCH_DEPTH * 2] if isinstance(b, Paragraph)][:TITLE_SEARCH_DEPTH]
+    for i, text in enumerate(paragraphs):
+        yield text, False
+        if i + 1 < len(paragraphs) and len(text) < MAX_TITLE_CHARS:
+            yield text + paragraphs[i + 1], True
+
+
+def signature_agency(paragraphs: list[str]) -> str | None:
+    """The issuing organ of the signature line (落款) at the end: "某某市人民政府办公厅 2022年1月20日",
+    on one line, over two, or glued after the last sentence of flattened text."""
+    tail = [_compact(p) for p in paragraphs[-SIGNATURE_SEARCH_DEPTH:] if p.strip()]
+    for i in range(len(tail) - 1, -1, -1):
+        date = _SIGNATURE_DATE.search(tail[i])
+        if not date:
+            continue
+        before = tail[i][: date.start()]
+        own_line = not before and i > 0
+        if own_line:
+            before = tail[i - 1]
+        name = _SIGNATURE_AGENCY.search(before)
+        if not name:
+            return None
+        start = name.start()
+        if start and before[start - 1] not in _SENTENCE_ENDS:
+            return None          # glued to prose that does not end a sentence: where the name starts is unknown
+        agency = name.group()
+        return agency if agency.endswith(_ORGAN_SUFFIXES) else None
+    return None
+
+
 def read_metadata(doc: Document, report: Report) -> None:
     """Fill title, agency and year; mark documents that are not annual reports."""
-    candidates = [doc.title] if doc.title else []
-    candidates += [b.text for b in doc.blocks[:TITLE_SEARCH_DEPTH * 2] if isinstance(b, Paragraph)][:TITLE_SEARCH_DEPTH]
-    for text in candidates:
+    for text, joined in _title_candidates(doc):
         # Title-like lines only, in order: a report's prose may well mention the 网站年度报表.
         if len(text) > MAX_TITLE_CHARS:
+            found = None if joined else glued_title(_compact(text))
+            if found:
+                report.title, report.agency, report.year = found
+                break
             continue
         found = title_match(text)
         if found:
@@ -118,7 +172,9 @@ def read_metadata(doc: Document, report: Report) -> None:
                            if shown else "the document is empty")
             return
         report.title = _compact(doc.title) if doc.title else None
-        report.problem("TITLE_MISSING", "no report title found; agency unknown")
+        report.agency = signature_agency(doc.paragraphs)
+        report.problem("TITLE_MISSING", "no report title found; " + (
+            f"agency {report.agency!r} from the signature line" if report.agency else "agency unknown"))
     elif report.agency is None:
         report.problem("AGENCY_UNKNOWN", f"no issuing organ in the title {report.title!r}")
     if report.year is None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parsers.document import Document, Paragraph, Table
+from parsers.flattened import read_flattened
 from parsers.labels import LabelIndex, labels
 from parsers.metadata import read_metadata, section_of
 from parsers.placement import consensus, offsets, place
@@ -587,14 +588,20 @@ def read_document(doc: Document) -> Report:
             narrative.append(block.text)
         else:
             reader.table(block)
-    report.sections = sorted(reader.sections)
-    report.narrative = "\n".join(narrative)
     for code, detail in doc.problems:
         report.problem(code, detail)
+    # No table structure at all: the tables may be in the text, their cells run together.
+    flat = None if report.cells else read_flattened("\n".join(narrative))
+    if flat:
+        flat.record(report)
+        reader.sections = sorted(set(reader.sections) | set(flat.sections))
+        narrative = [flat.narrative]
+    report.sections = sorted(reader.sections)
+    report.narrative = "\n".join(narrative)
     read_metadata(doc, report)
     if any(p.code == "NOT_A_REPORT" for p in report.problems):
         return report
-    report.template = detect_template(report)
+    report.template = detect_template(report) or (flat.template if flat else None)
     _completeness(report)
     return report
 

@@ -1,5 +1,6 @@
-"""The arithmetic identities of rules.yaml (T3_BALANCE, T3_OUTCOMES, T3_ROW_TOTAL, T4_TOTAL and
-the cross-year CARRY_OVER, IN_FORCE), evaluated by one mechanism.
+"""The arithmetic identities of parsers/spec/identities.yaml (T3_BALANCE, T3_OUTCOMES,
+T3_ROW_TOTAL, T4_TOTAL and the cross-year CARRY_OVER, IN_FORCE), evaluated by one mechanism;
+groups and domains are expanded by parsers/identities.py, which the parser shares.
 
 Blank cells count as 0; an identity that fails only because blanks were read as 0 is a
 warning naming them. An identity with an absent cell is not assessable, reported per rule.
@@ -9,41 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
-
-from parsers.template import TEMPLATE
+from parsers.identities import DOMAINS, PREVIOUS, instances, members, uses_previous
+from parsers.identities import leaves as group_leaves
 
 from nianjian.checks.catalogue import CATALOGUE
 from nianjian.checks.finding import Finding, abbreviate, finding, not_assessable
 from nianjian.checks.sheet import ABSENT, Sheet, in_layout
 
-PREVIOUS = "previous:"
 _GROUP = re.compile(r"^<(\w+)>$")
 _EPSILON = 1e-9
-
-DOMAINS = {
-    "t3.rows": lambda: list(TEMPLATE.t3_rows),
-    "t3.columns": lambda: list(TEMPLATE.t3_columns),
-    "t4.rows": lambda: list(TEMPLATE.t4_order),
-    "t4.columns": lambda: list(TEMPLATE.t4_columns),
-}
-
-
-def uses_previous(identity: dict) -> bool:
-    return any(PREVIOUS in t for t in identity["expected"] + identity["actual"])
-
-
-def _members(table: str, name: str) -> list[str] | None:
-    """The members of group `name` of `table`: template.yaml's t3 groups, then rules.yaml's."""
-    if table == "t3" and name in TEMPLATE.t3_groups:
-        return TEMPLATE.t3_groups[name]
-    return CATALOGUE.rules_data.get("groups", {}).get(table, {}).get(name)
-
-
-def _leaves(table: str, name: str) -> list[str]:
-    members = _members(table, name)
-    return [leaf for m in members for leaf in _leaves(table, m)] if members else [name]
-
 
 @dataclass(frozen=True)
 class Leaf:
@@ -93,11 +68,11 @@ def _expand(spec: str, bindings_items: tuple, side: int, layout: tuple) -> tuple
     for position, part in (("row", row), ("column", column)):
         group = _GROUP.match(part)
         if group:
-            parts = _members(table, group.group(1)) or []
+            parts = members(table, group.group(1)) or []
             if position == "row":
-                terms = [term(m, _leaves(table, m), [column]) for m in parts]
+                terms = [term(m, group_leaves(table, m), [column]) for m in parts]
             else:
-                terms = [term(m, [row], _leaves(table, m)) for m in parts]
+                terms = [term(m, [row], group_leaves(table, m)) for m in parts]
             return tuple(t for t in terms if t.leaves)
     name = label_part.format(**bindings)
     single = term(name, [row], [column])
@@ -109,13 +84,6 @@ def _label(table: str, name: str, previous: bool) -> tuple[str, str]:
     if previous:
         return CATALOGUE.notes["previous_zh"] + zh, CATALOGUE.notes["previous_en"] + en
     return zh, en
-
-
-def _instances(identity: dict):
-    variables = list(identity["each"])
-    domains = [d if isinstance(d, list) else DOMAINS[d]() for d in identity["each"].values()]
-    for values in product(*domains):
-        yield dict(zip(variables, values))
 
 
 def _number(value: float) -> int | float:
@@ -150,7 +118,7 @@ def evaluate(identities: list[dict], sheet: Sheet, previous: Sheet | None = None
             continue
         absent: list[str] = []
         unassessable = 0
-        for bindings in _instances(identity):
+        for bindings in instances(identity):
             expected = [t for s in identity["expected"] for t in _terms(s, bindings, +1, sheets)]
             actual = [t for s in identity["actual"] for t in _terms(s, bindings, -1, sheets)]
             if not expected or not actual:

@@ -1,4 +1,4 @@
-"""The rule catalogue (rules.yaml) and the narrative patterns (narrative.yaml), loaded once."""
+"""The rule catalogue (rules.yaml, with parsers/spec/identities.yaml) and the narrative patterns (narrative.yaml), loaded once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,6 +6,8 @@ from functools import cached_property
 from importlib import resources
 
 import yaml
+
+from parsers.identities import identity_data
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -21,7 +23,8 @@ class Catalogue:
 
     @classmethod
     def load(cls) -> "Catalogue":
-        return cls(_load("rules.yaml"), _load("narrative.yaml"))
+        # The identities (groups, alternative row forms, 勾稽关系) are the parser's data too.
+        return cls({**_load("rules.yaml"), **identity_data()}, _load("narrative.yaml"))
 
     @cached_property
     def rules(self) -> dict[str, dict]:

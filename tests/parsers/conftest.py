@@ -92,7 +92,21 @@ def _parsed(expected_name: str):
 
 
 @pytest.fixture
-def case_of_seed(seed_name):
+def case_of_seed(seed_name, expected_record):
     """(expected, cells) of one seed's hand-checked expectation file."""
-    expected = load_expected(seed_name)
-    return expected, expected_cells(expected)
+    return expected_record(seed_name)
+
+
+@pytest.fixture(scope="session")
+def flat_reports():
+    """tests/parsers/flat_reports.py (consistent reports rendered as flattened text), as a module."""
+    return _helper("flat_reports")
+
+
+@pytest.fixture(scope="session")
+def expected_record():
+    """name → (expectation, cells) of a file in tests/parsers/expected."""
+    def load(name: str) -> tuple[dict, dict]:
+        expected = load_expected(name)
+        return expected, expected_cells(expected)
+    return load

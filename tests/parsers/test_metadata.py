@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from parsers import parse
-from parsers.metadata import section_of, title_match
+from parsers.metadata import glued_title, section_of, signature_agency, title_match
 
 
 @pytest.mark.parametrize("title, agency, year", [
@@ -99,3 +99,41 @@ def test_prose_mentioning_the_website_statement_is_still_a_report():
     report = parse(text.encode(), filename="r.txt")
     assert report.agency == "某县人民政府"
     assert "NOT_A_REPORT" not in [p.code for p in report.problems]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("涧西区人民政府2021年政府信息公开工作年度报告根据《中华人民共和国政府信息公开条例》编制本报告。" * 2,
+     ("涧西区人民政府2021年政府信息公开工作年度报告", "涧西区人民政府", 2021)),
+    ("2021年白碱滩区(克拉玛依高新区)政府办公室政府信息公开工作年度报告一、总体情况2021年白碱滩区……" * 2,
+     ("2021年白碱滩区(克拉玛依高新区)政府办公室政府信息公开工作年度报告", "白碱滩区(克拉玛依高新区)政府办公室", 2021)),
+    # prose that mentions a title is not a title: the "organ" would be a clause
+    ("根据《条例》要求，现公布涧西区人民政府2021年政府信息公开工作年度报告，请查阅。" * 3, None),
+])
+def test_title_glued_to_the_first_paragraph(text, found):
+    assert glued_title(text) == found
+
+
+@pytest.mark.parametrize("paragraphs, agency", [
+    (["六、其他需要报告的事项", "无。", "某某市人民政府办公厅", "2022年1月20日"], "某某市人民政府办公厅"),
+    (["六、其他需要报告的事项", "无。", "某某市人民政府办公厅 2022年1月20日"], "某某市人民政府办公厅"),
+    (["六、其他需要报告的事项本年度未收取信息处理费。某县人民政府2022年1月25日"], "某县人民政府"),
+    # glued to words that do not end a sentence: where the organ's name starts is unknown
+    (["六、其他需要报告的事项无某县人民政府2022年1月25日"], None),
+    (["本报告由张三整理。", "张三", "2022年1月20日"], None),
+    (["六、其他需要报告的事项", "无。"], None),
+])
+def test_agency_from_the_signature_line(paragraphs, agency):
+    assert signature_agency(paragraphs) == agency
+
+
+def test_body_without_a_title_takes_the_organ_from_the_signature(fixtures):
+    """body_only_split_title.html with its two title lines taken out: the organ is the signature's,
+    the year the statistical period's, and the tables are read as before."""
+    page = (fixtures / "html" / "body_only_split_title.html").read_text("utf-8")
+    for line in ("2021 年洛阳市涧西区财政局政府信息公开", "工作年度报告"):
+        page = page.replace(f'<p style="text-align:center"><strong>{line}</strong></p>', "")
+    report = parse(page.encode(), filename="body.html")
+    assert (report.title, report.agency, report.year) == (None, "洛阳市涧西区财政局", 2021)
+    assert [p.code for p in report.problems] == ["TITLE_MISSING"]
+    assert "洛阳市涧西区财政局" in report.problems[0].detail
+    assert report.cells["t3.new.total"] == 60 and report.cells["t2.normative.in_force"] == 1234
