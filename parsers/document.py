@@ -33,6 +33,9 @@ class Document:
     published: str | None = None      # ISO date read from page metadata, when the format has one
     # Problems met while reading the format (encoding, unsupported, truncated): (code, detail)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # The text as printed, for a plain-text document: its cells may have run together (flattened
+    # text), which the line-by-line blocks cannot show.
+    text: str | None = None
 
     @property
     def tables(self) -> list[Table]:

@@ -679,6 +679,16 @@ def _sections(flat: Flat) -> list[int]:
     return [number for number, pattern in _labels()["sections"].items() if pattern.search(flat.text)]
 
 
+def glued_rows(raw: str) -> int:
+    """How many t2/t3 row labels the text prints glued to their figures ("行政许可5",
+    "1.属于国家秘密258606"): cells run together, which no line-by-line reading can take apart."""
+    flat = fold(raw)
+    labels = _labels()
+    sets = [labels["t3"], *labels["t2_rows"].values()]
+    return sum(1 for found in sets for hit in found.hits(flat)
+               if hit.end < len(flat.text) and flat.text[hit.end].isdigit() and hit.end not in flat.breaks)
+
+
 def read_flattened(raw: str, edition_hint: str | None = None) -> FlatReading | None:
     """The cells of the report tables in flattened text; None when it holds none of them."""
     flat = fold(raw)

@@ -18,7 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parsers.document import Document, Paragraph, Table
-from parsers.flattened import read_flattened
+from parsers.flattened import glued_rows, read_flattened
+
+# This many row labels glued to their figures make a text flattened (one could be a typo).
+MIN_GLUED_ROWS = 3
 from parsers.labels import LabelIndex, labels
 from parsers.metadata import read_metadata, section_of
 from parsers.placement import consensus, offsets, place
@@ -590,9 +593,16 @@ def read_document(doc: Document) -> Report:
             reader.table(block)
     for code, detail in doc.problems:
         report.problem(code, detail)
-    # No table structure at all: the tables may be in the text, their cells run together.
-    flat = None if report.cells else read_flattened("\n".join(narrative))
+    # No table structure, or a text whose row labels are glued to their figures: the tables are
+    # in the text with their cells run together. What a line-by-line reading made of such text is
+    # not trusted (a line break is no column); the identities cut it instead.
+    text = doc.text if doc.text is not None else "\n".join(narrative)
+    flattened = doc.text is not None and glued_rows(text) >= MIN_GLUED_ROWS
+    flat = read_flattened(text) if flattened or not report.cells else None
     if flat:
+        if report.cells:
+            report.cells.clear()
+            report.raw_cells.clear()
         flat.record(report)
         reader.sections = sorted(set(reader.sections) | set(flat.sections))
         narrative = [flat.narrative]

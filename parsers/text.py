@@ -51,7 +51,7 @@ def read_text(data: bytes) -> Document:
 
 
 def read_text_str(text: str) -> Document:
-    doc = Document()
+    doc = Document(text=text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").split("\n")
     rows: list[list[str]] = []            # the table being collected
     i = 0
