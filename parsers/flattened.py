@@ -61,6 +61,9 @@ _TEMPLATE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]")
 # open by a cut-short label; never an enumerator, never digits (those are the run).
 _NOTE = re.compile(r"\((?![一二三四五六七八九十\d]{1,3}\))[^()\d]{1,30}\)?")
 _INVALID = object()
+# Figures right after a label: not the enumerator of the next one ("不予公开1.属于国家秘密"), nor
+# a count in prose ("予以公开33件").
+_FIGURE = re.compile(r"\d+(?![\d.、)件条年月日个次项人份%])")
 
 
 # ---------------------------------------------------------------- the text, folded
@@ -686,7 +689,7 @@ def glued_rows(raw: str) -> int:
     labels = _labels()
     sets = [labels["t3"], *labels["t2_rows"].values()]
     return sum(1 for found in sets for hit in found.hits(flat)
-               if hit.end < len(flat.text) and flat.text[hit.end].isdigit() and hit.end not in flat.breaks)
+               if hit.end not in flat.breaks and _FIGURE.match(flat.text, hit.end))
 
 
 def read_flattened(raw: str, edition_hint: str | None = None) -> FlatReading | None:

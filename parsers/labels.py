@@ -73,7 +73,7 @@ class LabelIndex:
         """The meanings a printed label could have: one, or several when it is cut short or
         garbled into something two known labels fit equally (then it is not matched)."""
         for known in self.by_length:
-            if label.startswith(known) and (len(known) >= MIN_PREFIX or label[len(known)] == "("):
+            if label.startswith(known) and (label == known or len(known) >= MIN_PREFIX or label[len(known)] == "("):
                 return [self.exact[known]]
         if len(label) >= MIN_TRUNCATED:
             found = _distinct(self.exact[known] for known in self.by_length if known.startswith(label))
