@@ -11,6 +11,7 @@ import sqlite_utils
 
 from nianjian import clock
 from nianjian.errors import UserError
+from nianjian.store import copies
 from nianjian.store.schema import connect, migrate
 from parsers.record import Problem, Report
 from parsers.template import TEMPLATE
@@ -207,6 +208,8 @@ class Store:
                 report_id, previous_current = existing
             version_id = self._version(report_id, agency, year, url, report, content_hash, seen,
                                        run_id)
+            if version_id != previous_current:
+                copies.make_current(self.db.conn, report_id, year, previous_current, version_id)
             self._replace_findings(report_id, version_id, rows)
             errors = [r["rule"] for r in rows if r["severity"] == "error"]
             self.db["reports"].update(report_id, {
@@ -247,6 +250,7 @@ class Store:
         # (which made this the bulk of the time of storing a report; see the store benchmark).
         self.db.conn.executemany("INSERT INTO cells (version_id, key, tbl, row, col, value, raw) "
                                  "VALUES (?, ?, ?, ?, ?, ?, ?)", _cell_rows(version_id, report))
+        copies.index_version(self.db.conn, version_id, report.narrative)
         return version_id
 
     def _replace_findings(self, report_id: int, version_id: int, rows: list[dict]) -> None:
@@ -291,20 +295,11 @@ class Store:
         """Last year's report (year - 1) of the same agency: what the cross-year rules compare."""
         return self.report(agency, year - 1)
 
-    def peer_reports(self, agency: str, year: int, limit: int = 50) -> list[Report]:
-        """Other agencies' reports of the same year under the same parent (or in the same
-        source), for the copied-text rule. They carry title and narrative only, read in one
-        query: that rule reads nothing else, and every ingest asks for up to `limit` of them."""
-        return [Report(agency=name, year=year, title=title, narrative=narrative or "")
-                for name, title, narrative in self.db.execute(
-                    """SELECT r.agency, v.title, v.narrative
-                       FROM reports r JOIN report_versions v ON v.id = r.current_version
-                       JOIN agencies a ON a.name = r.agency
-                       JOIN agencies me ON me.name = ?
-                       WHERE r.year = ? AND r.agency != me.name
-                         AND (a.parent = me.parent OR a.source_id = me.source_id
-                              OR a.parent = me.name OR me.parent = a.name)
-                       ORDER BY r.agency LIMIT ?""", [agency, year, limit])]
+    def likely_copies(self, agency: str, year: int, narrative: str) -> list[Report]:
+        """Other agencies' current reports of the same year whose narratives may be copies of
+        this one (the band index, nianjian/store/copies.py), for the copied-text rule. They
+        carry title and narrative only: that rule reads nothing else."""
+        return copies.likely_copies(self.db.conn, agency, year, narrative)
 
     def reports(self, *, agency: str | None = None, year: int | None = None) -> list[dict]:
         where, params = _filters(agency=agency, year=year)
