@@ -271,6 +271,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("fetch timing", "ALTER TABLE fetches ADD COLUMN elapsed_ms INTEGER;"),
     ("indexes in the stored queries' order", _QUERY_ORDER_INDEXES),
     ("narrative signatures and their band index", _narrative_index),
+    # The store indexes a transaction's new versions in one statement before it commits
+    # (Store._index_new_versions), not one trigger call per insert.
+    ("full-text index filled by the store", "DROP TRIGGER report_versions_ai;"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -36,6 +36,8 @@ def _json(value: Any) -> str | None:
 
 _FINDING_FIELDS = ("rule", "severity", "cells", "expected", "actual", "message_zh", "message_en",
                    "assessable")
+_INSERT_FETCH = (f"INSERT INTO fetches (run_id, source_id, url, {', '.join(_DOCUMENT_FIELDS)}, elapsed_ms, "
+                 f"fetched_at) VALUES ({', '.join('?' for _ in range(len(_DOCUMENT_FIELDS) + 5))})")
 
 
 def _finding_dict(finding: Any) -> dict:
@@ -79,6 +81,7 @@ def _cell_rows(version_id: int, report: Report) -> list[tuple]:
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._unindexed: list[int] = []       # versions added in this transaction, not yet searchable
         if self.path.is_dir():
             raise UserError(f"database path {self.path} is a directory")
         try:
@@ -99,7 +102,23 @@ class Store:
 
     # ------------------------------------------------------------------ transactions
     def _transaction(self):
-        return _Transaction(self.db.conn)
+        return _Transaction(self)
+
+    def batch(self):
+        """One transaction around many writes (`with store.batch(): …`): a writer storing
+        many reports commits once. Each write inside is a savepoint, so one that fails rolls
+        back alone and the others still commit."""
+        return _Transaction(self)
+
+    def _index_new_versions(self) -> None:
+        """The full-text index of the versions added in this transaction, in one statement
+        just before it commits: off each report's own path, current at every commit."""
+        if self._unindexed:
+            self.db.conn.execute(
+                "INSERT INTO report_versions_fts (rowid, agency, title, narrative) "
+                "SELECT id, agency, title, narrative FROM report_versions WHERE id >= ?",
+                [min(self._unindexed)])
+            self._unindexed.clear()
 
     # ------------------------------------------------------------------ runs
     def start_run(self, kind: str) -> int:
@@ -153,8 +172,8 @@ class Store:
                   "last_modified": last_modified, "outcome": outcome, "error": error}
         now = clock.isoformat()
         with self._transaction():
-            self.db["fetches"].insert({"run_id": run_id, "source_id": source_id, "url": url,
-                                       **values, "elapsed_ms": elapsed_ms, "fetched_at": now})
+            self.db.conn.execute(_INSERT_FETCH, [run_id, source_id, url, *(values[f] for f in _DOCUMENT_FIELDS),
+                                                 elapsed_ms, now])
             assignments = ", ".join(f"{f} = COALESCE(excluded.{f}, {f})" for f in _DOCUMENT_FIELDS
                                     if f not in ("outcome", "error", "status"))
             # status, outcome and error describe the latest fetch, so they are always replaced.
@@ -200,9 +219,9 @@ class Store:
             created = existing is None
             if created:
                 self.ensure_agency(agency)
-                report_id = self.db["reports"].insert({
-                    "agency": agency, "year": year, "first_seen": seen, "last_seen": seen,
-                    "parse_status": _parse_status(report)}).last_pk
+                report_id = self.db.conn.execute(
+                    "INSERT INTO reports (agency, year, first_seen, last_seen, parse_status) "
+                    "VALUES (?, ?, ?, ?, ?)", [agency, year, seen, seen, _parse_status(report)]).lastrowid
                 previous_current = None
             else:
                 report_id, previous_current = existing
@@ -212,18 +231,16 @@ class Store:
                 copies.make_current(self.db.conn, report_id, year, previous_current, version_id)
             self._replace_findings(report_id, version_id, rows)
             errors = [r["rule"] for r in rows if r["severity"] == "error"]
-            self.db["reports"].update(report_id, {
-                "title": report.title, "url": url, "template": report.template,
-                "published": report.published, "last_seen": seen,
-                "parse_status": _parse_status(report), "current_version": version_id,
-                "versions": self.db.execute("SELECT COUNT(*) FROM report_versions WHERE report_id = ?",
-                                            [report_id]).fetchone()[0],
-                "errors": len(errors),
-                "warnings": sum(r["severity"] == "warning" for r in rows),
-                "error_rules": ",".join(sorted(set(errors))) or None,
-                "carried_in": _t3_row(report, "carried_in"),
-                "carried_out": _t3_row(report, "carried_out"),
-            })
+            self.db.conn.execute(
+                """UPDATE reports SET title = ?, url = ?, template = ?, published = ?, last_seen = ?,
+                     parse_status = ?, current_version = ?,
+                     versions = (SELECT COUNT(*) FROM report_versions WHERE report_id = reports.id),
+                     errors = ?, warnings = ?, error_rules = ?, carried_in = ?, carried_out = ?
+                   WHERE id = ?""",
+                [report.title, url, report.template, report.published, seen, _parse_status(report),
+                 version_id, len(errors), sum(r["severity"] == "warning" for r in rows),
+                 ",".join(sorted(set(errors))) or None, _t3_row(report, "carried_in"),
+                 _t3_row(report, "carried_out"), report_id])
         return SaveResult(report_id, version_id, created,
                           new_version=not created and previous_current != version_id,
                           errors=len(errors))
@@ -238,14 +255,15 @@ class Store:
             return found[0]
         number = self.db.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM report_versions "
                                  "WHERE report_id = ?", [report_id]).fetchone()[0]
-        version_id = self.db["report_versions"].insert({
-            "report_id": report_id, "version": number, "agency": agency, "year": year,
-            "content_hash": content_hash, "title": report.title, "url": url,
-            "template": report.template, "published": report.published,
-            "sections": _json(list(report.sections)),
-            "problems": _json([p.to_dict() for p in report.problems]),
-            "narrative": report.narrative, "cell_count": len(report.cells),
-            "first_seen": seen, "last_seen": seen, "run_id": run_id}).last_pk
+        version_id = self.db.conn.execute(
+            """INSERT INTO report_versions (report_id, version, agency, year, content_hash, title, url,
+                 template, published, sections, problems, narrative, cell_count, first_seen,
+                 last_seen, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [report_id, number, agency, year, content_hash, report.title, url, report.template,
+             report.published, _json(list(report.sections)),
+             _json([p.to_dict() for p in report.problems]), report.narrative, len(report.cells),
+             seen, seen, run_id]).lastrowid
+        self._unindexed.append(version_id)
         # A report has ~200 cells: one prepared statement, not sqlite-utils' per-row type handling
         # (which made this the bulk of the time of storing a report; see the store benchmark).
         self.db.conn.executemany("INSERT INTO cells (version_id, key, tbl, row, col, value, raw) "
@@ -262,8 +280,10 @@ class Store:
         if stored == rows:
             return
         self.db.execute("DELETE FROM findings WHERE version_id = ?", [version_id])
-        self.db["findings"].insert_all(
-            [{"report_id": report_id, "version_id": version_id, **row} for row in rows])
+        self.db.conn.executemany(
+            f"INSERT INTO findings (report_id, version_id, {', '.join(_FINDING_FIELDS)}) "
+            f"VALUES (?, ?, {', '.join('?' for _ in _FINDING_FIELDS)})",
+            [(report_id, version_id, *(row[f] for f in _FINDING_FIELDS)) for row in rows])
 
     def report_id(self, agency: str, year: int) -> int | None:
         row = self.db.execute("SELECT id FROM reports WHERE agency = ? AND year = ?",
@@ -325,19 +345,37 @@ def _filters(**equal) -> tuple[str, list]:
 
 class _Transaction:
     """BEGIN IMMEDIATE … COMMIT. IMMEDIATE takes the write lock up front, so a read-then-write
-    waits for a concurrent writer (busy timeout) instead of failing; sqlite-utils' own
-    `atomic()` blocks inside it become savepoints."""
+    waits for a concurrent writer (busy timeout) instead of failing. Inside another transaction
+    (a batch) it is a savepoint: a failed write rolls back alone. The full-text index of the
+    transaction's new versions is written just before COMMIT."""
 
-    def __init__(self, conn):
-        self.conn = conn
-        self.outer = False
+    def __init__(self, store: "Store"):
+        self.store = store
+        self.conn = store.db.conn
+        self.savepoint: str | None = None
 
     def __enter__(self):
-        if not self.conn.in_transaction:
+        if self.conn.in_transaction:
+            self.savepoint = f"write_{id(self)}"
+            self.conn.execute(f"SAVEPOINT {self.savepoint}")
+        else:
             self.conn.execute("BEGIN IMMEDIATE")
-            self.outer = True
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        if self.outer:
-            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        if self.savepoint is not None:
+            if exc_type:
+                self.conn.execute(f"ROLLBACK TO {self.savepoint}")
+            self.conn.execute(f"RELEASE {self.savepoint}")
+            return
+        if exc_type is None:
+            try:
+                self.store._index_new_versions()
+                self.conn.execute("COMMIT")
+                return
+            except BaseException:
+                self.store._unindexed.clear()
+                self.conn.execute("ROLLBACK")
+                raise
+        self.store._unindexed.clear()
+        self.conn.execute("ROLLBACK")

@@ -294,3 +294,23 @@ def test_reports_stored_before_the_band_index_are_indexed_on_open(db_path):
     old.close()
     with Store(db_path) as store:
         assert [r.agency for r in store.likely_copies("西工区人民政府", 2023, LONG)] == ["涧西区人民政府"]
+
+
+def test_a_batch_commits_once_and_a_failed_write_rolls_back_alone(store, db_path, make_report):
+    def save(agency, year):
+        store.save_report(agency=agency, year=year, url=None, content_hash=agency, findings=[],
+                          report=make_report(agency=agency, narrative=f"{agency}推进基层政务公开标准化"))
+    with store.batch():
+        save("涧西区人民政府", 2023)
+        with pytest.raises(sqlite3.IntegrityError):
+            save("老城区人民政府", None)                     # reports.year is NOT NULL
+        save("西工区人民政府", 2023)
+        other = sqlite3.connect(db_path)
+        assert other.execute("SELECT count(*) FROM reports").fetchone()[0] == 0    # not yet committed
+    assert [r["agency"] for r in store.reports()] == ["涧西区人民政府", "西工区人民政府"]
+    assert "老城区人民政府" not in {a["name"] for a in store.agencies()}
+    # the full-text index was filled when the batch committed
+    assert sorted(r["agency"] for r in store.db["report_versions"].search("政务公开标准化")) == \
+        ["涧西区人民政府", "西工区人民政府"]
+    assert other.execute("SELECT count(*) FROM report_versions_fts WHERE report_versions_fts MATCH '政务公开'"
+                         ).fetchone()[0] == 2
