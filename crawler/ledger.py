@@ -76,8 +76,10 @@ class Ledger:
         self.tallies = {source.id: Tally() for source in sources}
 
     @classmethod
-    def open(cls, db_path: str, sources: list[Source]) -> "Ledger":
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianjian-store")
+    def open(cls, db_path: str, sources: list[Source], executor=None) -> "Ledger":
+        """A new run in the store. `executor`: where store calls run (default: a thread of
+        their own; the writer process, which has no reactor to keep free, runs them inline)."""
+        executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianjian-store")
 
         def start() -> tuple[Store, int]:
             store = Store(db_path)

@@ -11,6 +11,8 @@ NIANJIAN_DB = "data/nianjian.db"          # the SQLite store
 NIANJIAN_SOURCES = None                   # the sources file (or: scrapy crawl … -a sources=FILE)
 NIANJIAN_MAX_LIST_PAGES = 200             # further list pages per source, at most
 NIANJIAN_PROGRESS = False                 # live progress table on stderr (nianjian crawl)
+NIANJIAN_SPOOL = None                     # the spool file the crawl hands documents over in (default: <db>.spool)
+NIANJIAN_WRITER_BATCH = 100               # messages the writer applies per transaction, at most
 
 # Distributed crawling (crawler/redis_mode, docs/distributed.md): with a Redis URL the queue, the
 # duplicate filter and the results live in Redis; `nianjian ingest-redis` writes the store.
@@ -50,8 +52,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
+# Report documents are handed over to the writer process (crawler/handover.py, spool_writer.py).
 ITEM_PIPELINES = {
-    "crawler.pipelines.IngestPipeline": 300,
+    "crawler.handover.HandoverPipeline": 300,
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,

@@ -274,6 +274,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     # The store indexes a transaction's new versions in one statement before it commits
     # (Store._index_new_versions), not one trigger call per insert.
     ("full-text index filled by the store", "DROP TRIGGER report_versions_ai;"),
+    # The last message of each spool file (nianjian/spool.py) applied, committed with it.
+    ("spool progress", "CREATE TABLE spool_progress (spool TEXT PRIMARY KEY, applied_through INTEGER NOT NULL);"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

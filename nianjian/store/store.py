@@ -131,6 +131,19 @@ class Store:
             self.db["runs"].update(run_id, {"finished_at": clock.isoformat(), "status": status,
                                             "counts": _json(counts), "errors": errors})
 
+    # ------------------------------------------------------------------ spools
+    def spool_applied(self, spool: str) -> int:
+        """The id of the last message of spool file `spool` (its identity) applied here."""
+        row = self.db.execute("SELECT applied_through FROM spool_progress WHERE spool = ?", [spool]).fetchone()
+        return row[0] if row else 0
+
+    def set_spool_applied(self, spool: str, through: int) -> None:
+        """Called inside the batch that applied the messages, so both commit or neither."""
+        with self._transaction():
+            self.db.conn.execute("INSERT INTO spool_progress (spool, applied_through) VALUES (?, ?) "
+                                 "ON CONFLICT (spool) DO UPDATE SET applied_through = excluded.applied_through",
+                                 [spool, through])
+
     # ------------------------------------------------------------------ agencies
     def sync_agencies(self, sources: Iterable) -> None:
         """Upsert the agencies of a sources file; an agency listed by several sources keeps
