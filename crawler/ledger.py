@@ -14,6 +14,8 @@ from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from scrapy.exceptions import IgnoreRequest
+
 from nianjian.ingest import content_hash
 from nianjian.sources import Source
 from nianjian.store import Store
@@ -24,6 +26,11 @@ logger = logging.getLogger(__name__)
 LIST = "list"                       # a list (or column entry) page read
 FAILURES = {"http_error", "error", "blocked", "robots"}
 REPORT_STATUSES = {"stored", "new_version", "unchanged"}
+
+
+class NotDue(IgnoreRequest):
+    """A stored report page left for its night of the re-verify rotation (crawler/rotation.py):
+    not fetched, so nothing is recorded."""
 
 
 @dataclass

@@ -14,7 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.asyncio import sleep
 
 from crawler import pages
-from crawler.ledger import Fetch, LIST
+from crawler.ledger import Fetch, LIST, NotDue
 from nianjian.ingest import content_hash
 from nianjian.store import Store
 
@@ -123,7 +123,7 @@ class FetchLedgerMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception):
-        if "source" not in request.meta:
+        if "source" not in request.meta or isinstance(exception, NotDue):   # not fetched: nothing to record
             return None
         message = str(exception) or type(exception).__name__
         outcome = "robots" if "robots.txt" in message else "offsite" if "offsite" in message else "error"

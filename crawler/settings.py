@@ -13,6 +13,7 @@ NIANJIAN_MAX_LIST_PAGES = 200             # further list pages per source, at mo
 NIANJIAN_PROGRESS = False                 # live progress table on stderr (nianjian crawl)
 NIANJIAN_SPOOL = None                     # the spool file the crawl hands documents over in (default: <db>.spool)
 NIANJIAN_WRITER_BATCH = 100               # messages the writer applies per transaction, at most
+NIANJIAN_REVERIFY_NIGHTS = 7              # report pages already stored are asked again every N nights (1: every night)
 
 # Distributed crawling (crawler/redis_mode, docs/distributed.md): with a Redis URL the queue, the
 # duplicate filter and the results live in Redis; `nianjian ingest-redis` writes the store.
@@ -49,6 +50,7 @@ COOKIES_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FetchLedgerMiddleware": 40,          # engine side: sees final outcomes
     "crawler.middlewares.ConditionalRequestMiddleware": 70,
+    "crawler.rotation.ReverifyRotationMiddleware": 75,         # after it: reads meta["known"]
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }

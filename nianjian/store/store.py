@@ -200,11 +200,11 @@ class Store:
 
     def known_document(self, url: str) -> dict | None:
         row = self.db.execute(
-            "SELECT etag, last_modified, content_hash, final_url, last_fetched FROM documents "
+            "SELECT etag, last_modified, content_hash, final_url, last_fetched, outcome FROM documents "
             "WHERE url = ?", [url]).fetchone()
         if row is None:
             return None
-        return dict(zip(("etag", "last_modified", "content_hash", "final_url", "last_fetched"), row))
+        return dict(zip(("etag", "last_modified", "content_hash", "final_url", "last_fetched", "outcome"), row))
 
     def record_source_run(self, run_id: int | None, source_id: str, *, status: str,
                           lists: int = 0, reports: int = 0, errors: int = 0,
