@@ -14,34 +14,22 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from nianjian.ingest import content_hash, ingest_document  # noqa: E402
 from nianjian.store import Store  # noqa: E402
 from parsers import parse  # noqa: E402
+from synthetic_portal import prose  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"
 SEED = (SEEDS / "000_c31dcc775cd75b8e.txt").read_text("utf-8")       # 涧西区人民政府 2021
 YEARS = (2019, 2020, 2021, 2022, 2023)
-POOL = "".join(re.findall(r"[\u4e00-\u9fff，。、]+", "".join(p.read_text("utf-8") for p in SEEDS.glob("*.txt"))))
-
-
-def prose(rng: random.Random, length: int) -> str:
-    """Text of `length` characters made of short pieces of real reports: the common phrasing
-    of real narratives, but no two agencies' texts alike."""
-    out, size = [], 0
-    while size < length:
-        start = rng.randrange(len(POOL) - 8)
-        piece = POOL[start:start + rng.randint(3, 6)]
-        out.append(piece)
-        size += len(piece)
-    return "".join(out)
 
 
 def document(rng: random.Random, agency: str) -> bytes:
