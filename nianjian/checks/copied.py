@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 import struct
 import unicodedata
 from dataclasses import dataclass
@@ -51,12 +52,14 @@ def shingles(narrative: str) -> frozenset[str]:
                      for i in range(len(part) - size + 1))
 
 
-# MinHash by one-permutation hashing: one 64-bit hash per shingle; its low bits choose one of
-# BINS bins, the rest is kept if it is the bin's smallest. Two narratives agree in a bin with
-# probability about their Jaccard similarity, so BINS values stand for thousands of shingles.
+# MinHash by one-permutation hashing: one 64-bit hash per shingle; its top 7 bits choose one of
+# BINS bins, the next 32 are the value, and each bin keeps its smallest. Two narratives agree in
+# a bin with probability about their Jaccard similarity, so BINS values stand for thousands of
+# shingles.
 BINS = 128
 BAND_ROWS = 4                                  # LSH: 32 bands of 4 bins (docs/store.md)
 _WORD = struct.Struct(f"<{BINS}I")
+_VALUE_SHIFT = 64 - 7 - 32                     # bits below the value: bin (7 bits), value (32 bits)
 _EMPTY = 1 << 32
 
 
@@ -101,12 +104,15 @@ def signature(narrative: str) -> Signature | None:
     grams = shingles(narrative)
     if len(grams) < _CONFIG["min_shingles"]:
         return None
+    blake2b = hashlib.blake2b
+    # Sorted, each bin's hashes are together and its smallest value comes first: one bisection
+    # per bin finds it, instead of a Python comparison per shingle.
+    hashes = sorted(int.from_bytes(blake2b(gram.encode(), digest_size=8).digest(), "big") for gram in grams)
     mins = [_EMPTY] * BINS
-    for gram in grams:
-        value = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "little")
-        slot, value = value % BINS, (value >> 7) & 0xFFFFFFFF
-        if value < mins[slot]:
-            mins[slot] = value
+    for slot in range(BINS):
+        at = bisect_left(hashes, slot << _VALUE_SHIFT + 32)
+        if at < len(hashes) and hashes[at] >> _VALUE_SHIFT + 32 == slot:
+            mins[slot] = (hashes[at] >> _VALUE_SHIFT) & 0xFFFFFFFF
     # A short narrative leaves bins empty: each borrows the next filled bin's value, mixed with
     # the distance so a borrowed value does not pose as that bin's own (densified OPH).
     own = list(mins)

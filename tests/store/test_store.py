@@ -99,7 +99,8 @@ def test_fetches_and_known_documents(store):
     store.record_fetch(run, "jianxi", "http://a/1.html", status=304, outcome="not_modified")
     assert store.known_document("http://a/1.html") == {
         "etag": '"e1"', "last_modified": "Mon, 01 Jan 2024 00:00:00 GMT", "content_hash": "abc",
-        "final_url": "http://a/1.html", "last_fetched": store.known_document("http://a/1.html")["last_fetched"]}
+        "final_url": "http://a/1.html", "last_fetched": store.known_document("http://a/1.html")["last_fetched"],
+        "outcome": "not_modified"}
     document = store.db["documents"].get("http://a/1.html")
     assert (document["status"], document["outcome"], document["encoding"]) == (304, "not_modified", "gbk")
     assert [f["elapsed_ms"] for f in store.db["fetches"].rows] == [87, None]
