@@ -39,9 +39,10 @@ def _normalise(text: str) -> str:
 _BOILERPLATE = sorted({_normalise(p) for p in _CONFIG["boilerplate"]}, key=len, reverse=True)
 
 
-# Bounded: a report's own shingles are asked for twice (signature, comparison) and its few
-# candidates' once; an unbounded or large cache of ~3,000-string sets grew a crawl's memory.
-@lru_cache(maxsize=128)
+# Small: a report's own shingles are asked for twice (signature, comparison) and its few
+# candidates' once; a set of ~2,000 strings is ~200 KB, and a cache of thousands grew a crawl's
+# memory without bound in practice.
+@lru_cache(maxsize=16)
 def shingles(narrative: str) -> frozenset[str]:
     """The set of character n-grams of a narrative, boilerplate left out."""
     text = _normalise(narrative)
@@ -98,7 +99,7 @@ class Signature:
 _MARGIN = 0.2
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=64)
 def signature(narrative: str) -> Signature | None:
     """The narrative's MinHash signature; None when it is too short to be compared at all."""
     grams = shingles(narrative)
