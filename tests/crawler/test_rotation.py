@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import importlib.util
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import yaml
 
-from crawler.rotation import night_of
+from crawler.rotation import due, night_of
 
 ROOT = Path(__file__).resolve().parents[2]
 NIGHTS = 7                                   # NIANJIAN_REVERIFY_NIGHTS's default
@@ -66,3 +66,15 @@ def test_unchanged_night_asks_little_and_an_edit_is_caught_on_its_night(crawl, t
         assert versions() == 1
         night(portal, crawl, sources_file, db, monkeypatch, FIRST + timedelta(days=NIGHTS))
         assert (edited, "200") in portal.hits and versions() == 2                  # caught within the rotation
+
+
+def test_a_page_that_failed_last_time_is_asked_on_any_night():
+    url = "http://127.0.0.1/zfxxgk/t20240301_1.html"
+    now = datetime(2024, 3, 2, 2, tzinfo=timezone(timedelta(hours=8)))
+    off_night = next(now + timedelta(days=d) for d in range(NIGHTS)
+                     if night_of(url, NIGHTS) != (now + timedelta(days=d)).date().toordinal() % NIGHTS)
+    stored = {"etag": '"a"', "content_hash": "h", "last_fetched": off_night.isoformat(), "outcome": "stored"}
+    assert not due(url, stored, off_night, NIGHTS)
+    # A bot wall with no marker (not_a_report), an HTTP error: fetched in full, whatever the night.
+    for outcome in ("not_a_report", "http_error", "error", "blocked"):
+        assert due(url, {**stored, "outcome": outcome}, off_night, NIGHTS), outcome
