@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nianjian.checks import check  # noqa: E402
-from nianjian.checks.copied import shingles, sketch  # noqa: E402
+from nianjian.checks.copied import shingles, signature  # noqa: E402
 from parsers import parse  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"
@@ -53,7 +53,7 @@ def main() -> None:
     print(f"check() alone:                 {median_ms(lambda: check(report), args.repeat):8.2f} ms")
     print(f"check() with previous:         {median_ms(lambda: check(report, previous=seeds[3]), args.repeat):8.2f} ms")
     shingles.cache_clear()
-    sketch.cache_clear()
+    signature.cache_clear()
     start = time.perf_counter()
     check(report, peers=peers)
     print(f"check() with {args.peers} peers, cold: {(time.perf_counter() - start) * 1000:8.2f} ms "

@@ -1,12 +1,15 @@
 """A generated portal for measuring and scale-testing the crawler: N agencies in TRS columns of
-50, five reports each (the seed 涧西区 2021 report renamed), served from memory by a keep-alive
-asyncio HTTP server on loopback with ETags, so the server is never the bottleneck.
+50, five reports each (the seed 涧西区 2021 report renamed; with `distinct`, every report's prose
+rewritten of its own), served from memory by a keep-alive asyncio HTTP server on loopback with
+ETags, so the server is never the bottleneck.
 
 Used by benchmarks/crawl_bench.py, benchmarks/distributed_bench.py and tests/distributed.
 """
 from __future__ import annotations
 
 import asyncio
+import random
+import re
 import threading
 from collections import Counter
 from pathlib import Path
@@ -16,6 +19,25 @@ SEED = next((ROOT / "tests" / "fixtures" / "seeds").glob("000_*.txt")).read_text
 YEARS = (2019, 2020, 2021, 2022, 2023)
 AGENCIES_PER_SOURCE = 50
 PER_PAGE = 20
+POOL = "".join(re.findall(r"[\u4e00-\u9fff，。、]+", "".join(
+    p.read_text("utf-8") for p in sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt")))))
+
+
+def prose(rng: random.Random, length: int) -> str:
+    """Text of `length` characters made of short pieces of the real reports: their common
+    phrasing, but no two texts alike (Jaccard of 5-gram shingles ≈ 0.01 between two)."""
+    out, size = [], 0
+    while size < length:
+        start = rng.randrange(len(POOL) - 8)
+        piece = POOL[start:start + rng.randint(3, 6)]
+        out.append(piece)
+        size += len(piece)
+    return "".join(out)
+
+
+def rewrite_prose(body: str, rng: random.Random) -> str:
+    """Every paragraph of more than 60 characters replaced by prose of the same length."""
+    return re.sub(r"<p>([^<]{61,})</p>", lambda m: f"<p>{prose(rng, len(m.group(1)))}</p>", body)
 
 
 def report_body() -> str:
@@ -33,9 +55,11 @@ def report_body() -> str:
     return "\n".join(out)
 
 
-def build_portal(agencies: int) -> tuple[dict[str, bytes], list[dict]]:
-    """path → page bytes, and the sources (one TRS column per 50 agencies, 5 reports each)."""
+def build_portal(agencies: int, distinct: bool = False) -> tuple[dict[str, bytes], list[dict]]:
+    """path → page bytes, and the sources (one TRS column per 50 agencies, 5 reports each).
+    `distinct`: every report its own narrative, as real ones (else all share the seed's)."""
     body = report_body()
+    rng = random.Random(2024)
     pages: dict[str, bytes] = {}
     sources = []
     names = [f"第{n}号局" for n in range(1, agencies + 1)]
@@ -48,7 +72,8 @@ def build_portal(agencies: int) -> tuple[dict[str, bytes], list[dict]]:
                 title = f"{name}{year}年政府信息公开工作年度报告"
                 pages[path] = (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
                                f"<h1>{title}</h1><p>发布日期：{year + 1}-01-20</p><div class=TRS_Editor>"
-                               f"{body.replace('涧西区人民政府', name)}</div></body></html>").encode()
+                               f"{(rewrite_prose(body, rng) if distinct else body).replace('涧西区人民政府', name)}"
+                               "</div></body></html>").encode()
                 items.append((path, title, f"{year + 1}-01-20"))
         count = -(-len(items) // PER_PAGE)
         for k in range(count):
@@ -73,6 +98,7 @@ class Portal:
         self.hits: Counter = Counter()    # (path, status) → requests
         self.etags = {path: f'"{hash(body) & 0xffffffff:x}"' for path, body in pages.items()}
         self.counts: Counter = Counter()
+        self.sent = 0                     # bytes of content answered
         self.port = 0
         self.loop = asyncio.new_event_loop()
 
@@ -92,6 +118,7 @@ class Portal:
                     status = "200 OK"
                 self.counts[(path.endswith(".html") and "/t" in path and "report" or "other", status[:3])] += 1
                 self.hits[(path, status[:3])] += 1
+                self.sent += len(body)
                 if self.latency:
                     await asyncio.sleep(self.latency)
                 writer.write((f"HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\n"

@@ -14,6 +14,8 @@ from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from scrapy.exceptions import IgnoreRequest
+
 from nianjian.ingest import content_hash
 from nianjian.sources import Source
 from nianjian.store import Store
@@ -31,6 +33,11 @@ REPORT_STATUSES = {"stored", "new_version", "unchanged", "unreadable", "partly_r
 # marker; robots.txt refusals are the portal's choice, not a failure.
 REPORT_KINDS = ("detail", "attachment")
 REPORT_FAILURES = {"http_error", "error", "blocked", "not_a_report"}
+
+
+class NotDue(IgnoreRequest):
+    """A stored report page left for its night of the re-verify rotation (crawler/rotation.py):
+    not fetched, so nothing is recorded."""
 
 
 @dataclass
@@ -87,8 +94,10 @@ class Ledger:
         self.tallies = {source.id: Tally() for source in sources}
 
     @classmethod
-    def open(cls, db_path: str, sources: list[Source]) -> "Ledger":
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianjian-store")
+    def open(cls, db_path: str, sources: list[Source], executor=None) -> "Ledger":
+        """A new run in the store. `executor`: where store calls run (default: a thread of
+        their own; the writer process, which has no reactor to keep free, runs them inline)."""
+        executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianjian-store")
 
         def start() -> tuple[Store, int]:
             store = Store(db_path)
@@ -109,8 +118,10 @@ class Ledger:
     # ------------------------------------------------------------------ writes
     def record(self, source_id: str, fetch: Fetch) -> None:
         """One fetch, whatever its outcome (written in the background, in order)."""
-        future = self.submit(_record_fetch, self.run_id, source_id, fetch)
-        future.add_done_callback(_log_failure)
+        self.submit(_record_fetch, self.run_id, source_id, fetch).add_done_callback(log_failure)
+        self.count(source_id, fetch)
+
+    def count(self, source_id: str, fetch: Fetch) -> None:
         tally = self.tallies[source_id]
         tally.outcomes[fetch.outcome] += 1
         tally.fetched += fetch.outcome not in (*NOT_SENT, "unsupported", "not_modified")
@@ -174,6 +185,6 @@ def _record_fetch(store: Store, run_id: int, source_id: str, fetch: Fetch) -> No
         outcome=fetch.outcome, error=fetch.error, elapsed_ms=fetch.elapsed_ms, rendered=fetch.rendered)
 
 
-def _log_failure(future: Future) -> None:
+def log_failure(future: Future) -> None:
     if future.exception() is not None:
         logger.error("could not record a fetch: %s", future.exception())

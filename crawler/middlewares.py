@@ -16,14 +16,12 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler import pages
-from crawler.ledger import Fetch, REPORT_FAILURES
+from crawler.ledger import REPORT_FAILURES, REPORT_KINDS, Fetch, NotDue
 from crawler.origins import Refusal, SourcePolicy, origin
 from nianjian.ingest import content_hash
 from nianjian.store import Store
 
 logger = logging.getLogger(__name__)
-
-REPORT_KINDS = ("detail", "attachment")
 
 
 def _ledger(crawler):
@@ -207,7 +205,7 @@ class FetchLedgerMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception):
-        if "source" not in request.meta:
+        if "source" not in request.meta or isinstance(exception, NotDue):   # not fetched: nothing to record
             return None
         message = str(exception) or type(exception).__name__
         if isinstance(exception, Refused):

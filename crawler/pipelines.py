@@ -1,4 +1,5 @@
-"""Item pipeline: every downloaded report document goes through `nianjian.ingest`
+"""Item pipelines of report documents. In a crawl the spider's pipeline only hands documents over
+(crawler/handover.py); the writer then runs `IngestPipeline` on each: `nianjian.ingest`
 (parse → match agency → check → store), then its fetch is recorded with the ingest outcome."""
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ class ReportDocumentPipeline:
 
 
 class IngestPipeline(ReportDocumentPipeline):
-    """One process: parse, check and store in SQLite, then record the fetch with its outcome."""
+    """The writer's step for one document: parse, check and store in SQLite, then record the
+    fetch with its outcome."""
 
     async def process_document(self, item: ReportDocument) -> None:
         spider = self.crawler.spider

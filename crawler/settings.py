@@ -11,6 +11,9 @@ NIANJIAN_DB = "data/nianjian.db"          # the SQLite store
 NIANJIAN_SOURCES = None                   # the sources file (or: scrapy crawl … -a sources=FILE)
 NIANJIAN_MAX_LIST_PAGES = 200             # further list pages per source, at most
 NIANJIAN_PROGRESS = False                 # live progress table on stderr (nianjian crawl)
+NIANJIAN_SPOOL = None                     # the spool file the crawl hands documents over in (default: <db>.spool)
+NIANJIAN_WRITER_BATCH = 100               # messages the writer applies per transaction, at most
+NIANJIAN_REVERIFY_NIGHTS = 7              # report pages already stored are asked again every N nights (1: every night)
 
 # Distributed crawling (crawler/redis_mode, docs/distributed.md): with a Redis URL the queue, the
 # duplicate filter and the results live in Redis; `nianjian ingest-redis` writes the store.
@@ -61,11 +64,13 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.OriginMiddleware": 50,               # by origin, per source; before robots.txt
     "crawler.browser.BrowserMiddleware": 60,                    # list pages and challenges in Chromium
     "crawler.middlewares.ConditionalRequestMiddleware": 70,
+    "crawler.rotation.ReverifyRotationMiddleware": 75,         # after it: reads meta["known"]
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
+# Report documents are handed over to the writer process (crawler/handover.py, spool_writer.py).
 ITEM_PIPELINES = {
-    "crawler.pipelines.IngestPipeline": 300,
+    "crawler.handover.HandoverPipeline": 300,
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,

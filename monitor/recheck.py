@@ -42,7 +42,7 @@ def recheck_out_of_order(store: Store, since: str | None) -> int:
         report = store.report(agency, year)
         try:
             findings = check(report, previous=store.previous_report(agency, year),
-                             peers=store.peer_reports(agency, year))
+                             peers=store.likely_copies(agency, year, report.narrative))
         except Exception as error:   # a crashing rule leaves the stored findings as they were
             log.warning("re-check of %s %d failed: %s: %s", agency, year, type(error).__name__, error)
             continue

@@ -122,7 +122,7 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
 
     try:
         findings = _check(report, store.previous_report(agency, year),
-                          store.peer_reports(agency, year), expected_year)
+                          store.likely_copies(agency, year, report.narrative), expected_year)
     except Exception as error:    # a crashing rule must not lose the report: store it unchecked
         findings = []
         problems.append({"code": "CHECKS_CRASHED", "detail": f"{type(error).__name__}: {error}"})

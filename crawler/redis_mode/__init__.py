@@ -91,5 +91,5 @@ class RedisMode:
         for name, value in values.items():
             settings.set(name, value, priority="addon")
         settings.replace_in_component_priority_dict(
-            "ITEM_PIPELINES", load_object("crawler.pipelines.IngestPipeline"), f"{COMPONENTS}.RedisItemPipeline")
+            "ITEM_PIPELINES", load_object("crawler.handover.HandoverPipeline"), f"{COMPONENTS}.RedisItemPipeline")
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", f"{COMPONENTS}.SeedOnce", 0)

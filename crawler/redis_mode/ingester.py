@@ -1,29 +1,23 @@
-"""The single writer of a distributed crawl: pops the workers' messages from Redis and stores
-them through the same code as a one-process crawl (the crawler's Ledger and IngestPipeline, so
-`nianjian.ingest.ingest_document` and `Store.record_fetch`), then mirrors what the store knows
-about each document into Redis for the workers' conditional requests.
+"""The single writer of a distributed crawl: pops the workers' messages from Redis and applies
+them with the same `Writer` as a crawl on one machine (crawler/handover.py: the crawler's Ledger
+and IngestPipeline, batches of up to BATCH messages per transaction), then mirrors what the
+store knows about each document into Redis for the workers' conditional requests.
 
 A message is moved atomically from `items` to `processing` (LMOVE) and removed from there only
-once its writes are committed: an ingester killed midway loses nothing — the next one puts the
+once its batch is committed: an ingester killed midway loses nothing — the next one puts the
 `processing` messages back first (a document stored twice is simply `unchanged`).
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
 import socket
-from collections import Counter
-from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Callable
 
 import redis
 
-from crawler.ledger import Ledger
-from crawler.pipelines import IngestPipeline
-from crawler.redis_mode import messages
+from crawler.handover import Writer
 from crawler.redis_mode.keys import CrawlKeys, worker_id
 from nianjian.errors import UserError
 from nianjian.sources import Source
@@ -32,17 +26,8 @@ from nianjian.store import Store
 logger = logging.getLogger(__name__)
 
 MIRROR_BATCH = 1000
+BATCH = 100              # messages applied per transaction, at most
 LOCK_TTL = 60            # seconds an ingester's claim on a crawl outlives it
-
-
-@dataclass
-class IngestTotals:
-    messages: int = 0
-    documents: int = 0
-    fetches: int = 0
-    rejected: int = 0
-    recovered: int = 0
-    statuses: Counter = field(default_factory=Counter)     # ingest status of each document
 
 
 # What workers need to ask for a page conditionally (the outcome: a failed page is asked afresh).
@@ -90,18 +75,13 @@ def _process_gone(holder: str) -> bool:
 class RedisIngester:
     def __init__(self, client, keys: CrawlKeys, db_path: str, sources: list[Source]):
         self.client, self.keys = client, keys
-        self.sources = {source.id: source for source in sources}
         self.me = worker_id()
         self.claim()
-        self.ledger = Ledger.open(db_path, sources)          # a run of kind 'crawl' in the store
+        self.writer = Writer(db_path, sources, reject=self._reject)   # a run of kind 'crawl'
+        self.ledger, self.totals = self.writer.ledger, self.writer.totals
         previous = self.client.set(self.keys.run, self.ledger.run_id, get=True)
         if previous and self.ledger.submit(_close_abandoned_run, int(previous)).result():
             logger.warning("run %s of a stopped ingester finished as 'interrupted'", int(previous))
-        # The crawler's own pipeline, given the ledger and sources a spider would give it.
-        self.pipeline = IngestPipeline(SimpleNamespace(spider=SimpleNamespace(ledger=self.ledger,
-                                                                              sources=self.sources)))
-        self.loop = asyncio.new_event_loop()
-        self.totals = IngestTotals()
 
     @property
     def run_id(self) -> int:
@@ -146,10 +126,11 @@ class RedisIngester:
     def crawl_finished(self) -> bool:
         return bool(self.client.exists(self.keys.finished)) and self.client.llen(self.keys.items) == 0
 
-    def run(self, *, wait: float = 1.0, follow: bool = True,
+    def run(self, *, wait: float = 1.0, follow: bool = True, batch: int = BATCH,
             on_message: Callable[["RedisIngester"], None] | None = None) -> str:
         """Ingest until the crawl is finished and its queue empty ('finished'), or — with
-        follow=False — until the queue is empty ('drained')."""
+        follow=False — until the queue is empty ('drained'). `on_message` is called after
+        each batch."""
         while True:
             self.client.set(self.keys.ingester, self.me, px=LOCK_TTL * 1000)
             raw = self.client.blmove(self.keys.items, self.keys.processing, wait, "RIGHT", "LEFT")
@@ -159,42 +140,31 @@ class RedisIngester:
                 if not follow:
                     return "drained"
                 continue
-            self.handle(raw)
-            self.client.lrem(self.keys.processing, 1, raw)
+            taken = [raw]
+            while len(taken) < batch:           # what else is waiting joins the same transaction
+                raw = self.client.lmove(self.keys.items, self.keys.processing, "RIGHT", "LEFT")
+                if raw is None:
+                    break
+                taken.append(raw)
+            self.handle(taken)
+            for raw in taken:
+                self.client.lrem(self.keys.processing, 1, raw)
             if on_message is not None:
                 on_message(self)
 
-    def handle(self, raw: bytes) -> None:
-        self.totals.messages += 1
-        try:
-            message = messages.decode(raw)
-            if message["source"] not in self.sources:
-                raise messages.BadMessage(f"source '{message['source']}' is not in the sources file")
-        except messages.BadMessage as error:
-            logger.error("crawl %s: message set aside in %s: %s", self.keys.crawl_id, self.keys.rejected, error)
-            self.client.lpush(self.keys.rejected, raw)
-            self.totals.rejected += 1
-            return
-        source_id, kind = message["source"], message["type"]
-        urls = []
-        if kind == "note":
-            self.ledger.note(source_id, message.get("message") or "", error=bool(message.get("error")))
-        elif kind == "fetch":
-            self.totals.fetches += 1
-            self.ledger.record(source_id, message["fetch"])
-            urls.append(message["fetch"].url)
-        else:
-            item = message["item"]
-            self.loop.run_until_complete(self.pipeline.process_item(item))
-            self.totals.documents += 1
-            self.totals.statuses[item.fetch.outcome] += 1
-            urls.append(item.fetch.url)
-        # The ledger writes on its own thread, in order: reading back after them waits for them.
-        known = [(url, self.ledger.submit(_known_row, url)) for url in urls]
-        for url, future in known:
-            row = future.result()
-            if row and (row.get("etag") or row.get("last_modified") or row.get("content_hash")):
-                self.client.hset(self.keys.known, url, json.dumps({k: row[k] for k in KNOWN_FIELDS}))
+    def _reject(self, raw: bytes, reason: str) -> None:
+        logger.error("crawl %s: message set aside in %s: %s", self.keys.crawl_id, self.keys.rejected, reason)
+        self.client.lpush(self.keys.rejected, raw)
+
+    def handle(self, batch: list[bytes]) -> None:
+        urls = self.writer.apply(batch)
+        # Committed: what the store now knows of these URLs, for the workers' conditional requests.
+        rows = [(url, _known_row(self.ledger.store, url)) for url in urls]
+        mirror = {url: json.dumps({k: row[k] for k in KNOWN_FIELDS})
+                  for url, row in rows
+                  if row and (row.get("etag") or row.get("last_modified") or row.get("content_hash"))}
+        if mirror:
+            self.client.hset(self.keys.known, mapping=mirror)
 
     def expire(self, days: float) -> int:
         """A finished crawl's keys (queue, seen URLs, flags) are dropped after `days`: long
@@ -206,7 +176,6 @@ class RedisIngester:
 
     def finish(self, reason: str) -> dict:
         """Each source's outcome and the run's totals into the store (as a one-process crawl)."""
-        self.ledger.finish(reason)
-        self.loop.close()
+        summary = self.writer.finish(reason)
         self.release()
-        return {"run_id": self.run_id, "finish_reason": reason, **self.ledger.totals()}
+        return summary

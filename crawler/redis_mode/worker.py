@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import logging
@@ -23,10 +22,8 @@ from scrapy.utils.asyncio import create_looping_call, sleep
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.scheduler import Scheduler
 
-from crawler.items import ReportDocument
-from crawler.ledger import Ledger
-from crawler.pipelines import ReportDocumentPipeline
-from crawler.redis_mode import messages
+from crawler.handover import HandoverLedger, HandoverPipeline
+from crawler import messages
 from crawler.redis_mode.keys import CLAIM_SEEDING, POP, CrawlKeys, pending, requeue, requeue_dead
 from nianjian import clock
 from nianjian.sources import Source
@@ -57,9 +54,6 @@ class WorkerStore:
     def __init__(self, client: redis.Redis, keys: CrawlKeys):
         self.client, self.keys = client, keys
 
-    def record_fetch(self, run_id, source_id: str, url: str, **fields) -> None:
-        self.client.lpush(self.keys.items, messages.fetch_message(source_id, {"url": url, **fields}))
-
     def known_document(self, url: str) -> dict | None:
         raw = self.client.hget(self.keys.known, url)
         return json.loads(raw) if raw else None
@@ -74,7 +68,7 @@ class WorkerStore:
         self.client.close()
 
 
-class RedisLedger(Ledger):
+class RedisLedger(HandoverLedger):
     """The crawler's Ledger with Redis in place of the store (same thread discipline: every
     Redis write runs on the ledger's one worker thread, in order, off the reactor)."""
 
@@ -92,19 +86,6 @@ class RedisLedger(Ledger):
             function = getattr(WorkerStore, function.__name__)
         return super().submit(function, *args, **kwargs)
 
-    def note(self, source_id: str, message: str, *, error: bool = True) -> None:
-        super().note(source_id, message, error=error)
-        self.submit(WorkerStore.push, messages.note_message(source_id, message, error))
-
-    def queue_document(self, item: ReportDocument) -> Future:
-        """Hand a report document (and its fetch records) to the ingester."""
-        return self.submit(WorkerStore.push, messages.document_message(item))
-
-    def document_queued(self, source_id: str) -> None:
-        tally = self.tallies[source_id]
-        tally.fetched += 1
-        tally.reports += 1            # in a worker's table: report documents handed over
-
     def acknowledge(self, worker: str, data: list[bytes]) -> Future:
         """Requests done: after every message queued before, so none of their results is lost."""
         return self.submit(WorkerStore.acknowledge, worker, data)
@@ -115,17 +96,11 @@ class RedisLedger(Ledger):
         self.executor.shutdown()
 
 
-class RedisItemPipeline(ReportDocumentPipeline):
-    """A worker: hand the document to the single ingester through Redis."""
+class RedisItemPipeline(HandoverPipeline):
+    """A worker: hand the document to the single ingester through Redis. If Redis is away,
+    its request stays in flight in Redis and is fetched again."""
 
-    async def process_document(self, item: ReportDocument) -> None:
-        ledger = self.crawler.spider.ledger
-        try:
-            await asyncio.wrap_future(ledger.queue_document(item))
-        except redis.RedisError as error:      # its request stays in flight in Redis: fetched again
-            logger.warning("%s: not handed over, Redis unavailable (%s)", item.url, error)
-        else:
-            ledger.document_queued(item.source_id)
+    transport_errors = (redis.RedisError,)
 
 
 class SeedOnce:

@@ -1,5 +1,5 @@
 """The `annual_reports` spider: every source's report column → its list pages → report pages
-and attachments → `ReportDocument` items (ingested by crawler.pipelines.IngestPipeline).
+and attachments → `ReportDocument` items (handed to the writer process by crawler.handover).
 
     scrapy crawl annual_reports -a sources=data/sources.yaml -s NIANJIAN_DB=data/nianjian.db
 
@@ -21,6 +21,7 @@ from crawler.families import FAMILIES, detect
 from crawler.items import ReportDocument
 from crawler.ledger import LIST, Fetch, Ledger
 from crawler.origins import SourcePolicy, origin, origin_text
+from crawler.spool_writer import SpoolLedger
 from nianjian.sources import Source, load_sources
 from parsers.page import published_date
 
@@ -62,8 +63,8 @@ class AnnualReportsSpider(scrapy.Spider):
         if crawler.settings.get("NIANJIAN_REDIS_URL"):       # distributed: the record goes to Redis
             from crawler.redis_mode.worker import RedisLedger
             spider.ledger = RedisLedger.from_crawler(crawler, sources)
-        else:
-            spider.ledger = Ledger.open(crawler.settings.get("NIANJIAN_DB"), sources)
+        else:                                                # the writer process stores (spool)
+            spider.ledger = SpoolLedger.start(crawler.settings, path, sources)
         return spider
 
     def closed(self, reason: str) -> None:

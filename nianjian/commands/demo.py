@@ -27,6 +27,7 @@ from nianjian.errors import UserError
 DEMO_CRAWL_SETTINGS = (
     ("DOWNLOAD_DELAY", "0"), ("AUTOTHROTTLE_ENABLED", "false"), ("DOWNLOAD_TIMEOUT", "2"),
     ("RETRY_TIMES", "1"), ("RETRY_BACKOFF_BASE", "0.2"), ("CONCURRENT_REQUESTS_PER_DOMAIN", "8"),
+    ("NIANJIAN_REVERIFY_NIGHTS", "1"),    # round 2's silent edit is caught at the next run, not its night
 )
 
 

@@ -33,6 +33,8 @@ def register(subparsers) -> None:
     add_db_argument(parser)
     parser.add_argument("--once", action="store_true",
                         help="store what is waiting now and stop, without waiting for the crawl to finish")
+    parser.add_argument("--batch", metavar="N", type=int, default=100,
+                        help="messages stored per transaction, at most (default: 100)")
     parser.add_argument("--keep-days", metavar="N", type=float, default=KEEP_DAYS,
                         help=f"Redis drops a finished crawl's keys after N days (default: {KEEP_DAYS:g})")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
@@ -87,10 +89,10 @@ def _ingest(ingester, keys, args) -> int:
                         live.update(_status(current), refresh=True)
                         shown[0] = time.monotonic()
 
-                reason = ingester.run(follow=not args.once, on_message=refresh)
+                reason = ingester.run(follow=not args.once, batch=args.batch, on_message=refresh)
                 live.update(_status(ingester), refresh=True)
         else:
-            reason = ingester.run(follow=not args.once)
+            reason = ingester.run(follow=not args.once, batch=args.batch)
     finally:
         # A run stored before its crawl finished is 'partial' (like an interrupted crawl's run).
         summary = ingester.finish({"finished": "finished", "drained": "partial"}.get(reason, reason))

@@ -13,6 +13,7 @@ import sqlite3
 import sqlite_utils
 
 from nianjian.errors import UserError
+from nianjian.store import copies
 from nianjian.store.views import VIEWS
 
 # The tables of docs/design.md. Types are SQLite affinities; `cells.value` is NUMERIC so counts
@@ -258,8 +259,30 @@ ALTER TABLE notifications ADD COLUMN delivery TEXT;
 ALTER TABLE notifications ADD COLUMN claimed_until TEXT;
 """
 
+# The copied-text rule's candidates (nianjian/store/copies.py): each version's MinHash signature,
+# and the LSH band keys of each report's current version, looked up by (year, band).
+_NARRATIVE_INDEX = """
+CREATE TABLE narrative_signatures (
+    version_id INTEGER PRIMARY KEY REFERENCES report_versions(id),
+    shingles   INTEGER NOT NULL,      -- shingles in the narrative
+    signature  BLOB NOT NULL          -- 128 little-endian uint32 MinHash values
+);
+CREATE TABLE narrative_bands (
+    year       INTEGER NOT NULL,
+    band       INTEGER NOT NULL,      -- a band key of the current version's signature
+    report_id  INTEGER NOT NULL REFERENCES reports(id),
+    PRIMARY KEY (year, band, report_id)
+) WITHOUT ROWID;
+"""
+
+
+def _narrative_index(db: sqlite_utils.Database) -> None:
+    _run_script(db, _NARRATIVE_INDEX)
+    copies.backfill(db.conn)       # signatures are computed in Python, not SQL
+
+
 # Ordered: position + 1 is the schema version a migration brings the database to. Append only;
-# a released migration is never edited.
+# a released migration is never edited. A migration is SQL, or a function of the database.
 MIGRATIONS: list[tuple[str, str]] = [
     ("tables", _TABLES),
     ("full-text search", _FULL_TEXT_SEARCH),
@@ -268,6 +291,12 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("indexes in the stored queries' order", _QUERY_ORDER_INDEXES),
     ("run owners, leases, notification claims", _OWNERS_AND_LEASES),
     ("pages fetched through the browser", "ALTER TABLE fetches ADD COLUMN rendered TEXT;"),
+    ("narrative signatures and their band index", _narrative_index),
+    # The store indexes a transaction's new versions in one statement before it commits
+    # (Store._index_new_versions), not one trigger call per insert.
+    ("full-text index filled by the store", "DROP TRIGGER report_versions_ai;"),
+    # The last message of each spool file (nianjian/spool.py) applied, committed with it.
+    ("spool progress", "CREATE TABLE spool_progress (spool TEXT PRIMARY KEY, applied_through INTEGER NOT NULL);"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -291,7 +320,7 @@ def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> list[str
                             f"understands ({SCHEMA_VERSION}): upgrade nianjian")
         for version in range(current + 1, target + 1):
             name, script = MIGRATIONS[version - 1]
-            _run_script(db, script)
+            script(db) if callable(script) else _run_script(db, script)
             conn.execute(f"PRAGMA user_version = {version}")
             applied.append(name)
         _sync_views(db)

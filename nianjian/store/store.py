@@ -12,7 +12,7 @@ import sqlite_utils
 
 from nianjian import clock
 from nianjian.errors import UserError
-from nianjian.store import leases
+from nianjian.store import copies, leases
 from nianjian.store.schema import DatabaseLocked, connect, migrate
 from parsers.record import READABILITY, Problem, Report, reading
 from parsers.template import TEMPLATE
@@ -40,6 +40,8 @@ def _json(value: Any) -> str | None:
 
 _FINDING_FIELDS = ("rule", "severity", "cells", "expected", "actual", "message_zh", "message_en",
                    "assessable")
+_INSERT_FETCH = (f"INSERT INTO fetches (run_id, source_id, url, {', '.join(_DOCUMENT_FIELDS)}, elapsed_ms, "
+                 f"rendered, fetched_at) VALUES ({', '.join('?' for _ in range(len(_DOCUMENT_FIELDS) + 6))})")
 
 
 def _finding_dict(finding: Any) -> dict:
@@ -85,6 +87,7 @@ def _cell_rows(version_id: int, report: Report) -> list[tuple]:
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._unindexed: list[int] = []       # versions added in this transaction, not yet searchable
         if self.path.is_dir():
             raise UserError(f"database path {self.path} is a directory")
         try:
@@ -107,7 +110,23 @@ class Store:
 
     # ------------------------------------------------------------------ transactions
     def _transaction(self):
-        return _Transaction(self.db.conn)
+        return _Transaction(self)
+
+    def batch(self):
+        """One transaction around many writes (`with store.batch(): …`): a writer storing
+        many reports commits once. Each write inside is a savepoint, so one that fails rolls
+        back alone and the others still commit."""
+        return _Transaction(self)
+
+    def _index_new_versions(self) -> None:
+        """The full-text index of the versions added in this transaction, in one statement
+        just before it commits: off each report's own path, current at every commit."""
+        if self._unindexed:
+            self.db.conn.execute(
+                "INSERT INTO report_versions_fts (rowid, agency, title, narrative) "
+                "SELECT id, agency, title, narrative FROM report_versions WHERE id >= ?",
+                [min(self._unindexed)])
+            self._unindexed.clear()
 
     # ------------------------------------------------------------------ runs
     def start_run(self, kind: str) -> int:
@@ -159,6 +178,19 @@ class Store:
         with self._transaction():
             self.db.execute("DELETE FROM leases WHERE name = ? AND token = ?", [name, token])
 
+    # ------------------------------------------------------------------ spools
+    def spool_applied(self, spool: str) -> int:
+        """The id of the last message of spool file `spool` (its identity) applied here."""
+        row = self.db.execute("SELECT applied_through FROM spool_progress WHERE spool = ?", [spool]).fetchone()
+        return row[0] if row else 0
+
+    def set_spool_applied(self, spool: str, through: int) -> None:
+        """Called inside the batch that applied the messages, so both commit or neither."""
+        with self._transaction():
+            self.db.conn.execute("INSERT INTO spool_progress (spool, applied_through) VALUES (?, ?) "
+                                 "ON CONFLICT (spool) DO UPDATE SET applied_through = excluded.applied_through",
+                                 [spool, through])
+
     # ------------------------------------------------------------------ agencies
     def sync_agencies(self, sources: Iterable) -> None:
         """Upsert the agencies of a sources file; an agency listed by several sources keeps
@@ -200,9 +232,8 @@ class Store:
                   "last_modified": last_modified, "outcome": outcome, "error": error}
         now = clock.isoformat()
         with self._transaction():
-            self.db["fetches"].insert({"run_id": run_id, "source_id": source_id, "url": url,
-                                       **values, "elapsed_ms": elapsed_ms, "rendered": rendered,
-                                       "fetched_at": now})
+            self.db.conn.execute(_INSERT_FETCH, [run_id, source_id, url, *(values[f] for f in _DOCUMENT_FIELDS),
+                                                 elapsed_ms, rendered, now])
             assignments = ", ".join(f"{f} = COALESCE(excluded.{f}, {f})" for f in _DOCUMENT_FIELDS
                                     if f not in ("outcome", "error", "status"))
             # status, outcome and error describe the latest fetch, so they are always replaced.
@@ -251,9 +282,9 @@ class Store:
             created = existing is None
             if created:
                 self.ensure_agency(agency)
-                report_id = self.db["reports"].insert({
-                    "agency": agency, "year": year, "first_seen": seen, "last_seen": seen,
-                    "parse_status": _parse_status(report)}).last_pk
+                report_id = self.db.conn.execute(
+                    "INSERT INTO reports (agency, year, first_seen, last_seen, parse_status) "
+                    "VALUES (?, ?, ?, ?, ?)", [agency, year, seen, seen, _parse_status(report)]).lastrowid
                 previous_current = None
             else:
                 report_id, previous_current = existing
@@ -263,20 +294,20 @@ class Store:
                     return SaveResult(report_id, previous_current, False, False, errors, kept=True)
             version_id = self._version(report_id, agency, year, url, report, content_hash, seen,
                                        run_id)
+            if version_id != previous_current:
+                copies.make_current(self.db.conn, report_id, year, previous_current, version_id)
             self._replace_findings(report_id, version_id, rows)
             errors = [r["rule"] for r in rows if r["severity"] == "error"]
-            self.db["reports"].update(report_id, {
-                "title": report.title, "url": url, "template": report.template,
-                "published": report.published, "last_seen": seen,
-                "parse_status": _parse_status(report), "current_version": version_id,
-                "versions": self.db.execute("SELECT COUNT(*) FROM report_versions WHERE report_id = ?",
-                                            [report_id]).fetchone()[0],
-                "errors": len(errors),
-                "warnings": sum(r["severity"] == "warning" for r in rows),
-                "error_rules": ",".join(sorted(set(errors))) or None,
-                "carried_in": _t3_row(report, "carried_in"),
-                "carried_out": _t3_row(report, "carried_out"),
-            })
+            self.db.conn.execute(
+                """UPDATE reports SET title = ?, url = ?, template = ?, published = ?, last_seen = ?,
+                     parse_status = ?, current_version = ?,
+                     versions = (SELECT COUNT(*) FROM report_versions WHERE report_id = reports.id),
+                     errors = ?, warnings = ?, error_rules = ?, carried_in = ?, carried_out = ?
+                   WHERE id = ?""",
+                [report.title, url, report.template, report.published, seen, _parse_status(report),
+                 version_id, len(errors), sum(r["severity"] == "warning" for r in rows),
+                 ",".join(sorted(set(errors))) or None, _t3_row(report, "carried_in"),
+                 _t3_row(report, "carried_out"), report_id])
         return SaveResult(report_id, version_id, created,
                           new_version=not created and previous_current != version_id,
                           errors=len(errors))
@@ -297,18 +328,20 @@ class Store:
             return found[0]
         number = self.db.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM report_versions "
                                  "WHERE report_id = ?", [report_id]).fetchone()[0]
-        version_id = self.db["report_versions"].insert({
-            "report_id": report_id, "version": number, "agency": agency, "year": year,
-            "content_hash": content_hash, "title": report.title, "url": url,
-            "template": report.template, "published": report.published,
-            "sections": _json(list(report.sections)),
-            "problems": _json([p.to_dict() for p in report.problems]),
-            "narrative": report.narrative, "cell_count": len(report.cells),
-            "first_seen": seen, "last_seen": seen, "run_id": run_id}).last_pk
+        version_id = self.db.conn.execute(
+            """INSERT INTO report_versions (report_id, version, agency, year, content_hash, title, url,
+                 template, published, sections, problems, narrative, cell_count, first_seen,
+                 last_seen, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [report_id, number, agency, year, content_hash, report.title, url, report.template,
+             report.published, _json(list(report.sections)),
+             _json([p.to_dict() for p in report.problems]), report.narrative, len(report.cells),
+             seen, seen, run_id]).lastrowid
+        self._unindexed.append(version_id)
         # A report has ~200 cells: one prepared statement, not sqlite-utils' per-row type handling
         # (which made this the bulk of the time of storing a report; see the store benchmark).
         self.db.conn.executemany("INSERT INTO cells (version_id, key, tbl, row, col, value, raw) "
                                  "VALUES (?, ?, ?, ?, ?, ?, ?)", _cell_rows(version_id, report))
+        copies.index_version(self.db.conn, version_id, report.narrative)
         return version_id
 
     def _replace_findings(self, report_id: int, version_id: int, rows: list[dict]) -> None:
@@ -320,8 +353,10 @@ class Store:
         if stored == rows:
             return
         self.db.execute("DELETE FROM findings WHERE version_id = ?", [version_id])
-        self.db["findings"].insert_all(
-            [{"report_id": report_id, "version_id": version_id, **row} for row in rows])
+        self.db.conn.executemany(
+            f"INSERT INTO findings (report_id, version_id, {', '.join(_FINDING_FIELDS)}) "
+            f"VALUES (?, ?, {', '.join('?' for _ in _FINDING_FIELDS)})",
+            [(report_id, version_id, *(row[f] for f in _FINDING_FIELDS)) for row in rows])
 
     def report_id(self, agency: str, year: int) -> int | None:
         row = self.db.execute("SELECT id FROM reports WHERE agency = ? AND year = ?",
@@ -353,20 +388,11 @@ class Store:
         """Last year's report (year - 1) of the same agency: what the cross-year rules compare."""
         return self.report(agency, year - 1)
 
-    def peer_reports(self, agency: str, year: int, limit: int = 50) -> list[Report]:
-        """Other agencies' reports of the same year under the same parent (or in the same
-        source), for the copied-text rule. They carry title and narrative only, read in one
-        query: that rule reads nothing else, and every ingest asks for up to `limit` of them."""
-        return [Report(agency=name, year=year, title=title, narrative=narrative or "")
-                for name, title, narrative in self.db.execute(
-                    """SELECT r.agency, v.title, v.narrative
-                       FROM reports r JOIN report_versions v ON v.id = r.current_version
-                       JOIN agencies a ON a.name = r.agency
-                       JOIN agencies me ON me.name = ?
-                       WHERE r.year = ? AND r.agency != me.name
-                         AND (a.parent = me.parent OR a.source_id = me.source_id
-                              OR a.parent = me.name OR me.parent = a.name)
-                       ORDER BY r.agency LIMIT ?""", [agency, year, limit])]
+    def likely_copies(self, agency: str, year: int, narrative: str) -> list[Report]:
+        """Other agencies' current reports of the same year whose narratives may be copies of
+        this one (the band index, nianjian/store/copies.py), for the copied-text rule. They
+        carry title and narrative only: that rule reads nothing else."""
+        return copies.likely_copies(self.db.conn, agency, year, narrative)
 
     def reports(self, *, agency: str | None = None, year: int | None = None) -> list[dict]:
         where, params = _filters(agency=agency, year=year)
@@ -405,19 +431,37 @@ class LeaseHeld(Exception):
 
 class _Transaction:
     """BEGIN IMMEDIATE … COMMIT. IMMEDIATE takes the write lock up front, so a read-then-write
-    waits for a concurrent writer (busy timeout) instead of failing; sqlite-utils' own
-    `atomic()` blocks inside it become savepoints."""
+    waits for a concurrent writer (busy timeout) instead of failing. Inside another transaction
+    (a batch) it is a savepoint: a failed write rolls back alone. The full-text index of the
+    transaction's new versions is written just before COMMIT."""
 
-    def __init__(self, conn):
-        self.conn = conn
-        self.outer = False
+    def __init__(self, store: "Store"):
+        self.store = store
+        self.conn = store.db.conn
+        self.savepoint: str | None = None
 
     def __enter__(self):
-        if not self.conn.in_transaction:
+        if self.conn.in_transaction:
+            self.savepoint = f"write_{id(self)}"
+            self.conn.execute(f"SAVEPOINT {self.savepoint}")
+        else:
             self.conn.execute("BEGIN IMMEDIATE")
-            self.outer = True
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        if self.outer:
-            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        if self.savepoint is not None:
+            if exc_type:
+                self.conn.execute(f"ROLLBACK TO {self.savepoint}")
+            self.conn.execute(f"RELEASE {self.savepoint}")
+            return
+        if exc_type is None:
+            try:
+                self.store._index_new_versions()
+                self.conn.execute("COMMIT")
+                return
+            except BaseException:
+                self.store._unindexed.clear()
+                self.conn.execute("ROLLBACK")
+                raise
+        self.store._unindexed.clear()
+        self.conn.execute("ROLLBACK")

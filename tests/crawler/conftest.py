@@ -376,9 +376,11 @@ def portals(serve, tmp_path) -> Portals:
 
 
 # Fast, deterministic settings for loopback crawls.
+# NIANJIAN_REVERIFY_NIGHTS=1: every run asks for every stored report page again, as the tests of
+# conditional requests expect; tests/crawler/test_rotation.py sets the rotation itself.
 TEST_SETTINGS = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_TIMEOUT=1",
                  "RETRY_TIMES=1", "RETRY_BACKOFF_BASE=0.1", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
-                 "LOG_LEVEL=INFO"]
+                 "LOG_LEVEL=INFO", "NIANJIAN_REVERIFY_NIGHTS=1"]
 
 
 @pytest.fixture

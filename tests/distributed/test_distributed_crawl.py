@@ -165,7 +165,8 @@ def test_a_killed_ingester_loses_nothing_and_the_next_crawl_asks_conditionally(r
     db = tmp_path / "main.db"
     assert start_worker(redis_url, portal.sources, "night-1").wait() == 0
     # The ingester is killed while storing: the next one stores what it had taken, and the rest.
-    ingester = ingest_redis(redis_url, portal.sources, db, "night-1", background=True)
+    # (small batches, so that it is killed with part of the crawl stored)
+    ingester = ingest_redis(redis_url, portal.sources, db, "night-1", "--batch", "5", background=True)
     wait_for(lambda: stored_count(db) >= 10, what="10 reports stored")
     ingester.kill()
     ingester.wait()

@@ -14,7 +14,9 @@ import pytest
 from nianjian.demo_portal import DemoPortal, demo_now, manifest, sources_for
 
 # A polite crawl waits between requests; the demo portal on loopback does not need it.
-FAST_CRAWL = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_BACKOFF_BASE": 0.1}
+# Every cycle re-asks every report page (no rotation): the edit must be caught the next cycle.
+FAST_CRAWL = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_BACKOFF_BASE": 0.1,
+              "NIANJIAN_REVERIFY_NIGHTS": 1}
 
 
 def nianjian(*args, env):

@@ -91,15 +91,20 @@ def test_expected_year_other_than_the_reports_own_is_a_finding(store):
     assert "YEAR_MISMATCH" in {f["rule"] for f in store.findings(report_id=result.report_id)}
 
 
-def test_same_year_reports_of_sibling_agencies_are_the_peers(store):
+def test_a_copy_of_another_agencys_report_of_the_year_is_found_through_the_band_index(store):
     store.sync_agencies([SOURCE])
     ingest(store, JIANXI, source=SOURCE)
+    other = (ROOT / "tests/fixtures/seeds/004_ada7492c16bce619.txt").read_bytes()
+    ingest(store, other, agency_hint="白碱滩区政府办公室", expected_year=2021)
     copy = JIANXI.decode("utf-8").replace("涧西区人民政府", "涧西区教育局").encode("utf-8")
     result = ingest(store, copy, source=SOURCE)
     assert (result.status, result.agency) == ("stored", "涧西区教育局")
-    [peer] = store.peer_reports("涧西区教育局", 2021)
+    narrative = store.report("涧西区教育局", 2021).narrative
+    # only the near copy is a candidate, not every report of the year
+    [peer] = store.likely_copies("涧西区教育局", 2021, narrative)
     assert (peer.agency, peer.year) == ("涧西区人民政府", 2021)
     assert peer.narrative == store.report("涧西区人民政府", 2021).narrative != ""
+    assert store.likely_copies("涧西区教育局", 2020, narrative) == []     # other years are not
     copied = [f for f in store.findings(report_id=result.report_id) if f["rule"] == "COPIED_TEXT"]
     assert copied and "涧西区人民政府" in copied[0]["message_zh"] + copied[0]["message_en"]
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -259,3 +260,58 @@ def test_changed_view_definitions_are_replaced_on_open(db_path):
     conn.close()
     with Store(db_path) as store:
         assert "review_upheld" in {c.name for c in store.db.view("t4_table").columns}
+
+
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
+LONG = (SEEDS / "000_c31dcc775cd75b8e.txt").read_text("utf-8")       # a real report's text
+OTHER = (SEEDS / "004_ada7492c16bce619.txt").read_text("utf-8")
+
+
+def test_the_band_index_follows_each_reports_current_version(store, make_report):
+    def save(agency, narrative, content_hash):
+        store.save_report(agency=agency, year=2023, url=None, content_hash=content_hash, findings=[],
+                          report=make_report(agency=agency, narrative=narrative))
+    save("涧西区人民政府", LONG, "a")
+    save("老城区人民政府", OTHER, "b")
+    assert [r.agency for r in store.likely_copies("西工区人民政府", 2023, LONG)] == ["涧西区人民政府"]
+    assert store.likely_copies("涧西区人民政府", 2023, LONG) == []        # not a copy of itself
+    save("涧西区人民政府", OTHER, "c")                                   # rewritten: the old text is gone
+    assert store.likely_copies("西工区人民政府", 2023, LONG) == []
+    assert {r.agency for r in store.likely_copies("西工区人民政府", 2023, OTHER)} == \
+        {"涧西区人民政府", "老城区人民政府"}
+    save("涧西区人民政府", LONG, "a")                                    # back to the first version
+    assert [r.agency for r in store.likely_copies("西工区人民政府", 2023, LONG)] == ["涧西区人民政府"]
+
+
+def test_reports_stored_before_the_band_index_are_indexed_on_open(db_path):
+    old = connect(str(db_path))
+    migrate(old, target=7)                          # main's schema before narrative signatures (run owners, rendered)
+    seen = "2024-02-01T00:00:00+08:00"
+    old["reports"].insert({"agency": "涧西区人民政府", "year": 2023, "first_seen": seen,
+                           "last_seen": seen, "parse_status": "ok", "current_version": 1})
+    old["report_versions"].insert({"report_id": 1, "version": 1, "agency": "涧西区人民政府",
+                                   "year": 2023, "content_hash": "x", "narrative": LONG,
+                                   "cell_count": 0, "first_seen": seen, "last_seen": seen})
+    old.close()
+    with Store(db_path) as store:
+        assert [r.agency for r in store.likely_copies("西工区人民政府", 2023, LONG)] == ["涧西区人民政府"]
+
+
+def test_a_batch_commits_once_and_a_failed_write_rolls_back_alone(store, db_path, make_report):
+    def save(agency, year):
+        store.save_report(agency=agency, year=year, url=None, content_hash=agency, findings=[],
+                          report=make_report(agency=agency, narrative=f"{agency}推进基层政务公开标准化"))
+    with store.batch():
+        save("涧西区人民政府", 2023)
+        with pytest.raises(sqlite3.IntegrityError):
+            save("老城区人民政府", None)                     # reports.year is NOT NULL
+        save("西工区人民政府", 2023)
+        other = sqlite3.connect(db_path)
+        assert other.execute("SELECT count(*) FROM reports").fetchone()[0] == 0    # not yet committed
+    assert [r["agency"] for r in store.reports()] == ["涧西区人民政府", "西工区人民政府"]
+    assert "老城区人民政府" not in {a["name"] for a in store.agencies()}
+    # the full-text index was filled when the batch committed
+    assert sorted(r["agency"] for r in store.db["report_versions"].search("政务公开标准化")) == \
+        ["涧西区人民政府", "西工区人民政府"]
+    assert other.execute("SELECT count(*) FROM report_versions_fts WHERE report_versions_fts MATCH '政务公开'"
+                         ).fetchone()[0] == 2

@@ -1,4 +1,5 @@
-"""What workers hand the ingester through Redis: JSON messages, one per list entry.
+"""What a crawl hands its single writer (crawler/handover.py), through the spool file or Redis:
+JSON messages, one per spool row or Redis list entry.
 
     {"type": "fetch", "source": id, "fetch": {Fetch fields}}             a fetch record
     {"type": "note", "source": id, "message": text, "error": bool}       a note on a source
@@ -7,8 +8,8 @@
      "fetch": {Fetch fields}, "parent": {Fetch fields} | null}          a report document
 
 A document carries the arguments of `nianjian.ingest.ingest_document` (the body base64) and its
-fetch records, which the ingester writes once the document is stored — as the one-process
-crawler's pipeline does.
+fetch records, which the writer records once the document is stored (so a crawl stopped in
+between fetches it again next time).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ FETCH_FIELDS = frozenset(f.name for f in fields(Fetch))
 
 
 class BadMessage(ValueError):
-    """A message the ingester cannot read (kept aside in the crawl's `rejected` list)."""
+    """A message the writer cannot read (kept aside: the spool's or the crawl's `rejected`)."""
 
 
 def _dumps(message: dict) -> bytes:

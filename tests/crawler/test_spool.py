@@ -1,0 +1,79 @@
+"""The spool between the crawl and its writer process: a writer killed in the middle of the
+work loses nothing and applies nothing twice (real processes, a real SQLite spool and store)."""
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from crawler import messages
+from crawler.items import ReportDocument
+from crawler.ledger import Fetch
+from nianjian.spool import Spool
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = (ROOT / "tests/fixtures/seeds/000_c31dcc775cd75b8e.txt").read_text("utf-8")
+AGENCIES = [f"第{n}号局" for n in range(12)]
+
+
+def writer(tmp_path: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "crawler.spool_writer", "--db", str(tmp_path / "n.db"),
+                             "--sources", str(tmp_path / "sources.yaml"), "--spool", str(tmp_path / "n.spool"),
+                             "--batch", "3", "--log-level", "WARNING", *args],
+                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+
+
+def applied(tmp_path: Path) -> int:
+    try:
+        with sqlite3.connect(tmp_path / "n.db") as db:
+            row = db.execute("SELECT applied_through FROM spool_progress").fetchone()
+    except sqlite3.OperationalError:        # not created yet
+        return 0
+    return row[0] if row else 0
+
+
+def test_a_writer_killed_midway_loses_nothing_and_applies_nothing_twice(tmp_path):
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"sources": [{
+        "id": "s0", "url": "http://127.0.0.1:1/index.html",
+        "agencies": [{"name": name, "level": "department"} for name in AGENCIES]}]}, allow_unicode=True), "utf-8")
+    spool = Spool(tmp_path / "n.spool")
+    for n, name in enumerate(AGENCIES):
+        url = f"http://127.0.0.1:1/t{n}.html"
+        body = SEED.replace("涧西区人民政府", name).encode("utf-8")
+        spool.put(messages.fetch_message("s0", {"url": f"http://127.0.0.1:1/index_{n}.html", "outcome": "list"}))
+        spool.put(messages.document_message(ReportDocument(
+            source_id="s0", url=url, body=body, content_type=None, filename="report.txt", listed_title=None,
+            published_hint=None, expected_year=None, fetch=Fetch(url=url, status=200, size=len(body)))))
+    spool.put(b"not a message")
+    total = 2 * len(AGENCIES) + 1
+
+    first = writer(tmp_path)
+    assert "run_id" in json.loads(first.stdout.readline())
+    deadline = time.monotonic() + 60
+    while applied(tmp_path) == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    midway = applied(tmp_path)
+    assert 0 < midway < total                       # killed with part of the work done
+
+    spool.end("finished")
+    second = writer(tmp_path)
+    output = second.communicate(timeout=120)[0]
+    summary = json.loads(output.strip().splitlines()[-1])
+    assert second.returncode == 0 and summary["finish_reason"] == "finished"
+
+    with sqlite3.connect(tmp_path / "n.db") as db:
+        assert db.execute("SELECT count(*) FROM reports").fetchone()[0] == len(AGENCIES)
+        outcomes = dict(db.execute("SELECT outcome, count(*) FROM fetches GROUP BY outcome").fetchall())
+        # every fetch record once; every document stored once (a second time would be 'unchanged')
+        assert outcomes == {"list": len(AGENCIES), "stored": len(AGENCIES)}
+        assert db.execute("SELECT applied_through FROM spool_progress").fetchone()[0] == total
+    assert spool.waiting() == 0
+    assert spool.conn.execute("SELECT body FROM rejected").fetchall() == [(b"not a message",)]
