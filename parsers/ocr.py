@@ -1,0 +1,362 @@
+"""OCR front-end: page images in (a scanned PDF's pages, a PNG or JPEG, a report's table pictures),
+the same `Document` the other front-ends make out.
+
+A ruled table is rebuilt from its ruling lines: the grid of horizontal and vertical lines, a
+missing line between two grid cells meaning one merged cell, whose text is copied into every
+grid cell it covers (as the HTML front-end expands spans). Each cell's ink is recognised on its
+own, line by line, so a lone "0" in a wide grid is not lost by the text detector. Text outside
+the tables is detected and recognised as lines, one paragraph each.
+
+Trust: every cell carries the engine's confidence. A value row is kept as read when its own
+arithmetic holds (the last number is the sum of the others: the t3 总计 of the six applicant
+columns, a t4 group's 总计 of its four results) or when every value in it was read with high
+confidence; otherwise its uncertain cells are marked `UNREAD` (absent, never a guess) and the
+document gets an OCR_UNCERTAIN problem, so what is missing is no evidence against the agency.
+
+The engine (RapidOCR's ONNX models, shipped in the `rapidocr-onnxruntime` wheel: nothing is
+downloaded at run time) is an optional import behind `Engine`; without it the document is
+`unreadable` with OCR_UNAVAILABLE. Cost is bounded: pages per document, a working resolution and
+a time limit per document.
+"""
+from __future__ import annotations
+
+import io
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Protocol
+
+from parsers.document import UNREAD, Document, Paragraph, Table
+
+MAX_PAGES = 12              # a report's tables fit in a handful of pages; scans are costly
+WORKING_WIDTH = 1400        # pixels: enough for 10-pt digits on an A4 page, bounded cost
+PDF_RESOLUTION = 150        # dpi a scanned PDF page is rendered at (A4 → 1240 px wide)
+TIME_LIMIT = 240.0          # seconds per document; pages past it are skipped (PAGE_LIMIT)
+CONFIDENT = 0.97            # a cell read at least this sure needs no arithmetic to be kept
+INSTALL_HINT = "pip install 'nianjian[ocr]'"
+
+# What an engine may read for a digit in a cell that is otherwise a number.
+_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "O": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_NUMBERISH = re.compile(r"[-\d.,oO〇DlI|]+")
+
+
+@dataclass
+class Line:
+    """A line of text the engine found on a page: its box in page pixels."""
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    confidence: float
+
+
+class Engine(Protocol):
+    def lines(self, image) -> list[Line]:
+        """Find and read every text line of an RGB image (numpy array)."""
+
+    def read(self, crops: list) -> list[tuple[str, float]]:
+        """Read images each holding one line of text: (text, confidence) for each."""
+
+
+class RapidEngine:
+    """RapidOCR with the PP-OCR models its wheel ships (Simplified Chinese and digits)."""
+
+    def __init__(self):
+        from rapidocr_onnxruntime import RapidOCR
+        self._ocr = RapidOCR()
+
+    def lines(self, image) -> list[Line]:
+        found, _ = self._ocr(image)
+        out = []
+        for box, text, score in found or []:
+            xs, ys = [p[0] for p in box], [p[1] for p in box]
+            out.append(Line(min(xs), min(ys), max(xs), max(ys), text, float(score)))
+        return out
+
+    def read(self, crops: list) -> list[tuple[str, float]]:
+        if not crops:
+            return []
+        results, _ = self._ocr.text_rec(crops)
+        return [(text, float(score)) for text, score in results]
+
+
+@lru_cache(maxsize=1)
+def engine() -> Engine | None:
+    """The OCR engine, or None when it is not installed (loaded once: the models take a second)."""
+    try:
+        return RapidEngine()
+    except ImportError:
+        return None
+
+
+def unavailable() -> tuple[str, str]:
+    return ("OCR_UNAVAILABLE", f"OCR is not installed; {INSTALL_HINT} to read scans and table images")
+
+
+# ---------------------------------------------------------------- inputs
+def read_image(data: bytes) -> Document:
+    """A PNG or JPEG (a scanned page, a table published as a picture)."""
+    from PIL import Image
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Exception as exc:  # PIL raises many types on damaged images
+        return Document(problems=[("UNREADABLE_FILE", f"image could not be decoded: {type(exc).__name__}: {exc}")])
+    return read_images([image])
+
+
+def read_scanned_pdf(data: bytes, page_count: int) -> Document:
+    """A PDF without a text layer: each page rendered to an image and read."""
+    import pypdfium2
+    if engine() is None:
+        return Document(problems=[unavailable()])
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        images = [pdf[i].render(scale=PDF_RESOLUTION / 72).to_pil() for i in range(min(len(pdf), MAX_PAGES))]
+    finally:
+        pdf.close()
+    doc = read_images(images)
+    if page_count > MAX_PAGES:
+        doc.problems.append(("PAGE_LIMIT", f"only the first {MAX_PAGES} of {page_count} scanned pages were read"))
+    return doc
+
+
+def read_images(images: Iterable) -> Document:
+    """Pages as PIL images → one Document. Never raises on a page it cannot read."""
+    ocr = engine()
+    if ocr is None:
+        return Document(problems=[unavailable()])
+    doc = Document()
+    started = time.monotonic()
+    uncertain: list[str] = []
+    for number, image in enumerate(images, 1):
+        if number > MAX_PAGES or time.monotonic() - started > TIME_LIMIT:
+            doc.problems.append(("PAGE_LIMIT", f"OCR stopped before page {number} "
+                                               f"(at most {MAX_PAGES} pages, {TIME_LIMIT:.0f} s per document)"))
+            break
+        blocks, doubts = _read_page(ocr, _working_image(image))
+        doc.blocks += blocks
+        uncertain += [f"p{number} {d}" for d in doubts]
+    if uncertain:
+        doc.problems.append(("OCR_UNCERTAIN", f"{len(uncertain)} cells read by OCR were not sure and "
+                                              "failed their row's arithmetic, left out: " + "; ".join(uncertain[:20])))
+    if doc.blocks:
+        doc.problems.append(("OCR_READ", "read by OCR from page images: values kept only where sure"))
+    return doc
+
+
+def _working_image(image):
+    from PIL import Image
+    image = image.convert("RGB")
+    if image.width > WORKING_WIDTH:
+        image = image.resize((WORKING_WIDTH, round(image.height * WORKING_WIDTH / image.width)), Image.LANCZOS)
+    return image
+
+
+# ---------------------------------------------------------------- one page
+def _read_page(ocr: Engine, image) -> tuple[list, list[str]]:
+    import numpy as np
+    rgb = _deskewed(np.asarray(image))
+    gray = rgb.min(axis=2)
+    ink = (gray < 160).astype(np.uint8)
+    grids = _grids(ink)
+    placed: list[tuple[float, object]] = []
+    doubts: list[str] = []
+    text_only = rgb.copy()
+    for grid in grids:
+        table, table_doubts = _read_grid(ocr, rgb, ink, grid)
+        placed.append((grid.y0, table))
+        doubts += table_doubts
+        text_only[grid.y0:grid.y1 + 1, grid.x0:grid.x1 + 1] = 255    # the rest of the page is prose
+    for y, text in _text_lines(ocr.lines(text_only)):
+        placed.append((y, Paragraph(text)))
+    placed.sort(key=lambda item: item[0])
+    return [block for _, block in placed], doubts
+
+
+def _deskewed(rgb):
+    """The page turned straight when its long lines lean (a scan put in slightly askew)."""
+    import cv2
+    import numpy as np
+    gray = rgb.min(axis=2)
+    edges = (gray < 160).astype(np.uint8) * 255
+    width = rgb.shape[1]
+    segments = cv2.HoughLinesP(edges, 1, np.pi / 1800, threshold=width // 4,
+                               minLineLength=width // 3, maxLineGap=4)
+    if segments is None:
+        return rgb
+    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in segments.reshape(-1, 4)]
+    angles = [a for a in angles if abs(a) < 5]
+    if not angles:
+        return rgb
+    angle = float(np.median(angles))
+    if abs(angle) < 0.15:
+        return rgb
+    centre = (rgb.shape[1] / 2, rgb.shape[0] / 2)
+    matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
+    return cv2.warpAffine(rgb, matrix, (rgb.shape[1], rgb.shape[0]), flags=cv2.INTER_LINEAR,
+                          borderValue=(255, 255, 255))
+
+
+@dataclass
+class _Grid:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    xs: list[int]       # vertical ruling lines, left to right
+    ys: list[int]       # horizontal ruling lines, top to bottom
+    across: object      # the horizontal-line mask
+    down: object        # the vertical-line mask
+
+
+def _grids(ink) -> list[_Grid]:
+    """The ruled tables of a page: connected figures of long horizontal and vertical lines."""
+    import cv2
+    height, width = ink.shape
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, width // 35), 1)))
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, width // 60))))
+    ruling = cv2.dilate(across | down, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ruling, connectivity=8)
+    grids = []
+    for label in range(1, count):
+        x, y, w, h, _ = stats[label]
+        if w < width // 8 or h < 15:
+            continue
+        ys = _positions(across[y:y + h, x:x + w].any(axis=1), y)
+        xs = _positions(down[y:y + h, x:x + w].any(axis=0), x)
+        if len(ys) >= 2 and len(xs) >= 2:
+            grids.append(_Grid(x, y, x + w - 1, y + h - 1, xs, ys, across, down))
+    return sorted(grids, key=lambda g: g.y0)
+
+
+def _positions(marked, offset: int) -> list[int]:
+    """Centres of the runs of marked rows (or columns): one per ruling line."""
+    out, start = [], None
+    for i, on in enumerate(list(marked) + [False]):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            out.append(offset + (start + i - 1) // 2)
+            start = None
+    return out
+
+
+def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
+    """The table inside one ruled grid. Each row band is cut at the vertical lines present in
+    that band (so a colspan is one cell, and stacked tables of other widths keep their own
+    cells); a cell whose top line is missing continues the cell above it (a rowspan)."""
+    regions: list[list[int]] = []     # [left, top, right, bottom, first row, last row]
+    above: dict[tuple[int, int], list[int]] = {}
+    for r in range(len(grid.ys) - 1):
+        top, bottom = grid.ys[r], grid.ys[r + 1]
+        edges = [x for x in grid.xs if _ruled(grid.down[top + 3:bottom - 2, x - 2:x + 3].any(axis=1))]
+        current = {}
+        for left, right in zip(edges, edges[1:]):
+            region = above.get((left, right))
+            if region is not None and not _ruled(grid.across[top - 2:top + 3, left + 3:right - 2].any(axis=0)):
+                region[3], region[5] = bottom, r
+            else:
+                region = [left, top, right, bottom, r, r]
+                regions.append(region)
+            current[(left, right)] = region
+        above = current
+    crops, owners = [], []
+    for at, (left, top, right, bottom, _, _) in enumerate(regions):
+        for crop in _ink_lines(rgb, ink, left + 3, top + 3, right - 2, bottom - 2):
+            crops.append(crop)
+            owners.append(at)
+    texts: dict[int, list[str]] = {}
+    sure: dict[int, float] = {}
+    for at, (text, score) in zip(owners, ocr.read(crops)):
+        texts.setdefault(at, []).append(text.strip())
+        sure[at] = min(sure.get(at, 1.0), score)
+    columns = sorted({x for region in regions for x in (region[0], region[2])})
+    rows = len(grid.ys) - 1
+    grid_text = [[""] * (len(columns) - 1) for _ in range(rows)]
+    origin = [[False] * (len(columns) - 1) for _ in range(rows)]
+    confidence = [[1.0] * (len(columns) - 1) for _ in range(rows)]
+    for at, (left, _, right, _, first, last) in enumerate(regions):
+        text, score = "".join(texts.get(at, [])), sure.get(at, 1.0)
+        if at in texts and not text:
+            text = UNREAD                       # ink the engine could not read is no blank
+        elif _NUMBERISH.fullmatch(text) and not _NUMBER.fullmatch(text.replace(",", "")):
+            fixed = text.translate(_DIGIT_LOOKALIKES)
+            if _NUMBER.fullmatch(fixed.replace(",", "")):
+                text, score = fixed, 0.0       # a digit read as a letter: kept only if the row adds up
+        spanned = range(columns.index(left), columns.index(right))
+        for r in range(first, last + 1):
+            for c in spanned:
+                grid_text[r][c], confidence[r][c] = text, score
+        origin[first][spanned[0]] = True
+    doubts = _distrust(grid_text, confidence, origin)
+    return Table(rows=grid_text, origin=origin), doubts
+
+
+def _ruled(marked) -> bool:
+    return len(marked) > 0 and marked.mean() > 0.5
+
+
+def _ink_lines(rgb, ink, x0: int, y0: int, x1: int, y1: int) -> list:
+    """The lines of ink inside a cell, each cut out with a white margin, top to bottom."""
+    import numpy as np
+    if x1 <= x0 or y1 <= y0:
+        return []
+    area = ink[y0:y1, x0:x1]
+    rows = area.any(axis=1)
+    out, start = [], None
+    for i, on in enumerate(list(rows) + [False]):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            if i - start >= 3:      # specks and stray ruling are no text
+                band = area[start:i]
+                columns = np.flatnonzero(band.any(axis=0))
+                left, right = x0 + columns[0], x0 + columns[-1] + 1
+                crop = rgb[y0 + start:y0 + i, left:right]
+                out.append(np.pad(crop, ((6, 6), (6, 6), (0, 0)), constant_values=255))
+            start = None
+    return out
+
+
+def _distrust(rows: list[list[str]], confidence: list[list[float]], origin: list[list[bool]]) -> list[str]:
+    """Mark UNREAD the unsure values of each row whose own arithmetic does not hold."""
+    doubts = []
+    for r, row in enumerate(rows):
+        values = [c for c, text in enumerate(row) if origin[r][c] and (not text or _NUMBER.fullmatch(text.replace(",", "")))]
+        values = [c for c in values if c > 0]          # the first column holds the row's label
+        unsure = [c for c in values if row[c] and confidence[r][c] < CONFIDENT]
+        if not unsure or _adds_up([row[c] for c in values]):
+            continue
+        label = next((text for text in row if text and not _NUMBER.fullmatch(text.replace(",", ""))), f"row {r + 1}")
+        for c in unsure:
+            doubts.append(f"{label[:24]} col {c + 1} {row[c]!r} ({confidence[r][c]:.2f})")
+            row[c] = UNREAD
+    return doubts
+
+
+def _adds_up(texts: list[str]) -> bool:
+    """Whether the last number of a row is the sum of the others (blanks are 0)."""
+    numbers = [float(t.replace(",", "")) if t else 0.0 for t in texts]
+    if len(numbers) < 5:        # a total of at least four parts (t4: 4, t3: 6); t2 rows have none
+        return False
+    return abs(sum(numbers[:-1]) - numbers[-1]) < 1e-6
+
+
+def _text_lines(found: list[Line]) -> list[tuple[float, str]]:
+    """Boxes grouped into printed lines (boxes whose middles share a band), left to right."""
+    lines: list[list[Line]] = []
+    for box in sorted(found, key=lambda b: (b.y0 + b.y1) / 2):
+        middle = (box.y0 + box.y1) / 2
+        if lines and abs(middle - sum((b.y0 + b.y1) / 2 for b in lines[-1]) / len(lines[-1])) < (box.y1 - box.y0) / 2:
+            lines[-1].append(box)
+        else:
+            lines.append([box])
+    out = []
+    for line in lines:
+        line.sort(key=lambda b: b.x0)
+        out.append((min(b.y0 for b in line), " ".join(b.text for b in line)))
+    return out
