@@ -108,14 +108,15 @@ def read_image(data: bytes) -> Document:
     return read_images([image])
 
 
-def read_scanned_pdf(data: bytes, page_count: int) -> Document:
+def read_scanned_pdf(data: bytes) -> Document:
     """A PDF without a text layer: each page rendered to an image and read."""
     import pypdfium2
     if engine() is None:
         return Document(problems=[unavailable()])
     pdf = pypdfium2.PdfDocument(data)
     try:
-        images = [pdf[i].render(scale=PDF_RESOLUTION / 72).to_pil() for i in range(min(len(pdf), MAX_PAGES))]
+        page_count = len(pdf)
+        images = [pdf[i].render(scale=PDF_RESOLUTION / 72).to_pil() for i in range(min(page_count, MAX_PAGES))]
     finally:
         pdf.close()
     doc = read_images(images)
@@ -233,16 +234,18 @@ def _grids(ink) -> list[_Grid]:
     return sorted(grids, key=lambda g: g.y0)
 
 
-def _positions(marked, offset: int) -> list[int]:
-    """Centres of the runs of marked rows (or columns): one per ruling line."""
-    out, start = [], None
-    for i, on in enumerate(list(marked) + [False]):
-        if on and start is None:
-            start = i
-        elif not on and start is not None:
-            out.append(offset + (start + i - 1) // 2)
-            start = None
-    return out
+def _positions(marked, offset: int, apart: int = 8) -> list[int]:
+    """Centres of the runs of marked rows (or columns): one per ruling line, runs closer than
+    `apart` pixels being one scanned line."""
+    runs: list[list[int]] = []
+    for i, on in enumerate(marked):
+        if not on:
+            continue
+        if runs and i - runs[-1][1] <= apart:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return [offset + (start + end) // 2 for start, end in runs]
 
 
 def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
@@ -253,7 +256,8 @@ def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
     above: dict[tuple[int, int], list[int]] = {}
     for r in range(len(grid.ys) - 1):
         top, bottom = grid.ys[r], grid.ys[r + 1]
-        edges = [x for x in grid.xs if _ruled(grid.down[top + 3:bottom - 2, x - 2:x + 3].any(axis=1))]
+        # a ruling line crosses the whole band; a bold "1" is only most of its height
+        edges = [x for x in grid.xs if _ruled(grid.down[top + 3:bottom - 2, x - 2:x + 3].any(axis=1), 0.9)]
         current = {}
         for left, right in zip(edges, edges[1:]):
             region = above.get((left, right))
@@ -296,8 +300,8 @@ def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
     return Table(rows=grid_text, origin=origin), doubts
 
 
-def _ruled(marked) -> bool:
-    return len(marked) > 0 and marked.mean() > 0.5
+def _ruled(marked, share: float = 0.5) -> bool:
+    return len(marked) > 0 and marked.mean() > share
 
 
 def _ink_lines(rgb, ink, x0: int, y0: int, x1: int, y1: int) -> list:
@@ -323,26 +327,34 @@ def _ink_lines(rgb, ink, x0: int, y0: int, x1: int, y1: int) -> list:
 
 
 def _distrust(rows: list[list[str]], confidence: list[list[float]], origin: list[list[bool]]) -> list[str]:
-    """Mark UNREAD the unsure values of each row whose own arithmetic does not hold."""
+    """Mark UNREAD the unsure cells of each value row whose own arithmetic does not hold.
+    Unsure: read below CONFIDENT, or anything but a number in a row of numbers (a speck read
+    as "·", a "1" read as "一" would otherwise be a placeholder: a blank that is a wrong cell)."""
     doubts = []
     for r, row in enumerate(rows):
-        values = [c for c, text in enumerate(row) if origin[r][c] and (not text or _NUMBER.fullmatch(text.replace(",", "")))]
-        values = [c for c in values if c > 0]          # the first column holds the row's label
-        unsure = [c for c in values if row[c] and confidence[r][c] < CONFIDENT]
+        numbers = [c for c, text in enumerate(row) if c and origin[r][c] and _is_number(text)]
+        if not numbers:
+            continue
+        values = [c for c in range(numbers[0], len(row)) if origin[r][c]]
+        unsure = [c for c in values if row[c] and (confidence[r][c] < CONFIDENT or not _is_number(row[c]))]
         if not unsure or _adds_up([row[c] for c in values]):
             continue
-        label = next((text for text in row if text and not _NUMBER.fullmatch(text.replace(",", ""))), f"row {r + 1}")
+        label = next((text for text in row[:numbers[0]] if text), f"row {r + 1}")
         for c in unsure:
             doubts.append(f"{label[:24]} col {c + 1} {row[c]!r} ({confidence[r][c]:.2f})")
             row[c] = UNREAD
     return doubts
 
 
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER.fullmatch(text.replace(",", "")))
+
+
 def _adds_up(texts: list[str]) -> bool:
     """Whether the last number of a row is the sum of the others (blanks are 0)."""
+    if len(texts) < 5 or any(t and not _is_number(t) for t in texts):
+        return False        # a total of at least four parts (t4: 4, t3: 6); t2 rows have none
     numbers = [float(t.replace(",", "")) if t else 0.0 for t in texts]
-    if len(numbers) < 5:        # a total of at least four parts (t4: 4, t3: 6); t2 rows have none
-        return False
     return abs(sum(numbers[:-1]) - numbers[-1]) < 1e-6
 
 

@@ -124,6 +124,8 @@ def read_pdf(data: bytes) -> Document:
         return doc
     try:
         _read_pages(pdf, doc)
+        if pdf.pages and any(code == "SCANNED_PDF" for code, _ in doc.problems):
+            _read_scan(data, doc)
     except Exception as exc:  # a damaged object deep in a page: report, keep nothing half-read
         doc.blocks.clear()
         doc.problems.append(("UNREADABLE_FILE", f"PDF could not be read: {_describe(exc)}"))
@@ -132,6 +134,18 @@ def read_pdf(data: bytes) -> Document:
         with contextlib.suppress(Exception):
             pdf.close()
     return doc
+
+
+def _read_scan(data: bytes, doc: Document) -> None:
+    """A PDF with no text layer: its pages read by OCR (parsers/ocr.py). SCANNED_PDF stays only
+    when OCR read nothing (not installed, or no text on the pages)."""
+    from parsers.ocr import read_scanned_pdf
+
+    scanned = read_scanned_pdf(data)
+    if scanned.blocks:
+        doc.problems = [p for p in doc.problems if p[0] != "SCANNED_PDF"]
+    doc.problems += scanned.problems
+    doc.blocks = scanned.blocks
 
 
 def _open_failure(exc: Exception) -> str:

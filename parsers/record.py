@@ -23,10 +23,11 @@ class Problem:
 # fault, not the agency. A document with one of them that gave no cell at all is `unreadable`:
 # its checks are one UNREADABLE warning, it never replaces a readable version of the same report.
 UNREADABLE_CODES = ("UNREADABLE_FILE", "SCANNED_PDF", "SCANNED_PAGES", "EMPTY_DOCUMENT",
-                    "DECODE_ERROR", "PARSE_ERROR", "UNSUPPORTED_ATTACHMENT")
+                    "DECODE_ERROR", "PARSE_ERROR", "UNSUPPORTED_ATTACHMENT", "OCR_UNAVAILABLE")
 # Problems that say part of a document was not read (pages skipped, text garbled): with cells
 # read, the report is `partly_read`, and what it lacks may be what was not read.
-PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT")
+# OCR_UNCERTAIN: cells OCR was not sure of were left out.
+PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT", "OCR_UNCERTAIN")
 # Below this much text, a document with no table cell and no section heading holds no report
 # (a bot wall, an error page, a page that only repeats the listed title).
 MIN_REPORT_TEXT = 200
