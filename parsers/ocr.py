@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Iterable, Protocol
 
 from parsers.document import UNREAD, Document, Paragraph, Table
+from parsers.values import is_blank
 
 MAX_PAGES = 12              # a report's tables fit in a handful of pages; scans are costly
 WORKING_WIDTH = 1400        # pixels: enough for 10-pt digits on an A4 page, bounded cost
@@ -333,13 +334,16 @@ def _distrust(rows: list[list[str]], confidence: list[list[float]], origin: list
     doubts = []
     for r, row in enumerate(rows):
         numbers = [c for c, text in enumerate(row) if c and origin[r][c] and _is_number(text)]
-        if not numbers:
+        # without a number, a placeholder ("-", "一") read unsure may be a digit cut or faint
+        first = numbers[0] if numbers else next(
+            (c for c, text in enumerate(row) if c and origin[r][c] and text and is_blank(text)), None)
+        if first is None:
             continue
-        values = [c for c in range(numbers[0], len(row)) if origin[r][c]]
+        values = [c for c in range(first, len(row)) if origin[r][c]]
         unsure = [c for c in values if row[c] and (confidence[r][c] < CONFIDENT or not _is_number(row[c]))]
         if not unsure or _adds_up([row[c] for c in values]):
             continue
-        label = next((text for text in row[:numbers[0]] if text), f"row {r + 1}")
+        label = next((text for text in row[:first] if text), f"row {r + 1}")
         for c in unsure:
             doubts.append(f"{label[:24]} col {c + 1} {row[c]!r} ({confidence[r][c]:.2f})")
             row[c] = UNREAD

@@ -137,15 +137,17 @@ def read_pdf(data: bytes) -> Document:
 
 
 def _read_scan(data: bytes, doc: Document) -> None:
-    """A PDF with no text layer: its pages read by OCR (parsers/ocr.py). SCANNED_PDF stays only
-    when OCR read nothing (not installed, or no text on the pages)."""
+    """A PDF with no text layer: its pages read by OCR (parsers/ocr.py). Only a scan where OCR
+    found a ruled table counts as read; otherwise SCANNED_PDF stays (OCR text alone is too weak
+    to say the file is no report) and OCR's reason, if any, joins it."""
     from parsers.ocr import read_scanned_pdf
 
     scanned = read_scanned_pdf(data)
-    if scanned.blocks:
-        doc.problems = [p for p in doc.problems if p[0] != "SCANNED_PDF"]
-    doc.problems += scanned.problems
-    doc.blocks = scanned.blocks
+    if scanned.tables:
+        doc.problems = [p for p in doc.problems if p[0] != "SCANNED_PDF"] + scanned.problems
+        doc.blocks = scanned.blocks
+    else:
+        doc.problems += [p for p in scanned.problems if p[0] == "OCR_UNAVAILABLE"]
 
 
 def _open_failure(exc: Exception) -> str:

@@ -1,0 +1,96 @@
+"""OCR (parsers/ocr.py): report pages screenshot by headless Chromium from a seed's hand-checked
+cells, saved as an image-only PDF and as a PNG, read back cell by cell. Few and module-scoped:
+each page costs seconds of OCR."""
+from __future__ import annotations
+
+import io
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from parsers import parse
+
+
+def _conftest():
+    """This folder's helpers (tests are imported in importlib mode, not as a package)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("parser_tests_helpers", Path(__file__).parent / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+HELPERS = _conftest()
+expected_cells, load_expected, RENDERINGS = HELPERS.expected_cells, HELPERS.load_expected, HELPERS.RENDERINGS
+
+pytest.importorskip("rapidocr_onnxruntime")
+PIL = pytest.importorskip("PIL.Image")
+
+RULED = ("<style>body{font-family:'WenQuanYi Zen Hei';font-size:16px;width:1100px}"
+         "table{border-collapse:collapse}td{border:1px solid #000;padding:3px 6px}</style>")
+
+
+def screenshot(html: str) -> "PIL.Image":
+    """The page as Chromium draws it, cut to its ink."""
+    with tempfile.TemporaryDirectory() as work:
+        page, shot = Path(work) / "page.html", Path(work) / "shot.png"
+        page.write_text(html, "utf-8")
+        subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={work}/profile", f"--screenshot={shot}", "--window-size=1200,3000",
+                        str(page)], check=True, capture_output=True, timeout=120)
+        image = PIL.open(shot).convert("RGB")
+    from PIL import ImageOps
+    box = ImageOps.invert(image.convert("L")).getbbox()
+    return image.crop((0, 0, image.width, box[3] + 20))
+
+
+@pytest.fixture(scope="module")
+def seed_page():
+    expected = load_expected("seed_000.yaml")
+    data, _ = RENDERINGS.render(expected["title"], expected["template"], expected_cells(expected), "prefixed_html")
+    html = data.decode("utf-8").replace("<head>", "<head><meta charset='utf-8'>" + RULED)
+    return expected, screenshot(html)
+
+
+def test_an_image_only_pdf_reads_its_cells_and_never_a_wrong_one(seed_page):
+    expected, image = seed_page
+    out = io.BytesIO()
+    image.save(out, "PDF", resolution=110)
+    report = parse(out.getvalue(), filename="scan.pdf")
+    cells = expected_cells(expected)
+    wrong = {k: (v, report.cells[k]) for k, v in cells.items() if k in report.cells and report.cells[k] != v}
+    assert not wrong, f"wrong cells (expected, read): {wrong}"
+    assert not set(report.cells) - set(cells)
+    assert len(report.cells) >= 0.97 * len(cells)
+    assert (report.title, report.year, report.agency) == (expected["title"], expected["year"], expected["agency"])
+    codes = {p.code for p in report.problems}
+    assert "OCR_READ" in codes and "SCANNED_PDF" not in codes
+    # what was left out is named, and makes the report partly read, never inconsistent
+    if len(report.cells) < len(cells):
+        assert "OCR_UNCERTAIN" in codes and report.readability == "partly_read"
+
+
+def test_a_slightly_rotated_png_still_reads_its_title(seed_page):
+    expected, image = seed_page
+    top = image.crop((0, 0, image.width, 700)).rotate(1.2, expand=True, fillcolor="white")
+    out = io.BytesIO()
+    top.save(out, "PNG")
+    report = parse(out.getvalue(), filename="table.png")
+    assert (report.title, report.year) == (expected["title"], expected["year"])
+    wrong = {k: v for k, v in report.cells.items() if expected_cells(expected).get(k, "absent") != v}
+    assert not wrong
+
+
+def test_without_the_engine_a_scan_is_unreadable_and_says_how_to_install(monkeypatch):
+    from PIL import Image
+
+    import parsers.ocr
+    monkeypatch.setattr(parsers.ocr, "engine", lambda: None)     # as if the extra were not installed
+    out = io.BytesIO()
+    Image.new("RGB", (200, 100), "white").save(out, "PNG")
+    report = parse(out.getvalue(), filename="t.png")
+    assert report.status == "unreadable" and report.unreadable.code == "OCR_UNAVAILABLE"
+    assert "nianjian[ocr]" in report.unreadable.detail
