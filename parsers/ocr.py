@@ -186,8 +186,8 @@ def _deskewed(rgb):
     gray = rgb.min(axis=2)
     edges = (gray < 160).astype(np.uint8) * 255
     width = rgb.shape[1]
-    segments = cv2.HoughLinesP(edges, 1, np.pi / 1800, threshold=width // 4,
-                               minLineLength=width // 3, maxLineGap=4)
+    segments = cv2.HoughLinesP(edges, 1, np.pi / 1800, threshold=width // 8,
+                               minLineLength=width // 4, maxLineGap=10)
     if segments is None:
         return rgb
     angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in segments.reshape(-1, 4)]
