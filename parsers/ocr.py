@@ -173,8 +173,10 @@ def _read_page(ocr: Engine, image) -> tuple[list, list[str]]:
         placed.append((grid.y0, table))
         doubts += table_doubts
         text_only[grid.y0:grid.y1 + 1, grid.x0:grid.x1 + 1] = 255    # the rest of the page is prose
-    for y, text in _text_lines(ocr.lines(text_only)):
-        placed.append((y, Paragraph(text)))
+    text_ink = (text_only.min(axis=2) < 160).astype(np.uint8)
+    for y, block, block_doubts in _unruled(ocr, text_only, text_ink, _text_lines(ocr.lines(text_only))):
+        placed.append((y, block))
+        doubts += block_doubts
     placed.sort(key=lambda item: item[0])
     return [block for _, block in placed], doubts
 
@@ -286,12 +288,8 @@ def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
     confidence = [[1.0] * (len(columns) - 1) for _ in range(rows)]
     for at, (left, _, right, _, first, last) in enumerate(regions):
         text, score = "".join(texts.get(at, [])), sure.get(at, 1.0)
-        if at in texts and not text:
-            text = UNREAD                       # ink the engine could not read is no blank
-        elif _NUMBERISH.fullmatch(text) and not _NUMBER.fullmatch(text.replace(",", "")):
-            fixed = text.translate(_DIGIT_LOOKALIKES)
-            if _NUMBER.fullmatch(fixed.replace(",", "")):
-                text, score = fixed, 0.0       # a digit read as a letter: kept only if the row adds up
+        if at in texts:
+            text, score = _as_value(text, score)
         spanned = range(columns.index(left), columns.index(right))
         for r in range(first, last + 1):
             for c in spanned:
@@ -299,6 +297,18 @@ def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
         origin[first][spanned[0]] = True
     doubts = _distrust(grid_text, confidence, origin)
     return Table(rows=grid_text, origin=origin), doubts
+
+
+def _as_value(text: str, score: float) -> tuple[str, float]:
+    """The text read from a cell with ink, and how sure: ink read as nothing is UNREAD (no
+    blank), a digit read as a letter ("o" for 0) is fixed but unsure (kept only if its row adds up)."""
+    if not text:
+        return UNREAD, score
+    if _NUMBERISH.fullmatch(text) and not _is_number(text):
+        fixed = text.translate(_DIGIT_LOOKALIKES)
+        if _is_number(fixed):
+            return fixed, 0.0
+    return text, score
 
 
 def _ruled(marked, share: float = 0.5) -> bool:
@@ -362,7 +372,7 @@ def _adds_up(texts: list[str]) -> bool:
     return abs(sum(numbers[:-1]) - numbers[-1]) < 1e-6
 
 
-def _text_lines(found: list[Line]) -> list[tuple[float, str]]:
+def _text_lines(found: list[Line]) -> list[list[Line]]:
     """Boxes grouped into printed lines (boxes whose middles share a band), left to right."""
     lines: list[list[Line]] = []
     for box in sorted(found, key=lambda b: (b.y0 + b.y1) / 2):
@@ -371,8 +381,60 @@ def _text_lines(found: list[Line]) -> list[tuple[float, str]]:
             lines[-1].append(box)
         else:
             lines.append([box])
-    out = []
     for line in lines:
         line.sort(key=lambda b: b.x0)
-        out.append((min(b.y0 for b in line), " ".join(b.text for b in line)))
+    return lines
+
+
+def _unruled(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> list[tuple[float, object, list[str]]]:
+    """(top, block, doubts) for the text outside ruled tables: a run of lines that each end in
+    numbers set apart from their label is a table without ruling, its columns the x ranges the
+    numbers take; every other line is a paragraph."""
+    out: list[tuple[float, object, list[str]]] = []
+    run: list[list[Line]] = []
+
+    def flush():
+        if len(run) >= 2:
+            table, doubts = _column_table(ocr, rgb, ink, run)
+            out.append((min(b.y0 for b in run[0]), table, doubts))
+        else:
+            out.extend((min(b.y0 for b in line), Paragraph(" ".join(b.text for b in line)), []) for line in run)
+        run.clear()
+
+    for line in lines:
+        if len(line) >= 2 and _is_number(line[-1].text.replace(" ", "")) and not _is_number(line[0].text):
+            run.append(line)
+            continue
+        flush()
+        out.append((min(b.y0 for b in line), Paragraph(" ".join(b.text for b in line)), []))
+    flush()
     return out
+
+
+def _column_table(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> tuple[Table, list[str]]:
+    """A table without ruling: value columns are the x ranges where numbers stand (ranges that
+    overlap are one column). Each row's cell in each column is read again on its own, as in a
+    ruled grid (the detector misses lone digits); no ink there is a blank."""
+    spans: list[list[float]] = []
+    for box in sorted((b for line in lines for b in line[1:] if _is_number(b.text.replace(" ", ""))),
+                      key=lambda b: b.x0):
+        if spans and box.x0 <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], box.x1)
+        else:
+            spans.append([box.x0, box.x1])
+    rows, crops, owners = [], [], []
+    for r, line in enumerate(lines):
+        top, bottom = int(min(b.y0 for b in line)), int(max(b.y1 for b in line)) + 1
+        rows.append([" ".join(b.text for b in line if b.x1 <= spans[0][0])] + [""] * len(spans))
+        for c, (x0, x1) in enumerate(spans, 1):
+            for crop in _ink_lines(rgb, ink, int(x0) - 2, top, int(x1) + 3, bottom):
+                crops.append(crop)
+                owners.append((r, c))
+    confidence = [[1.0] * (len(spans) + 1) for _ in rows]
+    for (r, c), (text, score) in zip(owners, ocr.read(crops)):
+        rows[r][c] += text.strip()
+        confidence[r][c] = min(confidence[r][c], score)
+    for r, c in set(owners):
+        rows[r][c], confidence[r][c] = _as_value(rows[r][c], confidence[r][c])
+    origin = [[True] * len(row) for row in rows]
+    return Table(rows=rows, origin=origin), _distrust(rows, confidence, origin)
