@@ -34,6 +34,9 @@ MAX_PAGES = 12              # a report's tables fit in a handful of pages; scans
 WORKING_WIDTH = 1400        # pixels: enough for 10-pt digits on an A4 page, bounded cost
 PDF_RESOLUTION = 150        # dpi a scanned PDF page is rendered at (A4 → 1240 px wide)
 TIME_LIMIT = 240.0          # seconds per document; pages past it are skipped (PAGE_LIMIT)
+MAX_PIXELS = 40_000_000     # a larger picture is no page scan (and would cost too much to decode)
+BAND_HEIGHT = 1.5           # text is detected in bands at most this many widths high (the
+                            # detector shrinks a taller image until its text is lost)
 CONFIDENT = 0.97            # a cell read at least this sure needs no arithmetic to be kept
 INSTALL_HINT = "pip install 'nianjian[ocr]'"
 
@@ -103,6 +106,9 @@ def read_image(data: bytes) -> Document:
     from PIL import Image
     try:
         image = Image.open(io.BytesIO(data))
+        if image.width * image.height > MAX_PIXELS:
+            return Document(problems=[("UNREADABLE_FILE", f"image of {image.width}×{image.height} pixels "
+                                                          "is too large to be a page")])
         image.load()
     except Exception as exc:  # PIL raises many types on damaged images
         return Document(problems=[("UNREADABLE_FILE", f"image could not be decoded: {type(exc).__name__}: {exc}")])
@@ -174,11 +180,31 @@ def _read_page(ocr: Engine, image) -> tuple[list, list[str]]:
         doubts += table_doubts
         text_only[grid.y0:grid.y1 + 1, grid.x0:grid.x1 + 1] = 255    # the rest of the page is prose
     text_ink = (text_only.min(axis=2) < 160).astype(np.uint8)
-    for y, block, block_doubts in _unruled(ocr, text_only, text_ink, _text_lines(ocr.lines(text_only))):
+    found = _detect(ocr, text_only, text_ink)
+    for y, block, block_doubts in _unruled(ocr, text_only, text_ink, _text_lines(found)):
         placed.append((y, block))
         doubts += block_doubts
     placed.sort(key=lambda item: item[0])
     return [block for _, block in placed], doubts
+
+
+def _detect(ocr: Engine, rgb, ink) -> list[Line]:
+    """The text lines of a page, found band by band down a long picture, each band cut where
+    a row holds no ink (so no line is cut in two)."""
+    height, width = ink.shape
+    inked = ink.any(axis=1)
+    lines, top = [], 0
+    while top < height:
+        bottom = min(height, top + int(width * BAND_HEIGHT))
+        if bottom < height:
+            blank = [y for y in range(bottom, top + (bottom - top) // 2, -1) if not inked[y]]
+            bottom = blank[0] if blank else bottom
+        if inked[top:bottom].any():
+            for line in ocr.lines(rgb[top:bottom]):
+                line.y0, line.y1 = line.y0 + top, line.y1 + top
+                lines.append(line)
+        top = bottom
+    return lines
 
 
 def _deskewed(rgb):
