@@ -115,3 +115,9 @@ def test_without_the_engine_a_scan_is_unreadable_and_says_how_to_install(monkeyp
     report = parse(out.getvalue(), filename="t.png")
     assert report.status == "unreadable" and report.unreadable.code == "OCR_UNAVAILABLE"
     assert "nianjian[ocr]" in report.unreadable.detail
+
+
+def test_a_damaged_picture_is_unreadable_and_says_so():
+    report = parse(b"\x89PNG\r\n\x1a\n" + bytes(200), filename="scan.png")
+    assert report.status == "unreadable" and report.unreadable.code == "UNREADABLE_FILE"
+    assert "image could not be decoded" in report.unreadable.detail
