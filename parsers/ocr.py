@@ -145,7 +145,12 @@ def read_images(images: Iterable) -> Document:
             doc.problems.append(("PAGE_LIMIT", f"OCR stopped before page {number} "
                                                f"(at most {MAX_PAGES} pages, {TIME_LIMIT:.0f} s per document)"))
             break
-        blocks, doubts = _read_page(ocr, _working_image(image))
+        try:
+            blocks, doubts = _read_page(ocr, _working_image(image))
+        except Exception as exc:  # one odd page (an engine or OpenCV failure) costs that page only
+            doc.problems.append(("UNREADABLE_FILE", f"page {number} could not be read by OCR: "
+                                                    f"{type(exc).__name__}: {exc}"))
+            continue
         doc.blocks += blocks
         uncertain += [f"p{number} {d}" for d in doubts]
     if uncertain:
