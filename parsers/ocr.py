@@ -268,6 +268,14 @@ def _grids(ink) -> list[_Grid]:
     return sorted(grids, key=lambda g: g.y0)
 
 
+def _marks(xs: list[int], start: int, end: int) -> list[bool]:
+    """The pixels from start to end, marked where one of xs falls."""
+    marked = [False] * (end - start + 1)
+    for x in xs:
+        marked[x - start] = True
+    return marked
+
+
 def _positions(marked, offset: int, apart: int = 8) -> list[int]:
     """Centres of the runs of marked rows (or columns): one per ruling line, runs closer than
     `apart` pixels being one scanned line."""
@@ -286,12 +294,16 @@ def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
     """The table inside one ruled grid. Each row band is cut at the vertical lines present in
     that band (so a colspan is one cell, and stacked tables of other widths keep their own
     cells); a cell whose top line is missing continues the cell above it (a rowspan)."""
+    bands = list(zip(grid.ys, grid.ys[1:]))
+    # the vertical lines crossing each band, found in the band itself, then snapped to the
+    # table's columns (lines a few pixels apart in different bands are one column)
+    crossing = [_positions(grid.down[top + 3:bottom - 2, grid.x0:grid.x1 + 1].mean(axis=0) > 0.9, grid.x0, 3)
+                for top, bottom in bands]
+    columns = _positions(_marks([x for edges in crossing for x in edges], grid.x0, grid.x1), grid.x0)
     regions: list[list[int]] = []     # [left, top, right, bottom, first row, last row]
     above: dict[tuple[int, int], list[int]] = {}
-    for r in range(len(grid.ys) - 1):
-        top, bottom = grid.ys[r], grid.ys[r + 1]
-        # a ruling line crosses the whole band; a bold "1" is only most of its height
-        edges = [x for x in grid.xs if _ruled(grid.down[top + 3:bottom - 2, x - 2:x + 3].any(axis=1), 0.9)]
+    for r, (top, bottom) in enumerate(bands):
+        edges = sorted({min(columns, key=lambda c: abs(c - x)) for x in crossing[r]})
         current = {}
         for left, right in zip(edges, edges[1:]):
             region = above.get((left, right))
@@ -312,8 +324,7 @@ def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
     for at, (text, score) in zip(owners, ocr.read(crops)):
         texts.setdefault(at, []).append(text.strip())
         sure[at] = min(sure.get(at, 1.0), score)
-    columns = sorted({x for region in regions for x in (region[0], region[2])})
-    rows = len(grid.ys) - 1
+    rows = len(bands)
     grid_text = [[""] * (len(columns) - 1) for _ in range(rows)]
     origin = [[False] * (len(columns) - 1) for _ in range(rows)]
     confidence = [[1.0] * (len(columns) - 1) for _ in range(rows)]
@@ -326,8 +337,19 @@ def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
             for c in spanned:
                 grid_text[r][c], confidence[r][c] = text, score
         origin[first][spanned[0]] = True
+    for r, (top, bottom) in enumerate(bands):      # ink in no cell (past a narrower table's edge)
+        for c, (left, right) in enumerate(zip(columns, columns[1:])):
+            if not any(region[4] <= r <= region[5] and region[0] <= left and right <= region[2]
+                       for region in regions) and _text_ink(grid, ink, left, top, right, bottom):
+                grid_text[r][c], origin[r][c] = UNREAD, True
     doubts = _distrust(grid_text, confidence, origin)
     return Table(rows=grid_text, origin=origin), doubts
+
+
+def _text_ink(grid: _Grid, ink, left: int, top: int, right: int, bottom: int) -> bool:
+    """Whether there is ink other than ruling lines inside a box."""
+    inside = (slice(top + 3, bottom - 2), slice(left + 3, right - 2))
+    return bool((ink[inside] & ~grid.down[inside] & ~grid.across[inside]).any())
 
 
 def _as_value(text: str, score: float) -> tuple[str, float]:
