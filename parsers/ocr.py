@@ -38,6 +38,7 @@ MAX_PIXELS = 40_000_000     # a larger picture is no page scan (and would cost t
 BAND_HEIGHT = 1.5           # text is detected in bands at most this many widths high (the
                             # detector shrinks a taller image until its text is lost)
 CONFIDENT = 0.97            # a cell read at least this sure needs no arithmetic to be kept
+MIN_PARTS = 4               # a row total checked has this many parts at least (t4: 4, t3: 6; t2 none)
 INSTALL_HINT = "pip install 'nianjian[ocr]'"
 
 # What an engine may read for a digit in a cell that is otherwise a number.
@@ -390,10 +391,14 @@ def _ink_lines(rgb, ink, x0: int, y0: int, x1: int, y1: int) -> list:
     return out
 
 
-def _distrust(rows: list[list[str]], confidence: list[list[float]], origin: list[list[bool]]) -> list[str]:
+def _distrust(rows: list[list[str]], confidence: list[list[float]], origin: list[list[bool]],
+              ruled: bool = True) -> list[str]:
     """Mark UNREAD the unsure cells of each value row whose own arithmetic does not hold.
     Unsure: read below CONFIDENT, or anything but a number in a row of numbers (a speck read
-    as "·", a "1" read as "一" would otherwise be a placeholder: a blank that is a wrong cell)."""
+    as "·", a "1" read as "一" would otherwise be a placeholder: a blank that is a wrong cell).
+    Without ruling (`ruled=False`) the columns are only guessed from positions (two numbers
+    set close may be read as one, sure of itself): a row with a total that does not add up
+    loses all its values."""
     doubts = []
     for r, row in enumerate(rows):
         numbers = [c for c, text in enumerate(row) if c and origin[r][c] and _is_number(text)]
@@ -402,8 +407,12 @@ def _distrust(rows: list[list[str]], confidence: list[list[float]], origin: list
             (c for c, text in enumerate(row) if c and origin[r][c] and text and is_blank(text)), None)
         if first is None:
             continue
-        values = [c for c in range(first, len(row)) if origin[r][c]]
+        # without ruling every column but the label's is a value column
+        values = [c for c in range(first if ruled else 1, len(row)) if origin[r][c]]
         unsure = [c for c in values if row[c] and (confidence[r][c] < CONFIDENT or not _is_number(row[c]))]
+        checkable = len(values) >= MIN_PARTS + 1
+        if not ruled and checkable:
+            unsure = [c for c in values if row[c]]
         if not unsure or _adds_up([row[c] for c in values]):
             continue
         label = next((text for text in row[:first] if text), f"row {r + 1}")
@@ -414,13 +423,15 @@ def _distrust(rows: list[list[str]], confidence: list[list[float]], origin: list
 
 
 def _is_number(text: str) -> bool:
-    return bool(_NUMBER.fullmatch(text.replace(",", "")))
+    """A number as offices print it: "02" is none (two cells' digits run together)."""
+    text = text.replace(",", "")
+    return bool(_NUMBER.fullmatch(text)) and not re.match(r"-?0\d", text)
 
 
 def _adds_up(texts: list[str]) -> bool:
     """Whether the last number of a row is the sum of the others (blanks are 0)."""
-    if len(texts) < 5 or any(t and not _is_number(t) for t in texts):
-        return False        # a total of at least four parts (t4: 4, t3: 6); t2 rows have none
+    if len(texts) < MIN_PARTS + 1 or any(t and not _is_number(t) for t in texts):
+        return False
     numbers = [float(t.replace(",", "")) if t else 0.0 for t in texts]
     return abs(sum(numbers[:-1]) - numbers[-1]) < 1e-6
 
@@ -464,17 +475,33 @@ def _unruled(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> list[tuple[float
     return out
 
 
+def _ink_runs(ink, box: Line) -> list[tuple[int, int]]:
+    """The runs of ink across a detected box, split at gaps wider than half the text height:
+    the detector often takes numbers of neighbouring columns for one."""
+    top, bottom, left = int(box.y0), int(box.y1) + 1, max(0, int(box.x0))
+    inked = ink[top:bottom, left:int(box.x1) + 1].any(axis=0)
+    gap = max(4, (bottom - top) // 2)
+    runs: list[list[int]] = []
+    for x in [i for i, on in enumerate(inked) if on]:
+        if runs and x - runs[-1][1] <= gap:
+            runs[-1][1] = x
+        else:
+            runs.append([x, x])
+    return [(left + a, left + b) for a, b in runs]
+
+
 def _column_table(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> tuple[Table, list[str]]:
     """A table without ruling: value columns are the x ranges where numbers stand (ranges that
     overlap are one column). Each row's cell in each column is read again on its own, as in a
     ruled grid (the detector misses lone digits); no ink there is a blank."""
     spans: list[list[float]] = []
-    for box in sorted((b for line in lines for b in line[1:] if _is_number(b.text.replace(" ", ""))),
-                      key=lambda b: b.x0):
-        if spans and box.x0 <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], box.x1)
+    pieces = [piece for line in lines for box in line[1:] if _is_number(box.text.replace(" ", ""))
+              for piece in _ink_runs(ink, box)]
+    for x0, x1 in sorted(pieces):
+        if spans and x0 <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], x1)
         else:
-            spans.append([box.x0, box.x1])
+            spans.append([x0, x1])
     rows, crops, owners = [], [], []
     for r, line in enumerate(lines):
         top, bottom = int(min(b.y0 for b in line)), int(max(b.y1 for b in line)) + 1
@@ -490,4 +517,4 @@ def _column_table(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> tuple[Table
     for r, c in set(owners):
         rows[r][c], confidence[r][c] = _as_value(rows[r][c], confidence[r][c])
     origin = [[True] * len(row) for row in rows]
-    return Table(rows=rows, origin=origin), _distrust(rows, confidence, origin)
+    return Table(rows=rows, origin=origin), _distrust(rows, confidence, origin, ruled=False)
