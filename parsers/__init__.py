@@ -26,6 +26,9 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     if fmt == "text":
         from parsers.text import read_text
         return fmt, read_text(data)
+    if fmt == "image":
+        from parsers.ocr import read_image
+        return fmt, read_image(data)
     if fmt in ("pdf", "docx"):
         try:
             if fmt == "pdf":

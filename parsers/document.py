@@ -25,6 +25,10 @@ class Table:
 
 Block = Union[Paragraph, Table]
 
+# The text of a cell a front-end could not read surely (OCR): the reader leaves it absent,
+# never a value and never a blank.
+UNREAD = "\ufffd"
+
 
 @dataclass
 class Document:

@@ -5,7 +5,7 @@ PDF, an expired `.pdf` link answers with an HTML error page. So the bytes decide
 numbers and container contents), then the declared content type, then the file extension, then
 a look at the text itself.
 
-`sniff_format` returns one of FORMATS. The readable ones are html, text, pdf and docx; the
+`sniff_format` returns one of FORMATS. The readable ones are html, text, pdf, docx and image (PNG, JPEG: OCR); the
 others are recognised only so they can be reported clearly (`unsupported_problem`).
 """
 from __future__ import annotations
@@ -19,12 +19,14 @@ from urllib.parse import unquote, urlsplit
 
 from parsers.inflate import TooLarge, zip_part
 
-FORMATS = ("html", "text", "pdf", "docx", "doc", "wps", "ofd", "xls", "unknown")
-READABLE = frozenset({"html", "text", "pdf", "docx"})
+FORMATS = ("html", "text", "pdf", "docx", "image", "doc", "wps", "ofd", "xls", "unknown")
+READABLE = frozenset({"html", "text", "pdf", "docx", "image"})   # image: by OCR (parsers/ocr.py)
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 CONTENT_TYPES_LIMIT = 1 << 20      # [Content_Types].xml of an Office or OFD package, inflated
+# A scanned page or a table published as a picture (read by OCR).
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 # The PDF header may be preceded by junk; readers accept it within the first 1024 bytes.
 PDF_HEADER_WINDOW = 1024
 
@@ -46,6 +48,8 @@ CONTENT_TYPES = {
     "application/vnd.ms-excel": "xls",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xls",
     "application/ofd": "ofd",
+    "image/png": "image",
+    "image/jpeg": "image",
 }
 EXTENSIONS = {
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html", ".jsp": "html",
@@ -57,6 +61,7 @@ EXTENSIONS = {
     ".wps": "wps",
     ".xls": "xls", ".xlsx": "xls", ".et": "xls",
     ".ofd": "ofd",
+    ".png": "image", ".jpg": "image", ".jpeg": "image",
 }
 
 _HTML_START = re.compile(
@@ -75,6 +80,8 @@ def sniff_format(data: bytes, filename: str | None = None, content_type: str | N
     head = data[:PDF_HEADER_WINDOW]
     if b"%PDF-" in head:
         return "pdf"
+    if data.startswith(IMAGE_MAGIC):
+        return "image"
     if data.startswith(ZIP_MAGIC):
         return _zip_format(data) or (declared if declared in {"docx", "ofd", "xls"} else "unknown")
     if data.startswith(OLE2_MAGIC):

@@ -153,6 +153,8 @@ def _read(data: bytes, doc: Document) -> None:
         return
     try:
         _read_pages(pdf, doc)
+        if pdf.pages and any(code == "SCANNED_PDF" for code, _ in doc.problems):
+            _read_scan(data, doc)
     except Exception as exc:  # a damaged object deep in a page: report, keep nothing half-read
         doc.blocks.clear()
         doc.problems.append(("UNREADABLE_FILE", f"PDF could not be read: {_describe(exc)}"))
@@ -167,6 +169,20 @@ def _warnings(messages: list[str]) -> str:
     distinct = list(dict.fromkeys(messages))
     return (f"{len(messages)} warning(s) from the PDF library while reading, e.g. "
             + "; ".join(m[:120] for m in distinct[:2]))
+
+
+def _read_scan(data: bytes, doc: Document) -> None:
+    """A PDF with no text layer: its pages read by OCR (parsers/ocr.py). Only a scan where OCR
+    found a ruled table counts as read; otherwise SCANNED_PDF stays (OCR text alone is too weak
+    to say the file is no report) and OCR's reason, if any, joins it."""
+    from parsers.ocr import read_scanned_pdf
+
+    scanned = read_scanned_pdf(data)
+    if scanned.tables:
+        doc.problems = [p for p in doc.problems if p[0] != "SCANNED_PDF"] + scanned.problems
+        doc.blocks = scanned.blocks
+    else:
+        doc.problems += [p for p in scanned.problems if p[0] == "OCR_UNAVAILABLE"]
 
 
 def _open_failure(exc: Exception) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parsers.document import Document, Paragraph, Table
+from parsers.document import UNREAD, Document, Paragraph, Table
 from parsers.flattened import glued_rows, read_flattened
 
 # This many row labels glued to their figures make a text flattened (one could be a typo).
@@ -115,6 +115,8 @@ class Reader:
         """Record one cell as printed, with its value."""
         column = key.rsplit(".", 1)[1]
         kind = AMOUNT if key in TEMPLATE.amount_keys else SIGNED if column in TEMPLATE.signed_columns else COUNT
+        if UNREAD in text:      # a cell OCR was not sure of: absent (OCR_UNCERTAIN says which)
+            return
         reading = read_value(text, kind)
         if key in self.report.cells:
             if self.report.cells[key] != reading.value:

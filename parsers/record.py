@@ -23,10 +23,12 @@ class Problem:
 # fault, not the agency. A document with one of them that gave no cell at all is `unreadable`:
 # its checks are one UNREADABLE warning, it never replaces a readable version of the same report.
 UNREADABLE_CODES = ("UNREADABLE_FILE", "TOO_LARGE", "SCANNED_PDF", "SCANNED_PAGES", "EMPTY_DOCUMENT",
-                    "DECODE_ERROR", "PARSE_ERROR", "UNSUPPORTED_ATTACHMENT")
+                    "DECODE_ERROR", "PARSE_ERROR", "UNSUPPORTED_ATTACHMENT", "OCR_UNAVAILABLE")
 # Problems that say part of a document was not read (pages skipped, text garbled): with cells
 # read, the report is `partly_read`, and what it lacks may be what was not read.
-PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT", "DENSE_PAGES")
+# OCR_UNCERTAIN: cells OCR was not sure of were left out; OCR_READ: OCR may miss what it does not
+# know it missed (a label misread, a faint row), so a section or cell lacking is no evidence.
+PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT", "DENSE_PAGES", "OCR_UNCERTAIN", "OCR_READ")
 # Below this much text, a document with no table cell and no section heading holds no report
 # (a bot wall, an error page, a page that only repeats the listed title).
 MIN_REPORT_TEXT = 200

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh machine and run the whole test suite: system services the tests start
 # (redis-server for the distributed crawl, chromium and a CJK font for the page screenshots),
-# a virtual environment with nianjian and its test extras, then pytest.
+# a virtual environment with nianjian and its test extras (OCR included), then pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,5 +19,5 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test,browser]'
+.venv/bin/python -m pip install -q -e '.[test,browser,ocr]'
 exec .venv/bin/python -m pytest "$@"

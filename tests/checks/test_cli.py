@@ -76,8 +76,8 @@ def test_stdin(kit, capsys, monkeypatch):
 
 
 def test_unreadable_inputs_exit_2_with_one_line(capsys, tmp_path):
-    image = tmp_path / "scan.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    image = tmp_path / "report.doc"        # a format nianjian does not read (a PNG is read by OCR)
+    image.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200))
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", "utf-8")
     empty = tmp_path / "empty.html"

@@ -1,0 +1,520 @@
+"""OCR front-end: page images in (a scanned PDF's pages, a PNG or JPEG, a report's table pictures),
+the same `Document` the other front-ends make out.
+
+A ruled table is rebuilt from its ruling lines: the grid of horizontal and vertical lines, a
+missing line between two grid cells meaning one merged cell, whose text is copied into every
+grid cell it covers (as the HTML front-end expands spans). Each cell's ink is recognised on its
+own, line by line, so a lone "0" in a wide grid is not lost by the text detector. Text outside
+the tables is detected and recognised as lines, one paragraph each.
+
+Trust: every cell carries the engine's confidence. A value row is kept as read when its own
+arithmetic holds (the last number is the sum of the others: the t3 总计 of the six applicant
+columns, a t4 group's 总计 of its four results) or when every value in it was read with high
+confidence; otherwise its uncertain cells are marked `UNREAD` (absent, never a guess) and the
+document gets an OCR_UNCERTAIN problem, so what is missing is no evidence against the agency.
+
+The engine (RapidOCR's ONNX models, shipped in the `rapidocr-onnxruntime` wheel: nothing is
+downloaded at run time) is an optional import behind `Engine`; without it the document is
+`unreadable` with OCR_UNAVAILABLE. Cost is bounded: pages per document, a working resolution and
+a time limit per document.
+"""
+from __future__ import annotations
+
+import io
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Protocol
+
+from parsers.document import UNREAD, Document, Paragraph, Table
+from parsers.values import is_blank
+
+MAX_PAGES = 12              # a report's tables fit in a handful of pages; scans are costly
+WORKING_WIDTH = 1400        # pixels: enough for 10-pt digits on an A4 page, bounded cost
+PDF_RESOLUTION = 150        # dpi a scanned PDF page is rendered at (A4 → 1240 px wide)
+TIME_LIMIT = 240.0          # seconds per document; pages past it are skipped (PAGE_LIMIT)
+MAX_PIXELS = 40_000_000     # a larger picture is no page scan (and would cost too much to decode)
+BAND_HEIGHT = 1.5           # text is detected in bands at most this many widths high (the
+                            # detector shrinks a taller image until its text is lost)
+CONFIDENT = 0.97            # a cell read at least this sure needs no arithmetic to be kept
+MIN_PARTS = 4               # a row total checked has this many parts at least (t4: 4, t3: 6; t2 none)
+INSTALL_HINT = "pip install 'nianjian[ocr]'"
+
+# What an engine may read for a digit in a cell that is otherwise a number.
+_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "O": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_NUMBERISH = re.compile(r"[-\d.,oO〇DlI|]+")
+
+
+@dataclass
+class Line:
+    """A line of text the engine found on a page: its box in page pixels."""
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    confidence: float
+
+
+class Engine(Protocol):
+    def lines(self, image) -> list[Line]:
+        """Find and read every text line of an RGB image (numpy array)."""
+
+    def read(self, crops: list) -> list[tuple[str, float]]:
+        """Read images each holding one line of text: (text, confidence) for each."""
+
+
+class RapidEngine:
+    """RapidOCR with the PP-OCR models its wheel ships (Simplified Chinese and digits)."""
+
+    def __init__(self):
+        from rapidocr_onnxruntime import RapidOCR
+        self._ocr = RapidOCR()
+
+    def lines(self, image) -> list[Line]:
+        found, _ = self._ocr(image)
+        out = []
+        for box, text, score in found or []:
+            xs, ys = [p[0] for p in box], [p[1] for p in box]
+            out.append(Line(min(xs), min(ys), max(xs), max(ys), text, float(score)))
+        return out
+
+    def read(self, crops: list) -> list[tuple[str, float]]:
+        if not crops:
+            return []
+        results, _ = self._ocr.text_rec(crops)
+        return [(text, float(score)) for text, score in results]
+
+
+@lru_cache(maxsize=1)
+def engine() -> Engine | None:
+    """The OCR engine, or None when it is not installed (loaded once: the models take a second)."""
+    try:
+        return RapidEngine()
+    except ImportError:
+        return None
+
+
+def unavailable() -> tuple[str, str]:
+    return ("OCR_UNAVAILABLE", f"OCR is not installed; {INSTALL_HINT} to read scans and table images")
+
+
+# ---------------------------------------------------------------- inputs
+def read_image(data: bytes) -> Document:
+    """A PNG or JPEG (a scanned page, a table published as a picture)."""
+    from PIL import Image
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.width * image.height > MAX_PIXELS:
+            return Document(problems=[("UNREADABLE_FILE", f"image of {image.width}×{image.height} pixels "
+                                                          "is too large to be a page")])
+        image.load()
+    except Exception as exc:  # PIL raises many types on damaged images
+        return Document(problems=[("UNREADABLE_FILE", f"image could not be decoded: {type(exc).__name__}: {exc}")])
+    return read_images([image])
+
+
+def read_scanned_pdf(data: bytes) -> Document:
+    """A PDF without a text layer: each page rendered to an image and read."""
+    import pypdfium2
+    if engine() is None:
+        return Document(problems=[unavailable()])
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        page_count = len(pdf)
+        images = [pdf[i].render(scale=PDF_RESOLUTION / 72).to_pil() for i in range(min(page_count, MAX_PAGES))]
+    finally:
+        pdf.close()
+    doc = read_images(images)
+    if page_count > MAX_PAGES:
+        doc.problems.append(("PAGE_LIMIT", f"only the first {MAX_PAGES} of {page_count} scanned pages were read"))
+    return doc
+
+
+def read_images(images: Iterable) -> Document:
+    """Pages as PIL images → one Document. Never raises on a page it cannot read."""
+    ocr = engine()
+    if ocr is None:
+        return Document(problems=[unavailable()])
+    doc = Document()
+    started = time.monotonic()
+    uncertain: list[str] = []
+    for number, image in enumerate(images, 1):
+        if number > MAX_PAGES or time.monotonic() - started > TIME_LIMIT:
+            doc.problems.append(("PAGE_LIMIT", f"OCR stopped before page {number} "
+                                               f"(at most {MAX_PAGES} pages, {TIME_LIMIT:.0f} s per document)"))
+            break
+        try:
+            blocks, doubts = _read_page(ocr, _working_image(image))
+        except Exception as exc:  # one odd page (an engine or OpenCV failure) costs that page only
+            doc.problems.append(("UNREADABLE_FILE", f"page {number} could not be read by OCR: "
+                                                    f"{type(exc).__name__}: {exc}"))
+            continue
+        doc.blocks += blocks
+        uncertain += [f"p{number} {d}" for d in doubts]
+    if uncertain:
+        doc.problems.append(("OCR_UNCERTAIN", f"{len(uncertain)} cells read by OCR were not sure and "
+                                              "failed their row's arithmetic, left out: " + "; ".join(uncertain[:20])))
+    if doc.blocks:
+        doc.problems.append(("OCR_READ", "read by OCR from page images: values kept only where sure"))
+    return doc
+
+
+def _working_image(image):
+    from PIL import Image
+    image = image.convert("RGB")
+    if image.width > WORKING_WIDTH:
+        image = image.resize((WORKING_WIDTH, round(image.height * WORKING_WIDTH / image.width)), Image.LANCZOS)
+    return image
+
+
+# ---------------------------------------------------------------- one page
+def _read_page(ocr: Engine, image) -> tuple[list, list[str]]:
+    import numpy as np
+    rgb = _deskewed(np.asarray(image))
+    gray = rgb.min(axis=2)
+    ink = (gray < 160).astype(np.uint8)
+    grids = _grids(ink)
+    placed: list[tuple[float, object]] = []
+    doubts: list[str] = []
+    text_only = rgb.copy()
+    for grid in grids:
+        table, table_doubts = _read_grid(ocr, rgb, ink, grid)
+        placed.append((grid.y0, table))
+        doubts += table_doubts
+        text_only[grid.y0:grid.y1 + 1, grid.x0:grid.x1 + 1] = 255    # the rest of the page is prose
+    text_ink = (text_only.min(axis=2) < 160).astype(np.uint8)
+    found = _detect(ocr, text_only, text_ink)
+    for y, block, block_doubts in _unruled(ocr, text_only, text_ink, _text_lines(found)):
+        placed.append((y, block))
+        doubts += block_doubts
+    placed.sort(key=lambda item: item[0])
+    return [block for _, block in placed], doubts
+
+
+def _detect(ocr: Engine, rgb, ink) -> list[Line]:
+    """The text lines of a page, found band by band down a long picture, each band cut where
+    a row holds no ink (so no line is cut in two)."""
+    height, width = ink.shape
+    inked = ink.any(axis=1)
+    lines, top = [], 0
+    while top < height:
+        bottom = min(height, top + int(width * BAND_HEIGHT))
+        if bottom < height:
+            blank = [y for y in range(bottom, top + (bottom - top) // 2, -1) if not inked[y]]
+            bottom = blank[0] if blank else bottom
+        if inked[top:bottom].any():
+            for line in ocr.lines(rgb[top:bottom]):
+                line.y0, line.y1 = line.y0 + top, line.y1 + top
+                lines.append(line)
+        top = bottom
+    return lines
+
+
+def _deskewed(rgb):
+    """The page turned straight when its long lines lean (a scan put in slightly askew)."""
+    import cv2
+    import numpy as np
+    gray = rgb.min(axis=2)
+    edges = (gray < 160).astype(np.uint8) * 255
+    width = rgb.shape[1]
+    segments = cv2.HoughLinesP(edges, 1, np.pi / 1800, threshold=width // 8,
+                               minLineLength=width // 4, maxLineGap=10)
+    if segments is None:
+        return rgb
+    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in segments.reshape(-1, 4)]
+    angles = [a for a in angles if abs(a) < 5]
+    if not angles:
+        return rgb
+    angle = float(np.median(angles))
+    if abs(angle) < 0.15:
+        return rgb
+    centre = (rgb.shape[1] / 2, rgb.shape[0] / 2)
+    matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
+    return cv2.warpAffine(rgb, matrix, (rgb.shape[1], rgb.shape[0]), flags=cv2.INTER_LINEAR,
+                          borderValue=(255, 255, 255))
+
+
+@dataclass
+class _Grid:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    xs: list[int]       # vertical ruling lines, left to right
+    ys: list[int]       # horizontal ruling lines, top to bottom
+    across: object      # the horizontal-line mask
+    down: object        # the vertical-line mask
+
+
+def _grids(ink) -> list[_Grid]:
+    """The ruled tables of a page: connected figures of long horizontal and vertical lines."""
+    import cv2
+    height, width = ink.shape
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, width // 35), 1)))
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, width // 60))))
+    ruling = cv2.dilate(across | down, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ruling, connectivity=8)
+    grids = []
+    for label in range(1, count):
+        x, y, w, h, _ = stats[label]
+        if w < width // 8 or h < 15:
+            continue
+        ys = _positions(across[y:y + h, x:x + w].any(axis=1), y)
+        xs = _positions(down[y:y + h, x:x + w].any(axis=0), x)
+        if len(ys) >= 2 and len(xs) >= 2:
+            grids.append(_Grid(x, y, x + w - 1, y + h - 1, xs, ys, across, down))
+    return sorted(grids, key=lambda g: g.y0)
+
+
+def _marks(xs: list[int], start: int, end: int) -> list[bool]:
+    """The pixels from start to end, marked where one of xs falls."""
+    marked = [False] * (end - start + 1)
+    for x in xs:
+        marked[x - start] = True
+    return marked
+
+
+def _positions(marked, offset: int, apart: int = 8) -> list[int]:
+    """Centres of the runs of marked rows (or columns): one per ruling line, runs closer than
+    `apart` pixels being one scanned line."""
+    runs: list[list[int]] = []
+    for i, on in enumerate(marked):
+        if not on:
+            continue
+        if runs and i - runs[-1][1] <= apart:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return [offset + (start + end) // 2 for start, end in runs]
+
+
+def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
+    """The table inside one ruled grid. Each row band is cut at the vertical lines present in
+    that band (so a colspan is one cell, and stacked tables of other widths keep their own
+    cells); a cell whose top line is missing continues the cell above it (a rowspan)."""
+    bands = list(zip(grid.ys, grid.ys[1:]))
+    # the vertical lines crossing each band, found in the band itself, then snapped to the
+    # table's columns (lines a few pixels apart in different bands are one column)
+    crossing = [_positions(grid.down[top + 3:bottom - 2, grid.x0:grid.x1 + 1].mean(axis=0) > 0.9, grid.x0, 3)
+                for top, bottom in bands]
+    columns = _positions(_marks([x for edges in crossing for x in edges], grid.x0, grid.x1), grid.x0)
+    regions: list[list[int]] = []     # [left, top, right, bottom, first row, last row]
+    above: dict[tuple[int, int], list[int]] = {}
+    for r, (top, bottom) in enumerate(bands):
+        edges = sorted({min(columns, key=lambda c: abs(c - x)) for x in crossing[r]})
+        current = {}
+        for left, right in zip(edges, edges[1:]):
+            region = above.get((left, right))
+            if region is not None and not _ruled(grid.across[top - 2:top + 3, left + 3:right - 2].any(axis=0)):
+                region[3], region[5] = bottom, r
+            else:
+                region = [left, top, right, bottom, r, r]
+                regions.append(region)
+            current[(left, right)] = region
+        above = current
+    crops, owners = [], []
+    for at, (left, top, right, bottom, _, _) in enumerate(regions):
+        for crop in _ink_lines(rgb, ink, left + 3, top + 3, right - 2, bottom - 2):
+            crops.append(crop)
+            owners.append(at)
+    texts: dict[int, list[str]] = {}
+    sure: dict[int, float] = {}
+    for at, (text, score) in zip(owners, ocr.read(crops)):
+        texts.setdefault(at, []).append(text.strip())
+        sure[at] = min(sure.get(at, 1.0), score)
+    rows = len(bands)
+    grid_text = [[""] * (len(columns) - 1) for _ in range(rows)]
+    origin = [[False] * (len(columns) - 1) for _ in range(rows)]
+    confidence = [[1.0] * (len(columns) - 1) for _ in range(rows)]
+    for at, (left, _, right, _, first, last) in enumerate(regions):
+        text, score = "".join(texts.get(at, [])), sure.get(at, 1.0)
+        if at in texts:
+            text, score = _as_value(text, score)
+        spanned = range(columns.index(left), columns.index(right))
+        for r in range(first, last + 1):
+            for c in spanned:
+                grid_text[r][c], confidence[r][c] = text, score
+        origin[first][spanned[0]] = True
+    for r, (top, bottom) in enumerate(bands):      # ink in no cell (past a narrower table's edge)
+        for c, (left, right) in enumerate(zip(columns, columns[1:])):
+            if not any(region[4] <= r <= region[5] and region[0] <= left and right <= region[2]
+                       for region in regions) and _text_ink(grid, ink, left, top, right, bottom):
+                grid_text[r][c], origin[r][c] = UNREAD, True
+    doubts = _distrust(grid_text, confidence, origin)
+    return Table(rows=grid_text, origin=origin), doubts
+
+
+def _text_ink(grid: _Grid, ink, left: int, top: int, right: int, bottom: int) -> bool:
+    """Whether there is ink other than ruling lines inside a box."""
+    inside = (slice(top + 3, bottom - 2), slice(left + 3, right - 2))
+    return bool((ink[inside] & ~grid.down[inside] & ~grid.across[inside]).any())
+
+
+def _as_value(text: str, score: float) -> tuple[str, float]:
+    """The text read from a cell with ink, and how sure: ink read as nothing is UNREAD (no
+    blank), a digit read as a letter ("o" for 0) is fixed but unsure (kept only if its row adds up)."""
+    if not text:
+        return UNREAD, score
+    if _NUMBERISH.fullmatch(text) and not _is_number(text):
+        fixed = text.translate(_DIGIT_LOOKALIKES)
+        if _is_number(fixed):
+            return fixed, 0.0
+    return text, score
+
+
+def _ruled(marked, share: float = 0.5) -> bool:
+    return len(marked) > 0 and marked.mean() > share
+
+
+def _ink_lines(rgb, ink, x0: int, y0: int, x1: int, y1: int) -> list:
+    """The lines of ink inside a cell, each cut out with a white margin, top to bottom."""
+    import numpy as np
+    if x1 <= x0 or y1 <= y0:
+        return []
+    area = ink[y0:y1, x0:x1]
+    rows = area.any(axis=1)
+    out, start = [], None
+    for i, on in enumerate(list(rows) + [False]):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            if i - start >= 3:      # specks and stray ruling are no text
+                band = area[start:i]
+                columns = np.flatnonzero(band.any(axis=0))
+                left, right = x0 + columns[0], x0 + columns[-1] + 1
+                crop = rgb[y0 + start:y0 + i, left:right]
+                out.append(np.pad(crop, ((6, 6), (6, 6), (0, 0)), constant_values=255))
+            start = None
+    return out
+
+
+def _distrust(rows: list[list[str]], confidence: list[list[float]], origin: list[list[bool]],
+              ruled: bool = True) -> list[str]:
+    """Mark UNREAD the unsure cells of each value row whose own arithmetic does not hold.
+    Unsure: read below CONFIDENT, or anything but a number in a row of numbers (a speck read
+    as "·", a "1" read as "一" would otherwise be a placeholder: a blank that is a wrong cell).
+    Without ruling (`ruled=False`) the columns are only guessed from positions (two numbers
+    set close may be read as one, sure of itself): a row with a total that does not add up
+    loses all its values."""
+    doubts = []
+    for r, row in enumerate(rows):
+        numbers = [c for c, text in enumerate(row) if c and origin[r][c] and _is_number(text)]
+        # without a number, a placeholder ("-", "一") read unsure may be a digit cut or faint
+        first = numbers[0] if numbers else next(
+            (c for c, text in enumerate(row) if c and origin[r][c] and text and is_blank(text)), None)
+        if first is None:
+            continue
+        # without ruling every column but the label's is a value column
+        values = [c for c in range(first if ruled else 1, len(row)) if origin[r][c]]
+        unsure = [c for c in values if row[c] and (confidence[r][c] < CONFIDENT or not _is_number(row[c]))]
+        checkable = len(values) >= MIN_PARTS + 1
+        if not ruled and checkable:
+            unsure = [c for c in values if row[c]]
+        if not unsure or _adds_up([row[c] for c in values]):
+            continue
+        label = next((text for text in row[:first] if text), f"row {r + 1}")
+        for c in unsure:
+            doubts.append(f"{label[:24]} col {c + 1} {row[c]!r} ({confidence[r][c]:.2f})")
+            row[c] = UNREAD
+    return doubts
+
+
+def _is_number(text: str) -> bool:
+    """A number as offices print it: "02" is none (two cells' digits run together)."""
+    text = text.replace(",", "")
+    return bool(_NUMBER.fullmatch(text)) and not re.match(r"-?0\d", text)
+
+
+def _adds_up(texts: list[str]) -> bool:
+    """Whether the last number of a row is the sum of the others (blanks are 0)."""
+    if len(texts) < MIN_PARTS + 1 or any(t and not _is_number(t) for t in texts):
+        return False
+    numbers = [float(t.replace(",", "")) if t else 0.0 for t in texts]
+    return abs(sum(numbers[:-1]) - numbers[-1]) < 1e-6
+
+
+def _text_lines(found: list[Line]) -> list[list[Line]]:
+    """Boxes grouped into printed lines (boxes whose middles share a band), left to right."""
+    lines: list[list[Line]] = []
+    for box in sorted(found, key=lambda b: (b.y0 + b.y1) / 2):
+        middle = (box.y0 + box.y1) / 2
+        if lines and abs(middle - sum((b.y0 + b.y1) / 2 for b in lines[-1]) / len(lines[-1])) < (box.y1 - box.y0) / 2:
+            lines[-1].append(box)
+        else:
+            lines.append([box])
+    for line in lines:
+        line.sort(key=lambda b: b.x0)
+    return lines
+
+
+def _unruled(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> list[tuple[float, object, list[str]]]:
+    """(top, block, doubts) for the text outside ruled tables: a run of lines that each end in
+    numbers set apart from their label is a table without ruling, its columns the x ranges the
+    numbers take; every other line is a paragraph."""
+    out: list[tuple[float, object, list[str]]] = []
+    run: list[list[Line]] = []
+
+    def flush():
+        if len(run) >= 2:
+            table, doubts = _column_table(ocr, rgb, ink, run)
+            out.append((min(b.y0 for b in run[0]), table, doubts))
+        else:
+            out.extend((min(b.y0 for b in line), Paragraph(" ".join(b.text for b in line)), []) for line in run)
+        run.clear()
+
+    for line in lines:
+        if len(line) >= 2 and _is_number(line[-1].text.replace(" ", "")) and not _is_number(line[0].text):
+            run.append(line)
+            continue
+        flush()
+        out.append((min(b.y0 for b in line), Paragraph(" ".join(b.text for b in line)), []))
+    flush()
+    return out
+
+
+def _ink_runs(ink, box: Line) -> list[tuple[int, int]]:
+    """The runs of ink across a detected box, split at gaps wider than half the text height:
+    the detector often takes numbers of neighbouring columns for one."""
+    top, bottom, left = int(box.y0), int(box.y1) + 1, max(0, int(box.x0))
+    inked = ink[top:bottom, left:int(box.x1) + 1].any(axis=0)
+    gap = max(4, (bottom - top) // 2)
+    runs: list[list[int]] = []
+    for x in [i for i, on in enumerate(inked) if on]:
+        if runs and x - runs[-1][1] <= gap:
+            runs[-1][1] = x
+        else:
+            runs.append([x, x])
+    return [(left + a, left + b) for a, b in runs]
+
+
+def _column_table(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> tuple[Table, list[str]]:
+    """A table without ruling: value columns are the x ranges where numbers stand (ranges that
+    overlap are one column). Each row's cell in each column is read again on its own, as in a
+    ruled grid (the detector misses lone digits); no ink there is a blank."""
+    spans: list[list[float]] = []
+    pieces = [piece for line in lines for box in line[1:] if _is_number(box.text.replace(" ", ""))
+              for piece in _ink_runs(ink, box)]
+    for x0, x1 in sorted(pieces):
+        if spans and x0 <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], x1)
+        else:
+            spans.append([x0, x1])
+    rows, crops, owners = [], [], []
+    for r, line in enumerate(lines):
+        top, bottom = int(min(b.y0 for b in line)), int(max(b.y1 for b in line)) + 1
+        rows.append([" ".join(b.text for b in line if b.x1 <= spans[0][0])] + [""] * len(spans))
+        for c, (x0, x1) in enumerate(spans, 1):
+            for crop in _ink_lines(rgb, ink, int(x0) - 2, top, int(x1) + 3, bottom):
+                crops.append(crop)
+                owners.append((r, c))
+    confidence = [[1.0] * (len(spans) + 1) for _ in rows]
+    for (r, c), (text, score) in zip(owners, ocr.read(crops)):
+        rows[r][c] += text.strip()
+        confidence[r][c] = min(confidence[r][c], score)
+    for r, c in set(owners):
+        rows[r][c], confidence[r][c] = _as_value(rows[r][c], confidence[r][c])
+    origin = [[True] * len(row) for row in rows]
+    return Table(rows=rows, origin=origin), _distrust(rows, confidence, origin, ruled=False)
