@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from nianjian.cli import add_db_argument
+from nianjian.commands import WORDS
 from nianjian.errors import UserError
 from nianjian.ingest import IngestResult, ingest_document
 from nianjian.report_files import MAX_SIZE_MB, read_report_file
@@ -110,8 +111,8 @@ def _print(results: list[tuple[str, IngestResult]], as_json: bool) -> None:
                               "version_id": r.version_id, "agency": r.agency, "year": r.year,
                               "errors": r.errors, "problems": r.problems}, ensure_ascii=False))
         return
-    table = Table(title=f"{len(results)} file(s)", title_justify="left")
-    for column in ("file", "status", "agency", "year", "report", "notes"):
+    table = Table(title=WORDS["ingest"]["title"].format(count=len(results)), title_justify="left")
+    for column in WORDS["ingest"]["columns"]:
         table.add_column(column)
     for name, r in results:
         style = STYLES.get(r.status, "bold red")

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from monitor.config import add_config_arguments, config_from_args
 from monitor.cycle import run_once, setup_logging
+from nianjian.commands import WORDS
 from nianjian.clock import parse_moment
 from nianjian.errors import UserError
 
@@ -48,11 +49,13 @@ def run(args) -> int:
     result = run_once(config, now, live_crawl=interactive,
                       progress=lambda step: console.print(f"[dim]nianjian monitor:[/dim] {step}…",
                                                           highlight=False))
-    counts = ", ".join(f"{n} {s}" for s, n in sorted(result.expectations.items())) or "none"
-    print(f"run {result.run_id}: crawl {result.crawl}; expected reports: {counts}")
-    print(f"alerts: {len(result.changes.opened)} opened, {len(result.changes.resolved)} resolved; "
-          f"notifications: {result.delivery.delivered} delivered in {result.delivery.messages} "
-          f"message(s), {result.delivery.pending} pending")
+    words, counts = WORDS["monitor"], result.expectations
+    print(words["run"].format(run=result.run_id, crawl=result.crawl))
+    print(WORDS["demo"]["expected"].format(total=sum(counts.values()), **{
+        status: counts.get(status, 0) for status in ("on_time", "late", "missing", "pending")}))
+    print(words["alerts"].format(opened=len(result.changes.opened), resolved=len(result.changes.resolved),
+                                 delivered=result.delivery.delivered, messages=result.delivery.messages,
+                                 pending=result.delivery.pending))
     for error in result.errors:
         print(f"nianjian monitor: {error}", file=sys.stderr)
     return 0 if result.ok else 1

@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from monitor.config import add_config_arguments, config_from_args
 from monitor.scheduler import run_scheduler, trigger_for
+from nianjian.commands import WORDS
 from nianjian.errors import UserError
 
 
@@ -31,8 +32,9 @@ def run(args) -> int:
         raise UserError(f"--runs: must be at least 1, not {args.runs}")
     if not config.sources.exists():
         raise UserError(f"sources file {config.sources} does not exist")
-    print(f"nianjian schedule: {trigger_for(config)} ({config.timezone}); log {config.log_file}; "
-          f"Ctrl-C to stop", flush=True)
+    words = WORDS["schedule"]
+    print(words["started"].format(trigger=trigger_for(config), timezone=config.timezone, log=config.log_file),
+          flush=True)
     cycles = run_scheduler(config, runs=args.runs, run_now=args.run_now)
-    print(f"nianjian schedule: stopped after {cycles} cycle(s)")
+    print(words["stopped"].format(cycles=cycles))
     return 0

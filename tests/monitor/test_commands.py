@@ -22,10 +22,10 @@ def test_monitor_once_then_alerts_json(config_path, workdir, database, capsys, m
     monkeypatch.setenv("COLUMNS", "250")        # the table on one line per alert
     assert main(["monitor", "--once", "--config", str(config_path), "--now", "2024-02-01"]) == 0
     out = capsys.readouterr().out
-    assert "expected reports: 2 missing" in out and "alerts: 2 opened, 0 resolved" in out
+    assert "应发布的报告 2 份：按时 0，逾期 0，未发布 2，未到期 0" in out and "告警：新增 2，解除 0" in out
     database.save("涧西区教育局", 2022, seen="2024-02-02T10:00", published="2023-01-20")
     assert main(["monitor", "--once", "--config", str(config_path), "--now", "2024-02-03T02:00"]) == 0
-    assert "alerts: 0 opened, 1 resolved" in capsys.readouterr().out
+    assert "告警：新增 0，解除 1" in capsys.readouterr().out
 
     assert main(["alerts", "--json", "--db", str(workdir / "nianjian.db")]) == 0
     [alert] = json.loads(capsys.readouterr().out)
