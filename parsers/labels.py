@@ -27,6 +27,8 @@ FUZZY_LENGTHS = range(4, 80)
 # What may stand between a group label and the row's own ("（三）不予公开：1.属于国家秘密"), once
 # normalised (NFKC: full-width forms are half-width here).
 GROUP_SEPARATORS = "-—–/\\:>|·_"
+# Look-ups remembered per index (labels recur from page to page); cleared when full.
+CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,7 @@ class LabelIndex:
         found = self.exact.get(label)
         if found is not None or not label:
             return found
-        if label not in self.cache:
-            if len(self.cache) > 50_000:      # hostile pages: bounded memory
-                self.cache.clear()
-            self.cache[label] = self._near(label)
-        return self.cache[label]
+        return _remembered(self.cache, label, self._near)
 
     def _near(self, label: str):
         found = self.candidates(label)
@@ -107,9 +105,14 @@ class PrefixedIndex:
         self.prefixes = sorted(((normalise_label(p), places) for p, places in prefixes.items()),
                                key=lambda kv: -len(kv[0]))
         self.narrow = narrow or (lambda key, allowed: key if key in allowed else None)
+        self.peeled: dict[str, tuple[str, frozenset | None]] = {}
+        self.matched: dict[str, object] = {}
 
     def peel(self, label: str) -> tuple[str, frozenset | None]:
         """(the row's own label, what its group labels allow; None: no group label)."""
+        return _remembered(self.peeled, label, self._peel)
+
+    def _peel(self, label: str) -> tuple[str, frozenset | None]:
         allowed = None
         while True:
             for prefix, places in self.prefixes:
@@ -127,6 +130,9 @@ class PrefixedIndex:
         return meaning if meaning is None or allowed is None else self.narrow(meaning, allowed)
 
     def match(self, label: str):
+        return _remembered(self.matched, label, self._match)
+
+    def _match(self, label: str):
         own, allowed = self.peel(label)
         return self._within(self.rows.match(own), allowed)
 
@@ -146,6 +152,19 @@ class PrefixedIndex:
 def _in_blocks(meaning: list, allowed: frozenset) -> list | None:
     """The t2 row meanings (edition, block, key) inside the sub-tables a caption names."""
     return [m for m in meaning if (m[0], m[1]) in allowed] or None
+
+
+_UNSEEN = object()
+
+
+def _remembered(cache: dict, label: str, find):
+    """find(label), remembered in `cache`; cleared when full (hostile pages: bounded memory)."""
+    found = cache.get(label, _UNSEEN)
+    if found is _UNSEEN:
+        if len(cache) > CACHE_SIZE:
+            cache.clear()
+        found = cache[label] = find(label)
+    return found
 
 
 def _distinct(meanings) -> list:

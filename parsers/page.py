@@ -195,12 +195,13 @@ def _inside_invisible(html_text: str, position: int) -> bool:
     return False
 
 
-def published_date(html_text: str, url: str | None = None) -> str | None:
-    """The publication date of a detail page as ISO YYYY-MM-DD, or None."""
+def published_date(html_text: str, url: str | None = None, metas: dict[str, str] | None = None) -> str | None:
+    """The publication date of a detail page as ISO YYYY-MM-DD, or None. `metas`: the page's
+    `meta_tags`, when the caller has them already (no second pass over the page)."""
     found = _labelled_date_in_html(html_text) or url_date(url)
     if found:
         return found
-    metas = {name.lower(): value for name, value in meta_tags(html_text).items()}
+    metas = {name.lower(): value for name, value in (meta_tags(html_text) if metas is None else metas).items()}
     for name in _SPEC["published_meta"]:
         found = parse_date(metas.get(name.lower(), ""))
         if found:

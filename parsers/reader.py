@@ -16,6 +16,7 @@ only what every reading agrees on is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parsers.document import UNREAD, Document, Paragraph, Table
 from parsers.flattened import glued_rows, read_flattened
@@ -34,6 +35,7 @@ T3_PARTS = T3_COLUMNS[:-1]                       # the six columns that add up t
 T4_COLUMNS = list(TEMPLATE.t4_columns)
 T4_ROWS = list(TEMPLATE.t4_order)
 T3_OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
+_OTHER_SUBROW_KEYS = tuple(f"t3.{row}." for row in T3_OTHER_SUBROWS)
 SECTION_TABLE = {2: "t2", 3: "t3", 4: "t4"}
 _ENUMERATOR_START = frozenset("（(0123456789０１２３４５６７８９一二三四五六七八九十")
 
@@ -622,22 +624,28 @@ def edition_of_labels(doc: Document) -> str | None:
     """The edition the table labels point to, when they point to one only: t2 columns, rows
     and captions that exist in one edition (本年制发件数, 政府集中采购), the sub-rows of
     （六）其他处理 (2021). A headerless t2 row is read by it."""
+    seen: set[str] = set()
+    for cell in {cell for table in doc.tables for cells in table.rows for cell in cells}:
+        if cell and not looks_like_value(cell):
+            seen |= _editions_of_label(cell)
+    return seen.pop() if len(seen) == 1 else None
+
+
+@lru_cache(maxsize=16384)
+def _editions_of_label(cell: str) -> frozenset[str]:
+    """The editions one printed label points to, each where it exists in one edition only
+    (labels recur from report to report: remembered)."""
     L = labels()
     seen: set[str] = set()
-    for table in doc.tables:
-        for cells in table.rows:
-            for cell in cells:
-                if not cell or looks_like_value(cell):
-                    continue
-                text = normalise_label(cell)
-                columns = L.t2_columns.match(text) or ()
-                places = (L.t2_rows.match(text) or []) + (L.t2_captions.match(text) or [])
-                for editions in ({c.edition for c in columns}, {edition for edition, *_ in places}):
-                    if len(editions) == 1:
-                        seen |= editions
-                if text not in L.ambiguous_t3 and L.t3_rows.match(text) in T3_OTHER_SUBROWS:
-                    seen.add("2021")
-    return seen.pop() if len(seen) == 1 else None
+    text = normalise_label(cell)
+    columns = L.t2_columns.match(text) or ()
+    places = (L.t2_rows.match(text) or []) + (L.t2_captions.match(text) or [])
+    for editions in ({c.edition for c in columns}, {edition for edition, *_ in places}):
+        if len(editions) == 1:
+            seen |= editions
+    if text not in L.ambiguous_t3 and L.t3_rows.match(text) in T3_OTHER_SUBROWS:
+        seen.add("2021")
+    return frozenset(seen)
 
 
 def detect_template(report: Report) -> str | None:
@@ -649,14 +657,18 @@ def detect_template(report: Report) -> str | None:
         return "2021"
     if "t2.procurement.amount" in report.cells or t2_columns & columns_2019:
         return "2019"
-    if any(key.startswith(f"t3.{row}.") for key in report.cells for row in T3_OTHER_SUBROWS):
+    if _has_other_subrows(report):
         return "2021"
     return None
 
 
+def _has_other_subrows(report: Report) -> bool:
+    return any(key.startswith(_OTHER_SUBROW_KEYS) for key in report.cells)
+
+
 def expected_t3_rows(report: Report) -> list[str]:
     """The t3 rows this report should have, given its edition and its (六) layout."""
-    has_subrows = any(key.startswith(f"t3.{row}.") for key in report.cells for row in T3_OTHER_SUBROWS)
+    has_subrows = _has_other_subrows(report)
     has_single = any(key.startswith("t3.other_handling.") for key in report.cells)
     single = report.template == "2019" or (has_single and not has_subrows)
     drop = set(T3_OTHER_SUBROWS) if single else {"other_handling"}
