@@ -146,7 +146,8 @@ class _Walker:
         tag = element.tag if isinstance(element.tag, str) else ""
         if not tag:                      # comment or processing instruction
             return
-        if tag in _SKIP or _HIDDEN.search(element.get("style") or ""):
+        style = element.get("style")
+        if tag in _SKIP or style and _HIDDEN.search(style):
             return
         if tag == "table" and not _has_nested_table(element) and not _is_layout(element):
             self.flush()
@@ -157,7 +158,7 @@ class _Walker:
         if tag == "br":
             self.parts.append("\n")
             return
-        if tag == "pre" or "white-space:pre" in (element.get("style") or "").replace(" ", "").lower():
+        if tag == "pre" or style and "white-space:pre" in style.replace(" ", "").lower():
             # Preformatted text keeps tab-separated or pipe tables: the text front-end reads it.
             self.flush()
             self.doc.blocks.extend(read_text_str(_text(element)).blocks)
