@@ -29,3 +29,6 @@ class ReportDocument:
     # the page's attachments in formats nianjian cannot read (.doc, .wps…): a page holding no
     # report but such an attachment is the report's publication all the same
     unread_attachments: tuple[str, ...] = ()
+    # the page's pictures when its tables are images (TABLE_IMAGES): read by OCR with the page,
+    # never stored (a re-parse without them finds the page's tables unread, not missing)
+    pictures: tuple[bytes, ...] = field(default=(), metadata={"serializer": lambda pictures: None})

@@ -47,7 +47,8 @@ def document_message(item: ReportDocument) -> bytes:
         "filename": item.filename, "listed_title": item.listed_title,
         "published_hint": item.published_hint, "expected_year": item.expected_year,
         "fetch": asdict(item.fetch), "parent": asdict(item.parent) if item.parent else None,
-        "unread_attachments": list(item.unread_attachments)})
+        "unread_attachments": list(item.unread_attachments),
+        "pictures": [base64.b64encode(picture).decode("ascii") for picture in item.pictures]})
 
 
 def _fetch(data) -> Fetch:
@@ -73,7 +74,8 @@ def decode(raw: bytes) -> dict:
     if kind == "document":
         try:
             body = base64.b64decode(message.get("body") or "", validate=True)
-        except (binascii.Error, ValueError) as error:
+            pictures = tuple(base64.b64decode(picture, validate=True) for picture in message.get("pictures") or ())
+        except (binascii.Error, ValueError, TypeError) as error:
             raise BadMessage(f"document body is not base64: {error}") from None
         parent = message.get("parent")
         message["item"] = ReportDocument(
@@ -82,5 +84,5 @@ def decode(raw: bytes) -> dict:
             listed_title=message.get("listed_title"), published_hint=message.get("published_hint"),
             expected_year=message.get("expected_year"), fetch=message["fetch"],
             parent=_fetch(parent) if parent else None,
-            unread_attachments=tuple(message.get("unread_attachments") or ()))
+            unread_attachments=tuple(message.get("unread_attachments") or ()), pictures=pictures)
     return message

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import yaml
 from parsel import Selector
 
+from parsers.html import table_pictures
 from parsers.page import parse_date
 
 
@@ -209,6 +210,7 @@ class Detail:
     body_html: str | None            # the article body container, when one was found
     has_report_tables: bool          # the body holds the report's tables: the page is the report
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    pictures: tuple[str, ...] = ()   # the body's pictures that may be tables (its tables as images)
 
 
 _SCRIPT_HREF = re.compile(r"""href\s*=\s*\\?["']([^"'\\]+)\\?["']""", re.I)
@@ -260,7 +262,9 @@ def read_detail(html: str, base_url: str) -> Detail:
         attachment = _attachment(href, name, base_url)
         if attachment and attachment.url not in found:
             found[attachment.url] = attachment
-    return Detail(detail_title(selector), body, has_tables, tuple(found.values()))
+    pictures = () if has_tables or not body else tuple(dict.fromkeys(
+        canonical_url(src, base_url) for src in table_pictures(Selector(text=body).root)))
+    return Detail(detail_title(selector), body, has_tables, tuple(found.values()), pictures)
 
 
 def script_built(html: str) -> bool:

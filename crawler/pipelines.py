@@ -47,7 +47,7 @@ class IngestPipeline(ReportDocumentPipeline):
             filename=item.filename, source=spider.sources.get(item.source_id), agency_hint=None,
             listed_title=item.listed_title, published_hint=item.published_hint,
             expected_year=item.expected_year, run_id=ledger.run_id, seen_at=clock.now(),
-            unread_attachments=item.unread_attachments)
+            unread_attachments=item.unread_attachments, pictures=item.pictures)
         item.fetch.outcome = result.status
         if result.status in ("error", "unreadable", "partly_read", "not_a_report"):   # why (a page: a sample)
             item.fetch.error = "; ".join(f"{p.get('code')}: {p.get('detail')}" for p in result.problems)[:500]

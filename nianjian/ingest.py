@@ -44,9 +44,10 @@ class IngestResult:
         return self.status in ("stored", "new_version", "unchanged")
 
 
-def _parse(body: bytes, url: str | None, content_type: str | None, filename: str | None) -> Report:
+def _parse(body: bytes, url: str | None, content_type: str | None, filename: str | None,
+           pictures: Sequence[bytes] = ()) -> Report:
     from parsers import parse      # imported late: the parser package is optional to import the store
-    return parse(body, url=url, content_type=content_type, filename=filename)
+    return parse(body, url=url, content_type=content_type, filename=filename, pictures=pictures)
 
 
 def _check(report: Report, previous: Report | None, peers: list[Report],
@@ -80,9 +81,11 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
                     agency_hint: str | None = None, listed_title: str | None = None,
                     published_hint: str | None = None, expected_year: int | None = None,
                     run_id: int | None = None, seen_at: datetime | None = None,
-                    unread_attachments: Sequence[str] = ()) -> IngestResult:
+                    unread_attachments: Sequence[str] = (), pictures: Sequence[bytes] = ()) -> IngestResult:
+    """`pictures`: a report page's pictures when its tables are images, read by OCR with it and
+    not stored (see crawler.items.ReportDocument.pictures)."""
     try:
-        report = _parse(body, url, content_type, filename)
+        report = _parse(body, url, content_type, filename, pictures)
     except Exception as error:    # the parser promises not to raise; one bad file must not stop a crawl
         return IngestResult("error", problems=[Problem("PARSER_CRASHED", f"{type(error).__name__}: {error}").to_dict()])
     if unread_attachments and not report.holds_report:

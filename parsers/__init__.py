@@ -8,10 +8,24 @@
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from parsers.document import Document
 from parsers.record import Problem, Report
 
 __all__ = ["Problem", "Report", "parse", "read"]
+
+
+def _add_pictures(doc: Document, pictures: Sequence[bytes]) -> None:
+    """The page's pictures read by OCR join its blocks; once a table came out of them, the page
+    no longer says its tables were left unread."""
+    from parsers.ocr import read_pictures
+
+    pictured = read_pictures(pictures)
+    doc.blocks += pictured.blocks
+    if pictured.tables:
+        doc.problems = [p for p in doc.problems if p[0] != "TABLE_IMAGES"]
+    doc.problems += pictured.problems
 
 
 def read(data: bytes, *, url: str | None = None, content_type: str | None = None,
@@ -42,12 +56,17 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
 
 
 def parse(data: bytes, *, url: str | None = None, content_type: str | None = None,
-          filename: str | None = None) -> Report:
-    """The canonical record of one annual report (spec §2). Never raises on bad input."""
+          filename: str | None = None, pictures: Sequence[bytes] = ()) -> Report:
+    """The canonical record of one annual report (spec §2). Never raises on bad input.
+
+    `pictures`: the images of a report page whose tables are pictures (TABLE_IMAGES), read by
+    OCR after the page's own text."""
     from parsers.reader import read_document
 
     try:
         fmt, doc = read(data, url=url, content_type=content_type, filename=filename)
+        if pictures and any(code == "TABLE_IMAGES" for code, _ in doc.problems):
+            _add_pictures(doc, pictures)
         if not doc.blocks:
             report = Report(title=doc.title, published=doc.published)
             for code, detail in doc.problems:

@@ -31,6 +31,8 @@ MAX_COLSPAN, MAX_ROWSPAN, MAX_GRID_CELLS = 60, 500, 200_000
 LAYOUT_MAX_ROWS, LAYOUT_MIN_CELL_CHARS = 3, 300
 # A body container with less text than this is an empty template placeholder.
 MIN_CONTENT_CHARS = 20
+# A picture declared smaller than this (pixels, either side) is an icon, not a table.
+MIN_PICTURE_SIDE = 100
 
 
 def read_html(data: bytes, *, content_type: str | None = None, url: str | None = None) -> Document:
@@ -55,7 +57,20 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     doc.published = published_date(text, url, metas)
     body = _content_root(root)
     _Walker(doc).walk(body)
+    pictures = len(table_pictures(body))
+    if pictures and not doc.tables:
+        doc.problems.append(("TABLE_IMAGES", f"the page holds no table but {pictures} pictures: "
+                                             "its tables may be images, not read"))
     return doc
+
+
+def table_pictures(body) -> list[str]:
+    """The `src` of the article body's pictures that may be tables (not icons), in order."""
+    def side(value) -> int:
+        digits = re.match(r"\s*(\d+)", value or "")
+        return int(digits.group(1)) if digits else MIN_PICTURE_SIDE
+    return [img.get("src") for img in body.iter("img") if (img.get("src") or "").strip()
+            and min(side(img.get("width")), side(img.get("height"))) >= MIN_PICTURE_SIDE]
 
 
 def _charset_from_content_type(content_type: str | None) -> str | None:

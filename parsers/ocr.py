@@ -104,16 +104,30 @@ def unavailable() -> tuple[str, str]:
 # ---------------------------------------------------------------- inputs
 def read_image(data: bytes) -> Document:
     """A PNG or JPEG (a scanned page, a table published as a picture)."""
+    return read_pictures([data])
+
+
+def read_pictures(pictures: Iterable[bytes]) -> Document:
+    """PNG or JPEG files read as the pages of one document (a report page's tables published as
+    pictures); one that cannot be decoded is a problem, the others are read."""
     from PIL import Image
-    try:
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_PIXELS:
-            return Document(problems=[("UNREADABLE_FILE", f"image of {image.width}×{image.height} pixels "
-                                                          "is too large to be a page")])
-        image.load()
-    except Exception as exc:  # PIL raises many types on damaged images
-        return Document(problems=[("UNREADABLE_FILE", f"image could not be decoded: {type(exc).__name__}: {exc}")])
-    return read_images([image])
+    images, problems = [], []
+    for number, data in enumerate(pictures, 1):
+        try:
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > MAX_PIXELS:
+                problems.append(("UNREADABLE_FILE", f"image {number} of {image.width}×{image.height} pixels "
+                                                    "is too large to be a page"))
+                continue
+            image.load()
+        except Exception as exc:  # PIL raises many types on damaged images
+            problems.append(("UNREADABLE_FILE", f"image could not be decoded (picture {number}): "
+                                                f"{type(exc).__name__}: {exc}"))
+            continue
+        images.append(image)
+    doc = read_images(images) if images else Document()
+    doc.problems[:0] = problems
+    return doc
 
 
 def read_scanned_pdf(data: bytes) -> Document:

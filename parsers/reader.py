@@ -614,6 +614,8 @@ def read_document(doc: Document) -> Report:
     report.narrative = "\n".join(narrative)
     read_metadata(doc, report)
     if any(p.code == "NOT_A_REPORT" for p in report.problems):
+        # a page that is no report (news with a photo) holds no report tables in its pictures
+        report.problems = [p for p in report.problems if p.code != "TABLE_IMAGES"]
         return report
     report.template = detect_template(report) or (flat.template if flat else None)
     _completeness(report)

@@ -35,6 +35,9 @@ PORTAL_FAILURES = (exceptions.IgnoreRequest, exceptions.DownloadTimeoutError, ex
 # Report pages go before further list pages, so reports arrive early and memory stays flat.
 DETAIL_PRIORITY = 10
 ATTACHMENT_PRIORITY = 20
+# A report page whose tables are pictures: at most this many of its pictures, each at most this
+# large, are fetched with it for OCR (a page of a report's tables rarely needs more).
+MAX_PICTURES, MAX_PICTURE_BYTES = 12, 5_000_000
 
 
 class AnnualReportsSpider(scrapy.Spider):
@@ -82,7 +85,7 @@ class AnnualReportsSpider(scrapy.Spider):
                 yield self.list_request(source, pages.ListPage(source.url), first=True)
 
     def request(self, source: Source, url: str, callback, *, kind: str, formdata=None, priority: int = 0,
-                dont_filter: bool = False, **meta) -> scrapy.Request | None:
+                dont_filter: bool = False, errback=None, **meta) -> scrapy.Request | None:
         """A request of `source`: its id in the meta, and its own cookie jar (or none). A link
         that is no web address (`javascript:`, `mailto:`, `file://`) is recorded as a `bad_link`
         fetch instead (Scrapy could not even make a request of the first two; Scrapy yields of
@@ -99,8 +102,8 @@ class AnnualReportsSpider(scrapy.Spider):
         if formdata:
             return scrapy.FormRequest(url, formdata=dict(formdata), callback=callback, errback=self.fetch_failed,
                                       priority=priority, meta=meta, dont_filter=dont_filter)
-        return scrapy.Request(url, callback=callback, errback=self.fetch_failed, priority=priority, meta=meta,
-                              dont_filter=dont_filter)
+        return scrapy.Request(url, callback=callback, errback=errback or self.fetch_failed, priority=priority,
+                              meta=meta, dont_filter=dont_filter)
 
     def list_request(self, source: Source, page: pages.ListPage, first: bool = False,
                      render: str | None = None) -> scrapy.Request | None:
@@ -213,7 +216,10 @@ class AnnualReportsSpider(scrapy.Spider):
                     error=f".{attachment.extension} attachment is not a format nianjian reads"))
         if detail.has_report_tables or not readable:
             unread = tuple(a.url for a in detail.attachments if not a.supported)
-            yield self.document(response, title, published, unread)
+            document = self.document(response, title, published, unread)
+            policy = self.policies[source.id]
+            pictures = [url for url in detail.pictures if policy.refusal(url) is None][:MAX_PICTURES]
+            yield self.picture_request(source, document, pictures) if pictures and not unread else document
             return
         # The page only points at the report: the best attachment is the report (one the source
         # may fetch first, then the preference order `attachments.supported`), with the page's
@@ -223,6 +229,28 @@ class AnnualReportsSpider(scrapy.Spider):
         best = min(readable, key=lambda a: (policy.refusal(a.url) is not None, preference.index(a.extension)))
         yield self.request(source, best.url, self.parse_attachment, kind="attachment", priority=ATTACHMENT_PRIORITY,
                            title=title, year=meta.get("year"), listed=published, parent=meta.get("fetch"))
+
+    # ------------------------------------------------------------------ pictures of a page
+    def picture_request(self, source: Source, document: ReportDocument, pictures: list[str]) -> scrapy.Request:
+        """The next of a report page's pictures, the page's document travelling with it; the
+        document goes on once the last picture came or failed."""
+        return self.request(source, pictures[0], self.parse_picture, kind="picture", priority=ATTACHMENT_PRIORITY,
+                            dont_filter=True, errback=self.picture_failed, document=document, pictures=pictures[1:])
+
+    def parse_picture(self, response):
+        document = response.meta["document"]
+        kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        if response.status == 200 and kind.startswith("image/") and len(response.body) <= MAX_PICTURE_BYTES:
+            document.pictures += (response.body,)
+        yield self.next_picture(response.meta)
+
+    def picture_failed(self, failure):
+        self.fetch_failed(failure)
+        yield self.next_picture(failure.request.meta)
+
+    def next_picture(self, meta: dict):
+        source, rest = self.sources[meta["source"]], meta["pictures"]
+        return self.picture_request(source, meta["document"], rest) if rest else meta["document"]
 
     def parse_attachment(self, response):
         if response.status == 304 or response.meta.get("unchanged"):

@@ -130,6 +130,15 @@ def test_body_with_report_tables():
             "<tr><td>规章</td><td>0</td></tr><tr><td colspan=2>三、收到和处理政府信息公开申请情况</td></tr>"
             "</table></div></body></html>")
     assert pages.read_detail(page, "http://a.gov.cn/t.html").has_report_tables
+    assert pages.read_detail(page, "http://a.gov.cn/t.html").pictures == ()   # tables read: no OCR
+
+
+def test_body_pictures_that_may_be_tables_not_icons_nor_the_page_frame():
+    page = ("<html><body><img src='/logo.png'><div class=TRS_Editor><p>年度报告如下：</p>"
+            "<img src='./t1.png'><img src='icon.gif' width=16 height='16px'><p><img src='./t2.jpg' width=800>"
+            "<img src='./t1.png'></p></div></body></html>")
+    assert pages.read_detail(page, "http://a.gov.cn/nb/t.html").pictures == (
+        "http://a.gov.cn/nb/t1.png", "http://a.gov.cn/nb/t2.jpg")
 
 
 def test_hanweb_inline_records_and_dataproxy_requests():

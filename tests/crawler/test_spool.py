@@ -77,3 +77,11 @@ def test_a_writer_killed_midway_loses_nothing_and_applies_nothing_twice(tmp_path
         assert db.execute("SELECT applied_through FROM spool_progress").fetchone()[0] == total
     assert spool.waiting() == 0
     assert spool.conn.execute("SELECT body FROM rejected").fetchall() == [(b"not a message",)]
+
+
+def test_a_pages_pictures_travel_with_its_document():
+    url = "http://127.0.0.1:1/t1.html"
+    item = ReportDocument(source_id="s0", url=url, body=b"<html></html>", content_type="text/html", filename=None,
+                          listed_title=None, published_hint=None, expected_year=2021, fetch=Fetch(url=url),
+                          unread_attachments=("http://127.0.0.1:1/a.wps",), pictures=(b"\x89PNG1", b"\xff\xd8\xff2"))
+    assert messages.decode(messages.document_message(item))["item"] == item

@@ -7,7 +7,9 @@ order (复议 ×5, 直接起诉 ×5, 复议后起诉 ×5); `t4: null` means the 
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +46,22 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("seed_name", SEEDS)
     if "style" in metafunc.fixturenames:
         metafunc.parametrize("style", RENDERINGS.STYLES)
+
+
+def screenshot(html: str):
+    """The page as headless Chromium draws it (a PIL image), cut to its ink: report tables
+    printed as pictures for the OCR tests."""
+    from PIL import Image, ImageOps
+    with tempfile.TemporaryDirectory() as work:
+        page, shot = Path(work) / "page.html", Path(work) / "shot.png"
+        page.write_text(html, "utf-8")
+        subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={work}/profile", f"--screenshot={shot}", "--window-size=1200,3000",
+                        str(page)], check=True, capture_output=True, timeout=120)
+        image = Image.open(shot).convert("RGB")
+    box = ImageOps.invert(image.convert("L")).getbbox()
+    return image.crop((0, 0, image.width, box[3] + 20))
 
 
 @pytest.fixture

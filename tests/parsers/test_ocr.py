@@ -4,8 +4,6 @@ each page costs seconds of OCR."""
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +22,7 @@ def _conftest():
 
 HELPERS = _conftest()
 expected_cells, load_expected, RENDERINGS = HELPERS.expected_cells, HELPERS.load_expected, HELPERS.RENDERINGS
+screenshot = HELPERS.screenshot
 
 pytest.importorskip("rapidocr_onnxruntime")
 PIL = pytest.importorskip("PIL.Image")
@@ -31,21 +30,6 @@ PIL = pytest.importorskip("PIL.Image")
 UNRULED = "<style>body{font-family:'WenQuanYi Zen Hei';font-size:16px;width:1100px}td{padding:4px 10px}</style>"
 RULED = ("<style>body{font-family:'WenQuanYi Zen Hei';font-size:16px;width:1100px}"
          "table{border-collapse:collapse}td{border:1px solid #000;padding:3px 6px}</style>")
-
-
-def screenshot(html: str) -> "PIL.Image":
-    """The page as Chromium draws it, cut to its ink."""
-    with tempfile.TemporaryDirectory() as work:
-        page, shot = Path(work) / "page.html", Path(work) / "shot.png"
-        page.write_text(html, "utf-8")
-        subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        f"--user-data-dir={work}/profile", f"--screenshot={shot}", "--window-size=1200,3000",
-                        str(page)], check=True, capture_output=True, timeout=120)
-        image = PIL.open(shot).convert("RGB")
-    from PIL import ImageOps
-    box = ImageOps.invert(image.convert("L")).getbbox()
-    return image.crop((0, 0, image.width, box[3] + 20))
 
 
 NARROW = ("<style>body{font-family:'WenQuanYi Zen Hei';font-size:15px;width:1000px}"
