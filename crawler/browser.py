@@ -22,6 +22,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from crawler import pages
 from crawler.ledger import Fetch
+from crawler.middlewares import record_fetch
 
 INSTALL_HINT = "pip install 'nianjian[browser]'"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -211,7 +212,7 @@ class BrowserMiddleware:
                 fetch = Fetch.of_response(request.url, request, response)
                 # the wall's name, as for a plain request; `rendered` says the browser tried
                 fetch.outcome, fetch.error = "blocked", f"bot wall: {request.meta['rendered'].split(': ', 1)[-1]}"
-                self._record(source.id, fetch)
+                record_fetch(self.crawler, source.id, fetch)
                 raise IgnoreRequest(f"{request.url}: {fetch.error}")
             return response
         source = self._source(request)
@@ -233,9 +234,3 @@ class BrowserMiddleware:
             return response                                 # passed once already: the ledger records the wall
         self.challenged.add((source.id, site))
         return request.replace(dont_filter=True, meta={**request.meta, "render": f"challenge: {wall}"})
-
-    # ------------------------------------------------------------------ records
-    def _record(self, source_id: str, fetch: Fetch) -> None:
-        ledger = getattr(self.spider, "ledger", None)
-        if ledger is not None and source_id in ledger.tallies:
-            ledger.record(source_id, fetch)

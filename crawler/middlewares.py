@@ -28,6 +28,13 @@ def _ledger(crawler):
     return getattr(crawler.spider, "ledger", None)
 
 
+def record_fetch(crawler, source_id: str | None, fetch: Fetch) -> None:
+    """One fetch of a source in the crawl's record (no record for requests of no source)."""
+    ledger = _ledger(crawler)
+    if ledger is not None and source_id in ledger.tallies:
+        ledger.record(source_id, fetch)
+
+
 def _first_url(request: Request) -> str:
     return (request.meta.get("redirect_urls") or [request.url])[0]
 
@@ -177,10 +184,7 @@ class FetchLedgerMiddleware:
         return middleware
 
     def _record(self, request: Request, fetch: Fetch) -> None:
-        ledger = _ledger(self.crawler)
-        source_id = request.meta.get("source")
-        if ledger is not None and source_id in ledger.tallies:
-            ledger.record(source_id, fetch)
+        record_fetch(self.crawler, request.meta.get("source"), fetch)
 
     def process_response(self, request: Request, response):
         if "source" not in request.meta:
