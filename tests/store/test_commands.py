@@ -78,7 +78,7 @@ def test_ingest_changed_file_is_a_new_version_and_agency_year_options(tmp_path, 
 def test_ingest_user_mistakes_exit_2(tmp_path, capsys):
     assert main(["ingest", str(SEEDS[0]), str(SEEDS[1]), "--url", "http://x/", "--db",
                  str(tmp_path / "x.db")]) == 2
-    assert "single FILE" in capsys.readouterr().err
+    assert "--url 是一份报告的网址：只能配一个文件 FILE" in capsys.readouterr().err
     (tmp_path / "dir.db").mkdir()
     assert main(["ingest", str(SEEDS[0]), "--db", str(tmp_path / "dir.db")]) == 2
     assert "is a directory" in capsys.readouterr().err
