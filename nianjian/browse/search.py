@@ -48,17 +48,19 @@ def search_condition(query: str, key: str) -> tuple[str, dict]:
 
 
 def find_reports(conn: sqlite3.Connection, query: str, limit: int = 100) -> list[dict]:
-    """The reports whose current version's agency, title or narrative holds `query`, newest
-    year first, each with a snippet of the text around the first hit."""
+    """The reports whose current version's agency, title or narrative holds `query` (at most
+    `limit`, the latest stored first: read in the index's own order, so a word in every report
+    stops at `limit` and a rare one reads only its hits), listed newest year first, each with
+    a snippet of the text around the first hit."""
     condition, params = search_condition(query, "v.id")
     hits = [dict(row) for row in query_rows(
         conn, f"""SELECT r.id, r.agency, r.year, r.title, v.narrative FROM report_versions v
-                  JOIN reports r ON r.current_version = v.id
-                  WHERE {condition} ORDER BY r.year DESC, r.agency LIMIT :limit""",
+                  JOIN reports r ON r.id = v.report_id AND r.current_version = v.id
+                  WHERE {condition} ORDER BY v.id DESC LIMIT :limit""",
         {**params, "limit": limit})]
     for hit in hits:
         hit["snippet"] = snippet(hit.pop("narrative") or "", terms(query)[0])
-    return hits
+    return sorted(hits, key=lambda hit: (-hit["year"], hit["agency"]))
 
 
 def snippet(text: str, term: str, around: int = 30) -> str:

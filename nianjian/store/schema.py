@@ -216,7 +216,7 @@ CREATE INDEX expectations_status ON expectations(year, status, report_id);
 
 
 # FTS5's default tokenizer treats a run of Chinese characters as one token; trigram makes any
-# substring of three or more characters searchable (shorter queries find nothing). The layout is
+# substring of three or more characters searchable (two: the pair index, `_BIGRAM_INDEX`). The layout is
 # sqlite-utils' own (external content table `<table>_fts`, triggers `_ai`/`_ad`/`_au`), so
 # `Table.search()`, `sqlite-utils search` and Datasette's search box all find it; the update
 # trigger fires only when indexed text changes, not when a version is merely seen again.
