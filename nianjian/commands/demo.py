@@ -92,7 +92,7 @@ def run(args) -> int:
                 portal.stop()
         if result.errors:
             log_tail = config.log_file.read_text("utf-8", "replace").splitlines()[-15:]
-            console.print("[bold red]The demo cycle reported problems:[/]")
+            console.print(WORDS["demo"]["problems"], style="bold red", markup=False)
             for line in [*result.errors, *log_tail]:
                 console.print(f"  {line}", markup=False, highlight=False)
     print_summary(db, base_url, round_, result, now)

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from nianjian.cli import add_db_argument
+from nianjian.commands import WORDS
 from nianjian.errors import UserError
 
 
@@ -96,11 +97,12 @@ def run(args: argparse.Namespace) -> int:
         if args.manifest_out:
             _write(args.manifest_out, json.dumps(manifest(base, round_).to_dict(), ensure_ascii=False,
                                                  indent=2), "manifest")
-        print(f"Demo portal (round {round_}) serving on {base}/", flush=True)
-        print(f"  home page:    {base}/", flush=True)
+        words = WORDS["demo_portal"]
+        print(words["serving"].format(round=round_, base=base), flush=True)    # the address last: scripts read it
+        print(words["home"].format(base=base), flush=True)
         if args.sources_out:
-            print(f"  sources file: {args.sources_out}", flush=True)
-        print("Press Ctrl+C to stop.", file=sys.stderr, flush=True)
+            print(words["sources"].format(file=args.sources_out), flush=True)
+        print(words["stop"], file=sys.stderr, flush=True)
         threading.Event().wait()
     finally:
         portal.stop()

@@ -76,7 +76,7 @@ def test_demo_portal_command_serves_and_writes_the_sources_file(tmp_path, http):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = process.stdout.readline()
-        assert first.startswith("Demo portal (round 2) serving on http://127.0.0.1:")
+        assert first.startswith("示例门户（第 2 轮）运行于 http://127.0.0.1:")
         base = first.rsplit(" ", 1)[1].strip().rstrip("/")
         assert http(base + "/").status == 200
         assert parse_sources(yaml.safe_load(sources.read_text("utf-8")))[0].url.startswith(base)
