@@ -71,7 +71,7 @@ def run(args) -> int:
         try:
             db.parent.mkdir(parents=True)
         except OSError as error:
-            raise UserError(f"cannot create the folder of --db {db}: {error.strerror or error}") from None
+            raise UserError(WORDS["errors"]["cannot_create_folder"].format(db=db, error=error.strerror or error)) from None
     state = previous_state(db)
     round_ = args.round or (2 if state.cycles else 1)
     # The demo stands on its own date (the latest expected reports are 2025's); each further run

@@ -96,7 +96,7 @@ def test_status_in_the_terminal(populated, store, db_path, capsys):
     out = capsys.readouterr().out
     assert "涧西区教育局" in out and "涧西区人民政府" not in out and "2022" not in out and "2024" in out
     assert main(["status", "--db", str(db_path.parent / "none.db")]) == 2
-    assert "no database at" in capsys.readouterr().err
+    assert "没有数据库" in capsys.readouterr().err
 
 
 def test_status_html_cells_links_and_screenshot(populated, store, db_path, tmp_path):
