@@ -40,9 +40,9 @@ def register(conn: sqlite3.Connection) -> None:
 
 _INSERTS = {
     TRIGRAMS: f"INSERT INTO {TRIGRAMS} (rowid, agency, title, narrative) "
-              f"SELECT id, agency, title, narrative FROM report_versions WHERE id >= ?",
+              f"SELECT id, agency, title, narrative FROM {TABLE} WHERE id >= ?",
     BIGRAMS: f"INSERT INTO {BIGRAMS} (rowid, pairs) "
-             f"SELECT id, nianjian_bigrams(agency, title, narrative) FROM report_versions WHERE id >= ?",
+             f"SELECT id, nianjian_bigrams(agency, title, narrative) FROM {TABLE} WHERE id >= ?",
 }
 
 

@@ -119,7 +119,7 @@ class Store:
         return _Transaction(self)
 
     def _index_new_versions(self) -> None:
-        """The full-text indexes of the versions added in this transaction, in one statement
+        """The full-text indexes of the versions added in this transaction, one statement each
         just before it commits: off each report's own path, current at every commit."""
         if self._unindexed:
             fulltext.index_versions(self.db.conn, min(self._unindexed))
