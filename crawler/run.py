@@ -15,6 +15,7 @@ import sys
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from nianjian.commands import run_summary
 from nianjian.errors import UserError
 from nianjian.sources import load_sources
 from nianjian.store import Store
@@ -66,11 +67,6 @@ def crawl(db: str, sources: str, *, jobdir: str | None = None, progress: bool = 
     return {"run_id": ledger.run_id, "finish_reason": reason, **ledger.totals()}
 
 
-def summary_line(summary: dict) -> str:
-    return (f"crawl run {summary['run_id']} {summary['finish_reason']}: {summary['fetched']} pages fetched, "
-            f"{summary['lists']} list pages, {summary['reports']} reports, {summary['errors']} errors")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sources", required=True, metavar="FILE", help="sources file (YAML)")
@@ -92,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"crawler.run: error: {error}", file=sys.stderr)
         return error.exit_code
-    print(summary_line(summary), file=sys.stderr)
+    print(run_summary(summary), file=sys.stderr)
     return 0 if summary["finish_reason"] == "finished" else 1
 
 

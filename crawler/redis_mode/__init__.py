@@ -17,6 +17,7 @@ import re
 from scrapy.utils.misc import load_object
 
 from nianjian import clock
+from nianjian.commands import WORDS
 from nianjian.errors import UserError
 
 from crawler.redis_mode.keys import DEFAULT_PREFIX, CrawlKeys, worker_id
@@ -32,7 +33,7 @@ def default_crawl_id() -> str:
 
 def check_crawl_id(crawl_id: str) -> str:
     if not CRAWL_ID.match(crawl_id or ""):
-        raise UserError(f"crawl id '{crawl_id}' must be 1-64 letters, digits, '.', '_' or '-'")
+        raise UserError(WORDS["redis"]["bad_crawl_id"].format(crawl_id=crawl_id))
     return crawl_id
 
 
@@ -44,9 +45,9 @@ def connect(url: str):
         client = redis.Redis.from_url(url)
         client.ping()
     except ValueError as error:
-        raise UserError(f"--redis '{url}' is not a Redis URL ({error}); e.g. redis://host:6379/0") from None
+        raise UserError(WORDS["redis"]["not_a_redis_url"].format(url=url, error=error)) from None
     except redis.RedisError as error:
-        raise UserError(f"cannot reach Redis at {url}: {error}") from None
+        raise UserError(WORDS["redis"]["unreachable"].format(url=url, error=error)) from None
     return client
 
 
@@ -62,7 +63,7 @@ def crawl_keys(settings) -> CrawlKeys:
 def check_settings(settings) -> None:
     """Before a worker starts: the user's mistakes as UserError (one line, exit 2)."""
     if settings.get("JOBDIR"):
-        raise UserError("--jobdir and --redis do not go together: in Redis mode the queue lives in Redis")
+        raise UserError(WORDS["redis"]["jobdir"])
     check_crawl_id(settings.get("NIANJIAN_CRAWL_ID") or default_crawl_id())
     connect(settings.get("NIANJIAN_REDIS_URL")).close()
 

@@ -19,6 +19,7 @@ import redis
 
 from crawler.handover import Writer
 from crawler.redis_mode.keys import CrawlKeys, worker_id
+from nianjian.commands import WORDS
 from nianjian.errors import UserError
 from nianjian.sources import Source
 from nianjian.store import Store
@@ -94,8 +95,8 @@ class RedisIngester:
             return
         holder = (self.client.get(self.keys.ingester) or b"").decode()
         if holder and not _process_gone(holder):
-            raise UserError(f"another ingester ({holder}) is storing crawl {self.keys.crawl_id}; only one "
-                            f"may (a stopped one's claim lapses {LOCK_TTL} s after it stops)")
+            raise UserError(WORDS["redis"]["another_ingester"].format(
+                holder=holder, crawl=self.keys.crawl_id, seconds=LOCK_TTL))
         self.client.set(self.keys.ingester, self.me, px=LOCK_TTL * 1000)
 
     def release(self) -> None:

@@ -252,14 +252,14 @@ _PAGE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True
 def render_html(grid: Grid, links: Links, *, title: str = LABELS["page_title"],
                 home: str | None = None, filters: dict | None = None,
                 page_link: Callable[[int], str] | None = None, hits: list[dict] | None = None,
-                xlsx_link: str | None = None) -> str:
+                too_short: list[str] = (), xlsx_link: str | None = None) -> str:
     """The page. `filters` (the current values) adds a filter form, `page_link` (page number
-    → URL) a pager and `hits` the reports a full-text search found: all only make sense when a
-    server answers them."""
+    → URL) a pager and `hits` the reports a full-text search found (none if a term of it was
+    `too_short`): all only make sense when a server answers them."""
     return _PAGE.render(
         grid=grid, links=links, href=href, states=STATES, title=title, home=home,
         counts=grid.counts(), generated=clock.isoformat(), filters=filters, page_link=page_link,
-        labels=LABELS, hits=hits, xlsx_link=xlsx_link)
+        labels=LABELS, hits=hits, too_short=too_short, xlsx_link=xlsx_link)
 
 
 def render_terminal(grid: Grid) -> Table:

@@ -24,7 +24,7 @@ from nianjian.browse.agency import load_agency
 from nianjian.browse.links import SiteLinks
 from nianjian.browse.pages import render_agency, render_changes, render_report
 from nianjian.browse.report import WORDS, load_changes, load_report
-from nianjian.browse.search import find_reports
+from nianjian.browse.search import find_reports, too_short
 from nianjian.browse.xlsx import grid_workbook, report_workbook
 
 
@@ -73,6 +73,7 @@ async def status_page(datasette, request):
                          "nianjian-status.xlsx")
     return Response.html(render_html(grid, DatasetteLinks(db.name, base), home=f"{base}/{db.name}",
                                      filters=filters, page_link=page_link, hits=hits,
+                                     too_short=too_short(filters["search"]),
                                      xlsx_link=f"{base}/-/status.xlsx?" + urlencode(kept)))
 
 

@@ -1,11 +1,10 @@
-"""Datasette's table search (`?_search=`), taught short Chinese words.
+"""Search of the reports' agency, title and narrative: Datasette's table search (`?_search=`)
+and the status page's search box, through one condition (`search_condition`).
 
-The full-text index uses FTS5's trigram tokenizer (a run of Chinese characters has no spaces to
-split on), so a MATCH finds any substring of three or more characters and nothing shorter: 公开,
-复议, 诉讼 — most Chinese words — would silently find nothing. A query with a term shorter than
-three characters is answered by substring matching (instr) on the indexed columns instead; longer
-queries keep the index. At 100,000 reports the substring scan is measured in
-benchmarks/search_bench.py (docs/store.md, "Search").
+A term of 3 or more characters is found through the trigram index, a term of 2 (公开, 复议,
+诉讼 — most Chinese words) through the pair index (nianjian/store/fulltext.py); a query holding
+a term of one character finds nothing and says that each term needs two. Timed at 100,000
+reports in benchmarks/search_bench.py (docs/store.md, "Full-text search").
 
 This module stands in for `datasette.filters` in the app `nianjian serve` builds: Datasette's
 `?_where=` and `?_through=` filters are its own, unchanged; only the search filter is wrapped.
@@ -17,12 +16,10 @@ import sqlite3
 from datasette import filters as datasette_filters
 from datasette import hookimpl
 from datasette.filters import FilterArguments
-from datasette.utils import escape_fts, escape_sqlite
+from datasette.utils import escape_fts
 
-from nianjian.browse.grid import query_rows
-
-TRIGRAM = 3          # the shortest term a trigram index can find
-_REPORT_TEXT = ("agency", "title", "narrative")     # what report_versions_fts indexes
+from nianjian.browse.grid import LABELS, query_rows
+from nianjian.store import fulltext
 
 where_filters = datasette_filters.where_filters
 through_filters = datasette_filters.through_filters
@@ -32,44 +29,38 @@ def terms(query: str) -> list[str]:
     return [term.strip('"') for term in query.split() if term.strip('"')]
 
 
-def needs_substring_search(query: str) -> bool:
-    found = terms(query)
-    return bool(found) and min(len(term) for term in found) < TRIGRAM
+def too_short(query: str) -> list[str]:
+    """The terms of `query` too short to search for."""
+    return [term for term in terms(query) if len(term) < fulltext.SHORTEST]
 
 
-def fts_condition(fts_table: str, fts_pk: str, query: str) -> tuple[str, dict]:
-    """Rows of the indexed table (`fts_pk`: its key, as an SQL expression) holding every term
-    of a query the trigram index can answer."""
-    return (f"{fts_pk} IN (SELECT rowid FROM {escape_sqlite(fts_table)} WHERE "
-            f"{escape_sqlite(fts_table)} MATCH :match)", {"match": escape_fts(query)})
-
-
-def substring_condition(columns: list[str], query: str) -> tuple[str, dict]:
-    """Rows whose `columns` (SQL column expressions) hold every term of `query`, read from the
-    table itself (reading them through an external-content index costs a lookup per row)."""
-    found = terms(query)
-    each = [" OR ".join(f"instr({column}, :term_{i}) > 0" for column in columns)
-            for i in range(len(found))]
-    return " AND ".join(f"({clause})" for clause in each), {f"term_{i}": t for i, t in enumerate(found)}
+def search_condition(query: str, key: str) -> tuple[str, dict]:
+    """Rows whose version id (`key`, an SQL expression) has every term of `query` in its agency,
+    title or narrative; none if a term is too short (`too_short`)."""
+    if too_short(query) or not terms(query):
+        return "0", {}
+    clauses, params = [], {}
+    for i, term in enumerate(terms(query)):
+        index = fulltext.TRIGRAMS if len(term) >= fulltext.TRIGRAM else fulltext.BIGRAMS
+        clauses.append(f"{key} IN (SELECT rowid FROM {index} WHERE {index} MATCH :term_{i})")
+        params[f"term_{i}"] = escape_fts(term)
+    return " AND ".join(clauses), params
 
 
 def find_reports(conn: sqlite3.Connection, query: str, limit: int = 100) -> list[dict]:
-    """The reports whose current version's agency, title or narrative holds `query`, newest
-    year first, each with a snippet of the text around the first hit."""
-    if not terms(query):
-        return []
-    if needs_substring_search(query):
-        condition, params = substring_condition([f"v.{c}" for c in _REPORT_TEXT], query)
-    else:
-        condition, params = fts_condition("report_versions_fts", "v.id", query)
+    """The reports whose current version's agency, title or narrative holds `query` (at most
+    `limit`, the latest stored first: read in the index's own order, so a word in every report
+    stops at `limit` and a rare one reads only its hits), listed newest year first, each with
+    a snippet of the text around the first hit."""
+    condition, params = search_condition(query, "v.id")
     hits = [dict(row) for row in query_rows(
         conn, f"""SELECT r.id, r.agency, r.year, r.title, v.narrative FROM report_versions v
-                  JOIN reports r ON r.current_version = v.id
-                  WHERE {condition} ORDER BY r.year DESC, r.agency LIMIT :limit""",
+                  JOIN reports r ON r.id = v.report_id AND r.current_version = v.id
+                  WHERE {condition} ORDER BY v.id DESC LIMIT :limit""",
         {**params, "limit": limit})]
     for hit in hits:
         hit["snippet"] = snippet(hit.pop("narrative") or "", terms(query)[0])
-    return hits
+    return sorted(hits, key=lambda hit: (-hit["year"], hit["agency"]))
 
 
 def snippet(text: str, term: str, around: int = 30) -> str:
@@ -82,20 +73,17 @@ def snippet(text: str, term: str, around: int = 30) -> str:
 
 @hookimpl(specname="filters_from_request")
 def search_filters(request, database, table, datasette):
+    """`?_search=` on the table the two indexes are of; anything else (other tables, a search
+    of one column, `_searchmode=raw`) is Datasette's own."""
     query = request.args.get("_search", "")
-    if not needs_substring_search(query):
+    if table != fulltext.TABLE or not query.strip() or request.args.get("_searchmode") == "raw":
         return datasette_filters.search_filters(request, database, table, datasette)
 
     async def inner():
-        metadata = datasette.table_metadata(database, table)
-        db = datasette.get_database(database)
-        fts_table = metadata.get("fts_table") or await db.fts_table(table)
-        if not fts_table:
-            return FilterArguments([], extra_context={"supports_search": False})
-        columns = set(await db.table_columns(table))
-        indexed = [escape_sqlite(c) for c in await db.table_columns(fts_table) if c in columns]
-        condition, params = substring_condition(indexed, query)
-        return FilterArguments([condition], params,
-                               [f'包含 contains "{query}"'], {"supports_search": True, "search": query})
+        condition, params = search_condition(query, "id")
+        short = too_short(query)
+        said = (LABELS["too_short"].format(terms="、".join(short)) if short
+                else LABELS["search_matches"].format(query=query))
+        return FilterArguments([condition], params, [said], {"supports_search": True, "search": query})
 
     return inner

@@ -9,6 +9,19 @@ import yaml
 WORDS: dict = yaml.safe_load(resources.files("nianjian.commands").joinpath("words.yaml").read_text("utf-8"))
 
 
+def run_summary(summary: dict) -> str:
+    """A crawl run's one-line summary (`crawl`, `ingest-redis`, `python -m crawler.run`)."""
+    words, reason = WORDS["runs"], summary["finish_reason"]
+    return words["summary"].format(run=summary["run_id"], reason=words["reasons"].get(reason, reason),
+                                   fetched=summary["fetched"], lists=summary["lists"],
+                                   reports=summary["reports"], errors=summary["errors"])
+
+
+def outcomes(counts: dict[str, int]) -> str:
+    """What became of the documents, e.g. "已入库 stored 3，无变化 unchanged 1"."""
+    return "，".join(f"{WORDS['outcomes'].get(name, name)} {count}" for name, count in sorted(counts.items()))
+
+
 def print_record_header(console, report) -> None:
     """A parsed report's title, facts and parse problems, as `parse` and `check` print them."""
     from rich.markup import escape

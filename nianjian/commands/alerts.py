@@ -37,7 +37,7 @@ def _notified(notifications: list[dict]) -> str:
 
 def run(args) -> int:
     if not Path(args.db).exists():
-        raise UserError(f"no database at {args.db} (run `nianjian monitor --once` first, or pass --db)")
+        raise UserError(WORDS["errors"]["no_database"].format(db=args.db))
     with Store(args.db) as store:
         alerts = list_alerts(store.db, include_resolved=args.all, kind=args.kind)
     if args.json:

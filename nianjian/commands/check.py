@@ -52,7 +52,7 @@ def load_report(name: str) -> Report:
     # A document nianjian cannot read is checked all the same: its finding says so (UNREADABLE).
     fatal = None if report.unreadable else fatal_problem(report)
     if fatal:
-        raise UserError(f"{name}: not readable as a report ({fatal.code}: {fatal.detail})")
+        raise UserError(WORDS["errors"]["not_a_report"].format(name=name, code=fatal.code, detail=fatal.detail))
     return report
 
 
@@ -60,10 +60,10 @@ def _report_from_json(name: str, data: bytes) -> Report:
     try:
         record = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UserError(f"{name}: not valid JSON ({error})") from None
+        raise UserError(WORDS["errors"]["not_json"].format(name=name, error=error)) from None
     record = record.get("record", record) if isinstance(record, dict) else None
     if not isinstance(record, dict) or not isinstance(record.get("cells", {}), dict):
-        raise UserError(f"{name}: not a parse record (expected the object `nianjian parse --json` prints)")
+        raise UserError(WORDS["errors"]["not_a_record"].format(name=name))
     return Report.from_dict(record)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from nianjian.cli import add_db_argument
+from nianjian.commands import run_summary
 
 DEFAULT_SOURCES = "data/sources.yaml"
 
@@ -31,9 +32,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from crawler.run import crawl, summary_line   # Scrapy loads only for this command
+    from crawler.run import crawl   # Scrapy loads only for this command
 
     summary = crawl(args.db, args.sources, jobdir=args.jobdir, progress=args.progress,
                     overrides=args.overrides, redis=args.redis, crawl_id=args.crawl_id)
-    print(summary_line(summary), file=sys.stderr)
+    print(run_summary(summary), file=sys.stderr)
     return 0 if summary["finish_reason"] == "finished" else 1

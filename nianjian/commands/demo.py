@@ -71,7 +71,7 @@ def run(args) -> int:
         try:
             db.parent.mkdir(parents=True)
         except OSError as error:
-            raise UserError(f"cannot create the folder of --db {db}: {error.strerror or error}") from None
+            raise UserError(WORDS["errors"]["cannot_create_folder"].format(db=db, error=error.strerror or error)) from None
     state = previous_state(db)
     round_ = args.round or (2 if state.cycles else 1)
     # The demo stands on its own date (the latest expected reports are 2025's); each further run
@@ -92,7 +92,7 @@ def run(args) -> int:
                 portal.stop()
         if result.errors:
             log_tail = config.log_file.read_text("utf-8", "replace").splitlines()[-15:]
-            console.print("[bold red]The demo cycle reported problems:[/]")
+            console.print(WORDS["demo"]["problems"], style="bold red", markup=False)
             for line in [*result.errors, *log_tail]:
                 console.print(f"  {line}", markup=False, highlight=False)
     print_summary(db, base_url, round_, result, now)

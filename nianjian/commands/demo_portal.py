@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from nianjian.cli import add_db_argument
+from nianjian.commands import WORDS
 from nianjian.errors import UserError
 
 
@@ -43,17 +44,18 @@ def start_portal(*, port: int, round: int, slow_delay: float | None, verbose: bo
     from nianjian.demo_portal.server import MAX_SLOW_DELAY
 
     if not 0 <= port <= 65535:
-        raise UserError(f"--port {port}: not a port number (0-65535)")
+        raise UserError(WORDS["errors"]["not_a_port"].format(port=port))
     slow_delay = DEFAULT_SLOW_DELAY if slow_delay is None else slow_delay
     if not 0 <= slow_delay <= MAX_SLOW_DELAY:
-        raise UserError(f"--slow-delay {slow_delay:g}: must be between 0 and {MAX_SLOW_DELAY:g} seconds")
+        raise UserError(WORDS["errors"]["slow_delay"].format(delay=slow_delay, most=MAX_SLOW_DELAY))
     try:
         portal = DemoPortal(port=port, round=round, verbose=verbose, slow_delay=slow_delay)
         portal.start()
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            raise UserError(f"port {port} on 127.0.0.1 is in use; choose another or use --port 0") from None
-        raise UserError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None
+            raise UserError(WORDS["errors"]["port_in_use"].format(host="127.0.0.1", port=port)) from None
+        raise UserError(WORDS["errors"]["cannot_serve"].format(host="127.0.0.1", port=port,
+                                                                 error=error.strerror or error)) from None
     return portal
 
 
@@ -69,12 +71,12 @@ def start_portal_preferring(port: int | None, *, round: int, slow_delay: float |
     return start_portal(port=0, round=round, slow_delay=slow_delay, verbose=verbose)
 
 
-def _write(path: str, text: str, what: str) -> None:
+def _write(path: str, text: str) -> None:
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(text, "utf-8")
     except OSError as error:
-        raise UserError(f"cannot write {what} {path}: {error.strerror or error}") from None
+        raise UserError(WORDS["errors"]["cannot_write"].format(path=path, error=error.strerror or error)) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,15 +94,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         base = portal.base_url
         if args.sources_out:
-            _write(args.sources_out, sources_for(base), "sources file")
+            _write(args.sources_out, sources_for(base))
         if args.manifest_out:
             _write(args.manifest_out, json.dumps(manifest(base, round_).to_dict(), ensure_ascii=False,
-                                                 indent=2), "manifest")
-        print(f"Demo portal (round {round_}) serving on {base}/", flush=True)
-        print(f"  home page:    {base}/", flush=True)
+                                                 indent=2))
+        words = WORDS["demo_portal"]
+        print(words["serving"].format(round=round_, base=base), flush=True)    # the address last: scripts read it
+        print(words["home"].format(base=base), flush=True)
         if args.sources_out:
-            print(f"  sources file: {args.sources_out}", flush=True)
-        print("Press Ctrl+C to stop.", file=sys.stderr, flush=True)
+            print(words["sources"].format(file=args.sources_out), flush=True)
+        print(words["stop"], file=sys.stderr, flush=True)
         threading.Event().wait()
     finally:
         portal.stop()

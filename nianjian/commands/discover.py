@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from nianjian import discovery
+from nianjian.commands import WORDS
 from nianjian.errors import UserError, read_user_file
 
 
@@ -33,9 +34,9 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     if urlsplit(args.url).scheme not in ("http", "https") or not urlsplit(args.url).hostname:
-        raise UserError(f"'{args.url}' is not an http(s) URL")
+        raise UserError(WORDS["errors"]["not_http"].format(url=args.url))
     if args.depth < 1 or args.max_pages < 1:
-        raise UserError("--depth and --max-pages must be at least 1")
+        raise UserError(WORDS["errors"]["depth"])
     existing = _existing(args.merge) if args.merge else None
     found = _crawl(args)
     today = date.today().isoformat()
@@ -58,7 +59,7 @@ def _existing(path: str) -> list[dict]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise UserError(f"{path}: not valid YAML ({error.__class__.__name__})") from None
+        raise UserError(WORDS["errors"]["not_yaml"].format(path=path, error=error.__class__.__name__)) from None
     parse_sources(data, path)                  # the same checks as every other reader of the file
     return data["sources"]
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -56,27 +57,26 @@ def _ingest_file(store: Store, path: Path, args, run_id: int) -> IngestResult:
         run_id=run_id)
 
 
-# What the user can do about a file that was not stored.
-_HINTS = {"unmatched": " — name it with --agency / --year",
-          "unsupported": " — convert it to PDF, DOCX or HTML first",
-          "unreadable": " — get a copy with a text layer (or the HTML page) to have it checked"}
+def _outcome(status: str) -> str:
+    return WORDS["outcomes"].get(status, status)
 
 
 def _explain(result: IngestResult) -> str:
     if result.ok:
-        return f"{result.errors} error finding(s)" if result.errors else ""
+        return WORDS["ingest"]["errors"].format(count=result.errors) if result.errors else ""
     # an unreadable file: why it could not be read comes first, whatever followed
     problem = (result.problems[0] if result.status == "unreadable" else result.problems[-1]) \
         if result.problems else None
     text = f"{problem['code']}: {problem['detail']}" if problem else result.status
-    return text + _HINTS.get(result.status, "")
+    hint = WORDS["ingest"]["hints"].get(result.status)      # what the user can do about it
+    return f"{text} — {hint}" if hint else text
 
 
 def run(args: argparse.Namespace) -> int:
     if args.url and len(args.files) > 1:
-        raise UserError("--url names one report's address: give it with a single FILE")
+        raise UserError(WORDS["ingest"]["url_one_file"])
     if args.max_size <= 0:
-        raise UserError("--max-size must be a positive number of MB")
+        raise UserError(WORDS["ingest"]["max_size"])
     err = Console(stderr=True)
     results: list[tuple[str, IngestResult]] = []
     with Store(args.db) as store:
@@ -85,14 +85,14 @@ def run(args: argparse.Namespace) -> int:
         try:
             with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
                           MofNCompleteColumn(), console=err, transient=True) as progress:
-                task = progress.add_task("ingesting", total=len(args.files))
+                task = progress.add_task(WORDS["ingest"]["progress"].format(name=""), total=len(args.files))
                 for name in args.files:
-                    progress.update(task, description=f"ingesting {Path(name).name}")
+                    progress.update(task, description=WORDS["ingest"]["progress"].format(name=Path(name).name))
                     result = _ingest_file(store, Path(name), args, run_id)
                     results.append((name, result))
                     if not result.ok:
-                        err.print(f"[red]{name}: {result.status}[/red] — {_explain(result)}",
-                                  markup=True, highlight=False)
+                        err.print(f"[red]{escape(name)}：{_outcome(result.status)}[/red] — {escape(_explain(result))}",
+                                  markup=True, highlight=False, soft_wrap=True)   # one line a file
                     progress.advance(task)
             completed = True
         finally:
@@ -116,6 +116,6 @@ def _print(results: list[tuple[str, IngestResult]], as_json: bool) -> None:
         table.add_column(column)
     for name, r in results:
         style = STYLES.get(r.status, "bold red")
-        table.add_row(Path(name).name, f"[{style}]{r.status}[/{style}]", r.agency or "", str(r.year or ""),
+        table.add_row(Path(name).name, f"[{style}]{_outcome(r.status)}[/{style}]", r.agency or "", str(r.year or ""),
                       str(r.report_id or ""), _explain(r))
     Console(file=sys.stdout, soft_wrap=False).print(table)

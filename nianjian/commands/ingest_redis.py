@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.live import Live
 
 from nianjian.cli import add_db_argument
+from nianjian.commands import WORDS, outcomes, run_summary
 from nianjian.commands.crawl import DEFAULT_SOURCES
 
 KEEP_DAYS = 7.0
@@ -44,11 +45,10 @@ def register(subparsers) -> None:
 
 def _status(ingester) -> str:
     totals = ingester.totals
-    statuses = ", ".join(f"{name} {count}" for name, count in sorted(totals.statuses.items())) or "none yet"
-    waiting = ingester.client.llen(ingester.keys.items)
-    return (f"crawl {ingester.keys.crawl_id} → run {ingester.run_id}: {totals.messages} messages, "
-            f"{totals.documents} documents ({statuses}), {totals.fetches} fetch records, "
-            f"{totals.rejected} rejected; {waiting} waiting")
+    return WORDS["ingest_redis"]["status"].format(
+        crawl=ingester.keys.crawl_id, run=ingester.run_id, messages=totals.messages,
+        documents=totals.documents, outcomes=outcomes(totals.statuses) or WORDS["ingest_redis"]["none_yet"],
+        fetches=totals.fetches, rejected=totals.rejected, waiting=ingester.client.llen(ingester.keys.items))
 
 
 def run(args) -> int:
@@ -60,7 +60,7 @@ def run(args) -> int:
     from nianjian.sources import load_sources
 
     if not args.redis:
-        raise UserError("no Redis: give --redis URL (or set NIANJIAN_REDIS_URL)")
+        raise UserError(WORDS["redis"]["no_redis"])
     sources = load_sources(args.sources)
     client = connect(args.redis)
     keys = CrawlKeys(check_crawl_id(args.crawl_id or default_crawl_id()))
@@ -68,16 +68,16 @@ def run(args) -> int:
     try:
         return _ingest(ingester, keys, args)
     except redis.RedisError as error:
-        raise UserError(f"lost Redis at {args.redis} ({error}); run {ingester.run_id} is finished as "
-                        "interrupted: start ingest-redis again when Redis is back") from None
+        raise UserError(WORDS["redis"]["lost_redis"].format(url=args.redis, error=error,
+                                                            run=ingester.run_id)) from None
 
 
 def _ingest(ingester, keys, args) -> int:
-    console = Console(stderr=True)
+    console, words = Console(stderr=True), WORDS["ingest_redis"]
     recovered = ingester.recover()
     if recovered:
-        console.print(f"{recovered} messages left by a stopped ingester are stored again")
-    console.print(f"{ingester.mirror_known()} known documents mirrored to Redis for conditional requests")
+        console.print(words["recovered"].format(count=recovered), markup=False, highlight=False)
+    console.print(words["mirrored"].format(count=ingester.mirror_known()), markup=False, highlight=False)
     reason = "interrupted"
     try:
         if args.progress:
@@ -98,11 +98,10 @@ def _ingest(ingester, keys, args) -> int:
         summary = ingester.finish({"finished": "finished", "drained": "partial"}.get(reason, reason))
     if reason == "finished":
         ingester.expire(args.keep_days)
-    print(f"{_status(ingester)}; crawl {'finished' if reason == 'finished' else 'not finished yet'}",
-          file=sys.stderr)
-    print(f"run {summary['run_id']}: {summary['fetched']} pages fetched, {summary['lists']} list pages, "
-          f"{summary['reports']} reports, {summary['errors']} errors", file=sys.stderr)
+    ended = words["crawl_finished" if reason == "finished" else "crawl_not_finished"]
+    print(f"{_status(ingester)}；{ended}", file=sys.stderr)
+    print(run_summary(summary), file=sys.stderr)
     if ingester.totals.rejected:
-        print(f"{ingester.totals.rejected} unreadable messages kept in {keys.rejected}", file=sys.stderr)
+        print(words["rejected"].format(count=ingester.totals.rejected, key=keys.rejected), file=sys.stderr)
         return 1
     return 0

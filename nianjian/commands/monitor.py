@@ -35,7 +35,7 @@ def parse_now(value: str | None) -> datetime | None:
     try:
         return parse_moment(value)
     except ValueError:
-        raise UserError(f"--now: '{value}' is not an ISO date or date-time") from None
+        raise UserError(WORDS["errors"]["not_a_date"].format(value=value)) from None
 
 
 def run(args) -> int:

@@ -26,10 +26,10 @@ def run(args) -> int:
     config = config_from_args(args)
     if args.interval is not None:
         if args.interval <= 0:
-            raise UserError(f"--interval: must be positive, not {args.interval:g}")
+            raise UserError(WORDS["errors"]["interval"].format(interval=args.interval))
         config = replace(config, interval_seconds=args.interval)
     if args.runs is not None and args.runs < 1:
-        raise UserError(f"--runs: must be at least 1, not {args.runs}")
+        raise UserError(WORDS["errors"]["runs"].format(runs=args.runs))
     if not config.sources.exists():
         raise UserError(f"sources file {config.sources} does not exist")
     words = WORDS["schedule"]

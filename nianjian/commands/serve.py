@@ -30,7 +30,7 @@ def _free_port(port: int) -> int:
         try:
             probe.bind((HOST, port))
         except OSError:
-            raise UserError(f"port {port} on {HOST} is in use: choose another with --port") from None
+            raise UserError(WORDS["errors"]["port_in_use"].format(host=HOST, port=port)) from None
         return probe.getsockname()[1]
 
 
@@ -42,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.db)
     if not path.is_file():
-        raise UserError(f"no database at {path} (crawl or `nianjian ingest` first, or give --db)")
+        raise UserError(WORDS["errors"]["no_database"].format(db=path))
     if not 0 <= args.port <= 65535:
-        raise UserError(f"--port {args.port} is not a port number")
+        raise UserError(WORDS["errors"]["not_a_port"].format(port=args.port))
     Store(path).close()            # bring an older database's schema up to date before serving it
     port = _free_port(args.port)
     print(WORDS["serve"]["serving"].format(db=path, base=f"http://{HOST}:{port}"), flush=True)

@@ -43,7 +43,7 @@ def register(subparsers) -> None:
 def _open_read_only(path: str) -> sqlite3.Connection:
     """The status grid never writes, and must not create an empty database by mistake."""
     if not Path(path).is_file():
-        raise UserError(f"no database at {path} (crawl or `nianjian ingest` first, or give --db)")
+        raise UserError(WORDS["errors"]["no_database"].format(db=path))
     # Opening through Store once brings an older database's schema (and its views) up to date.
     from nianjian.store import Store
     Store(path).close()
@@ -54,7 +54,7 @@ def _write(target: Path, data: bytes, grid) -> None:
     try:
         target.write_bytes(data)
     except OSError as error:
-        raise UserError(f"cannot write {target}: {error.strerror or error}") from None
+        raise UserError(WORDS["errors"]["cannot_write"].format(path=target, error=error.strerror or error)) from None
     Console(stderr=True).print(WORDS["status"]["wrote"].format(
         file=target, agencies=len(grid.agencies), years=len(grid.years)), highlight=False, markup=False)
 
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     if args.datasette and not (args.html or args.xlsx):
-        raise UserError("--datasette sets where the links of the --html page point: give --html FILE too")
+        raise UserError(WORDS["errors"]["datasette_needs_html"])
     if args.xlsx:
         from nianjian.browse.links import SiteLinks
         from nianjian.browse.xlsx import grid_workbook

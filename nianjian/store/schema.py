@@ -13,7 +13,7 @@ import sqlite3
 import sqlite_utils
 
 from nianjian.errors import UserError
-from nianjian.store import copies
+from nianjian.store import copies, fulltext
 from nianjian.store.views import VIEWS
 
 # The tables of docs/design.md. Types are SQLite affinities; `cells.value` is NUMERIC so counts
@@ -216,7 +216,7 @@ CREATE INDEX expectations_status ON expectations(year, status, report_id);
 
 
 # FTS5's default tokenizer treats a run of Chinese characters as one token; trigram makes any
-# substring of three or more characters searchable (shorter queries find nothing). The layout is
+# substring of three or more characters searchable (two: the pair index, `_BIGRAM_INDEX`). The layout is
 # sqlite-utils' own (external content table `<table>_fts`, triggers `_ai`/`_ad`/`_au`), so
 # `Table.search()`, `sqlite-utils search` and Datasette's search box all find it; the update
 # trigger fires only when indexed text changes, not when a version is merely seen again.
@@ -281,6 +281,32 @@ def _narrative_index(db: sqlite_utils.Database) -> None:
     copies.backfill(db.conn)       # signatures are computed in Python, not SQL
 
 
+# Two-character words (nianjian/store/fulltext.py): the pair index, kept current under edits by
+# these triggers (which need `nianjian_bigrams`, registered on nianjian's connections: a tool
+# without it is refused the edit rather than left with a stale index), filled for every version
+# stored before it.
+_BIGRAM_INDEX = f"""
+CREATE VIRTUAL TABLE {fulltext.BIGRAMS} USING FTS5 (
+    pairs, tokenize='unicode61', content='', columnsize=0, detail=none
+);
+CREATE TRIGGER report_versions_bigrams_ad AFTER DELETE ON report_versions BEGIN
+  INSERT INTO {fulltext.BIGRAMS} ({fulltext.BIGRAMS}, rowid, pairs)
+    VALUES ('delete', old.rowid, nianjian_bigrams(old.agency, old.title, old.narrative));
+END;
+CREATE TRIGGER report_versions_bigrams_au AFTER UPDATE OF agency, title, narrative ON report_versions BEGIN
+  INSERT INTO {fulltext.BIGRAMS} ({fulltext.BIGRAMS}, rowid, pairs)
+    VALUES ('delete', old.rowid, nianjian_bigrams(old.agency, old.title, old.narrative));
+  INSERT INTO {fulltext.BIGRAMS} (rowid, pairs)
+    VALUES (new.rowid, nianjian_bigrams(new.agency, new.title, new.narrative));
+END;
+"""
+
+
+def _bigram_index(db: sqlite_utils.Database) -> None:
+    _run_script(db, _BIGRAM_INDEX)
+    fulltext.index_versions(db.conn, 0, indexes=(fulltext.BIGRAMS,))
+
+
 # Ordered: position + 1 is the schema version a migration brings the database to. Append only;
 # a released migration is never edited. A migration is SQL, or a function of the database.
 MIGRATIONS: list[tuple[str, str]] = [
@@ -297,6 +323,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("full-text index filled by the store", "DROP TRIGGER report_versions_ai;"),
     # The last message of each spool file (nianjian/spool.py) applied, committed with it.
     ("spool progress", "CREATE TABLE spool_progress (spool TEXT PRIMARY KEY, applied_through INTEGER NOT NULL);"),
+    ("two-character search", _bigram_index),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -409,6 +436,7 @@ def connect(path: str) -> sqlite_utils.Database:
     conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False,
                            factory=_Connection)
     conn.path, conn.busy = path, timeout
+    fulltext.register(conn)
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")

@@ -12,7 +12,7 @@ import sqlite_utils
 
 from nianjian import clock
 from nianjian.errors import UserError
-from nianjian.store import copies, leases
+from nianjian.store import copies, fulltext, leases
 from nianjian.store.schema import DatabaseLocked, connect, migrate
 from parsers.record import READABILITY, Problem, Report, reading
 from parsers.template import TEMPLATE
@@ -119,13 +119,10 @@ class Store:
         return _Transaction(self)
 
     def _index_new_versions(self) -> None:
-        """The full-text index of the versions added in this transaction, in one statement
+        """The full-text indexes of the versions added in this transaction, one statement each
         just before it commits: off each report's own path, current at every commit."""
         if self._unindexed:
-            self.db.conn.execute(
-                "INSERT INTO report_versions_fts (rowid, agency, title, narrative) "
-                "SELECT id, agency, title, narrative FROM report_versions WHERE id >= ?",
-                [min(self._unindexed)])
+            fulltext.index_versions(self.db.conn, min(self._unindexed))
             self._unindexed.clear()
 
     # ------------------------------------------------------------------ runs

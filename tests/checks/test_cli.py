@@ -87,9 +87,9 @@ def test_unreadable_inputs_exit_2_with_one_line(capsys, tmp_path):
     for argv, words in ((["check", str(tmp_path / "missing.html")], "no such file"),
                         (["check", str(tmp_path)], "is a directory"),
                         (["check", str(empty)], "the file is empty"),
-                        (["check", str(image)], "not readable as a report"),
-                        (["check", str(broken)], "not valid JSON"),
-                        (["check", str(other)], "not a parse record"),
+                        (["check", str(image)], "不能当作年报读取"),
+                        (["check", str(broken)], "不是有效的 JSON"),
+                        (["check", str(other)], "不是解析记录"),
                         (["check", str(broken.with_name("x.txt")), "--previous", str(broken)],
                          "no such file")):
         code, out, err = run(capsys, *argv)

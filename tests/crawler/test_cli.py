@@ -52,4 +52,4 @@ def test_nianjian_crawl_shows_progress_and_a_summary(serve, kit, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "jianxi" in done.stderr and "reports" in done.stderr          # the progress table
     assert done.stderr.strip().splitlines()[-1] == (
-        "crawl run 1 finished: 2 pages fetched, 1 list pages, 1 reports, 0 errors")
+        "抓取运行 1：完成 finished。网页 2 个，列表页 1 个，报告 1 份，错误 0 个")

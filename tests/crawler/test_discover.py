@@ -66,7 +66,7 @@ def test_discover_names_every_demo_agency_and_crawls_the_same_reports(crawl, tmp
 def test_discover_refuses_a_bad_url_in_one_line():
     done = _discover("ftp://example.org/")
     assert done.returncode == 2
-    assert done.stderr.strip().count("\n") == 0 and "not an http(s) URL" in done.stderr
+    assert done.stderr.strip().count("\n") == 0 and "不是 http(s) 网址" in done.stderr
 
 
 def _found() -> discovery.Discovery:

@@ -160,14 +160,14 @@ def test_demo_portal_follows_the_demo_database(runs, tmp_path):
     store = sqlite_utils.Database(db)
     port = urlsplit(next(store.query("SELECT url FROM documents LIMIT 1"))["url"]).port
     line = _first_line_of_demo_portal("--db", str(db))
-    assert line == f"Demo portal (round 2) serving on http://127.0.0.1:{port}/"
-    assert _first_line_of_demo_portal("--db", str(db), "--round", "1").startswith("Demo portal (round 1)")
+    assert line == f"示例门户（第 2 轮）运行于 http://127.0.0.1:{port}/"
+    assert _first_line_of_demo_portal("--db", str(db), "--round", "1").startswith("示例门户（第 1 轮）")
     # a database that is not the demo's only means no defaults from it
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE agencies (name TEXT PRIMARY KEY)")
         conn.execute("INSERT INTO agencies VALUES ('涧西区人民政府')")
-    assert _first_line_of_demo_portal("--db", str(other)).startswith("Demo portal (round 1) serving on")
+    assert _first_line_of_demo_portal("--db", str(other)).startswith("示例门户（第 1 轮）运行于 http://127.0.0.1:")
 
 
 def test_alerts_go_to_the_channels_of_a_given_config(tmp_path):

@@ -76,7 +76,7 @@ def test_demo_portal_command_serves_and_writes_the_sources_file(tmp_path, http):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = process.stdout.readline()
-        assert first.startswith("Demo portal (round 2) serving on http://127.0.0.1:")
+        assert first.startswith("示例门户（第 2 轮）运行于 http://127.0.0.1:")
         base = first.rsplit(" ", 1)[1].strip().rstrip("/")
         assert http(base + "/").status == 200
         assert parse_sources(yaml.safe_load(sources.read_text("utf-8")))[0].url.startswith(base)
@@ -94,9 +94,9 @@ def test_demo_portal_command_refuses_bad_options_in_one_line():
         taken.listen()
         port = taken.getsockname()[1]
         for args, message in (
-            (["--port", "70000"], "--port 70000: not a port number (0-65535)"),
-            (["--slow-delay", "600"], "--slow-delay 600: must be between 0 and 60 seconds"),
-            (["--port", str(port)], f"port {port} on 127.0.0.1 is in use; choose another or use --port 0"),
+            (["--port", "70000"], "--port 70000 不是端口号（0–65535）"),
+            (["--slow-delay", "600"], "--slow-delay 600 必须在 0 到 60 秒之间"),
+            (["--port", str(port)], f"127.0.0.1 的端口 {port} 已被占用：请用 --port 换一个（0 = 任选空闲端口）"),
         ):
             done = subprocess.run([sys.executable, "-m", "nianjian", "demo-portal", *args],
                                   capture_output=True, text=True, timeout=60)

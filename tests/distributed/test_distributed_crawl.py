@@ -54,7 +54,7 @@ def test_two_workers_fetch_every_page_once_and_the_ingester_stores_all(redis_url
     assert "start URLs already queued by another worker" in second.stderr
     assert "ERROR" not in first.stderr + second.stderr
     # Both did part of the work.
-    counts = [int(w.stderr.rsplit("finished: ", 1)[1].split(" pages")[0]) for w in (first, second)]
+    counts = [int(w.stderr.rsplit("完成 finished。网页 ", 1)[1].split(" 个")[0]) for w in (first, second)]
     assert sum(counts) == 53 and min(counts) > 0, counts
 
     # Nothing is in SQLite until the ingester runs: the workers never open it.
@@ -68,7 +68,7 @@ def test_two_workers_fetch_every_page_once_and_the_ingester_stores_all(redis_url
         outcomes = dict(conn.execute("SELECT outcome, count(*) FROM fetches WHERE run_id = 1 GROUP BY outcome"))
         assert outcomes == {"stored": 50, "list": 3}
         assert conn.execute("SELECT status, lists, reports, errors FROM source_runs").fetchall() == [("ok", 3, 50, 0)]
-    assert "crawl finished" in done.stderr
+    assert "抓取已结束" in done.stderr and "（已入库 stored 50）" in done.stderr
 
     client = redis.Redis.from_url(redis_url)
     assert client.llen("nianjian:test-crawl:items") == 0
@@ -156,7 +156,7 @@ def test_workers_and_ingester_stop_cleanly_when_redis_goes_away(redis_server, po
     assert "Traceback" not in worker.stderr
     out, err = ingester.communicate(timeout=30)
     assert ingester.returncode == 2
-    assert err.strip().splitlines()[-1].startswith(f"nianjian ingest-redis: error: lost Redis at {url}")
+    assert err.strip().splitlines()[-1].startswith(f"nianjian ingest-redis: error: 与 Redis {url} 的连接断开")
     with sqlite3.connect(tmp_path / "main.db") as conn:
         assert conn.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
 

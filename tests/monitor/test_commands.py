@@ -59,12 +59,12 @@ def test_db_option_overrides_the_config(config_path, workdir, capsys):
 
 def test_user_mistakes_are_one_line_and_exit_2(config_path, workdir, capsys):
     assert main(["alerts", "--db", str(workdir / "absent.db")]) == 2
-    assert "no database at" in capsys.readouterr().err
+    assert "没有数据库" in capsys.readouterr().err
     assert main(["monitor", "--once", "--config", str(config_path), "--now", "yesterday"]) == 2
     assert capsys.readouterr().err.strip() == \
-        "nianjian monitor: error: --now: 'yesterday' is not an ISO date or date-time"
+        "nianjian monitor: error: --now：'yesterday' 不是 ISO 日期或日期时间"
     assert main(["schedule", "--config", str(config_path), "--interval", "0"]) == 2
-    assert "--interval: must be positive" in capsys.readouterr().err
+    assert "--interval 必须是正数" in capsys.readouterr().err
 
 
 def test_cycles_never_overlap(make_config, config_path, capsys):

@@ -78,7 +78,7 @@ def test_ingest_changed_file_is_a_new_version_and_agency_year_options(tmp_path, 
 def test_ingest_user_mistakes_exit_2(tmp_path, capsys):
     assert main(["ingest", str(SEEDS[0]), str(SEEDS[1]), "--url", "http://x/", "--db",
                  str(tmp_path / "x.db")]) == 2
-    assert "single FILE" in capsys.readouterr().err
+    assert "--url 是一份报告的网址：只能配一个文件 FILE" in capsys.readouterr().err
     (tmp_path / "dir.db").mkdir()
     assert main(["ingest", str(SEEDS[0]), "--db", str(tmp_path / "dir.db")]) == 2
     assert "is a directory" in capsys.readouterr().err
@@ -96,7 +96,7 @@ def test_status_in_the_terminal(populated, store, db_path, capsys):
     out = capsys.readouterr().out
     assert "涧西区教育局" in out and "涧西区人民政府" not in out and "2022" not in out and "2024" in out
     assert main(["status", "--db", str(db_path.parent / "none.db")]) == 2
-    assert "no database at" in capsys.readouterr().err
+    assert "没有数据库" in capsys.readouterr().err
 
 
 def test_status_html_cells_links_and_screenshot(populated, store, db_path, tmp_path):

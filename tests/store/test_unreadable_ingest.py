@@ -53,7 +53,8 @@ def test_unreadable_copies_never_replace_the_readable_version(tmp_path, capsys, 
     assert all(r["problems"][-1]["code"] == "KEPT_READABLE_VERSION" for r in results)
     assert all(r["report_id"] == first["report_id"] and r["version_id"] == first["version_id"]
                for r in results)
-    assert "scan.pdf: unreadable — SCANNED_PDF: no text layer" in " ".join(err.split())
+    assert "scan.pdf：无法读取 unreadable — SCANNED_PDF: no text layer" in " ".join(err.split())
+    assert "请找一份带文字层的文件（或网页版）再核对" in "".join(err.split())
 
     after = current(db)
     assert after == before                   # same version, versions 1, same cells and findings
