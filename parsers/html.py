@@ -216,11 +216,6 @@ def _own_rows(table):
                     yield row
 
 
-def cell_text(cell) -> str:
-    """The text of one cell: paragraphs inside it joined, white space collapsed."""
-    return _clean(_text(cell))
-
-
 # Span attributes that span nothing: such cells take the cheap path.
 _NO_SPAN = (None, "1")
 
@@ -233,34 +228,35 @@ def _span(raw: str | None, limit: int) -> int:
     return max(1, min(int(raw), limit))
 
 
+def _fill_pending(row: list[str], marks: list[bool], pending: dict[int, tuple[int, str]]) -> None:
+    """Copy the rowspans from above that cover the next columns of `row`."""
+    while len(row) in pending:
+        col = len(row)
+        left, text = pending[col]
+        row.append(text)
+        marks.append(False)
+        if left <= 1:
+            del pending[col]
+        else:
+            pending[col] = (left - 1, text)
+
+
 def _grid(table) -> Table:
     """Expand rowspan/colspan into a full grid; `origin` marks the cells as printed."""
     rows: list[list[str]] = []
     origin: list[list[bool]] = []
     pending: dict[int, tuple[int, str]] = {}     # column → (rows left, text) from rowspans above
     cells = 0
+    tostring = etree.tostring
     for tr in _own_rows(table):
         row: list[str] = []
         marks: list[bool] = []
-
-        def fill_pending() -> None:
-            while len(row) in pending:
-                col = len(row)
-                left, text = pending[col]
-                row.append(text)
-                marks.append(False)
-                if left <= 1:
-                    del pending[col]
-                else:
-                    pending[col] = (left - 1, text)
-
-        for cell in tr:
-            tag = cell.tag
-            if tag not in ("td", "th"):
-                continue
+        for cell in tr.iterchildren("td", "th"):
             if pending:
-                fill_pending()
-            text = cell_text(cell)
+                _fill_pending(row, marks, pending)
+            # _clean(_text(cell)) written out: this runs for every cell of every table
+            text = tostring(cell, method="text", encoding="unicode", with_tail=False) if len(cell) else cell.text
+            text = " ".join(text.replace("\u200b", "").split()) if text else ""
             raw_colspan, raw_rowspan = cell.get("colspan"), cell.get("rowspan")
             if raw_colspan in _NO_SPAN and raw_rowspan in _NO_SPAN:
                 row.append(text)
@@ -273,16 +269,17 @@ def _grid(table) -> Table:
                     pending[len(row)] = (rowspan - 1, text)
                 row.append(text)
                 marks.append(i == 0)
-        fill_pending()
         if pending:
-            # Rowspans from above reaching past the end of this row's own cells.
-            last = max(pending)
-            while len(row) <= last:
-                if len(row) in pending:
-                    fill_pending()
-                else:
-                    row.append("")
-                    marks.append(False)
+            _fill_pending(row, marks, pending)
+            if pending:
+                # Rowspans from above reaching past the end of this row's own cells.
+                last = max(pending)
+                while len(row) <= last:
+                    if len(row) in pending:
+                        _fill_pending(row, marks, pending)
+                    else:
+                        row.append("")
+                        marks.append(False)
         rows.append(row)
         origin.append(marks)
         cells += len(row)
@@ -290,9 +287,9 @@ def _grid(table) -> Table:
             break
     width = max((len(r) for r in rows), default=0)
     for row, marks in zip(rows, origin):
-        row.extend([""] * (width - len(row)))
-        marks.extend([False] * (width - len(marks)))
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
+            marks.extend([False] * (width - len(marks)))
     # Rows with no cell at all (<tr></tr> in Word exports) carry nothing.
     kept = [(r, m) for r, m in zip(rows, origin) if any(r)]
     return Table([r for r, _ in kept], [m for _, m in kept])
-
