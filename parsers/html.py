@@ -45,7 +45,14 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     elif not trusted and declared:
         doc.problems.append(("ENCODING_GUESSED", f"declared charset {declared!r} does not fit the bytes; read as {codec}"))
     try:
-        root = etree.fromstring(text.replace("\x00", ""), _PARSER) if text.strip() else None
+        if not text.strip():
+            root = None
+        elif codec == "utf-8" and b"\x00" not in data:
+            # The bytes were UTF-8 exactly as decoded: libxml2 reads them as they are, which
+            # spares it converting the str back.
+            root = etree.fromstring(data, _UTF8_PARSER)
+        else:
+            root = etree.fromstring(text.replace("\x00", ""), _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         doc.problems.append(("DECODE_ERROR", f"not readable as HTML: {error}"))
         return doc
@@ -140,6 +147,7 @@ def _text(element) -> str:
 # Plain lxml elements (lxml.html's element classes cost a Python call per element); comments and
 # processing instructions are dropped while parsing. The HTML parser lowercases tag names.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_UTF8_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
 
 
 class _Walker:
