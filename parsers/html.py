@@ -125,10 +125,27 @@ def _content_root(root):
     ranked = [(rank, n, el) for n, el in enumerate(found) if (rank := _container_rank(el)) is not None]
     for _, _, element in sorted(ranked, key=lambda item: item[:2]):
         # An empty container (a template placeholder) is no article.
-        if len(_text(element).strip()) >= MIN_CONTENT_CHARS:
+        if _holds_text(element, MIN_CONTENT_CHARS):
             return element
     body = root.find("body")
     return body if body is not None else root
+
+
+def _holds_text(element, chars: int) -> bool:
+    """len(_text(element).strip()) >= chars, reading only as far as needed (a container holds
+    the whole article)."""
+    length = 0          # characters from the first one that is not white space
+    solid = 0           # of which up to the last one that is not white space
+    for piece in element.itertext():
+        if not length:
+            piece = piece.lstrip()
+        kept = piece.rstrip()
+        if kept:
+            solid = length + len(kept)
+            if solid >= chars:
+                return True
+        length += len(piece)
+    return False
 
 
 def _clean(text: str) -> str:

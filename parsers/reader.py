@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parsers.document import UNREAD, Document, Paragraph, Table
 from parsers.flattened import glued_rows, read_flattened
@@ -36,6 +37,10 @@ T4_COLUMNS = list(TEMPLATE.t4_columns)
 T4_ROWS = list(TEMPLATE.t4_order)
 _OTHER_SUBROW_KEYS = tuple(f"t3.{row}." for row in T3_OTHER_SUBROWS)
 SECTION_TABLE = {2: "t2", 3: "t3", 4: "t4"}
+# The keys completeness is checked against, made once.
+_T2_KEYS = {edition: TEMPLATE.t2_keys(edition) for edition in TEMPLATE.t2}
+_T3_ROW_KEYS = {row: [f"t3.{row}.{c}" for c in T3_COLUMNS] for row in TEMPLATE.t3_rows}
+_T4_KEYS = TEMPLATE.t4_keys()
 _ENUMERATOR_START = frozenset("（(0123456789０１２３４５６７８９一二三四五六七八九十")
 
 
@@ -52,7 +57,9 @@ class _Row:
         for i, cell in enumerate(cells):
             if not cell:
                 continue
-            if looks_like_value(cell):
+            if cell.isdigit() and cell.isascii():        # a count: a value, not blank
+                values.append(i)
+            elif looks_like_value(cell):
                 if not is_blank(cell):
                     values.append(i)
             else:
@@ -117,8 +124,7 @@ class Reader:
     # ------------------------------------------------------------ cells
     def put(self, key: str, text: str) -> None:
         """Record one cell as printed, with its value."""
-        column = key.rsplit(".", 1)[1]
-        kind = AMOUNT if key in TEMPLATE.amount_keys else SIGNED if column in TEMPLATE.signed_columns else COUNT
+        kind = _value_kind(key)
         if UNREAD in text:      # a cell OCR was not sure of: absent (OCR_UNCERTAIN says which)
             return
         reading = read_value(text, kind)
@@ -536,13 +542,20 @@ class Reader:
                 text = normalise_label(cells[index]) if index < len(cells) else ""
                 if not text:
                     continue
-                group = L.t4_rows.match(text) or group
-                column = L.t4_columns.match(text) or column
+                sense = L.sense(text)
+                group = sense.t4_row or group
+                column = sense.t4_column or column
             if group and column:
                 positions.setdefault(f"t4.{group}.{column}", index)
         if len(positions) != len(T4_ROWS) * len(T4_COLUMNS) or len(set(positions.values())) != len(positions):
             return {}
         return positions
+
+
+@lru_cache(maxsize=1024)
+def _value_kind(key: str) -> str:
+    """How a cell's text is read: 万元 amount, signed change or count (keys are the template's)."""
+    return AMOUNT if key in TEMPLATE.amount_keys else SIGNED if key.rsplit(".", 1)[1] in TEMPLATE.signed_columns else COUNT
 
 
 def _enumerated(row: _Row, text: str) -> bool:
@@ -662,18 +675,18 @@ def _completeness(report: Report) -> None:
     if report.template is None:
         report.problem("TEMPLATE_UNKNOWN", "the template edition could not be told from the tables")
     else:
-        keys = TEMPLATE.t2_keys(report.template)
+        keys = _T2_KEYS[report.template]
         missing = [k for k in keys if k not in cells]
         if missing:
             report.problem("TABLE_INCOMPLETE", f"t2: {len(missing)} of {len(keys)} cells missing")
     rows = expected_t3_rows(report)
-    missing_rows = [r for r in rows if not any(f"t3.{r}.{c}" in cells for c in T3_COLUMNS)]
-    missing_cells = [f"t3.{r}.{c}" for r in rows for c in T3_COLUMNS if f"t3.{r}.{c}" not in cells]
+    missing_rows = [r for r in rows if not any(k in cells for k in _T3_ROW_KEYS[r])]
+    missing_cells = [k for r in rows for k in _T3_ROW_KEYS[r] if k not in cells]
     if missing_rows:
         report.problem("TABLE_INCOMPLETE", f"t3: {len(missing_rows)} of {len(rows)} rows missing")
     elif missing_cells:
         report.problem("TABLE_INCOMPLETE", f"t3: {len(missing_cells)} of {len(rows) * len(T3_COLUMNS)} cells missing")
-    keys = TEMPLATE.t4_keys()
+    keys = _T4_KEYS
     missing = [k for k in keys if k not in cells]
     if missing:
         report.problem("TABLE_INCOMPLETE", f"t4: {len(missing)} of {len(keys)} cells missing")
