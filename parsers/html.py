@@ -85,7 +85,7 @@ def _charset_from_content_type(content_type: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-_TITLE_PLACES = (etree.XPath("//h1"), etree.XPath("//title"))
+_TITLE_PLACES = ("h1", "title")
 
 
 def _title(root, metas: dict[str, str]) -> str | None:
@@ -94,10 +94,10 @@ def _title(root, metas: dict[str, str]) -> str | None:
         value = lowered.get(name.lower())
         if value:
             return _clean(value)
-    for xpath in _TITLE_PLACES:
-        found = xpath(root)
-        if found:
-            value = _clean(_text(found[0]))
+    for tag in _TITLE_PLACES:
+        found = next(root.iter(tag), None)      # the first in document order, as //h1 gives
+        if found is not None:
+            value = _clean(_text(found))
             if value:
                 return value
     return None

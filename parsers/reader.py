@@ -128,8 +128,9 @@ class Reader:
         if UNREAD in text:      # a cell OCR was not sure of: absent (OCR_UNCERTAIN says which)
             return
         reading = read_value(text, kind)
-        if key in self.report.cells:
-            if self.report.cells[key] != reading.value:
+        cells = self.report.cells
+        if key in cells:
+            if cells[key] != reading.value:
                 self.report.problem(
                     "DUPLICATE_CELL",
                     f"{key}: printed twice ({self.report.raw_cells.get(key)!r}, {text!r}); the first is kept")
@@ -141,7 +142,7 @@ class Reader:
         if reading.note:
             self.report.problem("ANNOTATED_VALUE", f"{key}: {text!r} read as {reading.value}; "
                                                    f"the note ({reading.note}) is not part of it")
-        self.report.cells[key] = reading.value
+        cells[key] = reading.value
         self.report.raw_cells[key] = text
 
     def put_value(self, key: str, value, raw: str) -> None:
@@ -384,7 +385,8 @@ class Reader:
             labels_at = {i for i, _ in row.labels}
             while label_at + 1 in labels_at:
                 label_at += 1
-        if not any(row.cells[label_at + 1:]) and not any(f"t3.{key}.{c}" in self.report.cells for c in T3_COLUMNS):
+        keys = _T3_ROW_KEYS[key]
+        if not any(row.cells[label_at + 1:]) and not any(k in self.report.cells for k in keys):
             # A row of blanks, unless the next row carries the rest of its label and its values.
             state.t3_blank = key, next((t for i, t in row.labels if i == label_at), "")
         after = row.after(label_at)
@@ -396,10 +398,10 @@ class Reader:
             and self.t3_layout.agrees(header[T3_COLUMNS[0]])
         )
         if by_position:
-            for column in T3_COLUMNS:
+            for column, cell_key in zip(T3_COLUMNS, keys):
                 index = header[column]
                 if index < len(row.cells):
-                    self.put(f"t3.{key}.{column}", row.cells[index])
+                    self.put(cell_key, row.cells[index])
             return
         placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=self.t3_hints(label_at))
         if placement is None:
