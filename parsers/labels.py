@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from parsers.template import TEMPLATE, normalise_label
-from parsers.values import page_spec
+from parsers.values import is_blank, looks_like_value, page_spec
 
 # A known label that is a prefix of the printed one must be at least this long, unless the
 # printed label goes on with a bracket (a note): "规章（件）".
@@ -27,6 +27,8 @@ FUZZY_LENGTHS = range(4, 80)
 # What may stand between a group label and the row's own ("（三）不予公开：1.属于国家秘密"), once
 # normalised (NFKC: full-width forms are half-width here).
 GROUP_SEPARATORS = "-—–/\\:>|·_"
+# What a table cell that is no label is (`Labels.cell_kind`).
+VALUE, BLANK = "value", "blank"
 # The t3 sub-rows of （六）其他处理, which only the 2021 edition has.
 T3_OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
 # Look-ups remembered per index (labels recur from page to page); cleared when full.
@@ -249,6 +251,20 @@ class Labels:
         self.sections = {number: [normalise_label(name) for name in names]
                          for number, names in TEMPLATE.sections.items()}
         self.senses: dict[str, Sense] = {}
+        # printed cell → VALUE, BLANK or (normalised label, its sense): cells recur (labels,
+        # small counts), so a table's cells are mostly one look-up each
+        self.cell_kinds: dict[str, object] = {}
+
+    def cell_kind(self, cell: str):
+        """What a printed (non-empty) table cell is: VALUE (a number), BLANK (a placeholder),
+        or a label (normalised text, `Sense`) (remembered)."""
+        return _remembered(self.cell_kinds, cell, self._cell_kind)
+
+    def _cell_kind(self, cell: str):
+        if looks_like_value(cell):
+            return BLANK if is_blank(cell) else VALUE
+        text = normalise_label(cell)
+        return text, self.sense(text)
 
     def sense(self, text: str) -> Sense:
         """What a normalised printed label means in every index (remembered)."""

@@ -24,12 +24,12 @@ from parsers.flattened import glued_rows, read_flattened
 
 # This many row labels glued to their figures make a text flattened (one could be a typo).
 MIN_GLUED_ROWS = 3
-from parsers.labels import T3_OTHER_SUBROWS, Labels, Sense, labels
+from parsers.labels import BLANK, T3_OTHER_SUBROWS, VALUE, Labels, Sense, labels
 from parsers.metadata import read_metadata, section_of
 from parsers.placement import consensus, offsets, place
 from parsers.record import Report
 from parsers.template import TEMPLATE, normalise_label
-from parsers.values import AMOUNT, COUNT, SIGNED, is_blank, looks_like_value, read_value
+from parsers.values import AMOUNT, COUNT, SIGNED, is_blank, read_value
 
 T3_COLUMNS = list(TEMPLATE.t3_columns)            # natural … other_org, total
 T3_PARTS = T3_COLUMNS[:-1]                       # the six columns that add up to total
@@ -54,18 +54,16 @@ class _Row:
     @classmethod
     def of(cls, cells: list[str], L: Labels) -> "_Row":
         found, values, senses = [], [], []
+        kinds = L.cell_kinds
         for i, cell in enumerate(cells):
             if not cell:
                 continue
-            if cell.isdigit() and cell.isascii():        # a count: a value, not blank
+            kind = kinds.get(cell) or L.cell_kind(cell)
+            if kind is VALUE:
                 values.append(i)
-            elif looks_like_value(cell):
-                if not is_blank(cell):
-                    values.append(i)
-            else:
-                text = normalise_label(cell)
-                found.append((i, text))
-                senses.append(L.sense(text))
+            elif kind is not BLANK:
+                found.append((i, kind[0]))
+                senses.append(kind[1])
         return cls(cells, found, values, senses)
 
     def last_match(self, meaning: str):
@@ -206,8 +204,10 @@ class Reader:
         if not row.values and any(s.t2_caption for s in senses):
             state.kind, state.t2_header = "t2", []
             return
-        t4_hits = sum(1 for s in senses if s.t4_hit)
-        t3_column_hits = sum(1 for s in senses if s.t3_column)
+        t4_hits = t3_column_hits = 0
+        for sense in senses:
+            t4_hits += sense.t4_hit
+            t3_column_hits += bool(sense.t3_column)
         if state.kind == "t4" and row.values and not t4_hits:
             # The numbers row, possibly led by a label of its own ("件数").
             self.t4_flat(row)
