@@ -183,8 +183,8 @@ class _Walker:
             self.parts = []
 
     def walk(self, element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if not tag:                      # comment or processing instruction
+        tag = element.tag
+        if not tag or not isinstance(tag, str):       # comment or processing instruction
             return
         style = element.get("style")
         if tag in _SKIP or style and _HIDDEN.search(style):
@@ -206,12 +206,14 @@ class _Walker:
         block = tag in _BLOCK or tag == "table"
         if block:
             self.flush()
-        if element.text:
-            self.parts.append(element.text)
+        text = element.text
+        if text:
+            self.parts.append(text)
         for child in element:
             self.walk(child)
-            if child.tail:
-                self.parts.append(child.tail)
+            tail = child.tail
+            if tail:
+                self.parts.append(tail)
         if block:
             self.flush()
 
