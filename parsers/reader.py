@@ -50,10 +50,12 @@ class _Row:
     labels: list[tuple[int, str]]        # (index, normalised text) of cells that are not values
     values: list[int]                    # indexes of non-empty value cells
     senses: list[Sense]                  # what each label means, in the order of `labels`
+    editions: frozenset[str]             # the editions its labels point to (`Sense.editions`)
 
     @classmethod
     def of(cls, cells: list[str], L: Labels) -> "_Row":
         found, values, senses = [], [], []
+        editions: frozenset[str] = frozenset()
         kinds = L.cell_kinds
         for i, cell in enumerate(cells):
             if not cell:
@@ -62,9 +64,12 @@ class _Row:
             if kind is VALUE:
                 values.append(i)
             elif kind is not BLANK:
+                sense = kind[1]
                 found.append((i, kind[0]))
-                senses.append(kind[1])
-        return cls(cells, found, values, senses)
+                senses.append(sense)
+                if sense.editions:
+                    editions |= sense.editions
+        return cls(cells, found, values, senses, editions)
 
     def last_match(self, meaning: str):
         """(cell index, meaning) of the rightmost label with a `meaning` (a `Sense` field), or None."""
@@ -640,8 +645,8 @@ def edition_of_labels(rows: Iterable[_Row]) -> str | None:
     """The edition the tables' labels point to, when they point to one only (`Sense.editions`).
     A headerless t2 row is read by it."""
     seen: set[str] = set()
-    for sense in {sense for row in rows for sense in row.senses}:
-        seen |= sense.editions
+    for row in rows:
+        seen |= row.editions
     return seen.pop() if len(seen) == 1 else None
 
 
