@@ -394,12 +394,12 @@ class Reader:
         if not any(row.cells[label_at + 1:]) and not any(k in self.report.cells for k in keys):
             # A row of blanks, unless the next row carries the rest of its label and its values.
             state.t3_blank = key, next((t for i, t in row.labels if i == label_at), "")
-        after = row.after(label_at)
         header = state.t3_header
+        cells = row.cells
         by_position = (
             self.grid and len(header) == len(T3_COLUMNS) and len(set(header.values())) == len(T3_COLUMNS)
             and min(header.values()) > label_at
-            and {i for i, t in after if t} <= set(header.values())
+            and {i for i in range(label_at + 1, len(cells)) if cells[i]} <= set(header.values())
             and self.t3_layout.agrees(header[T3_COLUMNS[0]])
         )
         if by_position:
@@ -410,7 +410,7 @@ class Reader:
             return
         placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=self.t3_hints(label_at))
         if placement is None:
-            self.t3_repair(key, [t for _, t in after])
+            self.t3_repair(key, [t for _, t in row.after(label_at)])
             return
         self.put_placed(f"t3.{key}", T3_COLUMNS, placement)
 
