@@ -45,7 +45,14 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     elif not trusted and declared:
         doc.problems.append(("ENCODING_GUESSED", f"declared charset {declared!r} does not fit the bytes; read as {codec}"))
     try:
-        root = etree.fromstring(text.replace("\x00", ""), _PARSER) if text.strip() else None
+        if not text.strip():
+            root = None
+        elif codec == "utf-8" and b"\x00" not in data:
+            # The bytes were UTF-8 exactly as decoded: libxml2 reads them as they are, which
+            # spares it converting the str back.
+            root = etree.fromstring(data, _UTF8_PARSER)
+        else:
+            root = etree.fromstring(text.replace("\x00", ""), _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         doc.problems.append(("DECODE_ERROR", f"not readable as HTML: {error}"))
         return doc
@@ -78,7 +85,7 @@ def _charset_from_content_type(content_type: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-_TITLE_PLACES = (etree.XPath("//h1"), etree.XPath("//title"))
+_TITLE_PLACES = ("h1", "title")
 
 
 def _title(root, metas: dict[str, str]) -> str | None:
@@ -87,10 +94,10 @@ def _title(root, metas: dict[str, str]) -> str | None:
         value = lowered.get(name.lower())
         if value:
             return _clean(value)
-    for xpath in _TITLE_PLACES:
-        found = xpath(root)
-        if found:
-            value = _clean(_text(found[0]))
+    for tag in _TITLE_PLACES:
+        found = next(root.iter(tag), None)      # the first in document order, as //h1 gives
+        if found is not None:
+            value = _clean(_text(found))
             if value:
                 return value
     return None
@@ -118,10 +125,27 @@ def _content_root(root):
     ranked = [(rank, n, el) for n, el in enumerate(found) if (rank := _container_rank(el)) is not None]
     for _, _, element in sorted(ranked, key=lambda item: item[:2]):
         # An empty container (a template placeholder) is no article.
-        if len(_text(element).strip()) >= MIN_CONTENT_CHARS:
+        if _holds_text(element, MIN_CONTENT_CHARS):
             return element
     body = root.find("body")
     return body if body is not None else root
+
+
+def _holds_text(element, chars: int) -> bool:
+    """len(_text(element).strip()) >= chars, reading only as far as needed (a container holds
+    the whole article)."""
+    length = 0          # characters from the first one that is not white space
+    solid = 0           # of which up to the last one that is not white space
+    for piece in element.itertext():
+        if not length:
+            piece = piece.lstrip()
+        kept = piece.rstrip()
+        if kept:
+            solid = length + len(kept)
+            if solid >= chars:
+                return True
+        length += len(piece)
+    return False
 
 
 def _clean(text: str) -> str:
@@ -140,6 +164,7 @@ def _text(element) -> str:
 # Plain lxml elements (lxml.html's element classes cost a Python call per element); comments and
 # processing instructions are dropped while parsing. The HTML parser lowercases tag names.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_UTF8_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
 
 
 class _Walker:
@@ -158,8 +183,8 @@ class _Walker:
             self.parts = []
 
     def walk(self, element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if not tag:                      # comment or processing instruction
+        tag = element.tag
+        if not tag or not isinstance(tag, str):       # comment or processing instruction
             return
         style = element.get("style")
         if tag in _SKIP or style and _HIDDEN.search(style):
@@ -181,12 +206,14 @@ class _Walker:
         block = tag in _BLOCK or tag == "table"
         if block:
             self.flush()
-        if element.text:
-            self.parts.append(element.text)
+        text = element.text
+        if text:
+            self.parts.append(text)
         for child in element:
             self.walk(child)
-            if child.tail:
-                self.parts.append(child.tail)
+            tail = child.tail
+            if tail:
+                self.parts.append(tail)
         if block:
             self.flush()
 
@@ -216,11 +243,6 @@ def _own_rows(table):
                     yield row
 
 
-def cell_text(cell) -> str:
-    """The text of one cell: paragraphs inside it joined, white space collapsed."""
-    return _clean(_text(cell))
-
-
 # Span attributes that span nothing: such cells take the cheap path.
 _NO_SPAN = (None, "1")
 
@@ -233,34 +255,35 @@ def _span(raw: str | None, limit: int) -> int:
     return max(1, min(int(raw), limit))
 
 
+def _fill_pending(row: list[str], marks: list[bool], pending: dict[int, tuple[int, str]]) -> None:
+    """Copy the rowspans from above that cover the next columns of `row`."""
+    while len(row) in pending:
+        col = len(row)
+        left, text = pending[col]
+        row.append(text)
+        marks.append(False)
+        if left <= 1:
+            del pending[col]
+        else:
+            pending[col] = (left - 1, text)
+
+
 def _grid(table) -> Table:
     """Expand rowspan/colspan into a full grid; `origin` marks the cells as printed."""
     rows: list[list[str]] = []
     origin: list[list[bool]] = []
     pending: dict[int, tuple[int, str]] = {}     # column → (rows left, text) from rowspans above
     cells = 0
+    tostring = etree.tostring
     for tr in _own_rows(table):
         row: list[str] = []
         marks: list[bool] = []
-
-        def fill_pending() -> None:
-            while len(row) in pending:
-                col = len(row)
-                left, text = pending[col]
-                row.append(text)
-                marks.append(False)
-                if left <= 1:
-                    del pending[col]
-                else:
-                    pending[col] = (left - 1, text)
-
-        for cell in tr:
-            tag = cell.tag
-            if tag not in ("td", "th"):
-                continue
+        for cell in tr.iterchildren("td", "th"):
             if pending:
-                fill_pending()
-            text = cell_text(cell)
+                _fill_pending(row, marks, pending)
+            # _clean(_text(cell)) written out: this runs for every cell of every table
+            text = tostring(cell, method="text", encoding="unicode", with_tail=False) if len(cell) else cell.text
+            text = " ".join(text.replace("\u200b", "").split()) if text else ""
             raw_colspan, raw_rowspan = cell.get("colspan"), cell.get("rowspan")
             if raw_colspan in _NO_SPAN and raw_rowspan in _NO_SPAN:
                 row.append(text)
@@ -273,16 +296,17 @@ def _grid(table) -> Table:
                     pending[len(row)] = (rowspan - 1, text)
                 row.append(text)
                 marks.append(i == 0)
-        fill_pending()
         if pending:
-            # Rowspans from above reaching past the end of this row's own cells.
-            last = max(pending)
-            while len(row) <= last:
-                if len(row) in pending:
-                    fill_pending()
-                else:
-                    row.append("")
-                    marks.append(False)
+            _fill_pending(row, marks, pending)
+            if pending:
+                # Rowspans from above reaching past the end of this row's own cells.
+                last = max(pending)
+                while len(row) <= last:
+                    if len(row) in pending:
+                        _fill_pending(row, marks, pending)
+                    else:
+                        row.append("")
+                        marks.append(False)
         rows.append(row)
         origin.append(marks)
         cells += len(row)
@@ -290,9 +314,9 @@ def _grid(table) -> Table:
             break
     width = max((len(r) for r in rows), default=0)
     for row, marks in zip(rows, origin):
-        row.extend([""] * (width - len(row)))
-        marks.extend([False] * (width - len(marks)))
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
+            marks.extend([False] * (width - len(marks)))
     # Rows with no cell at all (<tr></tr> in Word exports) carry nothing.
     kept = [(r, m) for r, m in zip(rows, origin) if any(r)]
     return Table([r for r, _ in kept], [m for _, m in kept])
-

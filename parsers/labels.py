@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from parsers.template import TEMPLATE, normalise_label
-from parsers.values import page_spec
+from parsers.values import is_blank, looks_like_value, page_spec
 
 # A known label that is a prefix of the printed one must be at least this long, unless the
 # printed label goes on with a bracket (a note): "规章（件）".
@@ -27,6 +27,10 @@ FUZZY_LENGTHS = range(4, 80)
 # What may stand between a group label and the row's own ("（三）不予公开：1.属于国家秘密"), once
 # normalised (NFKC: full-width forms are half-width here).
 GROUP_SEPARATORS = "-—–/\\:>|·_"
+# What a table cell that is no label is (`Labels.cell_kind`).
+VALUE, BLANK = "value", "blank"
+# The t3 sub-rows of （六）其他处理, which only the 2021 edition has.
+T3_OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
 # Look-ups remembered per index (labels recur from page to page); cleared when full.
 CACHE_SIZE = 50_000
 
@@ -184,6 +188,38 @@ def labels() -> "Labels":
     return Labels()
 
 
+class Sense:
+    """What one normalised printed label means in each index, looked up once: a table row asks
+    a label a dozen questions (is it a t3 row? a t4 column? a caption?), each a dict look-up here."""
+
+    __slots__ = ("t2_caption", "t2_columns", "t2_rows", "t3_row", "t3_column", "t4_row", "t4_column",
+                 "t4_hit", "ambiguous_t3", "editions")
+
+    def __init__(self, L: "Labels", text: str):
+        self.t2_caption = L.t2_captions.match(text)
+        self.t2_columns = L.t2_columns.match(text)
+        self.t2_rows = L.t2_rows.match(text)
+        self.t3_row = L.t3_rows.match(text)
+        self.t3_column = L.t3_columns.match(text)
+        self.t4_row = L.t4_rows.match(text)
+        self.t4_column = L.t4_columns.match(text)
+        self.t4_hit = bool(text in L.t4_words or self.t4_column or self.t4_row)
+        self.ambiguous_t3 = text in L.ambiguous_t3
+        self.editions = self._editions()
+
+    def _editions(self) -> frozenset[str]:
+        """The editions the label points to, each where it exists in one edition only: t2
+        columns, rows and captions (本年制发件数, 政府集中采购), the sub-rows of （六）其他处理 (2021)."""
+        seen: set[str] = set()
+        places = (self.t2_rows or []) + (self.t2_caption or [])
+        for editions in ({c.edition for c in self.t2_columns or ()}, {edition for edition, *_ in places}):
+            if len(editions) == 1:
+                seen |= editions
+        if not self.ambiguous_t3 and self.t3_row in T3_OTHER_SUBROWS:
+            seen.add("2021")
+        return frozenset(seen)
+
+
 class Labels:
     def __init__(self):
         spec = page_spec()
@@ -214,3 +250,27 @@ class Labels:
         self.ambiguous_t3_keys = frozenset(self.t3_rows.exact[label] for label in self.ambiguous_t3)
         self.sections = {number: [normalise_label(name) for name in names]
                          for number, names in TEMPLATE.sections.items()}
+        self.senses: dict[str, Sense] = {}
+        # printed cell → VALUE, BLANK or (normalised label, its sense): cells recur (labels,
+        # small counts), so a table's cells are mostly one look-up each
+        self.cell_kinds: dict[str, object] = {}
+
+    def cell_kind(self, cell: str):
+        """What a printed (non-empty) table cell is: VALUE (a number), BLANK (a placeholder),
+        or a label (normalised text, `Sense`) (remembered)."""
+        return _remembered(self.cell_kinds, cell, self._cell_kind)
+
+    def _cell_kind(self, cell: str):
+        if looks_like_value(cell):
+            return BLANK if is_blank(cell) else VALUE
+        text = normalise_label(cell)
+        return text, self.sense(text)
+
+    def sense(self, text: str) -> Sense:
+        """What a normalised printed label means in every index (remembered)."""
+        found = self.senses.get(text)
+        if found is None:
+            if len(self.senses) > CACHE_SIZE:
+                self.senses.clear()
+            found = self.senses[text] = Sense(self, text)
+        return found

@@ -108,6 +108,9 @@ _LABELLED = re.compile(
 _URL_DATE = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_|/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
 _INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
+# An opening or closing script or style tag; the letters spelt out in both cases rather than
+# re.I, so the search skips ahead to each "<" (lower-casing a page costs more).
+_SCRIPT_OR_STYLE = re.compile(r"<(/?)([sS][cC][rR][iI][pP][tT]|[sS][tT][yY][lL][eE])")
 # How far after a date label (in HTML characters, tags included) the date may be, and how many
 # occurrences of one label are looked at (list pages repeat 发布日期 on every line).
 WINDOW = 300
@@ -188,11 +191,14 @@ def _labelled_date_in_html(html_text: str) -> str | None:
 
 
 def _inside_invisible(html_text: str, position: int) -> bool:
-    head = html_text[:position].lower()
-    for opening, closing in (("<script", "</script"), ("<style", "</style"), ("<!--", "-->")):
-        if head.rfind(opening) > head.rfind(closing):
-            return True
-    return False
+    """Whether `position` is after an opening <script, <style or <!-- (any case) that is not
+    closed before it."""
+    if html_text.rfind("<!--", 0, position) > html_text.rfind("-->", 0, position):
+        return True
+    last: dict[str, str] = {}
+    for tag in _SCRIPT_OR_STYLE.finditer(html_text, 0, position):
+        last[tag.group(2).lower()] = tag.group(1)
+    return "" in last.values()
 
 
 def published_date(html_text: str, url: str | None = None, metas: dict[str, str] | None = None) -> str | None:

@@ -15,6 +15,7 @@ only what every reading agrees on is kept.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,20 +24,23 @@ from parsers.flattened import glued_rows, read_flattened
 
 # This many row labels glued to their figures make a text flattened (one could be a typo).
 MIN_GLUED_ROWS = 3
-from parsers.labels import LabelIndex, labels
+from parsers.labels import BLANK, T3_OTHER_SUBROWS, VALUE, Labels, Sense, labels
 from parsers.metadata import read_metadata, section_of
 from parsers.placement import consensus, offsets, place
 from parsers.record import Report
 from parsers.template import TEMPLATE, normalise_label
-from parsers.values import AMOUNT, COUNT, SIGNED, is_blank, looks_like_value, read_value
+from parsers.values import AMOUNT, COUNT, SIGNED, is_blank, read_value
 
 T3_COLUMNS = list(TEMPLATE.t3_columns)            # natural … other_org, total
 T3_PARTS = T3_COLUMNS[:-1]                       # the six columns that add up to total
 T4_COLUMNS = list(TEMPLATE.t4_columns)
 T4_ROWS = list(TEMPLATE.t4_order)
-T3_OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
 _OTHER_SUBROW_KEYS = tuple(f"t3.{row}." for row in T3_OTHER_SUBROWS)
 SECTION_TABLE = {2: "t2", 3: "t3", 4: "t4"}
+# The keys completeness is checked against, made once.
+_T2_KEYS = {edition: TEMPLATE.t2_keys(edition) for edition in TEMPLATE.t2}
+_T3_ROW_KEYS = {row: [f"t3.{row}.{c}" for c in T3_COLUMNS] for row in TEMPLATE.t3_rows}
+_T4_KEYS = TEMPLATE.t4_keys()
 _ENUMERATOR_START = frozenset("（(0123456789０１２３４５６７８９一二三四五六七八九十")
 
 
@@ -45,26 +49,34 @@ class _Row:
     cells: list[str]
     labels: list[tuple[int, str]]        # (index, normalised text) of cells that are not values
     values: list[int]                    # indexes of non-empty value cells
+    senses: list[Sense]                  # what each label means, in the order of `labels`
+    editions: frozenset[str]             # the editions its labels point to (`Sense.editions`)
 
     @classmethod
-    def of(cls, cells: list[str]) -> "_Row":
-        found, values = [], []
+    def of(cls, cells: list[str], L: Labels) -> "_Row":
+        found, values, senses = [], [], []
+        editions: frozenset[str] = frozenset()
+        kinds = L.cell_kinds
         for i, cell in enumerate(cells):
             if not cell:
                 continue
-            if looks_like_value(cell):
-                if not is_blank(cell):
-                    values.append(i)
-            else:
-                found.append((i, normalise_label(cell)))
-        return cls(cells, found, values)
+            kind = kinds.get(cell) or L.cell_kind(cell)
+            if kind is VALUE:
+                values.append(i)
+            elif kind is not BLANK:
+                sense = kind[1]
+                found.append((i, kind[0]))
+                senses.append(sense)
+                if sense.editions:
+                    editions |= sense.editions
+        return cls(cells, found, values, senses, editions)
 
-    def last_match(self, index: LabelIndex):
-        """(cell index, meaning) of the rightmost label `index` knows, or None."""
-        for at, text in reversed(self.labels):
-            meaning = index.match(text)
-            if meaning:
-                return at, meaning
+    def last_match(self, meaning: str):
+        """(cell index, meaning) of the rightmost label with a `meaning` (a `Sense` field), or None."""
+        for (at, _), sense in zip(reversed(self.labels), reversed(self.senses)):
+            found = getattr(sense, meaning)
+            if found:
+                return at, found
         return None
 
     def after(self, index: int) -> list[tuple[int, str]]:
@@ -115,13 +127,13 @@ class Reader:
     # ------------------------------------------------------------ cells
     def put(self, key: str, text: str) -> None:
         """Record one cell as printed, with its value."""
-        column = key.rsplit(".", 1)[1]
-        kind = AMOUNT if key in TEMPLATE.amount_keys else SIGNED if column in TEMPLATE.signed_columns else COUNT
+        kind = _value_kind(key)
         if UNREAD in text:      # a cell OCR was not sure of: absent (OCR_UNCERTAIN says which)
             return
         reading = read_value(text, kind)
-        if key in self.report.cells:
-            if self.report.cells[key] != reading.value:
+        cells = self.report.cells
+        if key in cells:
+            if cells[key] != reading.value:
                 self.report.problem(
                     "DUPLICATE_CELL",
                     f"{key}: printed twice ({self.report.raw_cells.get(key)!r}, {text!r}); the first is kept")
@@ -133,7 +145,7 @@ class Reader:
         if reading.note:
             self.report.problem("ANNOTATED_VALUE", f"{key}: {text!r} read as {reading.value}; "
                                                    f"the note ({reading.note}) is not part of it")
-        self.report.cells[key] = reading.value
+        cells[key] = reading.value
         self.report.raw_cells[key] = text
 
     def put_value(self, key: str, value, raw: str) -> None:
@@ -150,11 +162,14 @@ class Reader:
             self.state.t4_header_closed = True
             self.state.t3_header_closed = True
 
-    def table(self, table: Table) -> None:
+    def rows(self, table: Table) -> list[_Row]:
+        return [_Row.of(cells, self.labels) for cells in table.rows]
+
+    def table(self, table: Table, rows: list[_Row]) -> None:
+        """Read a table whose `rows` were made by `rows`."""
         # A grid with its spans expanded (HTML, DOCX, PDF) keeps cells under their header; in
         # text spans were lost, so values are placed after their label (parsers.placement).
         self.grid = bool(table.origin)
-        rows = [_Row.of(cells) for cells in table.rows]
         self.t3_layout = self.t3_layout_of(rows)
         for row in rows:
             self.row(row)
@@ -164,7 +179,7 @@ class Reader:
         one way only."""
         relative, absolute = [], []
         for row in rows:
-            if not row.labels or self.labels.t3_rows.match(row.labels[-1][1]) is None:
+            if not row.labels or row.senses[-1].t3_row is None:
                 continue
             label_at = row.labels[-1][0]
             starts = offsets(row.cells[label_at + 1:], len(T3_COLUMNS))
@@ -190,12 +205,14 @@ class Reader:
             return
         L, state = self.labels, self.state
         blank_before, state.t3_blank = state.t3_blank, None
-        texts = [t for _, t in row.labels]
-        if not row.values and any(L.t2_captions.match(t) for t in texts):
+        senses = row.senses
+        if not row.values and any(s.t2_caption for s in senses):
             state.kind, state.t2_header = "t2", []
             return
-        t4_hits = sum(1 for t in texts if t in L.t4_words or L.t4_columns.match(t) or L.t4_rows.match(t))
-        t3_column_hits = sum(1 for t in texts if L.t3_columns.match(t))
+        t4_hits = t3_column_hits = 0
+        for sense in senses:
+            t4_hits += sense.t4_hit
+            t3_column_hits += bool(sense.t3_column)
         if state.kind == "t4" and row.values and not t4_hits:
             # The numbers row, possibly led by a label of its own ("件数").
             self.t4_flat(row)
@@ -234,7 +251,7 @@ class Reader:
             self.t3_row(row, pending, label_at=max((i for i, _ in row.labels), default=-1))
             return
         if not row.values and state.kind == "t3":
-            found = row.last_match(L.t3_rows)
+            found = row.last_match("t3_row")
             if found and found[1] not in L.ambiguous_t3_keys:
                 state.t3_pending = found[1]
                 return
@@ -249,16 +266,11 @@ class Reader:
 
     # ------------------------------------------------------------ t2
     def t2_header_of(self, row: _Row) -> list[tuple[int, list]]:
-        header = []
-        for index, text in row.labels:
-            columns = self.labels.t2_columns.match(text)
-            if columns:
-                header.append((index, columns))
-        return header
+        return [(index, sense.t2_columns) for (index, _), sense in zip(row.labels, row.senses) if sense.t2_columns]
 
     def t2_row(self, row: _Row) -> bool:
         """A t2 data row: its label names a row of a block whose columns the header names."""
-        found = row.last_match(self.labels.t2_rows)
+        found = row.last_match("t2_rows")
         if not found:
             return False
         label_at, candidates = found
@@ -325,14 +337,13 @@ class Reader:
     # ------------------------------------------------------------ t3
     def t3_row_key(self, row: _Row) -> str | None:
         """The t3 row a data row is, by its last label that names a row, in context."""
-        L, state = self.labels, self.state
-        in_other_group = state.t3_last in T3_OTHER_SUBROWS or any(
-            L.t3_rows.match(t) == "other_handling" for _, t in row.labels)
-        for _, text in reversed(row.labels):
-            key = L.t3_rows.match(text)
+        state = self.state
+        in_other_group = state.t3_last in T3_OTHER_SUBROWS or any(s.t3_row == "other_handling" for s in row.senses)
+        for (_, text), sense in zip(reversed(row.labels), reversed(row.senses)):
+            key = sense.t3_row
             if key is None:
                 continue
-            if text in L.ambiguous_t3 and (
+            if sense.ambiguous_t3 and (
                     state.kind == "t4" or key == "other_other" and not in_other_group
                     or not _carries_values(row, strict=not (self.grid and (in_other_group or _enumerated(row, text))))
                     and not (_enumerated(row, text) and self.blank_row(row, text))):
@@ -366,40 +377,40 @@ class Reader:
         if state.t3_header_closed:
             state.t3_header, state.t3_header_closed = {}, False
         state.kind = "t3"
-        for index, text in row.labels:
-            key = self.labels.t3_columns.match(text)
-            if key:
-                state.t3_header.setdefault(key, index)
+        for (index, _), sense in zip(row.labels, row.senses):
+            if sense.t3_column:
+                state.t3_header.setdefault(sense.t3_column, index)
 
     def t3_row(self, row: _Row, key: str, label_at: int | None = None) -> None:
         state = self.state
         state.kind, state.t3_last, state.t3_header_closed, state.t3_pending = "t3", key, True, None
         if label_at is None:
-            label_at = max(i for i, t in row.labels if self.labels.t3_rows.match(t) == key)
+            label_at = max(i for (i, _), sense in zip(row.labels, row.senses) if sense.t3_row == key)
             # A label cut over two cells: the rest of it is in the cells right after.
             labels_at = {i for i, _ in row.labels}
             while label_at + 1 in labels_at:
                 label_at += 1
-        if not any(row.cells[label_at + 1:]) and not any(f"t3.{key}.{c}" in self.report.cells for c in T3_COLUMNS):
+        keys = _T3_ROW_KEYS[key]
+        if not any(row.cells[label_at + 1:]) and not any(k in self.report.cells for k in keys):
             # A row of blanks, unless the next row carries the rest of its label and its values.
             state.t3_blank = key, next((t for i, t in row.labels if i == label_at), "")
-        after = row.after(label_at)
         header = state.t3_header
+        cells = row.cells
         by_position = (
             self.grid and len(header) == len(T3_COLUMNS) and len(set(header.values())) == len(T3_COLUMNS)
             and min(header.values()) > label_at
-            and {i for i, t in after if t} <= set(header.values())
+            and {i for i in range(label_at + 1, len(cells)) if cells[i]} <= set(header.values())
             and self.t3_layout.agrees(header[T3_COLUMNS[0]])
         )
         if by_position:
-            for column in T3_COLUMNS:
+            for column, cell_key in zip(T3_COLUMNS, keys):
                 index = header[column]
                 if index < len(row.cells):
-                    self.put(f"t3.{key}.{column}", row.cells[index])
+                    self.put(cell_key, row.cells[index])
             return
         placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=self.t3_hints(label_at))
         if placement is None:
-            self.t3_repair(key, [t for _, t in after])
+            self.t3_repair(key, [t for _, t in row.after(label_at)])
             return
         self.put_placed(f"t3.{key}", T3_COLUMNS, placement)
 
@@ -485,7 +496,7 @@ class Reader:
     # ------------------------------------------------------------ t4
     def t4_labelled(self, row: _Row) -> bool:
         """A t4 row written with its own label: 行政复议 | 5 values."""
-        found = row.last_match(self.labels.t4_rows)
+        found = row.last_match("t4_row")
         if not found:
             return False
         label_at, key = found
@@ -502,7 +513,7 @@ class Reader:
         """A t4 row label alone before five empty cells, under a header that named the result
         columns already: a row of blanks (a header's group row comes before those names)."""
         L = self.labels
-        if len(row.labels) != 1 or not L.t4_rows.match(row.labels[0][1]):
+        if len(row.labels) != 1 or not row.senses[0].t4_row:
             return False
         named = any(L.t4_columns.match(normalise_label(c)) for cells in self.state.t4_header for c in cells if c)
         return named and len(row.cells) - row.labels[0][0] - 1 >= len(T4_COLUMNS)
@@ -538,13 +549,20 @@ class Reader:
                 text = normalise_label(cells[index]) if index < len(cells) else ""
                 if not text:
                     continue
-                group = L.t4_rows.match(text) or group
-                column = L.t4_columns.match(text) or column
+                sense = L.sense(text)
+                group = sense.t4_row or group
+                column = sense.t4_column or column
             if group and column:
                 positions.setdefault(f"t4.{group}.{column}", index)
         if len(positions) != len(T4_ROWS) * len(T4_COLUMNS) or len(set(positions.values())) != len(positions):
             return {}
         return positions
+
+
+@lru_cache(maxsize=1024)
+def _value_kind(key: str) -> str:
+    """How a cell's text is read: 万元 amount, signed change or count (keys are the template's)."""
+    return AMOUNT if key in TEMPLATE.amount_keys else SIGNED if key.rsplit(".", 1)[1] in TEMPLATE.signed_columns else COUNT
 
 
 def _enumerated(row: _Row, text: str) -> bool:
@@ -587,14 +605,15 @@ def _add_up(columns: list[str | None]) -> tuple | None:
 def read_document(doc: Document) -> Report:
     report = Report()
     reader = Reader(report)
-    reader.edition = edition_of_labels(doc)
+    table_rows = [reader.rows(block) if isinstance(block, Table) else None for block in doc.blocks]
+    reader.edition = edition_of_labels(row for rows in table_rows if rows for row in rows)
     narrative: list[str] = []
-    for block in doc.blocks:
+    for block, rows in zip(doc.blocks, table_rows):
         if isinstance(block, Paragraph):
             reader.heading(block.text)
             narrative.append(block.text)
         else:
-            reader.table(block)
+            reader.table(block, rows)
     for code, detail in doc.problems:
         report.problem(code, detail)
     # No table structure, or a text whose row labels are glued to their figures: the tables are
@@ -622,32 +641,13 @@ def read_document(doc: Document) -> Report:
     return report
 
 
-def edition_of_labels(doc: Document) -> str | None:
-    """The edition the table labels point to, when they point to one only: t2 columns, rows
-    and captions that exist in one edition (本年制发件数, 政府集中采购), the sub-rows of
-    （六）其他处理 (2021). A headerless t2 row is read by it."""
+def edition_of_labels(rows: Iterable[_Row]) -> str | None:
+    """The edition the tables' labels point to, when they point to one only (`Sense.editions`).
+    A headerless t2 row is read by it."""
     seen: set[str] = set()
-    for cell in {cell for table in doc.tables for cells in table.rows for cell in cells}:
-        if cell and not looks_like_value(cell):
-            seen |= _editions_of_label(cell)
+    for row in rows:
+        seen |= row.editions
     return seen.pop() if len(seen) == 1 else None
-
-
-@lru_cache(maxsize=16384)
-def _editions_of_label(cell: str) -> frozenset[str]:
-    """The editions one printed label points to, each where it exists in one edition only
-    (labels recur from report to report: remembered)."""
-    L = labels()
-    seen: set[str] = set()
-    text = normalise_label(cell)
-    columns = L.t2_columns.match(text) or ()
-    places = (L.t2_rows.match(text) or []) + (L.t2_captions.match(text) or [])
-    for editions in ({c.edition for c in columns}, {edition for edition, *_ in places}):
-        if len(editions) == 1:
-            seen |= editions
-    if text not in L.ambiguous_t3 and L.t3_rows.match(text) in T3_OTHER_SUBROWS:
-        seen.add("2021")
-    return frozenset(seen)
 
 
 def detect_template(report: Report) -> str | None:
@@ -682,18 +682,18 @@ def _completeness(report: Report) -> None:
     if report.template is None:
         report.problem("TEMPLATE_UNKNOWN", "the template edition could not be told from the tables")
     else:
-        keys = TEMPLATE.t2_keys(report.template)
+        keys = _T2_KEYS[report.template]
         missing = [k for k in keys if k not in cells]
         if missing:
             report.problem("TABLE_INCOMPLETE", f"t2: {len(missing)} of {len(keys)} cells missing")
     rows = expected_t3_rows(report)
-    missing_rows = [r for r in rows if not any(f"t3.{r}.{c}" in cells for c in T3_COLUMNS)]
-    missing_cells = [f"t3.{r}.{c}" for r in rows for c in T3_COLUMNS if f"t3.{r}.{c}" not in cells]
+    missing_rows = [r for r in rows if not any(k in cells for k in _T3_ROW_KEYS[r])]
+    missing_cells = [k for r in rows for k in _T3_ROW_KEYS[r] if k not in cells]
     if missing_rows:
         report.problem("TABLE_INCOMPLETE", f"t3: {len(missing_rows)} of {len(rows)} rows missing")
     elif missing_cells:
         report.problem("TABLE_INCOMPLETE", f"t3: {len(missing_cells)} of {len(rows) * len(T3_COLUMNS)} cells missing")
-    keys = TEMPLATE.t4_keys()
+    keys = _T4_KEYS
     missing = [k for k in keys if k not in cells]
     if missing:
         report.problem("TABLE_INCOMPLETE", f"t4: {len(missing)} of {len(keys)} cells missing")

@@ -61,6 +61,8 @@ def is_blank(text: str) -> bool:
 @lru_cache(maxsize=8192)
 def looks_like_value(text: str) -> bool:
     """True for what can stand in a value cell (a number, a blank, a placeholder)."""
+    if text.isdigit() and text.isascii():     # most value cells: no folding needed
+        return True
     return is_blank(text) or read_value(text, COUNT).ok
 
 
@@ -71,6 +73,8 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=4096)
 def read_value(text: str, kind: str = COUNT) -> CellReading:
     """The value of a printed cell. `kind`: COUNT, AMOUNT (万元) or SIGNED (本年增/减)."""
+    if text.isdigit() and text.isascii():     # most value cells: what the steps below make of them
+        return CellReading(float(text) if kind == AMOUNT else int(text), True)
     folded = _fold(text)
     if not folded or folded in _PLACEHOLDERS:
         return BLANK

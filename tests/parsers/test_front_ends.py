@@ -87,3 +87,12 @@ def test_article_inside_a_one_row_layout_table():
       <p>一、总体情况</p><p>{prose}</p><p>二、主动公开政府信息情况</p></td></tr></table></body></html>""".encode())
     assert doc.paragraphs == ["一、总体情况", prose, "二、主动公开政府信息情况"]
     assert tables(doc) == []
+
+
+def test_utf8_page_whose_meta_names_another_charset_reads_as_utf8():
+    # UTF-8 bytes go to libxml2 as they are: the page's own <meta> must not switch its decoding.
+    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
+            "<body><p>鸣皋镇 王堃</p><table><tr><td>总计</td><td>12</td></tr></table></body></html>").encode()
+    doc = read_html(html, content_type="text/html; charset=utf-8")
+    assert "鸣皋镇 王堃" in [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert tables(doc) == [[["总计", "12"]]]

@@ -74,3 +74,15 @@ def test_visible_date_formats(text, expected):
 
 def test_url_date_rejects_impossible_dates():
     assert url_date("http://x/202213/t20221340_1.html") is None
+
+
+@pytest.mark.parametrize("before, expected", [
+    ("<SCRIPT type='text/javascript'>var s='{filler}发布日期：2021-05-06';</Script>", "2022-01-20"),
+    ("<Style>.a{{}}</STYLE><script>var s='{filler}发布日期：2021-05-06';", None),   # never closed
+    ("<!-- {filler}发布日期：2021-05-06 -->", "2022-01-20"),
+    ("<STYLE>{filler}</style>发布日期：2021-05-06", "2021-05-06"),
+])
+def test_dates_in_scripts_styles_and_comments_are_not_read(before, expected):
+    # the filler puts the last <script>/<style> tag far before the label (tens of KB)
+    html = before.format(filler="栏目 " * 20_000) + "<div>发布日期：2022-01-20</div>"
+    assert published_date(html) == expected
