@@ -10,20 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from parsers.document import Document
+from parsers.document import Document, Table
 from parsers.record import Problem, Report
 
 __all__ = ["Problem", "Report", "parse", "read"]
 
 
 def _add_pictures(doc: Document, pictures: Sequence[bytes]) -> None:
-    """The page's pictures read by OCR join its blocks; once a table came out of them, the page
-    no longer says its tables were left unread."""
+    """The page's pictures read by OCR, each put where its `<img>` stands among the page's
+    blocks (so a table between two headings is read in its section); once a table came out of
+    them, the page no longer says its tables were left unread. The pictures are the page's in
+    order (crawler: `Detail.pictures`); when their number differs from the places (one not
+    fetched, one shown twice), which is which cannot be told and they all follow the text."""
     from parsers.ocr import read_pictures
 
     pictured = read_pictures(pictures)
-    doc.blocks += pictured.blocks
-    if pictured.tables:
+    places = doc.picture_places if len(doc.picture_places) == len(pictures) else [len(doc.blocks)] * len(pictures)
+    for number in sorted(pictured.blocks, reverse=True):     # from the last: earlier places stay put
+        at = places[number - 1]
+        doc.blocks[at:at] = pictured.blocks[number]
+    if any(isinstance(b, Table) for blocks in pictured.blocks.values() for b in blocks):
         doc.problems = [p for p in doc.problems if p[0] != "TABLE_IMAGES"]
     doc.problems += pictured.problems
 
