@@ -35,14 +35,18 @@ def _add_pictures(doc: Document, pictures: Sequence[bytes]) -> None:
 
 
 def read(data: bytes, *, url: str | None = None, content_type: str | None = None,
-         filename: str | None = None) -> tuple[str, Document]:
-    """(format, Document) for any input; unreadable formats give a Document with a problem."""
+         filename: str | None = None, pictures: Sequence[bytes] = ()) -> tuple[str, Document]:
+    """(format, Document) for any input; unreadable formats give a Document with a problem.
+    `pictures`: see `parse`."""
     from parsers.formats import sniff_format, unsupported_problem
 
     fmt = sniff_format(data, filename, content_type)
     if fmt == "html":
         from parsers.html import read_html
-        return fmt, read_html(data, content_type=content_type, url=url)
+        doc = read_html(data, content_type=content_type, url=url)
+        if pictures and any(code == "TABLE_IMAGES" for code, _ in doc.problems):
+            _add_pictures(doc, pictures)
+        return fmt, doc
     if fmt == "text":
         from parsers.text import read_text
         return fmt, read_text(data)
@@ -65,14 +69,12 @@ def parse(data: bytes, *, url: str | None = None, content_type: str | None = Non
           filename: str | None = None, pictures: Sequence[bytes] = ()) -> Report:
     """The canonical record of one annual report (spec §2). Never raises on bad input.
 
-    `pictures`: the images of a report page whose tables are pictures (TABLE_IMAGES), read by
-    OCR after the page's own text."""
+    `pictures`: the images of a report page whose tables are pictures (TABLE_IMAGES), in the
+    page's order, read by OCR after the page's own text and put where each stands."""
     from parsers.reader import read_document
 
     try:
-        fmt, doc = read(data, url=url, content_type=content_type, filename=filename)
-        if pictures and any(code == "TABLE_IMAGES" for code, _ in doc.problems):
-            _add_pictures(doc, pictures)
+        fmt, doc = read(data, url=url, content_type=content_type, filename=filename, pictures=pictures)
         if not doc.blocks:
             report = Report(title=doc.title, published=doc.published)
             for code, detail in doc.problems:

@@ -42,8 +42,9 @@ CONFIDENT = 0.97            # a cell read at least this sure needs no arithmetic
 MIN_PARTS = 4               # a row total checked has this many parts at least (t4: 4, t3: 6; t2 none)
 INSTALL_HINT = "pip install 'nianjian[ocr]'"
 
-# What an engine may read for a digit in a cell that is otherwise a number.
-_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "O": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+# What an engine may read for a digit (or a minus sign) in a cell that is otherwise a number.
+_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "O": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1",
+                                   "一": "-", "—": "-", "–": "-"})
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _NUMBERISH = re.compile(r"[-\d.,oO〇DlI|]+")
 
@@ -99,8 +100,8 @@ class RapidEngine:
             images = np.stack([recognizer.resize_norm_img(crops[i], ratio) for i in batch]).astype(np.float32)
             frames = recognizer.session(images)[0]
             for i, probabilities, (text, score) in zip(batch, frames, decode(frames)):
-                if _is_number(text):
-                    score = _number_probability(probabilities, [classes[c] for c in text])
+                if _is_number(text.strip()):
+                    score = _number_probability(probabilities, [classes[c] for c in text.strip()], classes[" "])
                 out[i] = (text, float(score))
         return out
 
@@ -108,8 +109,9 @@ class RapidEngine:
 @lru_cache(maxsize=1)
 def _digit_classes(characters: tuple[str, ...]) -> dict[str, list[int]]:
     """For each character a number is written with, the recogniser's characters that stand for
-    it in a cell of numbers: itself, its full-width form, its look-alikes ("o", "O", "〇" for 0)."""
-    classes: dict[str, list[int]] = {c: [] for c in "0123456789.-,"}
+    it in a cell of numbers: itself, its full-width form, its look-alikes ("o", "O", "〇" for 0);
+    and for " " the spaces."""
+    classes: dict[str, list[int]] = {c: [] for c in "0123456789.-, "}
     for index, character in enumerate(characters):
         meant = unicodedata.normalize("NFKC", character).translate(_DIGIT_LOOKALIKES)
         if meant in classes and index:          # index 0 is CTC's blank
@@ -117,27 +119,30 @@ def _digit_classes(characters: tuple[str, ...]) -> dict[str, list[int]]:
     return classes
 
 
-def _number_probability(frames, label: list[list[int]]) -> float:
+def _number_probability(frames, label: list[list[int]], spaces: list[int]) -> float:
     """The probability the recogniser gives a number (CTC forward sum over its frames): the
-    mass of every frame path that spells it, a character's look-alikes counting as it. The
+    mass of every frame path that spells it, a character's look-alikes counting as it and
+    spaces before or after it as nothing (the cell's text is stripped). The
     engine's own score (the mean of each character's best frame) is low for a lone "0", whose
     mass is split between "0", "o" and "O", and for "11", whose second frame may be blank or
     "1" alike; neither changes the number read."""
     import numpy as np
-    blank = frames[:, 0]
+    blank = frames[:, 0]                    # CTC's blank
     spelled = np.stack([frames[:, columns].sum(axis=1) for columns in label], axis=1)
     states = 2 * len(label) + 1             # blank, char 1, blank, char 2, …, blank
     # a jump over a blank is allowed between two different characters only
     skip = np.zeros(states, dtype=bool)
     skip[3::2] = [label[k] != label[k - 1] for k in range(1, len(label))]
+    edge = blank + frames[:, spaces].sum(axis=1)     # before the first character, after the last
     alpha = np.zeros(states)
-    alpha[0], alpha[1] = blank[0], spelled[0, 0]
+    alpha[0], alpha[1] = edge[0], spelled[0, 0]
     for t in range(1, len(frames)):
         previous = alpha.copy()
         previous[1:] += alpha[:-1]
         previous[2:] += np.where(skip[2:], alpha[:-2], 0.0)
         emit = np.empty(states)
         emit[0::2], emit[1::2] = blank[t], spelled[t]
+        emit[0] = emit[-1] = edge[t]
         alpha = previous * emit
     return float(min(1.0, alpha[-1] + alpha[-2]))
 
