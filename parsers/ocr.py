@@ -1,5 +1,6 @@
-"""OCR front-end: page images in (a scanned PDF's pages, a PNG or JPEG, a report's table pictures),
-the same `Document` the other front-ends make out.
+"""OCR front-end: page images in (a scanned PDF's pages, the scanned pages of a PDF with text, a
+PNG or JPEG, a report's table pictures), the same `Document` the other front-ends make out (for
+some pages, each page's blocks, which the caller puts in their place: `PagesRead`).
 
 A ruled table is rebuilt from its ruling lines: the grid of horizontal and vertical lines, a
 missing line between two grid cells meaning one merged cell, whose text is copied into every
@@ -7,7 +8,8 @@ grid cell it covers (as the HTML front-end expands spans). Each cell's ink is re
 own, line by line, so a lone "0" in a wide grid is not lost by the text detector. Text outside
 the tables is detected and recognised as lines, one paragraph each.
 
-Trust: every cell carries the engine's confidence. A value row is kept as read when its own
+Trust: every cell carries a confidence: for a number, the probability the recogniser gives that
+number (look-alikes such as "o" for 0 counting as it), else the engine's score. A value row is kept as read when its own
 arithmetic holds (the last number is the sum of the others: the t3 总计 of the six applicant
 columns, a t4 group's 总计 of its four results) or when every value in it was read with high
 confidence; otherwise its uncertain cells are marked `UNREAD` (absent, never a guess) and the
