@@ -10,33 +10,43 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from parsers.document import Document
+from parsers.document import Document, Table
 from parsers.record import Problem, Report
 
 __all__ = ["Problem", "Report", "parse", "read"]
 
 
 def _add_pictures(doc: Document, pictures: Sequence[bytes]) -> None:
-    """The page's pictures read by OCR join its blocks; once a table came out of them, the page
-    no longer says its tables were left unread."""
+    """The page's pictures read by OCR, each put where its `<img>` stands among the page's
+    blocks (so a table between two headings is read in its section); once a table came out of
+    them, the page no longer says its tables were left unread. The pictures are the page's in
+    order (crawler: `Detail.pictures`); when their number differs from the places (one not
+    fetched, one shown twice), which is which cannot be told and they all follow the text."""
     from parsers.ocr import read_pictures
 
     pictured = read_pictures(pictures)
-    doc.blocks += pictured.blocks
-    if pictured.tables:
+    places = doc.picture_places if len(doc.picture_places) == len(pictures) else [len(doc.blocks)] * len(pictures)
+    for number in sorted(pictured.blocks, reverse=True):     # from the last: earlier places stay put
+        at = places[number - 1]
+        doc.blocks[at:at] = pictured.blocks[number]
+    if any(isinstance(b, Table) for blocks in pictured.blocks.values() for b in blocks):
         doc.problems = [p for p in doc.problems if p[0] != "TABLE_IMAGES"]
     doc.problems += pictured.problems
 
 
 def read(data: bytes, *, url: str | None = None, content_type: str | None = None,
-         filename: str | None = None) -> tuple[str, Document]:
-    """(format, Document) for any input; unreadable formats give a Document with a problem."""
+         filename: str | None = None, pictures: Sequence[bytes] = ()) -> tuple[str, Document]:
+    """(format, Document) for any input; unreadable formats give a Document with a problem.
+    `pictures`: see `parse`."""
     from parsers.formats import sniff_format, unsupported_problem
 
     fmt = sniff_format(data, filename, content_type)
     if fmt == "html":
         from parsers.html import read_html
-        return fmt, read_html(data, content_type=content_type, url=url)
+        doc = read_html(data, content_type=content_type, url=url)
+        if pictures and any(code == "TABLE_IMAGES" for code, _ in doc.problems):
+            _add_pictures(doc, pictures)
+        return fmt, doc
     if fmt == "text":
         from parsers.text import read_text
         return fmt, read_text(data)
@@ -59,14 +69,12 @@ def parse(data: bytes, *, url: str | None = None, content_type: str | None = Non
           filename: str | None = None, pictures: Sequence[bytes] = ()) -> Report:
     """The canonical record of one annual report (spec §2). Never raises on bad input.
 
-    `pictures`: the images of a report page whose tables are pictures (TABLE_IMAGES), read by
-    OCR after the page's own text."""
+    `pictures`: the images of a report page whose tables are pictures (TABLE_IMAGES), in the
+    page's order, read by OCR after the page's own text and put where each stands."""
     from parsers.reader import read_document
 
     try:
-        fmt, doc = read(data, url=url, content_type=content_type, filename=filename)
-        if pictures and any(code == "TABLE_IMAGES" for code, _ in doc.problems):
-            _add_pictures(doc, pictures)
+        fmt, doc = read(data, url=url, content_type=content_type, filename=filename, pictures=pictures)
         if not doc.blocks:
             report = Report(title=doc.title, published=doc.published)
             for code, detail in doc.problems:

@@ -40,6 +40,9 @@ class Document:
     # The text as printed, for a plain-text document: its cells may have run together (flattened
     # text), which the line-by-line blocks cannot show.
     text: str | None = None
+    # Where the page's pictures that may be tables stand (HTML): for each, in order, the index
+    # of the block it comes before; their OCR'd blocks go there (parsers.parse(…, pictures=)).
+    picture_places: list[int] = field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:

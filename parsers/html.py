@@ -64,7 +64,7 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     doc.published = published_date(text, url, metas)
     body = _content_root(root)
     _Walker(doc).walk(body)
-    pictures = len(table_pictures(body))
+    pictures = len(doc.picture_places)
     if pictures and not doc.tables:
         doc.problems.append(("TABLE_IMAGES", f"the page holds no table but {pictures} pictures: "
                                              "its tables may be images, not read"))
@@ -73,11 +73,16 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
 
 def table_pictures(body) -> list[str]:
     """The `src` of the article body's pictures that may be tables (not icons), in order."""
+    return [img.get("src") for img in body.iter("img") if _may_be_table(img)]
+
+
+def _may_be_table(img) -> bool:
+    """A picture with a source, not declared icon-sized."""
     def side(value) -> int:
         digits = re.match(r"\s*(\d+)", value or "")
         return int(digits.group(1)) if digits else MIN_PICTURE_SIDE
-    return [img.get("src") for img in body.iter("img") if (img.get("src") or "").strip()
-            and min(side(img.get("width")), side(img.get("height"))) >= MIN_PICTURE_SIDE]
+    return bool((img.get("src") or "").strip()) and \
+        min(side(img.get("width")), side(img.get("height"))) >= MIN_PICTURE_SIDE
 
 
 def _charset_from_content_type(content_type: str | None) -> str | None:
@@ -197,6 +202,10 @@ class _Walker:
             return
         if tag == "br":
             self.parts.append("\n")
+            return
+        if tag == "img" and _may_be_table(element):     # its tables, if any, will stand here
+            self.flush()
+            self.doc.picture_places.append(len(self.doc.blocks))
             return
         if tag == "pre" or style and "white-space:pre" in style.replace(" ", "").lower():
             # Preformatted text keeps tab-separated or pipe tables: the text front-end reads it.

@@ -1,5 +1,6 @@
-"""OCR front-end: page images in (a scanned PDF's pages, a PNG or JPEG, a report's table pictures),
-the same `Document` the other front-ends make out.
+"""OCR front-end: page images in (a scanned PDF's pages, the scanned pages of a PDF with text, a
+PNG or JPEG, a report's table pictures), the same `Document` the other front-ends make out (for
+some pages, each page's blocks, which the caller puts in their place: `PagesRead`).
 
 A ruled table is rebuilt from its ruling lines: the grid of horizontal and vertical lines, a
 missing line between two grid cells meaning one merged cell, whose text is copied into every
@@ -7,7 +8,8 @@ grid cell it covers (as the HTML front-end expands spans). Each cell's ink is re
 own, line by line, so a lone "0" in a wide grid is not lost by the text detector. Text outside
 the tables is detected and recognised as lines, one paragraph each.
 
-Trust: every cell carries the engine's confidence. A value row is kept as read when its own
+Trust: every cell carries a confidence: for a number, the probability the recogniser gives that
+number (look-alikes such as "o" for 0 counting as it), else the engine's score. A value row is kept as read when its own
 arithmetic holds (the last number is the sum of the others: the t3 总计 of the six applicant
 columns, a t4 group's 总计 of its four results) or when every value in it was read with high
 confidence; otherwise its uncertain cells are marked `UNREAD` (absent, never a guess) and the
@@ -23,7 +25,8 @@ from __future__ import annotations
 import io
 import re
 import time
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Protocol
 
@@ -41,8 +44,9 @@ CONFIDENT = 0.97            # a cell read at least this sure needs no arithmetic
 MIN_PARTS = 4               # a row total checked has this many parts at least (t4: 4, t3: 6; t2 none)
 INSTALL_HINT = "pip install 'nianjian[ocr]'"
 
-# What an engine may read for a digit in a cell that is otherwise a number.
-_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "O": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+# What an engine may read for a digit (or a minus sign) in a cell that is otherwise a number.
+_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "O": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1",
+                                   "一": "-", "—": "-", "–": "-"})
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _NUMBERISH = re.compile(r"[-\d.,oO〇DlI|]+")
 
@@ -82,10 +86,67 @@ class RapidEngine:
         return out
 
     def read(self, crops: list) -> list[tuple[str, float]]:
-        if not crops:
-            return []
-        results, _ = self._ocr.text_rec(crops)
-        return [(text, float(score)) for text, score in results]
+        """The recogniser's reading of each crop, batched as RapidOCR batches them (by width).
+        A reading that is a number is scored by the probability the model gives that number
+        (`_number_probability`), other text by the engine's own score."""
+        import numpy as np
+        recognizer = self._ocr.text_rec
+        decode = recognizer.postprocess_op
+        classes = _digit_classes(tuple(decode.character))
+        _, height, width = recognizer.rec_image_shape
+        order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+        out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        for start in range(0, len(order), recognizer.rec_batch_num):
+            batch = order[start:start + recognizer.rec_batch_num]
+            ratio = max([width / height] + [crops[i].shape[1] / crops[i].shape[0] for i in batch])
+            images = np.stack([recognizer.resize_norm_img(crops[i], ratio) for i in batch]).astype(np.float32)
+            frames = recognizer.session(images)[0]
+            for i, probabilities, (text, score) in zip(batch, frames, decode(frames)):
+                if _is_number(text.strip()):
+                    score = _number_probability(probabilities, [classes[c] for c in text.strip()], classes[" "])
+                out[i] = (text, float(score))
+        return out
+
+
+@lru_cache(maxsize=1)
+def _digit_classes(characters: tuple[str, ...]) -> dict[str, list[int]]:
+    """For each character a number is written with, the recogniser's characters that stand for
+    it in a cell of numbers: itself, its full-width form, its look-alikes ("o", "O", "〇" for 0);
+    and for " " the spaces."""
+    classes: dict[str, list[int]] = {c: [] for c in "0123456789.-, "}
+    for index, character in enumerate(characters):
+        meant = unicodedata.normalize("NFKC", character).translate(_DIGIT_LOOKALIKES)
+        if meant in classes and index:          # index 0 is CTC's blank
+            classes[meant].append(index)
+    return classes
+
+
+def _number_probability(frames, label: list[list[int]], spaces: list[int]) -> float:
+    """The probability the recogniser gives a number (CTC forward sum over its frames): the
+    mass of every frame path that spells it, a character's look-alikes counting as it and
+    spaces before or after it as nothing (the cell's text is stripped). The
+    engine's own score (the mean of each character's best frame) is low for a lone "0", whose
+    mass is split between "0", "o" and "O", and for "11", whose second frame may be blank or
+    "1" alike; neither changes the number read."""
+    import numpy as np
+    blank = frames[:, 0]                    # CTC's blank
+    spelled = np.stack([frames[:, columns].sum(axis=1) for columns in label], axis=1)
+    states = 2 * len(label) + 1             # blank, char 1, blank, char 2, …, blank
+    # a jump over a blank is allowed between two different characters only
+    skip = np.zeros(states, dtype=bool)
+    skip[3::2] = [label[k] != label[k - 1] for k in range(1, len(label))]
+    edge = blank + frames[:, spaces].sum(axis=1)     # before the first character, after the last
+    alpha = np.zeros(states)
+    alpha[0], alpha[1] = edge[0], spelled[0, 0]
+    for t in range(1, len(frames)):
+        previous = alpha.copy()
+        previous[1:] += alpha[:-1]
+        previous[2:] += np.where(skip[2:], alpha[:-2], 0.0)
+        emit = np.empty(states)
+        emit[0::2], emit[1::2] = blank[t], spelled[t]
+        emit[0] = emit[-1] = edge[t]
+        alpha = previous * emit
+    return float(min(1.0, alpha[-1] + alpha[-2]))
 
 
 @lru_cache(maxsize=1)
@@ -102,14 +163,26 @@ def unavailable() -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------- inputs
+@dataclass
+class PagesRead:
+    """What OCR read of some pages: each page's blocks by page number, and the problems."""
+    blocks: dict[int, list] = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def document(self) -> Document:
+        return Document(blocks=[b for number in sorted(self.blocks) for b in self.blocks[number]],
+                        problems=self.problems)
+
+
 def read_image(data: bytes) -> Document:
     """A PNG or JPEG (a scanned page, a table published as a picture)."""
-    return read_pictures([data])
+    return read_pictures([data]).document()
 
 
-def read_pictures(pictures: Iterable[bytes]) -> Document:
+def read_pictures(pictures: Iterable[bytes]) -> PagesRead:
     """PNG or JPEG files read as the pages of one document (a report page's tables published as
-    pictures); one that cannot be decoded is a problem, the others are read."""
+    pictures), numbered from 1 in the order given; one that cannot be decoded is a problem, the
+    others are read."""
     from PIL import Image
     images, problems = [], []
     for number, data in enumerate(pictures, 1):
@@ -124,56 +197,63 @@ def read_pictures(pictures: Iterable[bytes]) -> Document:
             problems.append(("UNREADABLE_FILE", f"image could not be decoded (picture {number}): "
                                                 f"{type(exc).__name__}: {exc}"))
             continue
-        images.append(image)
-    doc = read_images(images) if images else Document()
-    doc.problems[:0] = problems
-    return doc
+        images.append((number, image))
+    read = _read_numbered(images) if images else PagesRead()
+    read.problems[:0] = problems
+    return read
 
 
 def read_scanned_pdf(data: bytes) -> Document:
     """A PDF without a text layer: each page rendered to an image and read."""
+    return read_pdf_pages(data).document()
+
+
+def read_pdf_pages(data: bytes, numbers: list[int] | None = None) -> PagesRead:
+    """Pages of a PDF (numbers from 1; all when None) rendered and read: a scanned PDF, or the
+    scanned pages of a PDF whose other pages have text."""
     import pypdfium2
     if engine() is None:
-        return Document(problems=[unavailable()])
+        return PagesRead(problems=[unavailable()])
     pdf = pypdfium2.PdfDocument(data)
     try:
-        page_count = len(pdf)
-        images = [pdf[i].render(scale=PDF_RESOLUTION / 72).to_pil() for i in range(min(page_count, MAX_PAGES))]
+        wanted = numbers if numbers is not None else list(range(1, len(pdf) + 1))
+        images = [(n, pdf[n - 1].render(scale=PDF_RESOLUTION / 72).to_pil()) for n in wanted[:MAX_PAGES]]
     finally:
         pdf.close()
-    doc = read_images(images)
-    if page_count > MAX_PAGES:
-        doc.problems.append(("PAGE_LIMIT", f"only the first {MAX_PAGES} of {page_count} scanned pages were read"))
-    return doc
+    read = _read_numbered(images)
+    if len(wanted) > MAX_PAGES:
+        read.problems.append(("PAGE_LIMIT", f"only the first {MAX_PAGES} of {len(wanted)} scanned pages were read"))
+    return read
 
 
-def read_images(images: Iterable) -> Document:
-    """Pages as PIL images → one Document. Never raises on a page it cannot read."""
+def _read_numbered(images: Iterable[tuple[int, object]]) -> PagesRead:
+    """(page number, PIL image) pairs read within the caps (MAX_PAGES, TIME_LIMIT)."""
     ocr = engine()
     if ocr is None:
-        return Document(problems=[unavailable()])
-    doc = Document()
+        return PagesRead(problems=[unavailable()])
+    read = PagesRead()
     started = time.monotonic()
     uncertain: list[str] = []
-    for number, image in enumerate(images, 1):
-        if number > MAX_PAGES or time.monotonic() - started > TIME_LIMIT:
-            doc.problems.append(("PAGE_LIMIT", f"OCR stopped before page {number} "
-                                               f"(at most {MAX_PAGES} pages, {TIME_LIMIT:.0f} s per document)"))
+    for count, (number, image) in enumerate(images, 1):
+        if count > MAX_PAGES or time.monotonic() - started > TIME_LIMIT:
+            read.problems.append(("PAGE_LIMIT", f"OCR stopped before page {number} "
+                                                f"(at most {MAX_PAGES} pages, {TIME_LIMIT:.0f} s per document)"))
             break
         try:
             blocks, doubts = _read_page(ocr, _working_image(image))
         except Exception as exc:  # one odd page (an engine or OpenCV failure) costs that page only
-            doc.problems.append(("UNREADABLE_FILE", f"page {number} could not be read by OCR: "
-                                                    f"{type(exc).__name__}: {exc}"))
+            read.problems.append(("UNREADABLE_FILE", f"page {number} could not be read by OCR: "
+                                                     f"{type(exc).__name__}: {exc}"))
             continue
-        doc.blocks += blocks
+        read.blocks[number] = blocks
         uncertain += [f"p{number} {d}" for d in doubts]
     if uncertain:
-        doc.problems.append(("OCR_UNCERTAIN", f"{len(uncertain)} cells read by OCR were not sure and "
-                                              "failed their row's arithmetic, left out: " + "; ".join(uncertain[:20])))
-    if doc.blocks:
-        doc.problems.append(("OCR_READ", "read by OCR from page images: values kept only where sure"))
-    return doc
+        read.problems.append(("OCR_UNCERTAIN", f"{len(uncertain)} cells read by OCR were not sure and "
+                                               "failed their row's arithmetic, left out: " + "; ".join(uncertain[:20])))
+    if any(read.blocks.values()):
+        pages = ", ".join(str(n) for n, blocks in read.blocks.items() if blocks)
+        read.problems.append(("OCR_READ", f"read by OCR from page images (pages {pages}): values kept only where sure"))
+    return read
 
 
 def _working_image(image):
@@ -311,26 +391,29 @@ def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
     cells); a cell whose top line is missing continues the cell above it (a rowspan)."""
     bands = list(zip(grid.ys, grid.ys[1:]))
     # the vertical lines crossing each band, found in the band itself, then snapped to the
-    # table's columns (lines a few pixels apart in different bands are one column)
+    # table's columns (lines a few pixels apart in different bands are one column); a cell is
+    # still cut at its own lines, or a neighbouring table's line a few pixels off is read as a "1"
     crossing = [_positions(grid.down[top + 3:bottom - 2, grid.x0:grid.x1 + 1].mean(axis=0) > 0.9, grid.x0, 3)
                 for top, bottom in bands]
     columns = _positions(_marks([x for edges in crossing for x in edges], grid.x0, grid.x1), grid.x0)
-    regions: list[list[int]] = []     # [left, top, right, bottom, first row, last row]
+    # [left column, top, right column, bottom, first row, last row, left line, right line]
+    regions: list[list[int]] = []
     above: dict[tuple[int, int], list[int]] = {}
     for r, (top, bottom) in enumerate(bands):
-        edges = sorted({min(columns, key=lambda c: abs(c - x)) for x in crossing[r]})
+        lines = {min(columns, key=lambda c: abs(c - x)): x for x in reversed(crossing[r])}
+        edges = sorted(lines)
         current = {}
         for left, right in zip(edges, edges[1:]):
             region = above.get((left, right))
             if region is not None and not _ruled(grid.across[top - 2:top + 3, left + 3:right - 2].any(axis=0)):
                 region[3], region[5] = bottom, r
             else:
-                region = [left, top, right, bottom, r, r]
+                region = [left, top, right, bottom, r, r, lines[left], lines[right]]
                 regions.append(region)
             current[(left, right)] = region
         above = current
     crops, owners = [], []
-    for at, (left, top, right, bottom, _, _) in enumerate(regions):
+    for at, (_, top, _, bottom, _, _, left, right) in enumerate(regions):
         for crop in _ink_lines(rgb, ink, left + 3, top + 3, right - 2, bottom - 2):
             crops.append(crop)
             owners.append(at)
@@ -343,7 +426,7 @@ def _read_grid(ocr: Engine, rgb, ink, grid: _Grid) -> tuple[Table, list[str]]:
     grid_text = [[""] * (len(columns) - 1) for _ in range(rows)]
     origin = [[False] * (len(columns) - 1) for _ in range(rows)]
     confidence = [[1.0] * (len(columns) - 1) for _ in range(rows)]
-    for at, (left, _, right, _, first, last) in enumerate(regions):
+    for at, (left, _, right, _, first, last, _, _) in enumerate(regions):
         text, score = "".join(texts.get(at, [])), sure.get(at, 1.0)
         if at in texts:
             text, score = _as_value(text, score)

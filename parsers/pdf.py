@@ -152,7 +152,7 @@ def _read(data: bytes, doc: Document) -> None:
         doc.problems.append(("UNREADABLE_FILE", _open_failure(exc)))
         return
     try:
-        _read_pages(pdf, doc)
+        _read_pages(pdf, doc, data)
         if pdf.pages and any(code == "SCANNED_PDF" for code, _ in doc.problems):
             _read_scan(data, doc)
     except Exception as exc:  # a damaged object deep in a page: report, keep nothing half-read
@@ -197,7 +197,7 @@ def _describe(exc: Exception) -> str:
     return f"{type(inner).__name__}: {inner}".rstrip(": ")
 
 
-def _read_pages(pdf, doc: Document) -> None:
+def _read_pages(pdf, doc: Document, data: bytes) -> None:
     total = _page_count(pdf)
     if total > MAX_PAGES:
         doc.problems.append(
@@ -223,10 +223,11 @@ def _read_pages(pdf, doc: Document) -> None:
         if not page.chars:
             textless.append(page.page_number)
             images += len(page.images)
-        characters += len(page.chars)
-        unmapped += sum(1 for ch in page.chars if _UNMAPPED.match(ch["text"]))
-        parts, lines = _read_page(page.filter(_is_mapped), offset)
-        items.extend((page.page_number, obj.top, obj) for obj in [*parts, *lines])
+        else:
+            characters += len(page.chars)
+            unmapped += sum(1 for ch in page.chars if _UNMAPPED.match(ch["text"]))
+            parts, lines = _read_page(page.filter(_is_mapped), offset)
+            items.extend((page.page_number, obj.top, obj) for obj in [*parts, *lines])
         offset += float(page.height)
         page.close()        # drop the page's parsed objects: long files stay small in memory
     if dense:
@@ -250,16 +251,27 @@ def _read_pages(pdf, doc: Document) -> None:
         )
         return
     if textless:
-        doc.problems.append(
-            ("SCANNED_PAGES", "pages without a text layer were skipped: "
-                              + ", ".join(map(str, textless)))
-        )
+        items.extend(_scanned_pages(data, textless, doc))
     items.sort(key=lambda item: (item[0], item[1]))
     _settle_one_row_parts(items)
     _drop_running_lines(items, len(pages))
     objs = [obj for _, _, obj in items]
     doc.title = _title([obj for obj in objs if isinstance(obj, _Line)])
     doc.blocks = _blocks(objs)
+
+
+def _scanned_pages(data: bytes, textless: list[int], doc: Document) -> list[tuple[int, float, object]]:
+    """The pages without a text layer in a PDF whose other pages have one, read by OCR
+    (parsers/ocr.py, its caps and trust rules): their blocks as items at the top of their page,
+    so they fall in place. A page OCR did not read is SCANNED_PAGES."""
+    from parsers.ocr import read_pdf_pages
+
+    scanned = read_pdf_pages(data, textless)
+    skipped = [n for n in textless if n not in scanned.blocks]
+    if skipped:
+        doc.problems.append(("SCANNED_PAGES", "pages without a text layer were skipped: " + ", ".join(map(str, skipped))))
+    doc.problems += scanned.problems
+    return [(number, 0.0, block) for number in textless for block in scanned.blocks.get(number, [])]
 
 
 def _is_mapped(obj: dict) -> bool:
@@ -594,12 +606,12 @@ def _blocks(objs: list) -> list:
     for obj in objs:
         if isinstance(obj, _TablePart) and pending is not None and _continues(pending, obj):
             pending = _join_parts(pending, obj)
-        elif isinstance(obj, (_TablePart, Table)):
+        elif isinstance(obj, (_TablePart, Table, Paragraph)):     # Table, Paragraph: OCR'd or rebuilt
             flush()
-            if isinstance(obj, Table):
-                blocks.append(obj)
-            else:
+            if isinstance(obj, _TablePart):
                 pending = obj
+            else:
+                blocks.append(obj)
         else:
             if pending is not None or (
                     paragraph and _starts_paragraph(paragraph[-1], obj, margins, heading_size)):

@@ -243,20 +243,25 @@ def test_libreoffice_export_parses_like_the_docx(name):
 
 # ---------------------------------------------------------------- what cannot be read
 
+# The scanned page 3 of 洪泽 (scanned_hongze.pdf, page 3 of partly_scanned_hongze.pdf), read by
+# hand from its image: the last t2 rows and t3, whose rows hold only 自然人 and 总计.
+HONGZE_SCANNED_T2 = {"t2.penalty.decisions": 4119, "t2.coercion.decisions": 195, "t2.fees.amount": 7730.28}
+HONGZE_SCANNED_T3 = {
+    f"t3.{row}.{c}": (natural if c in ("natural", "total") else 0)
+    for row, natural in {"new": 21, "carried_in": 0, "partial": 4, "withheld_secret": 1, "withheld_law": 0,
+                         "withheld_safety": 0, "withheld_third_party": 0, "withheld_internal": 0,
+                         "withheld_process": 1, "withheld_enforcement": 1, "withheld_inquiry": 0,
+                         "unavailable_not_held": 10, "granted": 0, "unavailable_to_make": 3}.items()
+    for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")}
+
+
 def test_a_real_scan_is_read_by_ocr_and_keeps_only_sure_cells():
     """Page 3 of a real scanned report (洪泽): read by hand from the page image. Each kept t3
     row adds up; nothing is read that is not printed so."""
     report = parse((PDF / "scanned_hongze.pdf").read_bytes(), filename="scan.pdf")
-    assert {"t2.penalty.decisions": 4119, "t2.coercion.decisions": 195, "t2.fees.amount": 7730.28}.items() \
-        <= report.cells.items()
-    t3 = {"new": 21, "carried_in": 0, "partial": 4, "withheld_secret": 1, "withheld_law": 0,
-          "withheld_safety": 0, "withheld_third_party": 0, "withheld_internal": 0, "withheld_process": 1,
-          "withheld_enforcement": 1, "withheld_inquiry": 0, "unavailable_not_held": 10,
-          "granted": 0, "unavailable_to_make": 3}
-    printed = {f"t3.{row}.{c}": (natural if c in ("natural", "total") else 0) for row, natural in t3.items()
-               for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")}
+    assert HONGZE_SCANNED_T2.items() <= report.cells.items()
     t3_read = {k: v for k, v in report.cells.items() if k.startswith("t3.")}
-    assert t3_read.items() <= printed.items()
+    assert t3_read.items() <= HONGZE_SCANNED_T3.items()
     assert len(t3_read) >= 7 * 10
     assert "SCANNED_PDF" not in {p.code for p in report.problems}
     # this one page lacks most of the report: what OCR did not read is never an error
@@ -358,9 +363,34 @@ def test_small_pdf_is_read_whole():
     assert doc.paragraphs == [f"{LONG_LINE} page {n}" for n in (1, 2, 3)]
 
 
-def test_partly_scanned_pdf_keeps_the_text_pages():
+def test_a_scanned_page_among_text_pages_is_read_by_ocr_in_its_place():
+    """洪泽 with pages 1–2 as text and page 3 a scan (the rest of t2, then 三 and t3): page 3 is
+    read by OCR and its blocks stand after page 2's, so 三's heading comes between the scanned
+    t2 rows and t3. Its cells are those read by hand from the page, beside the text pages'."""
+    from parsers.reader import read_document
+
     doc = read_pdf((PDF / "partly_scanned_hongze.pdf").read_bytes())
-    assert doc.problems == [("SCANNED_PAGES", "pages without a text layer were skipped: 3")]
+    codes = [code for code, _ in doc.problems]
+    assert "OCR_READ" in codes and "SCANNED_PAGES" not in codes
+    assert doc.paragraphs[:3] == HONGZE_PARAGRAPHS_START
+    t2, scanned_t2, t3 = doc.tables
+    assert_rows(t2, HONGZE_T2[:8], "t2 up to the scanned page")
+    heading = doc.blocks.index(Paragraph("三、收到和处理政府信息公开申请情况"))
+    assert doc.blocks.index(t2) < doc.blocks.index(scanned_t2) < heading < doc.blocks.index(t3)
+    report = read_document(doc)
+    assert {"t2.licensing.decisions": 550, "t2.normative.in_force": 5}.items() <= report.cells.items()
+    assert HONGZE_SCANNED_T2.items() <= report.cells.items()
+    t3_read = {k: v for k, v in report.cells.items() if k.startswith("t3.")}
+    assert t3_read.items() <= HONGZE_SCANNED_T3.items() and len(t3_read) >= 7 * 10
+    assert report.readability == "partly_read"
+
+
+def test_without_ocr_a_partly_scanned_pdf_keeps_the_text_pages(monkeypatch):
+    import parsers.ocr
+    monkeypatch.setattr(parsers.ocr, "engine", lambda: None)     # as if the extra were not installed
+    doc = read_pdf((PDF / "partly_scanned_hongze.pdf").read_bytes())
+    assert doc.problems == [("SCANNED_PAGES", "pages without a text layer were skipped: 3"),
+                            parsers.ocr.unavailable()]
     [t2] = doc.tables
     assert_rows(t2, HONGZE_T2[:8], "t2 up to the scanned page")
     assert doc.paragraphs[:3] == HONGZE_PARAGRAPHS_START
