@@ -65,8 +65,8 @@ def cycle_lease(store: Store, config: Config):
     try:
         token = store.take_lease(CYCLE_LEASE, seconds)
     except LeaseHeld as held:
-        raise CycleRunning(f"another monitor cycle is running on {config.db} "
-                           f"(process {held.holder['owner']}, since {held.holder['acquired_at']})") from None
+        raise CycleRunning.said("cycle_running", db=config.db, owner=held.holder["owner"],
+                                since=held.holder["acquired_at"]) from None
     try:
         yield
     finally:
