@@ -11,7 +11,7 @@ from monitor.config import add_config_arguments, config_from_args
 from monitor.cycle import run_once, setup_logging
 from nianjian.commands import WORDS
 from nianjian.clock import parse_moment
-from nianjian.errors import UserError
+from nianjian.errors import UserError, error_line
 
 
 def register(subparsers) -> None:
@@ -51,5 +51,5 @@ def run(args) -> int:
                                  delivered=result.delivery.delivered, messages=result.delivery.messages,
                                  pending=result.delivery.pending))
     for error in result.errors:
-        print(f"nianjian monitor: {error}", file=sys.stderr)
+        print(error_line("nianjian monitor", error), file=sys.stderr)
     return 0 if result.ok else 1

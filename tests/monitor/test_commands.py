@@ -103,12 +103,12 @@ def test_a_broken_crawl_is_recorded_and_raises_source_failing(make_config, datab
                                                "alerts": {"source_failing_after": 2}})
     assert main(["monitor", "--once", "--config", str(config.path), "--now", "2023-06-01"]) == 1
     err = capsys.readouterr().err
-    assert "nianjian monitor: crawl exited with status 1: ModuleNotFoundError: No module named " \
-           "'nianjian_no_such_module'" in err
+    assert "nianjian monitor: 错误 error: 抓取进程以状态 1 退出：ModuleNotFoundError: No module named " \
+           "'nianjian_no_such_module'（抓取输出见 " in err
     assert main(["monitor", "--once", "--config", str(config.path), "--now", "2023-06-02"]) == 1
     [failing] = database.alerts()
     assert failing["key"] == "source_failing|jianxi" and failing["details"]["failures"] == 2
-    assert failing["details"]["message"].startswith("crawl exited with status 1")
+    assert failing["details"]["message"].startswith("抓取进程以状态 1 退出")
     assert [r["status"] for r in database.query("SELECT status FROM runs ORDER BY id")] == ["failed", "failed"]
     assert "Traceback" in (workdir / "logs" / "monitor.log").read_text("utf-8")   # the crawl's own output
 
