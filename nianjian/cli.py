@@ -9,8 +9,8 @@ import pkgutil
 import sys
 
 from nianjian import __version__, commands
-from nianjian.commands import WORDS
 from nianjian.arguments import HELP, ArgumentParser, Commands, describe
+from nianjian.commands import WORDS
 from nianjian.errors import UserError, error_line
 
 DEFAULT_DB = "data/nianjian.db"

@@ -24,11 +24,8 @@ SAMPLES = {"sources": "data/sources.sample.yaml", "config": "data/nianjian.sampl
 
 
 def no_file(path, what: str) -> UserError:
-    """No `what` ("sources", "config": words.yaml `errors.files`) at `path`."""
-    name = WORDS["errors"]["files"][what]
-    if what in SAMPLES:
-        return UserError.said("no_file_sample", what=name, path=path, sample=SAMPLES[what])
-    return UserError.said("no_file", what=name, path=path)
+    """No `what` ("sources", "config": words.yaml `errors.files`) at `path`: start from the sample."""
+    return UserError.said("no_file", what=WORDS["errors"]["files"][what], path=path, sample=SAMPLES[what])
 
 
 def read_user_file(path, what: str) -> str:

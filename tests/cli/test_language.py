@@ -42,6 +42,15 @@ def test_a_bad_value_in_the_sources_file_names_the_key_as_typed(tmp_path, capsys
         f"'county' 不是 department, government, township 之一"]
 
 
+def test_schedule_without_its_sources_file_points_to_the_sample(tmp_path, capsys):
+    config = tmp_path / "nianjian.toml"
+    config.write_text('sources = "mine.yaml"\n', "utf-8")
+    assert main(["schedule", "--config", str(config), "--runs", "1"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"nianjian schedule: 错误 error: 找不到来源文件 sources file：{tmp_path / 'mine.yaml'}"
+        f"（可从示例开始 start from the sample：cp data/sources.sample.yaml {tmp_path / 'mine.yaml'}）"]
+
+
 def test_a_bad_config_value_and_a_bad_nianjian_now(tmp_path, capsys, monkeypatch):
     (tmp_path / "sources.yaml").write_text(SOURCES % "government", "utf-8")
     config = tmp_path / "nianjian.toml"
