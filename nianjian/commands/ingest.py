@@ -65,9 +65,9 @@ def _explain(result: IngestResult) -> str:
 
 def run(args: argparse.Namespace) -> int:
     if args.url and len(args.files) > 1:
-        raise UserError(WORDS["ingest"]["url_one_file"])
+        raise UserError.said("url_one_file")
     if args.max_size <= 0:
-        raise UserError(WORDS["ingest"]["max_size"])
+        raise UserError.said("max_size")
     err = Console(stderr=True)
     results: list[tuple[str, IngestResult]] = []
     with Store(args.db) as store:
