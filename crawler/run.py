@@ -16,7 +16,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from nianjian.commands import run_summary
-from nianjian.errors import UserError
+from nianjian.arguments import HELP, ArgumentParser, describe
+from nianjian.errors import UserError, error_line
 from nianjian.sources import load_sources
 from nianjian.store import Store
 
@@ -35,7 +36,7 @@ def crawl_settings(db: str, sources: str, *, jobdir: str | None = None, progress
     for override in overrides:
         name, sep, value = override.partition("=")
         if not sep or not name:
-            raise UserError(f"setting '{override}' is not NAME=VALUE")
+            raise UserError.said("not_a_setting", value=override)
         settings.set(name.strip(), value, priority="cmdline")
     if redis:                                 # Redis mode (crawler/redis_mode)
         settings.set("NIANJIAN_REDIS_URL", redis, priority="cmdline")
@@ -62,21 +63,21 @@ def crawl(db: str, sources: str, *, jobdir: str | None = None, progress: bool = 
     process.start()
     ledger = getattr(crawler.spider, "ledger", None)
     if ledger is None:                        # (and then crawler.stats was never set either)
-        raise UserError("the crawl did not start (see the log above)")
+        raise UserError.said("crawl_did_not_start")
     reason = crawler.stats.get_value("finish_reason")
     return {"run_id": ledger.run_id, "finish_reason": reason, **ledger.totals()}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sources", required=True, metavar="FILE", help="sources file (YAML)")
-    parser.add_argument("--db", required=True, metavar="PATH", help="SQLite database")
-    parser.add_argument("--jobdir", metavar="DIR", help="Scrapy JOBDIR: keep the crawl's state to resume it")
-    parser.add_argument("--progress", action="store_true", help="live progress table on stderr")
-    parser.add_argument("--redis", metavar="URL", help="join a distributed crawl on this Redis (docs/distributed.md)")
-    parser.add_argument("--crawl-id", metavar="ID", help="Redis mode: the crawl to join (default: today's date)")
-    parser.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a Scrapy setting (repeatable)")
+    parser = ArgumentParser(prog="python -m crawler.run")
+    parser.add_argument("--sources", required=True, metavar="FILE")
+    parser.add_argument("--db", required=True, metavar="PATH")
+    parser.add_argument("--jobdir", metavar="DIR")
+    parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--redis", metavar="URL")
+    parser.add_argument("--crawl-id", metavar="ID")
+    parser.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE")
+    describe(parser, HELP["crawler.run"])
     return parser
 
 
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         summary = crawl(args.db, args.sources, jobdir=args.jobdir, progress=args.progress,
                         overrides=args.overrides, redis=args.redis, crawl_id=args.crawl_id)
     except UserError as error:
-        print(f"crawler.run: error: {error}", file=sys.stderr)
+        print(error_line("crawler.run", error), file=sys.stderr)
         return error.exit_code
     print(run_summary(summary), file=sys.stderr)
     return 0 if summary["finish_reason"] == "finished" else 1

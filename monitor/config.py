@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from nianjian.commands import WORDS
 from nianjian.errors import UserError, read_user_file
 
 DEFAULT_CONFIG = "data/nianjian.toml"
@@ -79,7 +80,7 @@ class _Table:
 
     def __init__(self, data, where: str, origin: str):
         if not isinstance(data, dict):
-            raise UserError(f"{origin}: '{where}' must be a table")
+            raise UserError.said("config.not_a_table", origin=origin, key=where)
         self.data, self.where, self.origin, self.used = data, where, origin, set()
 
     def key(self, name: str) -> str:
@@ -92,14 +93,14 @@ class _Table:
         value = self.data[name]
         kinds = (int, float) if kind is float else kind
         if not isinstance(value, kinds) or (kind in (int, float) and isinstance(value, bool)):
-            expected = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-                        list: "a list"}[kind]
-            raise UserError(f"{self.origin}: '{self.key(name)}' must be {expected}, not {value!r}")
+            raise UserError.said("config.wrong_kind", origin=self.origin, key=self.key(name), value=value,
+                                 kind=WORDS["errors"]["config"]["kinds"][kind.__name__])
         if choices is not None and value not in choices:
-            raise UserError(f"{self.origin}: '{self.key(name)}' is {value!r}; "
-                            f"expected one of {', '.join(choices)}")
+            raise UserError.said("config.not_a_choice", origin=self.origin, key=self.key(name), value=value,
+                                 choices=", ".join(choices))
         if minimum is not None and value < minimum:
-            raise UserError(f"{self.origin}: '{self.key(name)}' must be at least {minimum}, not {value}")
+            raise UserError.said("config.too_small", origin=self.origin, key=self.key(name), value=value,
+                                 minimum=minimum)
         return value
 
     def credential(self, name: str) -> str | None:
@@ -107,11 +108,12 @@ class _Table:
         inline = self.get(name, str)
         variable = self.get(f"{name}_env", str)
         if inline and variable:
-            raise UserError(f"{self.origin}: give '{self.key(name)}' or '{self.key(name + '_env')}', not both")
+            raise UserError.said("config.both", origin=self.origin, key=self.key(name),
+                                 other=self.key(name + "_env"))
         if variable:
             if not os.environ.get(variable):
-                raise UserError(f"{self.origin}: '{self.key(name + '_env')}': environment variable "
-                                f"{variable} is not set")
+                raise UserError.said("config.no_variable", origin=self.origin, key=self.key(name + "_env"),
+                                     variable=variable)
             return os.environ[variable]
         return inline
 
@@ -122,14 +124,14 @@ class _Table:
     def finish(self) -> None:
         unknown = sorted(set(self.data) - self.used)
         if unknown:
-            raise UserError(f"{self.origin}: unknown key '{self.key(unknown[0])}'")
+            raise UserError.said("config.unknown_key", origin=self.origin, key=self.key(unknown[0]))
 
 
 def _channel(table: _Table, index: int) -> Channel:
     kind = table.get("type", str, choices=CHANNEL_TYPES)
     if kind is None:
-        raise UserError(f"{table.origin}: '{table.key('type')}' is required "
-                        f"({', '.join(CHANNEL_TYPES)})")
+        raise UserError.said("config.type_required", origin=table.origin, key=table.key("type"),
+                             choices=", ".join(CHANNEL_TYPES))
     name = table.get("name", str, f"{kind}-{index + 1}")
     verify_tls = table.get("verify_tls", bool, True)
     if kind == "email":
@@ -138,9 +140,9 @@ def _channel(table: _Table, index: int) -> Channel:
         recipients = table.get("to", list, [])
         for key, value in (("host", host), ("from", sender)):
             if not value:
-                raise UserError(f"{table.origin}: '{table.key(key)}' is required for an email channel")
+                raise UserError.said("config.email_required", origin=table.origin, key=table.key(key))
         if not recipients or not all(isinstance(r, str) and "@" in r for r in recipients):
-            raise UserError(f"{table.origin}: '{table.key('to')}' must list at least one email address")
+            raise UserError.said("config.no_recipients", origin=table.origin, key=table.key("to"))
         security = table.get("security", str, "starttls", choices=EMAIL_SECURITY)
         channel = Channel(
             name=name, type=kind, host=host,
@@ -151,9 +153,9 @@ def _channel(table: _Table, index: int) -> Channel:
     else:
         url = table.get("url", str)
         if not url:
-            raise UserError(f"{table.origin}: '{table.key('url')}' is required for a {kind} channel")
+            raise UserError.said("config.url_required", origin=table.origin, key=table.key("url"), kind=kind)
         if kind != "apprise" and not url.startswith(("http://", "https://")):
-            raise UserError(f"{table.origin}: '{table.key('url')}' is not an http(s) URL: {url!r}")
+            raise UserError.said("config.url_not_http", origin=table.origin, key=table.key("url"), value=url)
         secret = table.credential("secret") if kind in ("dingtalk", "feishu") else None
         token = table.credential("token") if kind == "webhook" else None
         channel = Channel(name=name, type=kind, url=url, secret=secret, token=token, verify_tls=verify_tls)
@@ -170,8 +172,7 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
         return value if value.is_absolute() else base / value
 
     if "lock_file" in data:
-        raise UserError(f"{origin}: 'lock_file' is no longer used (cycles are kept apart by a lease "
-                        f"in the database itself): remove it")
+        raise UserError.said("config.lock_file", origin=origin)
     paths = {name: path(name, default) for name, default in (
         ("sources", "sources.yaml"), ("db", "nianjian.db"), ("log_file", "logs/monitor.log"))}
 
@@ -181,13 +182,11 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
     try:
         ZoneInfo(timezone)
     except (ValueError, LookupError):
-        raise UserError(f"{origin}: 'schedule.timezone' is {timezone!r}, not a time zone name "
-                        f"(e.g. Asia/Shanghai)") from None
+        raise UserError.said("config.not_a_timezone", origin=origin, value=timezone) from None
     try:
         CronTrigger.from_crontab(cron, timezone=timezone)
     except ValueError as error:
-        raise UserError(f"{origin}: 'schedule.cron' is {cron!r}, not a crontab line "
-                        f"(minute hour day month weekday): {error}") from None
+        raise UserError.said("config.not_crontab", origin=origin, value=cron, error=error) from None
     interval = schedule.get("interval_seconds", float, 0, minimum=0)
     misfire = schedule.get("misfire_grace_seconds", int, Config.misfire_grace_seconds, minimum=1)
     schedule.finish()
@@ -199,8 +198,7 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
     crawl_settings = []
     for name, value in settings.data.items():
         if not name.isupper() or isinstance(value, (dict, list)):
-            raise UserError(f"{origin}: '{settings.key(name)}' must be an upper-case Scrapy setting "
-                            f"with a plain value")
+            raise UserError.said("config.not_a_setting", origin=origin, key=settings.key(name))
         crawl_settings.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
     crawl.finish()
 
@@ -210,7 +208,7 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
     kinds = alerts.get("kinds", list, list(ALERT_KINDS))
     for kind in kinds:
         if kind not in ALERT_KINDS:
-            raise UserError(f"{origin}: 'alerts.kinds' has {kind!r}; expected some of {', '.join(ALERT_KINDS)}")
+            raise UserError.said("config.alert_kinds", origin=origin, value=kind, choices=", ".join(ALERT_KINDS))
     alerts.finish()
 
     notify = root.table("notify")
@@ -220,15 +218,14 @@ def parse_config(data: dict, origin: str = "config", base: Path | None = None) -
     raw_channels = notify.get("channels", list, [])
     base_url = notify.get("base_url", str)
     if base_url is not None and not base_url.startswith(("http://", "https://")):
-        raise UserError(f"{origin}: 'notify.base_url' is {base_url!r}; expected the address of "
-                        f"`nianjian serve`, e.g. http://10.0.0.5:8001")
+        raise UserError.said("config.base_url", origin=origin, value=base_url)
     notify.finish()
     channels = tuple(_channel(_Table(raw, f"notify.channels[{i}]", origin), i)
                      for i, raw in enumerate(raw_channels))
     names = [c.name for c in channels]
     for name in names:
         if names.count(name) > 1:
-            raise UserError(f"{origin}: 'notify.channels' uses the name {name!r} twice")
+            raise UserError.said("config.name_twice", origin=origin, value=name)
     root.finish()
 
     return Config(
@@ -247,11 +244,11 @@ def load_config(path: str | Path | None = None) -> Config:
             return parse_config({}, base=Path("data"))
         path = DEFAULT_CONFIG
     path = Path(path)
-    text = read_user_file(path, "config file")
+    text = read_user_file(path, "config")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise UserError(f"{path}: not valid TOML ({error})") from None
+        raise UserError.said("config.not_toml", path=path, error=error) from None
     return parse_config(data, str(path), base=path.parent)
 
 
@@ -259,15 +256,10 @@ def add_config_arguments(parser) -> None:
     """--config, --db and --sources, shared by `nianjian monitor` and `nianjian schedule`."""
     from nianjian.cli import add_db_argument
 
-    parser.add_argument("--config", metavar="PATH",
-                        help=f"monitor configuration (TOML; default: {DEFAULT_CONFIG} if it exists)")
+    parser.add_argument("--config", metavar="PATH")
     add_db_argument(parser)
     parser.set_defaults(db=None)        # None: the config's db
-    for action in parser._actions:
-        if action.dest == "db":
-            action.help = "SQLite database (default: the config's db, data/nianjian.db)"
-    parser.add_argument("--sources", metavar="PATH",
-                        help="sources file (default: the config's sources, data/sources.yaml)")
+    parser.add_argument("--sources", metavar="PATH")
 
 
 def config_from_args(args) -> Config:

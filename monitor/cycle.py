@@ -28,6 +28,7 @@ from monitor.expected import assess_all, write_expectations
 from monitor.notify import Delivery, deliver_pending
 from monitor.recheck import last_cycle_moment, recheck_out_of_order
 from nianjian import clock
+from nianjian.commands import WORDS
 from nianjian.errors import UserError
 from nianjian.sources import all_agencies, load_sources
 from nianjian.store import LeaseHeld, Store
@@ -36,6 +37,7 @@ log = logging.getLogger("nianjian.monitor")
 
 
 CYCLE_LEASE = "monitor-cycle"
+STEPS, PROBLEMS = WORDS["monitor"]["steps"], WORDS["monitor"]["problems"]
 
 
 class CycleRunning(UserError):
@@ -65,8 +67,8 @@ def cycle_lease(store: Store, config: Config):
     try:
         token = store.take_lease(CYCLE_LEASE, seconds)
     except LeaseHeld as held:
-        raise CycleRunning(f"another monitor cycle is running on {config.db} "
-                           f"(process {held.holder['owner']}, since {held.holder['acquired_at']})") from None
+        raise CycleRunning.said("cycle_running", db=config.db, owner=held.holder["owner"],
+                                since=held.holder["acquired_at"]) from None
     try:
         yield
     finally:
@@ -100,17 +102,17 @@ def crawl(config: Config, now: datetime | None, live: bool = False) -> str | Non
                                   stderr=None if live else output,
                                   timeout=config.crawl_timeout_minutes * 60)
         except subprocess.TimeoutExpired:
-            return f"crawl did not finish within {config.crawl_timeout_minutes:g} minutes and was stopped"
+            return PROBLEMS["crawl_timeout"].format(minutes=config.crawl_timeout_minutes)
         except OSError as error:
-            return f"crawl could not start: {error}"
+            return PROBLEMS["crawl_not_started"].format(error=error)
     if done.returncode == 0:
         return None
     with open(config.log_file, "rb") as output:
         output.seek(start)
         lines = output.read().decode("utf-8", "replace").strip().splitlines()
     last = lines[-1].strip() if lines else ""
-    return f"crawl exited with status {done.returncode}" + (f": {last[:300]}" if last else "") + \
-        f" (crawl output in {config.log_file})"
+    return PROBLEMS["crawl_failed"].format(status=done.returncode, last=f"：{last[:300]}" if last else "",
+                                           log=config.log_file)
 
 
 def _record_unreported_sources(store: Store, run_id: int, sources, since_id: int, problem: str) -> None:
@@ -149,7 +151,7 @@ def _steps(store: Store, run_id: int, config: Config, sources, now: datetime | N
     db = store.db
     errors = []
     if config.crawl:
-        say(f"crawling {len(sources)} source(s)")
+        say(STEPS["crawl"].format(count=len(sources)))
         since = db.execute("SELECT coalesce(max(id), 0) FROM source_runs").fetchone()[0]
         problem = crawl(config, now, live=live_crawl)
         crawl_status = "failed" if problem else "ok"
@@ -161,14 +163,14 @@ def _steps(store: Store, run_id: int, config: Config, sources, now: datetime | N
         crawl_status = "skipped"
     now = now or clock.now()        # after the crawl: what it found is assessed as of now
     store.sync_agencies(sources)
-    say("re-checking reports whose previous year arrived later")
+    say(STEPS["recheck"])
     try:
         rechecked = recheck_out_of_order(store, last_cycle_moment(store, run_id))
     except Exception as error:      # stale cross-year findings must not stop the alerts
         rechecked = 0
-        errors.append(f"checks: {type(error).__name__}: {error}")
+        errors.append(PROBLEMS["checks"].format(error=f"{type(error).__name__}: {error}"))
         log.exception("checks step failed")
-    say("assessing expected reports and alerts")
+    say(STEPS["assess"])
     expectations = assess_all(db, all_agencies(sources), now, config.grace_days)
     conditions = all_conditions(db, expectations, sources, grace_days=config.grace_days,
                                 source_failing_after=config.source_failing_after)
@@ -176,9 +178,9 @@ def _steps(store: Store, run_id: int, config: Config, sources, now: datetime | N
         write_expectations(db, expectations, now)
         changes = reconcile(db, conditions, kinds=config.kinds, channels=[c.name for c in config.channels],
                             expectations=expectations, sources=sources, now=now)
-    say("sending notifications")
+    say(STEPS["notify"])
     delivery = deliver_pending(db, config, now)
-    errors += [f"channel {name}: {reason}" for name, reason in delivery.failed.items()]
+    errors += [PROBLEMS["channel"].format(name=name, reason=reason) for name, reason in delivery.failed.items()]
     counts = dict(Counter(e.status for e in expectations))
     result = CycleResult(run_id, crawl_status, counts, changes, delivery, errors)
     store.finish_run(run_id, "ok" if result.ok else "failed", {

@@ -9,26 +9,28 @@ import pkgutil
 import sys
 
 from nianjian import __version__, commands
-from nianjian.errors import UserError
+from nianjian.arguments import HELP, ArgumentParser, Commands, describe
+from nianjian.commands import WORDS
+from nianjian.errors import UserError, error_line
 
 DEFAULT_DB = "data/nianjian.db"
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
     """Every command that touches the database takes the same --db option."""
-    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH",
-                        help=f"SQLite database (default: {DEFAULT_DB})")
+    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="nianjian",
-        description="Watch government portals for their annual 政府信息公开工作年度报告.",
-    )
+    """The `nianjian` parser; what its --help says comes from nianjian/commands/help.yaml."""
+    parser = ArgumentParser(prog="nianjian")
     parser.add_argument("--version", action="version", version=f"nianjian {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        importlib.import_module(f"nianjian.commands.{info.name}").register(subparsers)
+        importlib.import_module(f"nianjian.commands.{info.name}").register(Commands(subparsers))
+    describe(parser, HELP["nianjian"])
+    for name, command in subparsers.choices.items():
+        describe(command, HELP[name])
     return parser
 
 
@@ -44,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141                  # 128 + SIGPIPE, the shell's code for this
     except UserError as error:
-        print(f"nianjian {args.command}: error: {error}", file=sys.stderr)
+        print(error_line(f"nianjian {args.command}", error), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print(f"nianjian {args.command}: interrupted", file=sys.stderr)
+        print(WORDS["errors"]["interrupted"].format(prog=f"nianjian {args.command}"), file=sys.stderr)
         return 130

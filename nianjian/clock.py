@@ -26,7 +26,7 @@ def now() -> datetime:
         try:
             return parse_moment(pinned)
         except ValueError:
-            raise UserError(f"NIANJIAN_NOW: '{pinned}' is not an ISO date or date-time") from None
+            raise UserError.said("not_a_date", name="NIANJIAN_NOW", value=pinned) from None
     return datetime.now(SHANGHAI)
 
 

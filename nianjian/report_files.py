@@ -23,20 +23,20 @@ def read_report_file(name: str, max_mb: int = MAX_SIZE_MB) -> tuple[bytes, str |
     else:
         path = Path(name)
         if path.is_dir():
-            raise UserError(f"{name}: is a directory, not a report file")
+            raise UserError.said("is_a_directory", name=name)
         try:
             size = path.stat().st_size
             if size > max_bytes:
-                raise UserError(f"{name}: {size / 1e6:.1f} MB is larger than the {max_mb} MB limit")
+                raise UserError.said("too_large", name=name, size=size / 1e6, limit=max_mb)
             data, filename = path.read_bytes(), path.name
         except FileNotFoundError:
-            raise UserError(f"{name}: no such file") from None
+            raise UserError.said("no_such_file", name=name) from None
         except OSError as error:
-            raise UserError(f"{name}: cannot be read ({error.strerror or error})") from None
+            raise UserError.said("unreadable_file", name=name, error=error.strerror or error) from None
     if len(data) > max_bytes:
-        raise UserError(f"{name}: larger than the {max_mb} MB limit")
+        raise UserError.said("over_limit", name=name, limit=max_mb)
     if not data:
-        raise UserError(f"{name}: the file is empty")
+        raise UserError.said("empty_file", name=name)
     return data, filename
 
 

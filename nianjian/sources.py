@@ -53,25 +53,25 @@ class Source:
 
 def _require(mapping: dict, key: str, where: str):
     if key not in mapping or mapping[key] in (None, ""):
-        raise UserError(f"{where}: missing required key '{key}'")
+        raise UserError.said("sources.missing_key", where=where, key=key)
     return mapping[key]
 
 
 def _agency(raw: dict, where: str, source_id: str) -> Agency:
     if not isinstance(raw, dict):
-        raise UserError(f"{where}: expected a mapping with 'name' and 'level'")
+        raise UserError.said("sources.not_an_agency", where=where)
     level = _require(raw, "level", where)
     if level not in LEVELS:
-        raise UserError(f"{where}.level: '{level}' is not one of {', '.join(LEVELS)}")
+        raise UserError.said("sources.not_one_of", where=f"{where}.level", value=level, choices=", ".join(LEVELS))
     deadline = raw.get("deadline")
     if deadline is not None:
         deadline = str(deadline)
         month, _, day = deadline.partition("-")
         if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-            raise UserError(f"{where}.deadline: '{deadline}' is not MM-DD")
+            raise UserError.said("sources.not_mm_dd", where=where, value=deadline)
     first_year = raw.get("first_year", 2019)
     if not isinstance(first_year, int) or not 2008 <= first_year <= 2100:
-        raise UserError(f"{where}.first_year: '{first_year}' is not a year")
+        raise UserError.said("sources.not_a_year", where=where, value=first_year)
     return Agency(
         name=str(_require(raw, "name", where)),
         level=level,
@@ -86,31 +86,31 @@ def _agency(raw: dict, where: str, source_id: str) -> Agency:
 
 def parse_sources(data: dict, origin: str = "sources") -> list[Source]:
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
-        raise UserError(f"{origin}: expected a top-level 'sources' list")
+        raise UserError.said("sources.no_list", origin=origin)
     sources, seen = [], set()
     for i, raw in enumerate(data["sources"]):
-        where = f"{origin}: sources[{i}]"
+        where = f"{origin}：sources[{i}]"
         if not isinstance(raw, dict):
-            raise UserError(f"{where}: expected a mapping")
+            raise UserError.said("sources.not_a_mapping", where=where)
         source_id = str(_require(raw, "id", where))
         if source_id in seen:
-            raise UserError(f"{where}.id: '{source_id}' is used twice")
+            raise UserError.said("sources.id_twice", where=where, value=source_id)
         seen.add(source_id)
         url = str(_require(raw, "url", where))
         if urlsplit(url).scheme not in ("http", "https"):
-            raise UserError(f"{where}.url: '{url}' is not an http(s) URL")
+            raise UserError.said("sources.not_http", where=where, value=url)
         cms = raw.get("cms", "auto")
         if cms not in CMS_FAMILIES:
-            raise UserError(f"{where}.cms: '{cms}' is not one of {', '.join(CMS_FAMILIES)}")
+            raise UserError.said("sources.not_one_of", where=f"{where}.cms", value=cms, choices=", ".join(CMS_FAMILIES))
         cookies = raw.get("cookies", True)
         if not isinstance(cookies, bool):
-            raise UserError(f"{where}.cookies: '{cookies}' is not true or false")
+            raise UserError.said("sources.not_bool", where=where, value=cookies)
         render = raw.get("render", "auto")
         if render not in RENDERINGS:
-            raise UserError(f"{where}.render: '{render}' is not one of {', '.join(RENDERINGS)}")
+            raise UserError.said("sources.not_one_of", where=f"{where}.render", value=render, choices=", ".join(RENDERINGS))
         agencies = raw.get("agencies")
         if not isinstance(agencies, list) or not agencies:
-            raise UserError(f"{where}.agencies: list at least one agency")
+            raise UserError.said("sources.no_agencies", where=where)
         sources.append(Source(
             id=source_id,
             url=url,
@@ -126,12 +126,12 @@ def parse_sources(data: dict, origin: str = "sources") -> list[Source]:
 
 def load_sources(path: str | Path) -> list[Source]:
     path = Path(path)
-    text = read_user_file(path, "sources file")
+    text = read_user_file(path, "sources")
     try:
         # libyaml's loader when present: a province's sources file is thousands of agencies.
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
-        raise UserError(f"{path}: not valid YAML ({error.__class__.__name__})") from None
+        raise UserError.said("not_yaml", path=path, error=error.__class__.__name__) from None
     return parse_sources(data, str(path))
 
 

@@ -1,5 +1,6 @@
 """One module per `nianjian` subcommand; each defines `register(subparsers)`. What they print
-in words lives in `words.yaml`."""
+in words lives in `words.yaml` (the user's mistakes under `errors:`), what `--help` says in
+`help.yaml`."""
 from __future__ import annotations
 
 from importlib import resources

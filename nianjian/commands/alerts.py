@@ -17,12 +17,11 @@ from nianjian.store import Store
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("alerts", help="list open alerts (missing, late, inconsistent, ...)",
-                                   description="List the open alerts, oldest first.")
+    parser = subparsers.add_parser("alerts")
     add_db_argument(parser)
-    parser.add_argument("--json", action="store_true", help="print a JSON list of alert objects")
-    parser.add_argument("--all", action="store_true", help="include resolved alerts")
-    parser.add_argument("--kind", choices=ALERT_KINDS, help="only alerts of this kind")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--all", action="store_true")
+    parser.add_argument("--kind", choices=ALERT_KINDS)
     parser.set_defaults(func=run)
 
 
@@ -37,7 +36,7 @@ def _notified(notifications: list[dict]) -> str:
 
 def run(args) -> int:
     if not Path(args.db).exists():
-        raise UserError(WORDS["errors"]["no_database"].format(db=args.db))
+        raise UserError.said("no_database", db=args.db)
     with Store(args.db) as store:
         alerts = list_alerts(store.db, include_resolved=args.all, kind=args.kind)
     if args.json:

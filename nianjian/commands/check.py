@@ -22,23 +22,13 @@ NOT_ASSESSABLE = PAGE_WORDS["labels"]["not_assessable"]
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "check", help="parse one report and check its 勾稽关系 (consistency rules)",
-        description="Parse one annual report (.html/.htm/.txt/.md/.pdf/.docx, a .json record "
-                    "printed by `nianjian parse --json`, or - for stdin) and print the findings "
-                    "of the rule catalogue. Exit 0 whether or not there are findings; 2 when "
-                    "an input cannot be read as a report.")
-    parser.add_argument("file", metavar="FILE", help="the report to check")
-    parser.add_argument("--previous", metavar="FILE",
-                        help="the same agency's report for the year before (CARRY_OVER, IN_FORCE, COPIED_TEXT)")
-    parser.add_argument("--peer", metavar="FILE", action="append", default=[],
-                        help="another agency's report of the same year, for COPIED_TEXT (repeatable)")
-    parser.add_argument("--expected-year", metavar="YEAR", type=int,
-                        help="the report year you expect; YEAR_MISMATCH if the title says otherwise")
-    parser.add_argument("--json", action="store_true",
-                        help='print {"record": …, "findings": […]} as JSON')
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
-                        help="language of the messages in the table (default: zh)")
+    parser = subparsers.add_parser("check")
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("--previous", metavar="FILE")
+    parser.add_argument("--peer", metavar="FILE", action="append", default=[])
+    parser.add_argument("--expected-year", metavar="YEAR", type=int)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.set_defaults(func=run)
 
 
@@ -52,7 +42,7 @@ def load_report(name: str) -> Report:
     # A document nianjian cannot read is checked all the same: its finding says so (UNREADABLE).
     fatal = None if report.unreadable else fatal_problem(report)
     if fatal:
-        raise UserError(WORDS["errors"]["not_a_report"].format(name=name, code=fatal.code, detail=fatal.detail))
+        raise UserError.said("not_a_report", name=name, code=fatal.code, detail=fatal.detail)
     return report
 
 
@@ -60,10 +50,10 @@ def _report_from_json(name: str, data: bytes) -> Report:
     try:
         record = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UserError(WORDS["errors"]["not_json"].format(name=name, error=error)) from None
+        raise UserError.said("not_json", name=name, error=error) from None
     record = record.get("record", record) if isinstance(record, dict) else None
     if not isinstance(record, dict) or not isinstance(record.get("cells", {}), dict):
-        raise UserError(WORDS["errors"]["not_a_record"].format(name=name))
+        raise UserError.said("not_a_record", name=name)
     return Report.from_dict(record)
 
 

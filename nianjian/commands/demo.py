@@ -32,21 +32,11 @@ DEMO_CRAWL_SETTINGS = (
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "demo", help="run the whole pipeline on the bundled demo portal and show what it found",
-        description="Start the bundled demo portal on 127.0.0.1, crawl it, parse, check and store "
-                    "the reports, raise alerts, and print a summary. Run it again on the same "
-                    "database to see an edited report caught (the portal's round 2).")
+    parser = subparsers.add_parser("demo")
     add_db_argument(parser)
-    parser.add_argument("--round", type=int, choices=(1, 2), default=None,
-                        help="serve this round of the portal (default: 1 on a new database, "
-                             "2 once the database has seen the demo)")
-    parser.add_argument("--config", metavar="PATH",
-                        help="monitor configuration (TOML) whose notification channels and alert "
-                             "settings to use (default: none; alerts are recorded, not sent)")
-    parser.add_argument("--slow-delay", type=float, default=None, metavar="SECONDS",
-                        help="how long the portal's slow page sleeps (default: 5; the demo's "
-                             "crawl gives up after 2)")
+    parser.add_argument("--round", type=int, choices=(1, 2), default=None)
+    parser.add_argument("--config", metavar="PATH")
+    parser.add_argument("--slow-delay", type=float, default=None, metavar="SECONDS")
     parser.set_defaults(func=run)
 
 
@@ -71,7 +61,7 @@ def run(args) -> int:
         try:
             db.parent.mkdir(parents=True)
         except OSError as error:
-            raise UserError(WORDS["errors"]["cannot_create_folder"].format(db=db, error=error.strerror or error)) from None
+            raise UserError.said("cannot_create_folder", db=db, error=error.strerror or error) from None
     state = previous_state(db)
     round_ = args.round or (2 if state.cycles else 1)
     # The demo stands on its own date (the latest expected reports are 2025's); each further run

@@ -14,27 +14,14 @@ from nianjian.errors import UserError
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "demo-portal",
-        help="serve the bundled demo portal (fictional government sites) on 127.0.0.1",
-        description="Serve the bundled demo portal: fictional agencies' sites in the markups real "
-                    "portals use (TRS, Hanweb, plain lists, a GBK site, a bot wall, a 500, a slow "
-                    "page). Prints the address, then serves until Ctrl+C.",
-    )
-    parser.add_argument("--port", type=int, default=None,
-                        help="port on 127.0.0.1 (default: the one `nianjian demo` used with --db, "
-                             "else 0: any free port; the one chosen is printed)")
-    parser.add_argument("--round", type=int, choices=(1, 2), default=None,
-                        help="1: as first published; 2: with one report silently edited (default: "
-                             "2 if `nianjian demo` already ran on --db, else 1)")
+    parser = subparsers.add_parser("demo-portal")
+    parser.add_argument("--port", type=int, default=None)
+    parser.add_argument("--round", type=int, choices=(1, 2), default=None)
     add_db_argument(parser)
-    parser.add_argument("--slow-delay", type=float, default=None, metavar="SECONDS",
-                        help="how long the slow page sleeps before answering (default: 5)")
-    parser.add_argument("--sources-out", metavar="FILE",
-                        help="write the sources file for this portal (YAML) to FILE")
-    parser.add_argument("--manifest-out", metavar="FILE",
-                        help="write what the portal holds (JSON manifest) to FILE")
-    parser.add_argument("--verbose", action="store_true", help="log every request on stderr")
+    parser.add_argument("--slow-delay", type=float, default=None, metavar="SECONDS")
+    parser.add_argument("--sources-out", metavar="FILE")
+    parser.add_argument("--manifest-out", metavar="FILE")
+    parser.add_argument("--verbose", action="store_true")
     parser.set_defaults(func=run)
 
 
@@ -44,18 +31,18 @@ def start_portal(*, port: int, round: int, slow_delay: float | None, verbose: bo
     from nianjian.demo_portal.server import MAX_SLOW_DELAY
 
     if not 0 <= port <= 65535:
-        raise UserError(WORDS["errors"]["not_a_port"].format(port=port))
+        raise UserError.said("not_a_port", port=port)
     slow_delay = DEFAULT_SLOW_DELAY if slow_delay is None else slow_delay
     if not 0 <= slow_delay <= MAX_SLOW_DELAY:
-        raise UserError(WORDS["errors"]["slow_delay"].format(delay=slow_delay, most=MAX_SLOW_DELAY))
+        raise UserError.said("slow_delay", delay=slow_delay, most=MAX_SLOW_DELAY)
     try:
         portal = DemoPortal(port=port, round=round, verbose=verbose, slow_delay=slow_delay)
         portal.start()
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            raise UserError(WORDS["errors"]["port_in_use"].format(host="127.0.0.1", port=port)) from None
-        raise UserError(WORDS["errors"]["cannot_serve"].format(host="127.0.0.1", port=port,
-                                                                 error=error.strerror or error)) from None
+            raise UserError.said("port_in_use", host="127.0.0.1", port=port) from None
+        raise UserError.said("cannot_serve", host="127.0.0.1", port=port,
+                             error=error.strerror or error) from None
     return portal
 
 
@@ -76,7 +63,7 @@ def _write(path: str, text: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(text, "utf-8")
     except OSError as error:
-        raise UserError(WORDS["errors"]["cannot_write"].format(path=path, error=error.strerror or error)) from None
+        raise UserError.said("cannot_write", path=path, error=error.strerror or error) from None
 
 
 def run(args: argparse.Namespace) -> int:

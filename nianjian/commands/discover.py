@@ -9,34 +9,25 @@ from urllib.parse import urlsplit
 import yaml
 
 from nianjian import discovery
-from nianjian.commands import WORDS
 from nianjian.errors import UserError, read_user_file
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "discover", help="find a region's organs and their report columns: write a sources file",
-        description="Start from a government portal's home page or its 政府信息公开 platform, follow its "
-                    "organ directories (部门, 区县, 乡镇街道) politely, find each organ's annual-report column "
-                    "and write a sources file. Review it before monitoring (docs/crawling.md).")
-    parser.add_argument("url", help="the portal's home page or 政府信息公开 platform")
-    parser.add_argument("--out", metavar="FILE", help="write the sources file here (default: standard output)")
-    parser.add_argument("--merge", metavar="FILE",
-                        help="update this sources file: new organs added, moved columns updated, ids and "
-                             "hand-edited keys kept, organs no longer linked marked `unlisted`")
-    parser.add_argument("--depth", type=int, default=4, metavar="N",
-                        help="links followed from the start page to an organ's page, at most (default 4)")
-    parser.add_argument("--max-pages", type=int, default=500, metavar="N", help="pages fetched, at most (default 500)")
-    parser.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a crawler setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable)")
+    parser = subparsers.add_parser("discover")
+    parser.add_argument("url")
+    parser.add_argument("--out", metavar="FILE")
+    parser.add_argument("--merge", metavar="FILE")
+    parser.add_argument("--depth", type=int, default=4, metavar="N")
+    parser.add_argument("--max-pages", type=int, default=500, metavar="N")
+    parser.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     if urlsplit(args.url).scheme not in ("http", "https") or not urlsplit(args.url).hostname:
-        raise UserError(WORDS["errors"]["not_http"].format(url=args.url))
+        raise UserError.said("not_http", url=args.url)
     if args.depth < 1 or args.max_pages < 1:
-        raise UserError(WORDS["errors"]["depth"])
+        raise UserError.said("depth")
     existing = _existing(args.merge) if args.merge else None
     found = _crawl(args)
     today = date.today().isoformat()
@@ -55,11 +46,11 @@ def run(args) -> int:
 def _existing(path: str) -> list[dict]:
     from nianjian.sources import parse_sources
 
-    text = read_user_file(Path(path), "sources file")
+    text = read_user_file(Path(path), "sources")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise UserError(WORDS["errors"]["not_yaml"].format(path=path, error=error.__class__.__name__)) from None
+        raise UserError.said("not_yaml", path=path, error=error.__class__.__name__) from None
     parse_sources(data, path)                  # the same checks as every other reader of the file
     return data["sources"]
 

@@ -25,22 +25,13 @@ STYLES = {"stored": "green", "new_version": "cyan", "unchanged": "dim"}
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "ingest", help="store local report files (parsed and checked) in the database",
-        description="Parse, check and store annual report files (.html/.htm/.txt/.md/.pdf/.docx) "
-                    "downloaded by hand. Storing the same file again changes nothing; a changed "
-                    "file for the same agency and year becomes a new version. A file that cannot "
-                    "be stored is reported and the others still go in (exit 1 if any failed).")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="report files")
-    parser.add_argument("--agency", metavar="NAME",
-                        help="the issuing agency (default: the organ named in each report's title)")
-    parser.add_argument("--url", metavar="URL",
-                        help="where the report was published (one FILE only; default: the file's path)")
-    parser.add_argument("--year", metavar="N", type=int,
-                        help="the report year N, used when the report does not state it")
-    parser.add_argument("--json", action="store_true", help="print one JSON object per file")
-    parser.add_argument("--max-size", metavar="MB", type=int, default=MAX_SIZE_MB,
-                        help=f"refuse files larger than this (default: {MAX_SIZE_MB} MB)")
+    parser = subparsers.add_parser("ingest")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("--agency", metavar="NAME")
+    parser.add_argument("--url", metavar="URL")
+    parser.add_argument("--year", metavar="N", type=int)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--max-size", metavar="MB", type=int, default=MAX_SIZE_MB)
     add_db_argument(parser)
     parser.set_defaults(func=run)
 
@@ -74,9 +65,9 @@ def _explain(result: IngestResult) -> str:
 
 def run(args: argparse.Namespace) -> int:
     if args.url and len(args.files) > 1:
-        raise UserError(WORDS["ingest"]["url_one_file"])
+        raise UserError.said("url_one_file")
     if args.max_size <= 0:
-        raise UserError(WORDS["ingest"]["max_size"])
+        raise UserError.said("max_size")
     err = Console(stderr=True)
     results: list[tuple[str, IngestResult]] = []
     with Store(args.db) as store:

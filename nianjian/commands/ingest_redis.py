@@ -18,28 +18,15 @@ REFRESH = 0.2            # seconds between updates of the live line
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "ingest-redis", help="store the results of a distributed crawl (the one SQLite writer)",
-        description="Take the report documents and fetch records that `nianjian crawl --redis URL` "
-                    "workers put in Redis, parse, check and store them in the database (one run "
-                    "per crawl), and mirror what the database knows back to Redis for the workers' "
-                    "conditional requests. Runs until the crawl is finished and everything is "
-                    "stored; a message being stored when this process stops is stored by the next.")
-    parser.add_argument("--redis", metavar="URL", default=os.environ.get("NIANJIAN_REDIS_URL"),
-                        help="the crawl's Redis, e.g. redis://10.0.0.5:6379/0 (default: $NIANJIAN_REDIS_URL)")
-    parser.add_argument("--crawl-id", metavar="ID",
-                        help="the crawl to store (default: today's date, as the workers use)")
-    parser.add_argument("--sources", default=DEFAULT_SOURCES, metavar="FILE",
-                        help=f"the sources file the workers crawl (default: {DEFAULT_SOURCES})")
+    parser = subparsers.add_parser("ingest-redis")
+    parser.add_argument("--redis", metavar="URL", default=os.environ.get("NIANJIAN_REDIS_URL"))
+    parser.add_argument("--crawl-id", metavar="ID")
+    parser.add_argument("--sources", default=DEFAULT_SOURCES, metavar="FILE")
     add_db_argument(parser)
-    parser.add_argument("--once", action="store_true",
-                        help="store what is waiting now and stop, without waiting for the crawl to finish")
-    parser.add_argument("--batch", metavar="N", type=int, default=100,
-                        help="messages stored per transaction, at most (default: 100)")
-    parser.add_argument("--keep-days", metavar="N", type=float, default=KEEP_DAYS,
-                        help=f"Redis drops a finished crawl's keys after N days (default: {KEEP_DAYS:g})")
-    parser.add_argument("--no-progress", dest="progress", action="store_false",
-                        help="no live line on stderr")
+    parser.add_argument("--once", action="store_true")
+    parser.add_argument("--batch", metavar="N", type=int, default=100)
+    parser.add_argument("--keep-days", metavar="N", type=float, default=KEEP_DAYS)
+    parser.add_argument("--no-progress", dest="progress", action="store_false")
     parser.set_defaults(func=run)
 
 

@@ -11,21 +11,15 @@ from monitor.config import add_config_arguments, config_from_args
 from monitor.cycle import run_once, setup_logging
 from nianjian.commands import WORDS
 from nianjian.clock import parse_moment
-from nianjian.errors import UserError
+from nianjian.errors import UserError, error_line
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "monitor", help="run one monitoring cycle: crawl, expected reports, alerts, notifications",
-        description="Run one cycle: crawl the sources (in a fresh process), assess the expected "
-                    "reports, open/resolve alerts and send the queued notifications.")
-    parser.add_argument("--once", action="store_true", required=True,
-                        help="run one cycle and exit (use `nianjian schedule` for the nightly job)")
+    parser = subparsers.add_parser("monitor")
+    parser.add_argument("--once", action="store_true", required=True)
     add_config_arguments(parser)
-    parser.add_argument("--no-crawl", action="store_true",
-                        help="skip the crawl; assess what the database already holds")
-    parser.add_argument("--now", metavar="ISO",
-                        help="assess as of this date/time (Asia/Shanghai unless it has an offset)")
+    parser.add_argument("--no-crawl", action="store_true")
+    parser.add_argument("--now", metavar="ISO")
     parser.set_defaults(func=run)
 
 
@@ -35,7 +29,7 @@ def parse_now(value: str | None) -> datetime | None:
     try:
         return parse_moment(value)
     except ValueError:
-        raise UserError(WORDS["errors"]["not_a_date"].format(value=value)) from None
+        raise UserError.said("not_a_date", name="--now", value=value) from None
 
 
 def run(args) -> int:
@@ -57,5 +51,5 @@ def run(args) -> int:
                                  delivered=result.delivery.delivered, messages=result.delivery.messages,
                                  pending=result.delivery.pending))
     for error in result.errors:
-        print(f"nianjian monitor: {error}", file=sys.stderr)
+        print(error_line("nianjian monitor", error), file=sys.stderr)
     return 0 if result.ok else 1

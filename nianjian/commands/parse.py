@@ -9,16 +9,12 @@ from nianjian.errors import UserError
 from nianjian.report_files import fatal_problem, read_report_file
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "parse", help="parse one annual report file (HTML, text, PDF, DOCX) and print its record",
-        description="Parse one 政府信息公开工作年度报告 and print the canonical record: a readable "
-                    "summary, or the spec JSON with --json.")
-    parser.add_argument("file", metavar="FILE", help="the report file, or - to read standard input")
-    parser.add_argument("--json", action="store_true", help="print the spec JSON object")
-    parser.add_argument("--full", action="store_true",
-                        help="with --json: add raw_cells (cells as printed) and narrative (the prose)")
-    parser.add_argument("--url", help="the page's URL (its date is a fallback publication date)")
-    parser.add_argument("--content-type", help="the HTTP Content-Type, e.g. 'text/html; charset=gbk'")
+    parser = subparsers.add_parser("parse")
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--full", action="store_true")
+    parser.add_argument("--url")
+    parser.add_argument("--content-type")
     parser.set_defaults(func=run)
 
 
@@ -35,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     elif not fatal:
         _summary(report)
     if fatal:
-        raise UserError(f"{args.file}: {fatal.code}: {fatal.detail}")
+        raise UserError.said("not_a_report", name=args.file, code=fatal.code, detail=fatal.detail)
     return 0
 
 

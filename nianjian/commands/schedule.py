@@ -6,19 +6,15 @@ from dataclasses import replace
 from monitor.config import add_config_arguments, config_from_args
 from monitor.scheduler import run_scheduler, trigger_for
 from nianjian.commands import WORDS
-from nianjian.errors import UserError
+from nianjian.errors import UserError, no_file
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "schedule", help="run the monitoring cycle on a schedule (default nightly at 02:00 Asia/Shanghai)",
-        description="Run monitoring cycles on the config's cron schedule until stopped "
-                    "(Ctrl-C or SIGTERM). Logs go to the config's log_file.")
+    parser = subparsers.add_parser("schedule")
     add_config_arguments(parser)
-    parser.add_argument("--interval", type=float, metavar="SECONDS",
-                        help="run every SECONDS instead of the cron schedule (demos, tests)")
-    parser.add_argument("--runs", type=int, metavar="N", help="stop after N cycles")
-    parser.add_argument("--run-now", action="store_true", help="also run one cycle right away")
+    parser.add_argument("--interval", type=float, metavar="SECONDS")
+    parser.add_argument("--runs", type=int, metavar="N")
+    parser.add_argument("--run-now", action="store_true")
     parser.set_defaults(func=run)
 
 
@@ -26,12 +22,12 @@ def run(args) -> int:
     config = config_from_args(args)
     if args.interval is not None:
         if args.interval <= 0:
-            raise UserError(WORDS["errors"]["interval"].format(interval=args.interval))
+            raise UserError.said("interval", interval=args.interval)
         config = replace(config, interval_seconds=args.interval)
     if args.runs is not None and args.runs < 1:
-        raise UserError(WORDS["errors"]["runs"].format(runs=args.runs))
+        raise UserError.said("runs", runs=args.runs)
     if not config.sources.exists():
-        raise UserError(f"sources file {config.sources} does not exist")
+        raise no_file(config.sources, "sources")
     words = WORDS["schedule"]
     print(words["started"].format(trigger=trigger_for(config), timezone=config.timezone, log=config.log_file),
           flush=True)

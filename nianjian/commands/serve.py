@@ -15,12 +15,8 @@ HOST = "127.0.0.1"
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "serve", help="browse the database with Datasette (read-only, 127.0.0.1)",
-        description="Start Datasette on 127.0.0.1 over the database, read-only, with table and "
-                    "column descriptions, facets, stored queries and the status grid (/-/status).")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
-                        help=f"port to listen on (default: {DEFAULT_PORT}; 0 picks a free one)")
+    parser = subparsers.add_parser("serve")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N")
     add_db_argument(parser)
     parser.set_defaults(func=run)
 
@@ -30,7 +26,7 @@ def _free_port(port: int) -> int:
         try:
             probe.bind((HOST, port))
         except OSError:
-            raise UserError(WORDS["errors"]["port_in_use"].format(host=HOST, port=port)) from None
+            raise UserError.said("port_in_use", host=HOST, port=port) from None
         return probe.getsockname()[1]
 
 
@@ -42,9 +38,9 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.db)
     if not path.is_file():
-        raise UserError(WORDS["errors"]["no_database"].format(db=path))
+        raise UserError.said("no_database", db=path)
     if not 0 <= args.port <= 65535:
-        raise UserError(WORDS["errors"]["not_a_port"].format(port=args.port))
+        raise UserError.said("not_a_port", port=args.port)
     Store(path).close()            # bring an older database's schema up to date before serving it
     port = _free_port(args.port)
     print(WORDS["serve"]["serving"].format(db=path, base=f"http://{HOST}:{port}"), flush=True)

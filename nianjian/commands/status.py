@@ -16,26 +16,14 @@ from nianjian.sources import LEVELS
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "status", help="show the agency × year status grid (terminal, or --html FILE)",
-        description="Show, for every agency and report year, whether the report was published on "
-                    "time, late, is missing, is still pending, or is inconsistent (error findings). "
-                    "Statuses come from the monitor's `expectations`; reports not yet assessed show "
-                    "as stored.")
-    parser.add_argument("--html", metavar="FILE",
-                        help="write a standalone HTML page (coloured cells linking to each report "
-                             "and to the findings) instead of printing the grid")
-    parser.add_argument("--xlsx", metavar="FILE",
-                        help="write an Excel workbook: the grid (coloured as on the page) and the "
-                             "error findings")
-    parser.add_argument("--datasette", metavar="URL",
-                        help="with --html or --xlsx: link cells to the report pages of the "
-                             "`nianjian serve` at URL (e.g. http://127.0.0.1:8001) instead of to the portals")
-    parser.add_argument("--agency", metavar="TEXT", help="only agencies whose name contains TEXT")
-    parser.add_argument("--region", help="only agencies of this region (exact, as in the sources file)")
-    parser.add_argument("--level", choices=LEVELS, help="only agencies of this level")
-    parser.add_argument("--from", dest="first_year", metavar="YEAR", type=int,
-                        help="only report years from YEAR on")
+    parser = subparsers.add_parser("status")
+    parser.add_argument("--html", metavar="FILE")
+    parser.add_argument("--xlsx", metavar="FILE")
+    parser.add_argument("--datasette", metavar="URL")
+    parser.add_argument("--agency", metavar="TEXT")
+    parser.add_argument("--region")
+    parser.add_argument("--level", choices=LEVELS)
+    parser.add_argument("--from", dest="first_year", metavar="YEAR", type=int)
     add_db_argument(parser)
     parser.set_defaults(func=run)
 
@@ -43,7 +31,7 @@ def register(subparsers) -> None:
 def _open_read_only(path: str) -> sqlite3.Connection:
     """The status grid never writes, and must not create an empty database by mistake."""
     if not Path(path).is_file():
-        raise UserError(WORDS["errors"]["no_database"].format(db=path))
+        raise UserError.said("no_database", db=path)
     # Opening through Store once brings an older database's schema (and its views) up to date.
     from nianjian.store import Store
     Store(path).close()
@@ -54,7 +42,7 @@ def _write(target: Path, data: bytes, grid) -> None:
     try:
         target.write_bytes(data)
     except OSError as error:
-        raise UserError(WORDS["errors"]["cannot_write"].format(path=target, error=error.strerror or error)) from None
+        raise UserError.said("cannot_write", path=target, error=error.strerror or error) from None
     Console(stderr=True).print(WORDS["status"]["wrote"].format(
         file=target, agencies=len(grid.agencies), years=len(grid.years)), highlight=False, markup=False)
 
@@ -67,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     if args.datasette and not (args.html or args.xlsx):
-        raise UserError(WORDS["errors"]["datasette_needs_html"])
+        raise UserError.said("datasette_needs_html")
     if args.xlsx:
         from nianjian.browse.links import SiteLinks
         from nianjian.browse.xlsx import grid_workbook

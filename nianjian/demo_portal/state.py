@@ -42,8 +42,7 @@ def _read(db: Path) -> DemoState:
             foreign = [row[0] for row in conn.execute("SELECT name FROM agencies")
                        if row[0] not in demo_agencies]
             if foreign:
-                raise UserError(f"{db} holds agencies that are not the demo's (e.g. {foreign[0]}); "
-                                f"run the demo on its own database, e.g. --db data/demo.db")
+                raise UserError.said("not_the_demos", db=db, agency=foreign[0])
             cycles = conn.execute("SELECT count(*) FROM runs WHERE kind = 'monitor'").fetchone()[0] \
                 if "runs" in tables else 0
             url = conn.execute("SELECT url FROM documents ORDER BY first_fetched LIMIT 1").fetchone() \
@@ -51,5 +50,5 @@ def _read(db: Path) -> DemoState:
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
-        raise UserError(f"{db} is not a nianjian database ({error})") from None
+        raise UserError.said("not_a_nianjian_db", db=db, error=error) from None
     return DemoState(cycles, urlsplit(url[0]).port if url else None)

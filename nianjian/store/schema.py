@@ -343,8 +343,7 @@ def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> list[str
     try:
         current = schema_version(db)
         if current > SCHEMA_VERSION:
-            raise UserError(f"database schema version {current} is newer than this nianjian "
-                            f"understands ({SCHEMA_VERSION}): upgrade nianjian")
+            raise UserError.said("newer_schema", current=current, supported=SCHEMA_VERSION)
         for version in range(current + 1, target + 1):
             name, script = MIGRATIONS[version - 1]
             script(db) if callable(script) else _run_script(db, script)
@@ -402,7 +401,7 @@ def busy_seconds() -> float:
     except ValueError:
         value = -1
     if not 0 <= value < 86400:
-        raise UserError(f"NIANJIAN_DB_TIMEOUT: '{text}' is not a number of seconds")
+        raise UserError.said("db_timeout", value=text)
     return value
 
 
@@ -426,9 +425,7 @@ class _Connection(sqlite3.Connection):
             # by message: SQLITE_BUSY also means "statements in progress", which sqlite-utils handles
             if "database is locked" not in str(error) and "table is locked" not in str(error):
                 raise
-            raise DatabaseLocked(
-                f"database {self.path} is locked by another process (waited {self.busy:g} s; "
-                f"try again when it is done, or set NIANJIAN_DB_TIMEOUT)") from None
+            raise DatabaseLocked.said("db_locked", path=self.path, seconds=self.busy) from None
 
 
 def connect(path: str) -> sqlite_utils.Database:

@@ -89,7 +89,7 @@ class Store:
         self.path = Path(path)
         self._unindexed: list[int] = []       # versions added in this transaction, not yet searchable
         if self.path.is_dir():
-            raise UserError(f"database path {self.path} is a directory")
+            raise UserError.said("db_is_a_directory", path=self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db: sqlite_utils.Database = connect(str(self.path))
@@ -97,7 +97,7 @@ class Store:
         except DatabaseLocked:
             raise
         except (OSError, sqlite_utils.db.sqlite3.DatabaseError) as error:
-            raise UserError(f"cannot open database {self.path}: {error}") from None
+            raise UserError.said("cannot_open_db", path=self.path, error=error) from None
 
     def close(self) -> None:
         self.db.close()

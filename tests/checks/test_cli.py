@@ -84,14 +84,14 @@ def test_unreadable_inputs_exit_2_with_one_line(capsys, tmp_path):
     empty.write_bytes(b"")
     other = tmp_path / "list.json"
     other.write_text("[1, 2]", "utf-8")
-    for argv, words in ((["check", str(tmp_path / "missing.html")], "no such file"),
-                        (["check", str(tmp_path)], "is a directory"),
-                        (["check", str(empty)], "the file is empty"),
+    for argv, words in ((["check", str(tmp_path / "missing.html")], "missing.html：没有这个文件 no such file"),
+                        (["check", str(tmp_path)], f"{tmp_path}：是文件夹，不是报告文件"),
+                        (["check", str(empty)], "empty.html：文件是空的"),
                         (["check", str(image)], "不能当作年报读取"),
                         (["check", str(broken)], "不是有效的 JSON"),
                         (["check", str(other)], "不是解析记录"),
                         (["check", str(broken.with_name("x.txt")), "--previous", str(broken)],
-                         "no such file")):
+                         "x.txt：没有这个文件 no such file")):
         code, out, err = run(capsys, *argv)
         assert code == 2, argv
         assert out == "" and len(err.strip().splitlines()) == 1 and words in err
@@ -104,7 +104,7 @@ def test_the_installed_command_end_to_end(kit):
     bad = subprocess.run([str(VENV_NIANJIAN), "check", "/nonexistent/report.pdf"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    assert bad.stderr.strip() == "nianjian check: error: /nonexistent/report.pdf: no such file"
+    assert bad.stderr.strip() == "nianjian check: 错误 error: /nonexistent/report.pdf：没有这个文件 no such file"
 
 
 def test_many_peers_are_parsed_with_progress_and_compared(kit, capsys):

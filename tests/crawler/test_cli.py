@@ -26,8 +26,8 @@ def test_missing_sources_file_is_one_line_and_exit_2(tmp_path):
     done = run("-m", "nianjian", "crawl", "--sources", str(tmp_path / "nope.yaml"), "--db", str(tmp_path / "x.db"))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        f"nianjian crawl: error: no sources file at {tmp_path / 'nope.yaml'} "
-        f"(start from the sample: cp data/sources.sample.yaml {tmp_path / 'nope.yaml'})"]
+        f"nianjian crawl: 错误 error: 找不到来源文件 sources file：{tmp_path / 'nope.yaml'}"
+        f"（可从示例开始 start from the sample：cp data/sources.sample.yaml {tmp_path / 'nope.yaml'}）"]
 
 
 def test_bad_setting_and_bad_sources_for_crawler_run(tmp_path):
@@ -35,7 +35,7 @@ def test_bad_setting_and_bad_sources_for_crawler_run(tmp_path):
     sources.write_text("sources:\n  - id: a\n    url: ftp://x\n    agencies: [{name: X, level: government}]\n")
     done = run("-m", "crawler.run", "--sources", str(sources), "--db", str(tmp_path / "x.db"))
     assert done.returncode == 2
-    assert done.stderr.strip() == f"crawler.run: error: {sources}: sources[0].url: 'ftp://x' is not an http(s) URL"
+    assert done.stderr.strip() == f"crawler.run: 错误 error: {sources}：sources[0].url：'ftp://x' 不是 http(s) 网址"
 
 
 def test_nianjian_crawl_shows_progress_and_a_summary(serve, kit, tmp_path):

@@ -137,11 +137,11 @@ def test_a_database_of_other_agencies_is_refused(tmp_path):
     done = demo("--db", str(db))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        f"nianjian demo: error: {db} holds agencies that are not the demo's (e.g. 涧西区人民政府); "
-        f"run the demo on its own database, e.g. --db data/demo.db"]
+        f"nianjian demo: 错误 error: {db} 存有示例之外的机构（如 涧西区人民政府）："
+        f"请让示例用单独的数据库，如 --db data/demo.db"]
     (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
     done = demo("--db", str(tmp_path / "junk.db"))
-    assert done.returncode == 2 and "is not a nianjian database" in done.stderr
+    assert done.returncode == 2 and f"{tmp_path / 'junk.db'} 不是 nianjian 数据库（" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
 

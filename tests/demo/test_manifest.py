@@ -101,4 +101,4 @@ def test_demo_portal_command_refuses_bad_options_in_one_line():
             done = subprocess.run([sys.executable, "-m", "nianjian", "demo-portal", *args],
                                   capture_output=True, text=True, timeout=60)
             assert done.returncode == 2
-            assert done.stderr.strip().splitlines() == [f"nianjian demo-portal: error: {message}"]
+            assert done.stderr.strip().splitlines() == [f"nianjian demo-portal: 错误 error: {message}"]

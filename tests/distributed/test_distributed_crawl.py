@@ -156,7 +156,7 @@ def test_workers_and_ingester_stop_cleanly_when_redis_goes_away(redis_server, po
     assert "Traceback" not in worker.stderr
     out, err = ingester.communicate(timeout=30)
     assert ingester.returncode == 2
-    assert err.strip().splitlines()[-1].startswith(f"nianjian ingest-redis: error: 与 Redis {url} 的连接断开")
+    assert err.strip().splitlines()[-1].startswith(f"nianjian ingest-redis: 错误 error: 与 Redis {url} 的连接断开")
     with sqlite3.connect(tmp_path / "main.db") as conn:
         assert conn.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
 

@@ -62,7 +62,7 @@ def test_user_mistakes_are_one_line_and_exit_2(config_path, workdir, capsys):
     assert "没有数据库" in capsys.readouterr().err
     assert main(["monitor", "--once", "--config", str(config_path), "--now", "yesterday"]) == 2
     assert capsys.readouterr().err.strip() == \
-        "nianjian monitor: error: --now：'yesterday' 不是 ISO 日期或日期时间"
+        "nianjian monitor: 错误 error: --now：'yesterday' 不是 ISO 日期或日期时间（如 2026-05-01 或 2026-05-01T09:00）"
     assert main(["schedule", "--config", str(config_path), "--interval", "0"]) == 2
     assert "--interval 必须是正数" in capsys.readouterr().err
 
@@ -70,10 +70,10 @@ def test_user_mistakes_are_one_line_and_exit_2(config_path, workdir, capsys):
 def test_cycles_never_overlap(make_config, config_path, capsys):
     config = make_config()
     with Store(config.db) as store, cycle_lease(store, config):
-        with pytest.raises(CycleRunning, match="another monitor cycle is running on .*nianjian.db"):
+        with pytest.raises(CycleRunning, match="另一次监测正在 .*nianjian.db 上运行（进程 "):
             run_once(config)
         assert main(["monitor", "--once", "--config", str(config_path)]) == 2
-        assert "another monitor cycle is running" in capsys.readouterr().err
+        assert "另一次监测正在" in capsys.readouterr().err
     run_once(config)                     # free again
 
 
@@ -93,7 +93,7 @@ def test_scheduler_skips_a_cycle_while_another_holds_the_lease(make_config, data
     runs = database.query("SELECT kind, status FROM runs")
     assert runs == [{"kind": "monitor", "status": "ok"}]
     log = (config.log_file).read_text("utf-8")
-    assert "skipped: another monitor cycle is running" in log
+    assert "skipped: 另一次监测正在" in log
 
 
 def test_a_broken_crawl_is_recorded_and_raises_source_failing(make_config, database, workdir, capsys):
@@ -103,12 +103,12 @@ def test_a_broken_crawl_is_recorded_and_raises_source_failing(make_config, datab
                                                "alerts": {"source_failing_after": 2}})
     assert main(["monitor", "--once", "--config", str(config.path), "--now", "2023-06-01"]) == 1
     err = capsys.readouterr().err
-    assert "nianjian monitor: crawl exited with status 1: ModuleNotFoundError: No module named " \
-           "'nianjian_no_such_module'" in err
+    assert "nianjian monitor: 错误 error: 抓取进程以状态 1 退出：ModuleNotFoundError: No module named " \
+           "'nianjian_no_such_module'（抓取输出见 " in err
     assert main(["monitor", "--once", "--config", str(config.path), "--now", "2023-06-02"]) == 1
     [failing] = database.alerts()
     assert failing["key"] == "source_failing|jianxi" and failing["details"]["failures"] == 2
-    assert failing["details"]["message"].startswith("crawl exited with status 1")
+    assert failing["details"]["message"].startswith("抓取进程以状态 1 退出")
     assert [r["status"] for r in database.query("SELECT status FROM runs ORDER BY id")] == ["failed", "failed"]
     assert "Traceback" in (workdir / "logs" / "monitor.log").read_text("utf-8")   # the crawl's own output
 

@@ -116,7 +116,7 @@ def test_two_monitors_on_one_database_post_each_alert_once(workdir, write_source
         manual = monitor_process(second)
         _, err = manual.communicate(timeout=120)
         assert manual.returncode == 2
-        assert err.startswith("nianjian monitor: error: another monitor cycle is running on ")
+        assert err.startswith("nianjian monitor: 错误 error: 另一次监测正在 ")
         assert "Traceback" not in err
     finally:
         receiver.release.set()

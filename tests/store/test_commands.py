@@ -81,7 +81,7 @@ def test_ingest_user_mistakes_exit_2(tmp_path, capsys):
     assert "--url 是一份报告的网址：只能配一个文件 FILE" in capsys.readouterr().err
     (tmp_path / "dir.db").mkdir()
     assert main(["ingest", str(SEEDS[0]), "--db", str(tmp_path / "dir.db")]) == 2
-    assert "is a directory" in capsys.readouterr().err
+    assert f"数据库路径 {tmp_path / 'dir.db'} 是文件夹" in capsys.readouterr().err
 
 
 def test_status_in_the_terminal(populated, store, db_path, capsys):

@@ -69,8 +69,8 @@ def test_a_held_write_lock_is_one_line_naming_the_database(project):
             assert done.returncode == 75, (name, done.stderr)
             assert "Traceback" not in done.stderr and "Crawler.stats" not in done.stderr
             [line] = done.stderr.strip().splitlines()
-            assert line.startswith(f"nianjian {name}: error: database "), line
-            assert "nianjian.db is locked by another process (waited 1 s" in line, line
+            assert line.startswith(f"nianjian {name}: 错误 error: 数据库 "), line
+            assert "nianjian.db 被另一个进程锁住（已等 1 秒）：等它结束再试，或设置 NIANJIAN_DB_TIMEOUT" in line, line
     assert runs(db) == []                           # nothing was half-started
 
 
@@ -92,7 +92,7 @@ def test_a_bad_busy_timeout_is_one_line(project, monkeypatch, capsys):
     monkeypatch.setenv("NIANJIAN_DB_TIMEOUT", "soon")
     assert main(["ingest", str(SEED), "--db", str(project / "nianjian.db")]) == 2
     assert capsys.readouterr().err.strip() == \
-        "nianjian ingest: error: NIANJIAN_DB_TIMEOUT: 'soon' is not a number of seconds"
+        "nianjian ingest: 错误 error: NIANJIAN_DB_TIMEOUT：'soon' 不是秒数"
 
 
 @pytest.fixture

@@ -161,14 +161,14 @@ def test_newer_schema_is_refused_with_a_clear_error(db_path):
     conn = sqlite3.connect(db_path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
-    with pytest.raises(UserError, match="newer than this nianjian"):
+    with pytest.raises(UserError, match=f"数据库结构版本 {SCHEMA_VERSION + 1} 比这个 nianjian 能读的版本（{SCHEMA_VERSION}）新：请升级 nianjian"):
         Store(db_path)
 
 
 def test_not_a_database_is_a_user_error(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("this is not sqlite" * 100)
-    with pytest.raises(UserError, match="cannot open database"):
+    with pytest.raises(UserError, match="无法打开数据库 .*notes.db："):
         Store(path)
 
 
