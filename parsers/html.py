@@ -56,12 +56,37 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     doc.title = _title(root, metas)
     doc.published = published_date(text, url, metas)
     body = _content_root(root)
+    _drop_hidden(body)
     _Walker(doc).walk(body)
     pictures = len(table_pictures(body))
     if pictures and not doc.tables:
         doc.problems.append(("TABLE_IMAGES", f"the page holds no table but {pictures} pictures: "
                                              "its tables may be images, not read"))
     return doc
+
+
+_STYLES = etree.XPath(".//@style")
+
+
+def _drop_hidden(body) -> None:
+    """Remove what the browser does not show (display:none, visibility:hidden), keeping the
+    text after it: hidden columns of Excel exports, Word's hidden text, and the hidden
+    characters some portals slip between a table's figures against copying (12<span
+    style="display:none">7</span> shows 12)."""
+    for value in _STYLES(body):
+        if not _HIDDEN.search(value):
+            continue
+        element = value.getparent()
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if element.tail:
+            before = element.getprevious()
+            if before is not None:
+                before.tail = (before.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
 
 
 def table_pictures(body) -> list[str]:

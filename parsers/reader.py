@@ -28,7 +28,7 @@ from parsers.metadata import read_metadata, section_of
 from parsers.placement import consensus, offsets, place
 from parsers.record import Report
 from parsers.template import TEMPLATE, normalise_label
-from parsers.values import AMOUNT, COUNT, SIGNED, is_blank, looks_like_value, read_value
+from parsers.values import AMOUNT, COUNT, SIGNED, header_unit, in_unit, is_blank, looks_like_value, read_value
 
 T3_COLUMNS = list(TEMPLATE.t3_columns)            # natural … other_org, total
 T3_PARTS = T3_COLUMNS[:-1]                       # the six columns that add up to total
@@ -93,6 +93,7 @@ class _Layout:
 class _State:
     kind: str | None = None                        # the table being read: t2, t3, t4
     t2_header: list[tuple[int, list]] = field(default_factory=list)   # (index, [T2Column])
+    t2_units: dict[str, str] = field(default_factory=dict)            # column key → unit its header names
     t3_header: dict[str, int] = field(default_factory=dict)           # column key → index
     t3_header_closed: bool = True                  # the next header row starts a new header
     t3_last: str | None = None                     # last t3 row read (context for 3.其他)
@@ -119,7 +120,7 @@ class Reader:
         kind = AMOUNT if key in TEMPLATE.amount_keys else SIGNED if column in TEMPLATE.signed_columns else COUNT
         if UNREAD in text:      # a cell OCR was not sure of: absent (OCR_UNCERTAIN says which)
             return
-        reading = read_value(text, kind)
+        reading = read_value(in_unit(text, self.state.t2_units.get(column)) if kind == AMOUNT else text, kind)
         if key in self.report.cells:
             if self.report.cells[key] != reading.value:
                 self.report.problem(
@@ -192,7 +193,7 @@ class Reader:
         blank_before, state.t3_blank = state.t3_blank, None
         texts = [t for _, t in row.labels]
         if not row.values and any(L.t2_captions.match(t) for t in texts):
-            state.kind, state.t2_header = "t2", []
+            state.kind, state.t2_header, state.t2_units = "t2", [], {}
             return
         t4_hits = sum(1 for t in texts if t in L.t4_words or L.t4_columns.match(t) or L.t4_rows.match(t))
         t3_column_hits = sum(1 for t in texts if L.t3_columns.match(t))
@@ -213,6 +214,8 @@ class Reader:
         t2 = self.t2_header_of(row)
         if t2 and not row.values:
             state.kind, state.t2_header = "t2", t2
+            state.t2_units = {c.key: unit for index, columns in t2 if (unit := header_unit(row.cells[index]))
+                              for c in columns}
             return
         t3_key = self.t3_row_key(row)
         if t3_key and blank_before and t3_key == blank_before[0] and row.values and self.wrapped(blank_before, row):
@@ -238,6 +241,8 @@ class Reader:
             if found and found[1] not in L.ambiguous_t3_keys:
                 state.t3_pending = found[1]
                 return
+        if row.values and row.labels and state.kind == "t3" and L.t3_rows.is_group(row.labels[-1][1]):
+            return          # a group's subtotal row ("（三）不予公开 | 6 | … | 6")
         if row.values and row.labels and state.kind in ("t2", "t3"):
             index = L.t3_rows if state.kind == "t3" else L.t2_rows
             meanings = index.candidates(row.labels[-1][1])
@@ -352,7 +357,11 @@ class Reader:
     def wrapped(self, blank: tuple[str, str], row: _Row) -> bool:
         """The blank row's label and this row's read as one are that row's label in full."""
         key, label = blank
-        return bool(row.labels) and self.labels.t3_rows.is_complete(label + row.labels[-1][1], key)
+        if not row.labels:
+            return False
+        rest = row.labels[-1][1]      # another row's label, or a group's, is no continuation
+        return (not self.labels.t3_rows.is_group(rest) and self.labels.t3_rows.match(rest) in (None, key)
+                and self.labels.t3_rows.is_complete(label + rest, key))
 
     def forget_blank_row(self, key: str) -> None:
         """What looked like a row of blanks was a label wrapped onto the next row ("（二）部分公开"
@@ -595,6 +604,12 @@ def read_document(doc: Document) -> Report:
             narrative.append(block.text)
         else:
             reader.table(block)
+    if _has_other_subrows(report):
+        # （六）其他处理 printed as a row of its own above its three sub-rows heads them: its
+        # figures, if any, are their subtotal, not the single row of the 2019 form.
+        for column in T3_COLUMNS:
+            report.cells.pop(f"t3.other_handling.{column}", None)
+            report.raw_cells.pop(f"t3.other_handling.{column}", None)
     for code, detail in doc.problems:
         report.problem(code, detail)
     # No table structure, or a text whose row labels are glued to their figures: the tables are
