@@ -5,8 +5,12 @@ save it): per style, the cells read right, wrong (a different value), absent, an
 
 Cases per style: the five seeds' hand-checked cells, and consistent reports of our own
 (both editions, some cells blank). Wrong cells must stay 0; absent cells are lost recall.
+`--pdf` also prints the HTML styles to PDF with headless Chromium (as a browser's "print to
+PDF" or a portal's converter does: tables broken across pages, borders redrawn), and again
+with the tables on landscape pages shown turned (text running sideways), and reads those:
+slow, a few seconds a report.
 
-Run: PYTHONPATH=$PWD .venv/bin/python benchmarks/robustness_report.py [--own N] [--style NAME]
+Run: PYTHONPATH=$PWD .venv/bin/python benchmarks/robustness_report.py [--own N] [--style NAME] [--pdf]
 """
 from __future__ import annotations
 
@@ -44,12 +48,16 @@ def cases(renderings, own: int) -> list[tuple[str, str, dict, str, int]]:
     return out
 
 
-def measure(renderings, style: str, reports) -> dict:
+def measure(renderings, style: str, reports, pdf: str | None = None) -> dict:
+    """The tally of one style (`pdf`: "pdf" printed by Chromium, "turned" with its tables on
+    landscape pages shown turned)."""
     from parsers import parse
     tally = dict(cells=0, right=0, wrong=0, absent=0, extra=0, agency=0, year=0, reports=len(reports))
     examples: list[str] = []
     for title, edition, cells, agency, year in reports:
         data, filename = renderings.render(title, edition, cells, style)
+        if pdf:
+            data, filename = renderings.printed_pdf(data, turned=pdf == "turned"), "r.pdf"
         report = parse(data, filename=filename)
         for key, value in cells.items():
             tally["cells"] += 1
@@ -71,21 +79,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--own", type=int, default=3, help="consistent reports of our own per edition")
     parser.add_argument("--style", action="append", help="only these styles")
+    parser.add_argument("--pdf", action="store_true", help="also the HTML styles printed to PDF by Chromium")
     args = parser.parse_args()
     renderings = _module("renderings")
     reports = cases(renderings, args.own)
     styles = args.style or list(dict.fromkeys([*renderings.STYLES, *renderings.GRID_STYLES]))
     print(f"{len(reports)} reports per style")
-    print(f"{'style':24} {'cells':>6} {'right':>6} {'wrong':>6} {'absent':>6} {'extra':>6} {'recall':>7}  agency  year")
+    print(f"{'style':28} {'cells':>6} {'right':>6} {'wrong':>6} {'absent':>6} {'extra':>6} {'recall':>7}  agency  year")
     totals = dict(cells=0, right=0, wrong=0, absent=0, extra=0)
-    for style in styles:
-        t = measure(renderings, style, reports)
+    runs = [(style, None) for style in styles]
+    if args.pdf:
+        runs += [(style, pdf) for pdf in ("pdf", "turned") for style in styles if style.endswith("html")]
+    for style, pdf in runs:
+        t = measure(renderings, style, reports, pdf)
+        style += f" → {pdf}" if pdf else ""
         for key in totals:
             totals[key] += t[key]
-        print(f"{style:24} {t['cells']:6} {t['right']:6} {t['wrong']:6} {t['absent']:6} {t['extra']:6} "
+        print(f"{style:28} {t['cells']:6} {t['right']:6} {t['wrong']:6} {t['absent']:6} {t['extra']:6} "
               f"{t['right'] / t['cells']:7.1%}  {t['agency']:>3}/{t['reports']:<3} {t['year']:>2}/{t['reports']}"
               + (f"   e.g. {'; '.join(t['examples'])}" if t["examples"] else ""))
-    print(f"{'all':24} {totals['cells']:6} {totals['right']:6} {totals['wrong']:6} {totals['absent']:6} "
+    print(f"{'all':28} {totals['cells']:6} {totals['right']:6} {totals['wrong']:6} {totals['absent']:6} "
           f"{totals['extra']:6} {totals['right'] / totals['cells']:7.1%}")
 
 

@@ -38,8 +38,8 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
         from parsers.html import read_html
         return fmt, read_html(data, content_type=content_type, url=url)
     if fmt == "text":
-        from parsers.text import read_text
-        return fmt, read_text(data)
+        from parsers.mixed import read_text_with_tables
+        return fmt, read_text_with_tables(data)
     if fmt == "image":
         from parsers.ocr import read_image
         return fmt, read_image(data)

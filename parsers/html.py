@@ -24,7 +24,8 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
                     "dd", "section", "article", "header", "footer", "nav", "aside", "blockquote",
                     "pre", "center", "form", "fieldset", "address", "main", "figure", "hr",
                     "caption", "tr", "td", "th", "tbody", "thead", "tfoot"})
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|(?<![-\w])font-size\s*:\s*0+(?:\.0+)?(?:px|pt|em|rem|%)?\s*(?:;|!|$)",
+                     re.I)
 # Hostile pages: refuse to build grids larger than this (cells), and spans beyond these.
 MAX_COLSPAN, MAX_ROWSPAN, MAX_GRID_CELLS = 60, 500, 200_000
 # A table of at most this many rows with a cell longer than this is page layout, not data.
@@ -69,9 +70,9 @@ _STYLES = etree.XPath(".//@style")
 
 
 def _drop_hidden(body) -> None:
-    """Remove what the browser does not show (display:none, visibility:hidden), keeping the
-    text after it: hidden columns of Excel exports, Word's hidden text, and the hidden
-    characters some portals slip between a table's figures against copying (12<span
+    """Remove what the browser does not show (display:none, visibility:hidden, font-size:0),
+    keeping the text after it: hidden columns of Excel exports, Word's hidden text, and the
+    hidden characters some portals slip between a table's figures against copying (12<span
     style="display:none">7</span> shows 12)."""
     for value in _STYLES(body):
         if not _HIDDEN.search(value):

@@ -95,6 +95,7 @@ class _State:
     t2_header: list[tuple[int, list]] = field(default_factory=list)   # (index, [T2Column])
     t2_units: dict[str, str] = field(default_factory=dict)            # column key → unit its header names
     t3_header: dict[str, int] = field(default_factory=dict)           # column key → index
+    t3_header_at: dict[int, str] = field(default_factory=dict)        # every index a header names → key
     t3_header_closed: bool = True                  # the next header row starts a new header
     t3_last: str | None = None                     # last t3 row read (context for 3.其他)
     t3_pending: str | None = None                  # a t3 row label seen without its values
@@ -288,7 +289,7 @@ class Reader:
         after = row.after(label_at)
         positions = {i for i, _ in after if _}
         indexes = [index for index, _ in columns]
-        if self.grid and None not in indexes and positions <= set(indexes):
+        if (self.grid or _spans_repeated(row.cells, columns)) and None not in indexes and positions <= set(indexes):
             # A header cell spanning several columns names them all: the value is the first
             # filled cell under it.
             under: dict[str, list[str]] = {}
@@ -351,8 +352,13 @@ class Reader:
         label wrapped onto the next line."""
         label_at, last = row.labels[-1]
         relative = 0 if self.grid else self.t3_layout.relative or 0
+        # In a grid under a header naming some columns right after the label (a table cut
+        # into column parts), a cell for each of those.
+        spread = sorted(self.state.t3_header_at)
+        width = len(spread) if self.grid and spread and spread == list(range(label_at + 1, label_at + 1 + len(spread))) \
+            else len(T3_COLUMNS)
         return (last == text and self.labels.t3_rows.whole(text)
-                and len(row.cells) - label_at - 1 >= relative + len(T3_COLUMNS))
+                and len(row.cells) - label_at - 1 >= relative + width)
 
     def wrapped(self, blank: tuple[str, str], row: _Row) -> bool:
         """The blank row's label and this row's read as one are that row's label in full."""
@@ -373,12 +379,13 @@ class Reader:
     def t3_header_row(self, row: _Row) -> None:
         state = self.state
         if state.t3_header_closed:
-            state.t3_header, state.t3_header_closed = {}, False
+            state.t3_header, state.t3_header_at, state.t3_header_closed = {}, {}, False
         state.kind = "t3"
         for index, text in row.labels:
             key = self.labels.t3_columns.match(text)
             if key:
                 state.t3_header.setdefault(key, index)
+                state.t3_header_at[index] = key
 
     def t3_row(self, row: _Row, key: str, label_at: int | None = None) -> None:
         state = self.state
@@ -394,16 +401,19 @@ class Reader:
             state.t3_blank = key, next((t for i, t in row.labels if i == label_at), "")
         after = row.after(label_at)
         header = state.t3_header
+        # Under a header naming each column once (all seven, or those of a table cut into
+        # column parts: 自然人…社会公益组织, then 法律服务机构…总计), every figure under a column.
+        named, spread = sorted(header.values()), sorted(state.t3_header_at)
         by_position = (
-            self.grid and len(header) == len(T3_COLUMNS) and len(set(header.values())) == len(T3_COLUMNS)
-            and min(header.values()) > label_at
-            and {i for i, t in after if t} <= set(header.values())
-            and self.t3_layout.agrees(header[T3_COLUMNS[0]])
+            self.grid and header and len(set(named)) == len(header) and named[0] > label_at
+            and (len(header) == len(T3_COLUMNS) or spread == list(range(label_at + 1, spread[-1] + 1)))
+            and all(self.under_own_column(row, i) for i, t in after if t)
+            and (T3_COLUMNS[0] not in header or self.t3_layout.agrees(header[T3_COLUMNS[0]]))
         )
         if by_position:
             for column in T3_COLUMNS:
-                index = header[column]
-                if index < len(row.cells):
+                index = header.get(column)
+                if index is not None and index < len(row.cells):
                     self.put(f"t3.{key}.{column}", row.cells[index])
             return
         placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=self.t3_hints(label_at))
@@ -411,6 +421,14 @@ class Reader:
             self.t3_repair(key, [t for _, t in after])
             return
         self.put_placed(f"t3.{key}", T3_COLUMNS, placement)
+
+    def under_own_column(self, row: _Row, index: int) -> bool:
+        """The cell is under its column's first index, or a copy of that cell where the column's
+        header spans it too (a cell drawn over two grid columns: PDF borders a little apart)."""
+        header = self.state.t3_header
+        key = self.state.t3_header_at.get(index)
+        return key is not None and (header[key] == index or header[key] < len(row.cells)
+                                    and row.cells[index] == row.cells[header[key]])
 
     def t3_hints(self, label_at: int) -> list[int]:
         """Offsets after the label that this table's layout suggests: the one its other rows
@@ -499,6 +517,16 @@ class Reader:
             return False
         label_at, key = found
         self.state.kind = "t4"
+        column = row.last_match(self.labels.t4_columns)
+        if column and column[0] > label_at:
+            # The labels name one cell (行政诉讼 | 复议后起诉 | 结果维持 | 3: the table printed
+            # downwards, one row per result): its figure is the one after them.
+            texts = [t for _, t in row.after(column[0])]
+            if len(texts) > 1:
+                self.report.problem("ROW_MISALIGNED", f"t4.{key}.{column[1]}: {len(texts)} values for one cell; not read")
+            else:
+                self.put(f"t4.{key}.{column[1]}", texts[0] if texts else "")
+            return True
         placement = place(row.cells[label_at + 1:], len(T4_COLUMNS))
         if placement is None:
             texts = [t for _, t in row.after(label_at)]
@@ -509,8 +537,12 @@ class Reader:
 
     def t4_blank_row(self, row: _Row) -> bool:
         """A t4 row label alone before five empty cells, under a header that named the result
-        columns already: a row of blanks (a header's group row comes before those names)."""
+        columns already: a row of blanks (a header's group row comes before those names). Or
+        the labels of one cell before its empty cell (the table printed downwards)."""
         L = self.labels
+        found, column = row.last_match(L.t4_rows), row.last_match(L.t4_columns)
+        if found and column and column[0] > found[0]:     # one cell named by its labels, left blank
+            return len(row.cells) > column[0] + 1
         if len(row.labels) != 1 or not L.t4_rows.match(row.labels[0][1]):
             return False
         named = any(L.t4_columns.match(normalise_label(c)) for cells in self.state.t4_header for c in cells if c)
@@ -554,6 +586,17 @@ class Reader:
         if len(positions) != len(T4_ROWS) * len(T4_COLUMNS) or len(set(positions.values())) != len(positions):
             return {}
         return positions
+
+
+def _spans_repeated(cells: list[str], columns: list[tuple[int | None, str]]) -> bool:
+    """Delimited text whose header repeats a spanned column's name over the cells it spans, and
+    whose row repeats its figure likewise ("14053 | 14053 | 14053", a grid copied with its spans
+    filled in): the row's cells stand under their header's."""
+    under: dict[str, set[str]] = {}
+    for index, key in columns:
+        under.setdefault(key, set()).add(cells[index] if index is not None and index < len(cells) else None)
+    spanned = [texts for key, texts in under.items() if sum(k == key for _, k in columns) > 1]
+    return bool(spanned) and all(len(texts) == 1 and None not in texts for texts in spanned)
 
 
 def _enumerated(row: _Row, text: str) -> bool:

@@ -14,7 +14,10 @@ back exactly those cells. Styles:
   spans lost: group labels on their first row only, a stray empty cell before the values, so
   the values start at a different column on each level;
 - `hybrid_md`: a PDF-to-markdown conversion: broken pipe rows (outer pipes missing, separator
-  lines in odd places), some labels on a line of their own with the values on the next line.
+  lines in odd places), some labels on a line of their own with the values on the next line;
+- `GRID_STYLES` (`official_html`, `word_html`, `wps_html`, `serial_html`, `split_columns_html`,
+  `transposed_t4_html`, `hidden_html`, …; each described where it is listed): the official
+  spanned grid as portals' editors, Word, WPS and Excel save it, with the quirks of real pages.
 """
 from __future__ import annotations
 
@@ -23,8 +26,8 @@ from html import escape
 from nianjian.demo_portal.tables import figure      # a value as an office prints it
 from parsers.template import TEMPLATE
 
-STYLES = ("pipe", "tab", "prefixed_html", "prefixed_pipe", "generic_html", "generic_pipe", "grouped_tab",
-          "grouped_pipe", "hybrid_md")
+TEXT_STYLES = ("pipe", "tab", "prefixed_html", "prefixed_pipe", "generic_html", "generic_pipe", "grouped_tab",
+               "grouped_pipe", "hybrid_md")
 
 SECTIONS = {
     1: "一、总体情况",
@@ -305,12 +308,40 @@ GRID_STYLES = {
     "group_rows_html": ("group_rows",),      # t3's group labels as rows of their own, no rowspan
     "subtotal_rows_html": ("group_rows", "subtotals"),  # …with each group's subtotals printed on its row
     "wps_combined_html": ("wps", "serial", "br", "thousands", "dashes", "hidden"),
+    "title_forms_html": ("retitle",),        # the title as offices word it (TITLE_FORMS), one per report
+    # PDF-to-markdown as MinerU writes it: markdown prose, each table one line of HTML with its spans
+    "html_tables_md": ("markdown",),
+    "html_tables_subtotal_md": ("markdown", "group_rows", "subtotals", "word"),
+    # The grid as delimited text: spans left empty (a converter's markdown), or filled with the
+    # spanned cell's text in every cell it covers (a grid read by pandas.read_html, then saved).
+    "spanless_pipe": ("text",),
+    "filled_pipe": ("text", "filled"),
+    "filled_tab": ("text", "filled", "tabs"),
+    "filled_serial_tab": ("text", "filled", "tabs", "serial", "group_rows", "subtotals"),
+    "subtotal_rows_pipe": ("text", "group_rows", "subtotals"),
+    "html_tables_serial_md": ("markdown", "serial", "split_rows", "thousands", "dashes", "transposed_t4"),
 }
 # Wording variants real reports print (variants_html): printed → instead of the template's.
 VARIANTS = {"（七）总计": "（七）合计", "总计": "合计", "其他": "其它", "法人或其他组织": "法人或者其他组织",
-            "社会公益组织": "社会组织", "2.其他法律行政法规禁止公开": "2.其他法律法规禁止公开"}
-HIDDEN = '<span style="display:none">{}</span>'
+            "社会公益组织": "社会组织", "2.其他法律行政法规禁止公开": "2.其他法律法规禁止公开",
+            "规章": "规章：", "行政许可": "行政许可："}
+HIDDEN = ('<span style="display:none">{}</span>', "<font style='FONT-SIZE: 0px; COLOR: #ffffff'>{}</font>")
+# Titles as offices word them (title_forms_html): {agency}, {year} (digits), {numerals} (二〇二二).
+TITLE_FORMS = ("{agency}{numerals}年政府信息公开工作年度报告", "关于{year}年{agency}政府信息公开工作年度报告的通知",
+               "{agency}办公室关于印发{agency}{year}年政府信息公开工作年度报告的通知",
+               "【{agency}】{year}年度政府信息公开工作年度报告", "{agency}政府信息公开工作年度报告（{year}年度）")
 
+
+def retitled(title: str, cells: dict) -> str:
+    """The report's title in one of TITLE_FORMS, chosen by its figures."""
+    import re
+    year = re.search(r"(?:19|20)\d{2}", title)
+    agency = title[:year.start()] or title[year.end() + 1:].split("政府信息公开")[0]
+    form = TITLE_FORMS[sum(v for v in cells.values() if isinstance(v, int)) % len(TITLE_FORMS)]
+    numerals = year.group().translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
+    return form.format(agency=agency, year=year.group(), numerals=numerals)
+
+STYLES = TEXT_STYLES + tuple(GRID_STYLES)
 DASHES = ("—", "-", "/", "无", "－", "——")
 SITE = "青山县人民政府门户网站"
 
@@ -494,7 +525,7 @@ def _cell_html(cell, changes: tuple, header: bool) -> str:
     tag = "th" if "th" in changes and (header or not cell.value) else "td"
     text = _broken(cell.text) if "br" in changes and not cell.value else escape(cell.text)
     if "hidden" in changes and cell.text:      # a hidden character after the first one
-        text = text[:1] + HIDDEN.format("7" if cell.value else "据") + text[1:]
+        text = text[:1] + HIDDEN[len(text) % 2].format("7" if cell.value else "据") + text[1:]
     if "word" in changes:
         font = "font-family:&quot;Times New Roman&quot;" if cell.value else "font-family:宋体;mso-ascii-font-family:&quot;Times New Roman&quot;"
         text = (f"<p class=MsoNormal align=center style='text-align:center'><span lang=EN-US "
@@ -526,7 +557,7 @@ def _grid_html(grid, changes: tuple, heading: str) -> str:
     if "excel" in changes:
         lines = [line + ["<td class=xl65></td>", "<td></td>"] for line in lines]
     if "hidden" in changes:        # a hidden column of figures after the first cell
-        lines = [line[:1] + ['<td style="display:none">9</td>'] + line[1:] for line in lines]
+        lines = [line[:1] + ['<td style="DISPLAY: none">9</td>'] + line[1:] for line in lines]
     rows = ["<tr>" + "".join(line) + "</tr>" for line in lines]
     caption = f"<caption>{escape(heading)}</caption>" if "caption" in changes and heading else ""
     if "th" in changes:
@@ -543,10 +574,38 @@ def _grid_html(grid, changes: tuple, heading: str) -> str:
     return table
 
 
+def _text_rows(grid, filled: bool) -> list[list[str]]:
+    """The grid as rows of cell texts: each spanned cell's text at its top-left corner, the
+    cells it covers empty or (`filled`) holding its text too."""
+    rows = [[""] * _width(grid) for _ in grid]
+    for r, c, cell in _origins(grid):
+        for dr in range(cell.rowspan if filled else 1):
+            for dc in range(cell.colspan if filled else 1):
+                rows[r + dr][c + dc] = cell.text
+    return rows
+
+
 def render_grid_style(title: str, edition: str, cells: dict, style: str) -> tuple[bytes, str]:
-    """(bytes, file name) of the report as an HTML page in one of GRID_STYLES."""
+    """(bytes, file name) of the report as an HTML page (or text) in one of GRID_STYLES."""
     changes = GRID_STYLES[style]
     by_section = _changed_grids(edition, cells, changes)
+    if "retitle" in changes:
+        title = retitled(title, cells)
+    if "markdown" in changes:
+        lines = [f"# {title}", ""]
+        for number, heading in SECTIONS.items():
+            lines += [f"## {heading}", ""] + ([_prose(number), ""] if _prose(number) else [])
+            lines += [f"<html><body>{_grid_html(grid, changes, '').replace(chr(10), '')}</body></html>\n"
+                      for grid in by_section.get(number, [])]
+        return "\n".join(lines).encode("utf-8"), "r.md"
+    if "text" in changes:
+        lines = [title, ""]
+        for number, heading in SECTIONS.items():
+            lines += [heading, ""] + ([_prose(number), ""] if _prose(number) else [])
+            for grid in by_section.get(number, []):
+                rows = _text_rows(grid, "filled" in changes)
+                lines += (_tab(rows) if "tabs" in changes else _pipe(rows)) + [""]
+        return "\n".join(lines).encode("utf-8"), "r.txt"
     shown = title.translate(str.maketrans("0123456789", "０１２３４５６７８９")) if "fullwidth" in changes else title
     inside = ("section_row" in changes or "caption" in changes)
     body = [] if "site_title" in changes else [f"<h1>{escape(shown)}</h1>"]
@@ -563,3 +622,72 @@ def render_grid_style(title: str, edition: str, cells: dict, style: str) -> tupl
     page = (f"<html><head><meta charset=\"utf-8\"><title>{escape(page_title)}</title></head>"
             f"<body>{''.join(body)}</body></html>")
     return page.encode("utf-8"), "r.html"
+
+
+# ---------------------------------------------------------------- printed to PDF
+CHROMIUM = "/usr/bin/chromium"
+# Borders as a stylesheet gives them (the generated pages rely on border=1 alone).
+PRINT_CSS = b"<style>table{border-collapse:collapse} td,th{border:1px solid #000;padding:2px;font-size:10pt}</style>"
+
+
+# Tables on landscape pages of their own (turned_pdf)
+LANDSCAPE_CSS = b"<style>@page wide{size:A4 landscape} table{page:wide}</style>"
+
+
+def printed_pdf(page: bytes, turned: bool = False) -> bytes:
+    """An HTML page as Chromium prints it to PDF (A4, no header or footer), as a browser's
+    "print to PDF" or a portal's converter does: tables broken across pages, borders redrawn.
+    `turned`: the tables on landscape pages, set to be shown turned a quarter (/Rotate 90), so
+    their text runs sideways on the page, as wide tables turned to fit portrait paper do."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as work:
+        source, target = Path(work) / "page.html", Path(work) / "page.pdf"
+        css = PRINT_CSS + (LANDSCAPE_CSS if turned else b"")
+        source.write_bytes(page.replace(b"<head>", b"<head>" + css, 1))
+        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={work}/profile", "--no-pdf-header-footer",
+                        f"--print-to-pdf={target}", source.as_uri()], check=True, capture_output=True, timeout=120)
+        data = target.read_bytes()
+    return _turn_landscape_pages(data) if turned else data
+
+
+def _turn_landscape_pages(data: bytes) -> bytes:
+    """/Rotate 90 on every landscape page (Chromium's page objects are plain text)."""
+    import re
+
+    def turn(page):
+        box = re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", page.group())
+        wide = box and float(box.group(1)) > float(box.group(2))
+        return page.group().replace(b"/Type /Page\n", b"/Type /Page /Rotate 90\n", 1) if wide else page.group()
+    return re.sub(rb"/Type /Page\n.*?endobj", turn, data, flags=re.S)
+
+
+# Grid styles printed to PDF, kept as fixtures (tests/fixtures/pdf/grid_<name>.pdf, made by
+# tests/fixtures/pdf/make_grid_style_pdfs.py): name → (style, report). A report is a seed's
+# expectation file, or (edition, number, blanks) of consistent_cells.
+PRINTED = {
+    # table 四 broken across pages, the next page's borders a few points off the first's
+    "wps_combined_2021": ("wps_combined_html", ("2021", 0, 0.15)),
+    "transposed_t4_seed_000": ("transposed_t4_html", "seed_000.yaml"),
+    "split_columns_2021": ("split_columns_html", ("2021", 0, 0.15)),
+    "subtotal_rows_seed_001": ("subtotal_rows_html", "seed_001.yaml"),
+    # the tables on their own landscape pages, shown turned: their text runs sideways
+    "turned_seed_003": ("word_html", "seed_003.yaml", "turned"),
+    "turned_2019": ("official_html", ("2019", 1, 0.7), "turned"),
+}
+OWN_AGENCY = "青山县人民政府"
+
+
+def printed_report(report, expected_record) -> tuple[str, str, dict, str, int]:
+    """(title, edition, cells, agency, year) of a PRINTED report (`expected_record`: conftest's loader)."""
+    if isinstance(report, str):
+        expected, cells = expected_record(report)
+        return expected["title"], expected["template"], cells, expected["agency"], expected["year"]
+    edition, number, blanks = report
+    year = 2020 if edition == "2019" else 2022
+    return (f"{OWN_AGENCY}{year}年政府信息公开工作年度报告", edition, consistent_cells(edition, number, blanks),
+            OWN_AGENCY, year)
