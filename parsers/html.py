@@ -57,7 +57,9 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     doc.title = _title(root, metas)
     doc.published = published_date(text, url, metas)
     body = _content_root(root)
-    _drop_hidden(body)
+    lowered = text.lower()
+    if any(word in lowered for word in _HIDING_WORDS):
+        _drop_hidden(body)
     _Walker(doc).walk(body)
     pictures = len(table_pictures(body))
     if pictures and not doc.tables:
@@ -66,18 +68,21 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     return doc
 
 
-_STYLES = etree.XPath(".//@style")
+# What the walker does not skip by itself is inside tables (a cell's text is taken whole); only
+# pages whose markup names a hiding style at all are searched (a cheap test on the text).
+_STYLED_IN_TABLES = etree.XPath(".//table//*[@style]")
+_HIDING_WORDS = ("display:none", "display: none", "visibility:hidden", "visibility: hidden",
+                 "font-size:0", "font-size: 0")
 
 
 def _drop_hidden(body) -> None:
-    """Remove what the browser does not show (display:none, visibility:hidden, font-size:0),
-    keeping the text after it: hidden columns of Excel exports, Word's hidden text, and the
-    hidden characters some portals slip between a table's figures against copying (12<span
-    style="display:none">7</span> shows 12)."""
-    for value in _STYLES(body):
-        if not _HIDDEN.search(value):
+    """Remove what the browser does not show inside tables (display:none, visibility:hidden,
+    font-size:0), keeping the text after it: hidden columns of Excel exports, Word's hidden
+    text, and the hidden characters some portals slip between a table's figures against
+    copying (12<span style="display:none">7</span> shows 12)."""
+    for element in _STYLED_IN_TABLES(body):
+        if not _HIDDEN.search(element.get("style")):
             continue
-        element = value.getparent()
         parent = element.getparent()
         if parent is None:
             continue

@@ -96,6 +96,7 @@ class _State:
     t2_units: dict[str, str] = field(default_factory=dict)            # column key → unit its header names
     t3_header: dict[str, int] = field(default_factory=dict)           # column key → index
     t3_header_at: dict[int, str] = field(default_factory=dict)        # every index a header names → key
+    t3_header_width: int = 0                       # cells in the header's rows (its table's width)
     t3_header_closed: bool = True                  # the next header row starts a new header
     t3_last: str | None = None                     # last t3 row read (context for 3.其他)
     t3_pending: str | None = None                  # a t3 row label seen without its values
@@ -380,7 +381,7 @@ class Reader:
         state = self.state
         if state.t3_header_closed:
             state.t3_header, state.t3_header_at, state.t3_header_closed = {}, {}, False
-        state.kind = "t3"
+        state.kind, state.t3_header_width = "t3", len(row.cells)
         for index, text in row.labels:
             key = self.labels.t3_columns.match(text)
             if key:
@@ -406,6 +407,7 @@ class Reader:
         named, spread = sorted(header.values()), sorted(state.t3_header_at)
         by_position = (
             self.grid and header and len(set(named)) == len(header) and named[0] > label_at
+            and len(row.cells) == state.t3_header_width          # a header of a table like this one
             and (len(header) == len(T3_COLUMNS) or spread == list(range(label_at + 1, spread[-1] + 1)))
             and all(self.under_own_column(row, i) for i, t in after if t)
             and (T3_COLUMNS[0] not in header or self.t3_layout.agrees(header[T3_COLUMNS[0]]))

@@ -678,6 +678,9 @@ PRINTED = {
     # the tables on their own landscape pages, shown turned: their text runs sideways
     "turned_seed_003": ("word_html", "seed_003.yaml", "turned"),
     "turned_2019": ("official_html", ("2019", 1, 0.7), "turned"),
+    # t3's two column parts on turned pages, its header on one page and its rows on the next:
+    # the rows are laid out on other columns than that header (read, where they can, without it)
+    "turned_split_columns_seed_000": ("split_columns_html", "seed_000.yaml", "turned"),
 }
 OWN_AGENCY = "青山县人民政府"
 
