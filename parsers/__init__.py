@@ -48,8 +48,8 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
             _add_pictures(doc, pictures)
         return fmt, doc
     if fmt == "text":
-        from parsers.text import read_text
-        return fmt, read_text(data)
+        from parsers.mixed import read_text_with_tables
+        return fmt, read_text_with_tables(data)
     if fmt == "image":
         from parsers.ocr import read_image
         return fmt, read_image(data)

@@ -24,7 +24,8 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
                     "dd", "section", "article", "header", "footer", "nav", "aside", "blockquote",
                     "pre", "center", "form", "fieldset", "address", "main", "figure", "hr",
                     "caption", "tr", "td", "th", "tbody", "thead", "tfoot"})
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|(?<![-\w])font-size\s*:\s*0+(?:\.0+)?(?:px|pt|em|rem|%)?\s*(?:;|!|$)",
+                     re.I)
 # Hostile pages: refuse to build grids larger than this (cells), and spans beyond these.
 MAX_COLSPAN, MAX_ROWSPAN, MAX_GRID_CELLS = 60, 500, 200_000
 # A table of at most this many rows with a cell longer than this is page layout, not data.
@@ -63,12 +64,42 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     doc.title = _title(root, metas)
     doc.published = published_date(text, url, metas)
     body = _content_root(root)
+    lowered = text.lower()
+    if any(word in lowered for word in _HIDING_WORDS):
+        _drop_hidden(body)
     _Walker(doc).walk(body)
     pictures = len(doc.picture_places)
     if pictures and not doc.tables:
         doc.problems.append(("TABLE_IMAGES", f"the page holds no table but {pictures} pictures: "
                                              "its tables may be images, not read"))
     return doc
+
+
+# What the walker does not skip by itself is inside tables (a cell's text is taken whole); only
+# pages whose markup names a hiding style at all are searched (a cheap test on the text).
+_STYLED_IN_TABLES = etree.XPath(".//table//*[@style]")
+_HIDING_WORDS = ("display:none", "display: none", "visibility:hidden", "visibility: hidden",
+                 "font-size:0", "font-size: 0")
+
+
+def _drop_hidden(body) -> None:
+    """Remove what the browser does not show inside tables (display:none, visibility:hidden,
+    font-size:0), keeping the text after it: hidden columns of Excel exports, Word's hidden
+    text, and the hidden characters some portals slip between a table's figures against
+    copying (12<span style="display:none">7</span> shows 12)."""
+    for element in _STYLED_IN_TABLES(body):
+        if not _HIDDEN.search(element.get("style")):
+            continue
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if element.tail:
+            before = element.getprevious()
+            if before is not None:
+                before.tail = (before.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
 
 
 def table_pictures(body) -> list[str]:

@@ -143,6 +143,11 @@ class PrefixedIndex:
     def whole(self, label: str) -> bool:
         return self.rows.whole(self.peel(label)[0])
 
+    def is_group(self, label: str) -> bool:
+        """A group label alone ("不予公开"): it heads rows, and a row of figures under it is
+        the group's subtotal, no template row."""
+        return label not in self.rows.exact and any(label == prefix for prefix, _ in self.prefixes)
+
     def candidates(self, label: str) -> list:
         own, allowed = self.peel(label)
         return [m for m in (self._within(m, allowed) for m in self.rows.candidates(own)) if m]

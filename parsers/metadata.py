@@ -38,9 +38,15 @@ TITLE_SEARCH_DEPTH = 15
 MAX_TITLE_CHARS = 80
 
 
+# A year in Chinese numerals (二〇二二年, 二零二二年): its digits.
+_NUMERAL_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=年)")
+_NUMERAL_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+
+
 def _compact(text: str) -> str:
-    """Title text without white space; brackets and digits as printed (NFKC for digits only)."""
-    text = _SPACES.sub("", text)
+    """Title text without white space; brackets and digits as printed (NFKC for digits only),
+    a year in Chinese numerals in digits."""
+    text = _NUMERAL_YEAR.sub(lambda m: m.group().translate(_NUMERAL_DIGITS), _SPACES.sub("", text))
     return "".join(unicodedata.normalize("NFKC", c) if c.isdigit() else c for c in text)
 
 
@@ -61,7 +67,10 @@ def title_match(text: str):
 
 
 def _clean_agency(agency: str) -> str:
-    agency = agency.strip("《》“”\"' ：:")
+    agency = agency.strip("《》“”\"' ：:【】[]")
+    for word in _SPEC["agency_forwarding"]:
+        if word in agency and agency.split(word)[-1]:
+            agency = agency.split(word)[-1].strip("《“\"'")
     for word in _SPEC["agency_leading"]:
         if agency.startswith(word) and len(agency) > len(word):
             agency = agency[len(word):]

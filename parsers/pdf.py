@@ -220,6 +220,7 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
             offset += float(page.height)
             page.close()
             continue
+        page = _upright(page)
         if not page.chars:
             textless.append(page.page_number)
             images += len(page.images)
@@ -272,6 +273,34 @@ def _scanned_pages(data: bytes, textless: list[int], doc: Document) -> list[tupl
         doc.problems.append(("SCANNED_PAGES", "pages without a text layer were skipped: " + ", ".join(map(str, skipped))))
     doc.problems += scanned.problems
     return [(number, 0.0, block) for number in textless for block in scanned.blocks.get(number, [])]
+
+
+def _upright(page):
+    """The page turned so that its text reads upright, when most of it runs sideways (a wide
+    table turned to fit a portrait page, a page set to be shown rotated); else the page."""
+    chars = page.chars
+    if sum(1 for ch in chars if not _reads_upright(ch)) * 2 <= len(chars):
+        return page
+    for turn in (90, 270, 180):
+        page_obj = page.page_obj
+        page_obj.rotate = (page.rotation + turn) % 360
+        page_obj.attrs["Rotate"] = page_obj.rotate
+        pdfguard.new_page()
+        turned = pdfplumber.page.Page(page.pdf, page_obj, page_number=page.page_number,
+                                      initial_doctop=page.initial_doctop)
+        if sum(1 for ch in turned.chars if _reads_upright(ch)) * 2 > len(turned.chars):
+            page.close()
+            return turned
+        turned.close()
+    page.page_obj.rotate = page.rotation
+    page.page_obj.attrs["Rotate"] = page.rotation
+    return page
+
+
+def _reads_upright(char: dict) -> bool:
+    """Drawn left to right, head up (not sideways, not upside down)."""
+    a, b = char.get("matrix", (1, 0))[:2]
+    return a > 0 and abs(b) < a
 
 
 def _is_mapped(obj: dict) -> bool:
@@ -398,12 +427,20 @@ def _join_parts(upper: _TablePart, lower: _TablePart) -> _TablePart:
     """One table from two parts split by a page break.
 
     The lower part is moved up to touch the upper one (the page margins between them are no
-    row). Cells cut by the break are put back together: a merged label (三、本年度办理结果)
+    row), its borders onto the upper part's near them. Cells cut by the break are put back together: a merged label (三、本年度办理结果)
     prints empty at the top of the next page, and a row allowed to break across pages leaves
     the end of its label, with empty value cells, at the top of the next page.
     """
     seam, shift = upper.bottom, upper.bottom - lower.top
-    moved = [_Cell(c.x0, c.top + shift, c.x1, c.bottom + shift, c.text) for c in lower.cells]
+    # The columns go on: a border a little off the one above it (the next page laid out again,
+    # other border widths) is that border, not a column of its own.
+    columns = _clusters([c.x0 for c in upper.cells] + [c.x1 for c in upper.cells])
+
+    def snapped(x: float) -> float:
+        nearest = columns[_nearest(columns, x)]
+        return nearest if abs(nearest - x) <= SAME_TABLE_SLACK else x
+
+    moved = [_Cell(snapped(c.x0), c.top + shift, snapped(c.x1), c.bottom + shift, c.text) for c in lower.cells]
     at_seam = [a for a in upper.cells if abs(a.bottom - seam) <= EDGE_TOLERANCE]
 
     def partner(cell: _Cell) -> _Cell | None:

@@ -29,7 +29,7 @@ from parsers.metadata import read_metadata, section_of
 from parsers.placement import consensus, offsets, place
 from parsers.record import Report
 from parsers.template import TEMPLATE, normalise_label
-from parsers.values import AMOUNT, COUNT, SIGNED, is_blank, read_value
+from parsers.values import AMOUNT, COUNT, SIGNED, header_unit, in_unit, is_blank, read_value
 
 T3_COLUMNS = list(TEMPLATE.t3_columns)            # natural … other_org, total
 T3_PARTS = T3_COLUMNS[:-1]                       # the six columns that add up to total
@@ -105,7 +105,10 @@ class _Layout:
 class _State:
     kind: str | None = None                        # the table being read: t2, t3, t4
     t2_header: list[tuple[int, list]] = field(default_factory=list)   # (index, [T2Column])
+    t2_units: dict[str, str] = field(default_factory=dict)            # column key → unit its header names
     t3_header: dict[str, int] = field(default_factory=dict)           # column key → index
+    t3_header_at: dict[int, str] = field(default_factory=dict)        # every index a header names → key
+    t3_header_width: int = 0                       # cells in the header's rows (its table's width)
     t3_header_closed: bool = True                  # the next header row starts a new header
     t3_last: str | None = None                     # last t3 row read (context for 3.其他)
     t3_pending: str | None = None                  # a t3 row label seen without its values
@@ -130,7 +133,11 @@ class Reader:
         kind = _value_kind(key)
         if UNREAD in text:      # a cell OCR was not sure of: absent (OCR_UNCERTAIN says which)
             return
-        reading = read_value(text, kind)
+        if kind == AMOUNT:      # a bare figure under a header that names its unit (（单位：元）)
+            text_in_unit = in_unit(text, self.state.t2_units.get(key.rsplit(".", 1)[1]))
+        else:
+            text_in_unit = text
+        reading = read_value(text_in_unit, kind)
         cells = self.report.cells
         if key in cells:
             if cells[key] != reading.value:
@@ -207,7 +214,7 @@ class Reader:
         blank_before, state.t3_blank = state.t3_blank, None
         senses = row.senses
         if not row.values and any(s.t2_caption for s in senses):
-            state.kind, state.t2_header = "t2", []
+            state.kind, state.t2_header, state.t2_units = "t2", [], {}
             return
         t4_hits = t3_column_hits = 0
         for sense in senses:
@@ -230,6 +237,8 @@ class Reader:
         t2 = self.t2_header_of(row)
         if t2 and not row.values:
             state.kind, state.t2_header = "t2", t2
+            state.t2_units = {c.key: unit for index, columns in t2 if (unit := header_unit(row.cells[index]))
+                              for c in columns}
             return
         t3_key = self.t3_row_key(row)
         if t3_key and blank_before and t3_key == blank_before[0] and row.values and self.wrapped(blank_before, row):
@@ -255,6 +264,8 @@ class Reader:
             if found and found[1] not in L.ambiguous_t3_keys:
                 state.t3_pending = found[1]
                 return
+        if row.values and row.labels and state.kind == "t3" and L.t3_rows.is_group(row.labels[-1][1]):
+            return          # a group's subtotal row ("（三）不予公开 | 6 | … | 6")
         if row.values and row.labels and state.kind in ("t2", "t3"):
             index = L.t3_rows if state.kind == "t3" else L.t2_rows
             meanings = index.candidates(row.labels[-1][1])
@@ -295,7 +306,7 @@ class Reader:
         after = row.after(label_at)
         positions = {i for i, _ in after if _}
         indexes = [index for index, _ in columns]
-        if self.grid and None not in indexes and positions <= set(indexes):
+        if (self.grid or _spans_repeated(row.cells, columns)) and None not in indexes and positions <= set(indexes):
             # A header cell spanning several columns names them all: the value is the first
             # filled cell under it.
             under: dict[str, list[str]] = {}
@@ -357,13 +368,22 @@ class Reader:
         label wrapped onto the next line."""
         label_at, last = row.labels[-1]
         relative = 0 if self.grid else self.t3_layout.relative or 0
+        # In a grid under a header naming some columns right after the label (a table cut
+        # into column parts), a cell for each of those.
+        spread = sorted(self.state.t3_header_at)
+        width = len(spread) if self.grid and spread and spread == list(range(label_at + 1, label_at + 1 + len(spread))) \
+            else len(T3_COLUMNS)
         return (last == text and self.labels.t3_rows.whole(text)
-                and len(row.cells) - label_at - 1 >= relative + len(T3_COLUMNS))
+                and len(row.cells) - label_at - 1 >= relative + width)
 
     def wrapped(self, blank: tuple[str, str], row: _Row) -> bool:
         """The blank row's label and this row's read as one are that row's label in full."""
         key, label = blank
-        return bool(row.labels) and self.labels.t3_rows.is_complete(label + row.labels[-1][1], key)
+        if not row.labels:
+            return False
+        rest = row.labels[-1][1]      # another row's label, or a group's, is no continuation
+        return (not self.labels.t3_rows.is_group(rest) and self.labels.t3_rows.match(rest) in (None, key)
+                and self.labels.t3_rows.is_complete(label + rest, key))
 
     def forget_blank_row(self, key: str) -> None:
         """What looked like a row of blanks was a label wrapped onto the next row ("（二）部分公开"
@@ -375,11 +395,12 @@ class Reader:
     def t3_header_row(self, row: _Row) -> None:
         state = self.state
         if state.t3_header_closed:
-            state.t3_header, state.t3_header_closed = {}, False
-        state.kind = "t3"
+            state.t3_header, state.t3_header_at, state.t3_header_closed = {}, {}, False
+        state.kind, state.t3_header_width = "t3", len(row.cells)
         for (index, _), sense in zip(row.labels, row.senses):
             if sense.t3_column:
                 state.t3_header.setdefault(sense.t3_column, index)
+                state.t3_header_at[index] = sense.t3_column
 
     def t3_row(self, row: _Row, key: str, label_at: int | None = None) -> None:
         state = self.state
@@ -396,23 +417,35 @@ class Reader:
             state.t3_blank = key, next((t for i, t in row.labels if i == label_at), "")
         header = state.t3_header
         cells = row.cells
+        # Under a header naming each column once (all seven, or those of a table cut into
+        # column parts: 自然人…社会公益组织, then 法律服务机构…总计), every figure under a column.
+        named, spread = sorted(header.values()), sorted(state.t3_header_at)
         by_position = (
-            self.grid and len(header) == len(T3_COLUMNS) and len(set(header.values())) == len(T3_COLUMNS)
-            and min(header.values()) > label_at
-            and {i for i in range(label_at + 1, len(cells)) if cells[i]} <= set(header.values())
-            and self.t3_layout.agrees(header[T3_COLUMNS[0]])
+            self.grid and header and len(set(named)) == len(header) and named[0] > label_at
+            and len(cells) == state.t3_header_width          # a header of a table like this one
+            and (len(header) == len(T3_COLUMNS) or spread == list(range(label_at + 1, spread[-1] + 1)))
+            and all(self.under_own_column(row, i) for i in range(label_at + 1, len(cells)) if cells[i])
+            and (T3_COLUMNS[0] not in header or self.t3_layout.agrees(header[T3_COLUMNS[0]]))
         )
         if by_position:
             for column, cell_key in zip(T3_COLUMNS, keys):
-                index = header[column]
-                if index < len(row.cells):
-                    self.put(cell_key, row.cells[index])
+                index = header.get(column)
+                if index is not None and index < len(cells):
+                    self.put(cell_key, cells[index])
             return
         placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=self.t3_hints(label_at))
         if placement is None:
             self.t3_repair(key, [t for _, t in row.after(label_at)])
             return
         self.put_placed(f"t3.{key}", T3_COLUMNS, placement)
+
+    def under_own_column(self, row: _Row, index: int) -> bool:
+        """The cell is under its column's first index, or a copy of that cell where the column's
+        header spans it too (a cell drawn over two grid columns: PDF borders a little apart)."""
+        header = self.state.t3_header
+        key = self.state.t3_header_at.get(index)
+        return key is not None and (header[key] == index or header[key] < len(row.cells)
+                                    and row.cells[index] == row.cells[header[key]])
 
     def t3_hints(self, label_at: int) -> list[int]:
         """Offsets after the label that this table's layout suggests: the one its other rows
@@ -501,6 +534,16 @@ class Reader:
             return False
         label_at, key = found
         self.state.kind = "t4"
+        column = row.last_match("t4_column")
+        if column and column[0] > label_at:
+            # The labels name one cell (行政诉讼 | 复议后起诉 | 结果维持 | 3: the table printed
+            # downwards, one row per result): its figure is the one after them.
+            texts = [t for _, t in row.after(column[0])]
+            if len(texts) > 1:
+                self.report.problem("ROW_MISALIGNED", f"t4.{key}.{column[1]}: {len(texts)} values for one cell; not read")
+            else:
+                self.put(f"t4.{key}.{column[1]}", texts[0] if texts else "")
+            return True
         placement = place(row.cells[label_at + 1:], len(T4_COLUMNS))
         if placement is None:
             texts = [t for _, t in row.after(label_at)]
@@ -511,8 +554,12 @@ class Reader:
 
     def t4_blank_row(self, row: _Row) -> bool:
         """A t4 row label alone before five empty cells, under a header that named the result
-        columns already: a row of blanks (a header's group row comes before those names)."""
+        columns already: a row of blanks (a header's group row comes before those names). Or
+        the labels of one cell before its empty cell (the table printed downwards)."""
         L = self.labels
+        found, column = row.last_match("t4_row"), row.last_match("t4_column")
+        if found and column and column[0] > found[0]:     # one cell named by its labels, left blank
+            return len(row.cells) > column[0] + 1
         if len(row.labels) != 1 or not row.senses[0].t4_row:
             return False
         named = any(L.t4_columns.match(normalise_label(c)) for cells in self.state.t4_header for c in cells if c)
@@ -565,6 +612,17 @@ def _value_kind(key: str) -> str:
     return AMOUNT if key in TEMPLATE.amount_keys else SIGNED if key.rsplit(".", 1)[1] in TEMPLATE.signed_columns else COUNT
 
 
+def _spans_repeated(cells: list[str], columns: list[tuple[int | None, str]]) -> bool:
+    """Delimited text whose header repeats a spanned column's name over the cells it spans, and
+    whose row repeats its figure likewise ("14053 | 14053 | 14053", a grid copied with its spans
+    filled in): the row's cells stand under their header's."""
+    under: dict[str, set[str]] = {}
+    for index, key in columns:
+        under.setdefault(key, set()).add(cells[index] if index is not None and index < len(cells) else None)
+    spanned = [texts for key, texts in under.items() if sum(k == key for _, k in columns) > 1]
+    return bool(spanned) and all(len(texts) == 1 and None not in texts for texts in spanned)
+
+
 def _enumerated(row: _Row, text: str) -> bool:
     """The printed label carries an enumerator ("（七）总计", "3.其他"): a row, not a column."""
     return any(t == text and row.cells[i].lstrip()[:1] in _ENUMERATOR_START for i, t in row.labels)
@@ -614,6 +672,12 @@ def read_document(doc: Document) -> Report:
             narrative.append(block.text)
         else:
             reader.table(block, rows)
+    if _has_other_subrows(report):
+        # （六）其他处理 printed as a row of its own above its three sub-rows heads them: its
+        # figures, if any, are their subtotal, not the single row of the 2019 form.
+        for column in T3_COLUMNS:
+            report.cells.pop(f"t3.other_handling.{column}", None)
+            report.raw_cells.pop(f"t3.other_handling.{column}", None)
     for code, detail in doc.problems:
         report.problem(code, detail)
     # No table structure, or a text whose row labels are glued to their figures: the tables are

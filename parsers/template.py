@@ -26,11 +26,11 @@ def normalise_label(text: str) -> str:
     """Fold a printed label to its comparable form.
 
     Full-width to half-width (NFKC), no white space or line breaks inside, no quotes, no
-    leading enumerator. "（二）部分公开" and "(二) 部分 公开" both become "部分公开".
+    leading enumerator, no trailing colon. "（二）部分公开" and "(二) 部分 公开" both become "部分公开".
     """
     text = unicodedata.normalize("NFKC", text)
     text = _SPACES.sub("", text)
-    text = _QUOTES.sub("", text)
+    text = _QUOTES.sub("", text).rstrip(":")         # "规章：" is 规章
     return _ENUMERATOR.sub("", text)
 
 

@@ -40,6 +40,22 @@ _NOTED = re.compile(r"(?P<value>[^()]+)\((?P<note>[^()]*[^\d(),.\s][^()]*)\)")
 _UNITS = frozenset(_SPEC["amount_units"]) | frozenset(_SPEC["count_units"])
 
 
+# The amount unit a column header names: "本年收费金额（单位：元）", "采购总金额(元)".
+_HEADER_UNIT = re.compile(r"(?:单位:?|\()(" + "|".join(unit for unit, _ in _AMOUNT_UNITS) + ")")
+
+
+def header_unit(text: str) -> str | None:
+    """The amount unit a header cell names for its column, or None."""
+    found = _HEADER_UNIT.search(_fold(text))
+    return found.group(1) if found else None
+
+
+def in_unit(text: str, unit: str | None) -> str:
+    """A cell's text read in its column's unit: a bare number takes the header's unit, a
+    number printed with its own unit keeps it."""
+    return text + unit if unit and _fold(text)[-1:].isdigit() else text
+
+
 @dataclass(frozen=True)
 class CellReading:
     value: int | float | None

@@ -43,7 +43,8 @@ def test_consistent_reports_with_blank_cells_in_every_style(edition, number, bla
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(edition=st.sampled_from(["2019", "2021"]), number=st.integers(0, 10_000), blanks=st.floats(0, 1),
-       style=st.sampled_from(["pipe", "tab", "prefixed_pipe", "generic_pipe", "prefixed_html", "generic_html"]),
+       style=st.sampled_from(["pipe", "tab", "prefixed_pipe", "generic_pipe", "prefixed_html", "generic_html",
+                              "wps_combined_html", "subtotal_rows_html", "split_columns_html", "transposed_t4_html"]),
        stray=st.integers(0, 2))
 def test_consistent_reports_never_yield_a_wrong_cell(renderings, edition, number, blanks, style, stray):
     """Stray empty cells around every row's values: a row whose blank first or last cells let
