@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import signal
 import socket
 from pathlib import Path
 
@@ -10,17 +9,6 @@ import pytest
 
 PDF_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pdf"
 
-
-@pytest.fixture(autouse=True)
-def interrupt_handling_as_found():
-    """Put back how this process handles SIGINT/SIGTERM after each test. An in-process crawl leaves
-    Scrapy's shutdown handlers installed, and after a second signal they are SIG_IGN, which every
-    child process inherits: a later test's Ctrl+C to a subprocess then does nothing."""
-    found = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    for number, handler in found.items():
-        if signal.getsignal(number) is not handler:
-            signal.signal(number, handler)
 
 
 @pytest.fixture(scope="session")

@@ -68,12 +68,18 @@ def test_sources_file_loads_and_matches_the_portal(portal, facts, http):
         assert http(source.url).status == 200
 
 
+def _ctrl_c_default() -> None:
+    """In the child: Ctrl+C interrupts, even when pytest was started as a background job of a
+    script (such jobs ignore SIGINT, and children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_demo_portal_command_serves_and_writes_the_sources_file(tmp_path, http):
     sources = tmp_path / "sources.yaml"
     process = subprocess.Popen(
         [sys.executable, "-m", "nianjian", "demo-portal", "--port", "0", "--round", "2",
          "--slow-delay", "0.1", "--sources-out", str(sources), "--manifest-out", str(tmp_path / "m.json")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_default)
     try:
         first = process.stdout.readline()
         assert first.startswith("示例门户（第 2 轮）运行于 http://127.0.0.1:")
