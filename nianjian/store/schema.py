@@ -281,6 +281,14 @@ def _narrative_index(db: sqlite_utils.Database) -> None:
     copies.backfill(db.conn)       # signatures are computed in Python, not SQL
 
 
+def _signatures_again(db: sqlite_utils.Database) -> None:
+    """Signatures of an earlier MinHash (one hash call per shingle) do not compare with those of
+    the vectorised one: every version's is computed again, and the band index with them."""
+    db.execute("DELETE FROM narrative_bands")
+    db.execute("DELETE FROM narrative_signatures")
+    copies.backfill(db.conn)
+
+
 # Ordered: position + 1 is the schema version a migration brings the database to. Append only;
 # a released migration is never edited. A migration is SQL, or a function of the database.
 MIGRATIONS: list[tuple[str, str]] = [
@@ -297,6 +305,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("full-text index filled by the store", "DROP TRIGGER report_versions_ai;"),
     # The last message of each spool file (nianjian/spool.py) applied, committed with it.
     ("spool progress", "CREATE TABLE spool_progress (spool TEXT PRIMARY KEY, applied_through INTEGER NOT NULL);"),
+    ("narrative signatures of the vectorised MinHash", _signatures_again),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
