@@ -6,8 +6,8 @@ crawled on two nights by the real crawler, beside `scrapy bench` in the same run
 
 Prints, for the first night: pages/s of crawl + ingest (list pages, report pages, parse, checks
 and store, until the last report is stored), the peak memory (RSS) of the crawling process and
-of its writer process with the processes it reads documents in, when 1,000, 5,000 and 10,000 pages had been answered; for the second,
-unchanged night (the next day, NIANJIAN_NOW): its requests and bytes as a share of the first's;
+of its writer process with those it reads documents in, when 1,000, 5,000 and 10,000 pages had
+been answered; for the second, unchanged night (the next day, NIANJIAN_NOW): its requests and bytes as a share of the first's;
 then `scrapy bench`'s pages/s (responses over its whole run) and the ratio of the two. The portal
 is served by an asyncio server in this process, from memory, so it is not the bottleneck.
 """
