@@ -53,8 +53,19 @@ def children(pid: int) -> list[int]:
 
 
 def descendants(pid: int) -> list[int]:
-    """The writer and the processes it reads documents in."""
     found = children(pid)
+    return found + [d for c in found for d in descendants(c)]
+
+
+def writers(pid: int) -> list[int]:
+    """The crawl's writer and the processes it reads documents in (not the browser driver
+    the crawl also starts)."""
+    def command(child: int) -> bytes:
+        try:
+            return Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            return b""
+    found = [c for c in children(pid) if b"crawler.spool_writer" in command(c)]
     return found + [d for c in found for d in descendants(c)]
 
 
@@ -71,7 +82,7 @@ def crawl(sources: Path, db: Path, concurrency: int, portal: Portal, now: str) -
     peaks, marks, crawler_peak, writer_peak = {}, list(MARKS), 0.0, 0.0
     while process.poll() is None:
         crawler_peak = max(crawler_peak, rss_mb(process.pid))
-        writer_peak = max(writer_peak, sum(rss_mb(c) for c in descendants(process.pid)))
+        writer_peak = max(writer_peak, sum(rss_mb(c) for c in writers(process.pid)))
         answered = sum(portal.hits.values())
         while marks and answered >= marks[0]:
             peaks[marks.pop(0)] = (crawler_peak, writer_peak)
