@@ -12,6 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -64,7 +67,8 @@ class Readers:
         if self.pool is None:
             # fork: a reader starts at once with the parser imported, and never runs the writer's
             # main module again; it never touches the writer's database connection.
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_follow_writer, initargs=(os.getpid(),))
         return self.pool
 
     def _submit(self, item: ReportDocument) -> Future:
@@ -106,6 +110,16 @@ class Readers:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
+
+
+def _follow_writer(writer: int) -> None:
+    """In a reader: end when the writer is gone (a writer killed cannot shut its readers down,
+    and they would wait for work forever)."""
+    def watch() -> None:
+        while os.getppid() == writer:
+            time.sleep(1)
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _read(future: Future) -> bool:

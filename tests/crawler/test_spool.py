@@ -39,6 +39,11 @@ def applied(tmp_path: Path) -> int:
     return row[0] if row else 0
 
 
+def _children(pid: int) -> list[int]:
+    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()]
+
+
 def test_a_writer_killed_midway_loses_nothing_and_applies_nothing_twice(tmp_path):
     (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"sources": [{
         "id": "s0", "url": "http://127.0.0.1:1/index.html",
@@ -59,9 +64,15 @@ def test_a_writer_killed_midway_loses_nothing_and_applies_nothing_twice(tmp_path
     deadline = time.monotonic() + 60
     while applied(tmp_path) == 0 and time.monotonic() < deadline:
         time.sleep(0.01)
+    readers = _children(first.pid)                 # the processes it reads documents in
+    assert readers
     first.send_signal(signal.SIGKILL)
     first.wait()
     midway = applied(tmp_path)
+    deadline = time.monotonic() + 10                # they end with it
+    while any(Path(f"/proc/{pid}").exists() for pid in readers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in readers)
     assert 0 < midway < total                       # killed with part of the work done
 
     spool.end("finished")
