@@ -100,7 +100,7 @@ class Readers:
             # those read ahead; if it dies on this document again, that is the document's doing.
             self.close()
             future = self._submit(item) if again else None
-            self.pending = {key: (other, done if _read(done) else self._submit(other))
+            self.pending = {key: (other, done if _succeeded(done) else self._submit(other))
                             for key, (other, done) in self.pending.items()}
         logger.error("%s: the reading process died on this document", item.url)
         return Reading(content_hash(item.body), result=IngestResult("error", problems=[
@@ -122,7 +122,7 @@ def _follow_writer(writer: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _read(future: Future) -> bool:
+def _succeeded(future: Future) -> bool:
     return future.done() and future.exception() is None
 
 
