@@ -6,8 +6,8 @@ crawled on two nights by the real crawler, beside `scrapy bench` in the same run
 
 Prints, for the first night: pages/s of crawl + ingest (list pages, report pages, parse, checks
 and store, until the last report is stored), the peak memory (RSS) of the crawling process and
-of its writer process when 1,000, 5,000 and 10,000 pages had been answered; for the second,
-unchanged night (the next day, NIANJIAN_NOW): its requests and bytes as a share of the first's;
+of its writer process with those it reads documents in, when 1,000, 5,000 and 10,000 pages had
+been answered; for the second, unchanged night (the next day, NIANJIAN_NOW): its requests and bytes as a share of the first's;
 then `scrapy bench`'s pages/s (responses over its whole run) and the ratio of the two. The portal
 is served by an asyncio server in this process, from memory, so it is not the bottleneck.
 """
@@ -52,6 +52,23 @@ def children(pid: int) -> list[int]:
         return []
 
 
+def descendants(pid: int) -> list[int]:
+    found = children(pid)
+    return found + [d for c in found for d in descendants(c)]
+
+
+def writers(pid: int) -> list[int]:
+    """The crawl's writer and the processes it reads documents in (not the browser driver
+    the crawl also starts)."""
+    def command(child: int) -> bytes:
+        try:
+            return Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            return b""
+    found = [c for c in children(pid) if b"crawler.spool_writer" in command(c)]
+    return found + [d for c in found for d in descendants(c)]
+
+
 def crawl(sources: Path, db: Path, concurrency: int, portal: Portal, now: str) -> tuple[float, dict]:
     """Seconds the crawl took, and the peak RSS (crawl, writer) at each mark of answered pages."""
     settings = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", f"CONCURRENT_REQUESTS={concurrency}",
@@ -65,7 +82,7 @@ def crawl(sources: Path, db: Path, concurrency: int, portal: Portal, now: str) -
     peaks, marks, crawler_peak, writer_peak = {}, list(MARKS), 0.0, 0.0
     while process.poll() is None:
         crawler_peak = max(crawler_peak, rss_mb(process.pid))
-        writer_peak = max(writer_peak, sum(rss_mb(c) for c in children(process.pid)))
+        writer_peak = max(writer_peak, sum(rss_mb(c) for c in writers(process.pid)))
         answered = sum(portal.hits.values())
         while marks and answered >= marks[0]:
             peaks[marks.pop(0)] = (crawler_peak, writer_peak)
@@ -119,7 +136,7 @@ def main() -> None:
               f"{stored} reports stored")
         for mark, (crawler_mb, writer_mb) in peaks.items():
             label = f"at {mark:,} pages" if mark != "end" else "over the crawl"
-            print(f"  peak RSS {label}: crawl process {crawler_mb:.0f} MB, writer process {writer_mb:.0f} MB")
+            print(f"  peak RSS {label}: crawl process {crawler_mb:.0f} MB, writer and its readers {writer_mb:.0f} MB")
 
         portal.hits.clear()
         portal.counts.clear()

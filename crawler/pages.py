@@ -251,10 +251,11 @@ def read_detail(html: str, base_url: str) -> Detail:
     body = body_html(html or "", selector)
     markers = patterns()["report_table_markers"]
     tables = Selector(text=body).xpath("//table") if body else []
-    has_tables = any(any(m in compact(" ".join(t.xpath(".//text()").getall())) for m in markers)
-                     for t in tables)
+    # Text through lxml itself: parsel makes an object of every text node, the bulk of the time.
+    texts = (compact(t.root.xpath("string()")) for t in tables)
+    has_tables = any(any(m in text for m in markers) for text in texts)
     found: dict[str, Attachment] = {}
-    candidates = [(a.attrib["href"], " ".join(a.xpath(".//text()").getall()))
+    candidates = [(a.attrib["href"], " ".join(a.root.xpath(".//text()")))
                   for a in selector.xpath("//a[@href]")]
     for script in selector.xpath("//script/text()").getall():
         candidates += [(href, "") for href in _SCRIPT_HREF.findall(script)]

@@ -1,12 +1,13 @@
 """Item pipelines of report documents. In a crawl the spider's pipeline only hands documents over
 (crawler/handover.py); the writer then runs `IngestPipeline` on each: `nianjian.ingest`
-(parse → match agency → check → store), then its fetch is recorded with the ingest outcome."""
+(read: parse → match agency → own checks; store: checks against other reports → store), then its
+fetch is recorded with the ingest outcome."""
 from __future__ import annotations
 
 import logging
 
 from nianjian import clock
-from nianjian.ingest import ingest_document
+from nianjian.ingest import store_document
 
 from crawler.items import ReportDocument
 
@@ -35,19 +36,19 @@ class ReportDocumentPipeline:
 
 
 class IngestPipeline(ReportDocumentPipeline):
-    """The writer's step for one document: parse, check and store in SQLite, then record the
-    fetch with its outcome."""
+    """The writer's step for one document: read it (`read`: parse and the checks of its own
+    content, see crawler.handover.Readers), store it with the checks that need the store, then
+    record the fetch with its outcome."""
+
+    def __init__(self, crawler, read):
+        super().__init__(crawler)
+        self.read = read                 # ReportDocument → nianjian.ingest.Reading
 
     async def process_document(self, item: ReportDocument) -> None:
-        spider = self.crawler.spider
-        ledger = spider.ledger
-        # On the store's thread: parsing a PDF must not hold up the reactor.
-        result = await ledger.call(
-            ingest_document, body=item.body, url=item.url, content_type=item.content_type,
-            filename=item.filename, source=spider.sources.get(item.source_id), agency_hint=None,
-            listed_title=item.listed_title, published_hint=item.published_hint,
-            expected_year=item.expected_year, run_id=ledger.run_id, seen_at=clock.now(),
-            unread_attachments=item.unread_attachments, pictures=item.pictures)
+        ledger = self.crawler.spider.ledger
+        reading = self.read(item)
+        result = await ledger.call(store_document, reading, url=item.url, run_id=ledger.run_id,
+                                   seen_at=clock.now())
         item.fetch.outcome = result.status
         if result.status in ("error", "unreadable", "partly_read", "not_a_report"):   # why (a page: a sample)
             item.fetch.error = "; ".join(f"{p.get('code')}: {p.get('detail')}" for p in result.problems)[:500]

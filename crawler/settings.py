@@ -13,6 +13,7 @@ NIANJIAN_MAX_LIST_PAGES = 200             # further list pages per source, at mo
 NIANJIAN_PROGRESS = False                 # live progress table on stderr (nianjian crawl)
 NIANJIAN_SPOOL = None                     # the spool file the crawl hands documents over in (default: <db>.spool)
 NIANJIAN_WRITER_BATCH = 100               # messages the writer applies per transaction, at most
+NIANJIAN_WRITER_READERS = 1               # processes parsing documents beside the writer (0: in it)
 NIANJIAN_REVERIFY_NIGHTS = 7              # report pages already stored are asked again every N nights (1: every night)
 
 # Distributed crawling (crawler/redis_mode, docs/distributed.md): with a Redis URL the queue, the

@@ -2,7 +2,7 @@
 database (nianjian/spool.py) and a writer process of its own applies them, in batches, with the
 same `Writer` as a distributed crawl (crawler/handover.py).
 
-    python -m crawler.spool_writer --db DB --sources FILE --spool FILE [--parent PID] [--batch N]
+    python -m crawler.spool_writer --db DB --sources FILE --spool FILE [--parent PID] [--batch N] [--readers N]
 
 The spider's ledger (`SpoolLedger`) starts the writer when the crawl opens and waits for it when
 the crawl closes. The writer prints one JSON line with its run id once the store is open, and
@@ -65,6 +65,7 @@ class SpoolLedger(HandoverLedger):
         command = [sys.executable, "-m", "crawler.spool_writer", "--db", db, "--sources", sources_path,
                    "--spool", spool_path, "--parent", str(os.getpid()),
                    "--batch", str(settings.getint("NIANJIAN_WRITER_BATCH", 100)),
+                   "--readers", str(settings.getint("NIANJIAN_WRITER_READERS", 1)),
                    "--log-level", settings.get("LOG_LEVEL", "INFO")]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         ready = _last_json(process.stdout.readline())
@@ -133,13 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spool", required=True)
     parser.add_argument("--parent", type=int, help="the crawl's process id: stop when it is gone")
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--readers", type=int, default=1,
+                        help="processes reading (parsing) documents beside the writer; 0: in the writer's own")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level, format="%(asctime)s [writer] %(levelname)s: %(message)s")
     try:
         sources = load_sources(args.sources)
         spool = Spool(args.spool)
-        writer = Writer(args.db, sources, reject=spool.reject)
+        writer = Writer(args.db, sources, reject=spool.reject, readers=args.readers)
     except UserError as error:
         print(f"crawler.spool_writer: error: {error}", file=sys.stderr)
         return error.exit_code           # 75 for a database locked by another process

@@ -50,12 +50,6 @@ def _parse(body: bytes, url: str | None, content_type: str | None, filename: str
     return parse(body, url=url, content_type=content_type, filename=filename, pictures=pictures)
 
 
-def _check(report: Report, previous: Report | None, peers: list[Report],
-           expected_year: int | None) -> list:
-    from nianjian.checks import check
-    return check(report, previous=previous, peers=peers, expected_year=expected_year)
-
-
 def _agency_name(report: Report, source: Source | None, agency_hint: str | None) -> str | None:
     if source is not None:
         agency = source.agency_for_title(report.title)
@@ -76,24 +70,39 @@ def _sample(report: Report, body: bytes) -> str:
     return " ".join(text.split())[:SAMPLE_CHARS]
 
 
-def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | None = None,
-                    filename: str | None = None, source: Source | None = None,
-                    agency_hint: str | None = None, listed_title: str | None = None,
-                    published_hint: str | None = None, expected_year: int | None = None,
-                    run_id: int | None = None, seen_at: datetime | None = None,
-                    unread_attachments: Sequence[str] = (), pictures: Sequence[bytes] = ()) -> IngestResult:
+@dataclass
+class Reading:
+    """A document read before the store is asked anything (`read_document`): its report, named
+    with its agency and year, and the findings of its own content — or, in `result`, the end of
+    its ingest (nothing of a report, no agency, a parser that crashed). Pure, so the crawl's
+    writer reads the next documents in another process while it stores this one."""
+    content_hash: str
+    result: IngestResult | None = None
+    report: Report | None = None
+    problems: list[dict] = field(default_factory=list)
+    own_findings: list | None = None       # None: the checks crashed (the report is stored unchecked)
+
+
+def read_document(*, body: bytes, url: str, content_type: str | None = None,
+                  filename: str | None = None, source: Source | None = None,
+                  agency_hint: str | None = None, listed_title: str | None = None,
+                  published_hint: str | None = None, expected_year: int | None = None,
+                  unread_attachments: Sequence[str] = (), pictures: Sequence[bytes] = ()) -> Reading:
     """`pictures`: a report page's pictures when its tables are images, read by OCR with it and
     not stored (see crawler.items.ReportDocument.pictures)."""
+    reading = Reading(content_hash(body))
     try:
         report = _parse(body, url, content_type, filename, pictures)
     except Exception as error:    # the parser promises not to raise; one bad file must not stop a crawl
-        return IngestResult("error", problems=[Problem("PARSER_CRASHED", f"{type(error).__name__}: {error}").to_dict()])
+        reading.result = IngestResult("error", problems=[Problem("PARSER_CRASHED", f"{type(error).__name__}: {error}").to_dict()])
+        return reading
     if unread_attachments and not report.holds_report:
         report.problem("UNSUPPORTED_ATTACHMENT", "the report is an attachment in a format nianjian "
                        f"cannot read: {', '.join(unread_attachments)}"[:500])
-    problems = [p.to_dict() for p in report.problems]
+    problems = reading.problems = [p.to_dict() for p in report.problems]
     if report.status in ("unsupported", "not_a_report"):
-        return IngestResult(report.status, problems=problems)
+        reading.result = IngestResult(report.status, problems=problems)
+        return reading
     # A file, or a page whose report is an attachment, is a publication even when unreadable; a
     # page with nothing of a report in it and nothing attached is none.
     publication = bool(unread_attachments) or not _is_page(body, filename, content_type)
@@ -102,7 +111,8 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
         why = [report.unreadable.to_dict()] if report.unreadable else []
         why.append({"code": "NOT_A_REPORT", "detail": "no report tables, text or attachment; "
                     f"the page reads: {_sample(report, body)!r}"})
-        return IngestResult("not_a_report", problems=why)
+        reading.result = IngestResult("not_a_report", problems=why)
+        return reading
 
     # The detail page's title and date win over what an attachment carries.
     if listed_title:
@@ -119,19 +129,38 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
         missing = "agency" if not agency else "year"
         problems.append({"code": "UNMATCHED",
                          "detail": f"no {missing} found (title: {report.title or 'none'})"})
-        return IngestResult("unreadable" if report.unreadable else "unmatched", agency=agency,
-                            year=year, problems=problems)
+        reading.result = IngestResult("unreadable" if report.unreadable else "unmatched", agency=agency,
+                                      year=year, problems=problems)
+        return reading
     report.agency, report.year = agency, year
-
+    reading.report = report
+    from nianjian.checks import own_findings
     try:
-        findings = _check(report, store.previous_report(agency, year),
-                          store.likely_copies(agency, year, report.narrative), expected_year)
+        reading.own_findings = own_findings(report, expected_year)
     except Exception as error:    # a crashing rule must not lose the report: store it unchecked
-        findings = []
         problems.append({"code": "CHECKS_CRASHED", "detail": f"{type(error).__name__}: {error}"})
+    return reading
+
+
+def store_document(store: Store, reading: Reading, *, url: str, run_id: int | None = None,
+                   seen_at: datetime | None = None) -> IngestResult:
+    """A read document into the store: the checks against last year's report and the likely
+    copies among other agencies' reports (both from the store), then the report itself."""
+    if reading.result is not None:
+        return reading.result
+    report, problems = reading.report, reading.problems
+    agency, year = report.agency, report.year
+    findings = []
+    if reading.own_findings is not None:
+        from nianjian.checks import with_related
+        try:
+            findings = with_related(reading.own_findings, report, previous=store.previous_report(agency, year),
+                                    peers=store.likely_copies(agency, year, report.narrative))
+        except Exception as error:    # a crashing rule must not lose the report: store it unchecked
+            problems.append({"code": "CHECKS_CRASHED", "detail": f"{type(error).__name__}: {error}"})
     try:
         saved = store.save_report(agency=agency, year=year, url=url, report=report,
-                                  findings=findings, content_hash=content_hash(body),
+                                  findings=findings, content_hash=reading.content_hash,
                                   seen_at=seen_at, run_id=run_id)
     except sqlite3.Error as error:  # locked past the busy timeout, disk full: the transaction rolled back
         problems.append({"code": "STORE_ERROR", "detail": f"{type(error).__name__}: {error}"})
@@ -145,3 +174,10 @@ def ingest_document(store: Store, *, body: bytes, url: str, content_type: str | 
     status = "stored" if saved.created else "new_version" if saved.new_version else "unchanged"
     return IngestResult(status, saved.report_id, saved.version_id, agency, year, problems,
                         saved.errors)
+
+
+def ingest_document(store: Store, *, url: str, run_id: int | None = None,
+                    seen_at: datetime | None = None, **document) -> IngestResult:
+    """`read_document(url=url, **document)`, then `store_document`: one document in one call."""
+    return store_document(store, read_document(url=url, **document), url=url, run_id=run_id,
+                          seen_at=seen_at)

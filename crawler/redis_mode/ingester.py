@@ -31,8 +31,10 @@ BATCH = 100              # messages applied per transaction, at most
 LOCK_TTL = 60            # seconds an ingester's claim on a crawl outlives it
 
 
-# What workers need to ask for a page conditionally (the outcome: a failed page is asked afresh).
-KNOWN_FIELDS = ("etag", "last_modified", "content_hash", "outcome")
+# What workers need to ask for a page conditionally (the outcome: a failed page is asked afresh),
+# and when it was last fetched: the re-verify rotation (crawler/rotation.py) leaves a stored
+# report page for its night.
+KNOWN_FIELDS = ("etag", "last_modified", "content_hash", "outcome", "last_fetched")
 
 
 def _known_row(store: Store, url: str) -> dict | None:
@@ -40,7 +42,7 @@ def _known_row(store: Store, url: str) -> dict | None:
 
 
 def _known_rows(store: Store) -> list[tuple[str, dict]]:
-    rows = store.db.execute("SELECT url, etag, last_modified, content_hash, outcome FROM documents "
+    rows = store.db.execute(f"SELECT url, {', '.join(KNOWN_FIELDS)} FROM documents "
                             "WHERE etag IS NOT NULL OR last_modified IS NOT NULL OR content_hash IS NOT NULL")
     return [(url, dict(zip(KNOWN_FIELDS, values))) for url, *values in rows]
 

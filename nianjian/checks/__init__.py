@@ -21,7 +21,7 @@ from nianjian.checks.ranges import value_range
 from nianjian.checks.sheet import Sheet
 from nianjian.checks.unreadable import unreadable
 
-__all__ = ["check", "Finding", "SEVERITIES"]
+__all__ = ["check", "own_findings", "with_related", "Finding", "SEVERITIES"]
 
 _WITHIN_REPORT = [i for i in CATALOGUE.identities if not uses_previous(i)]
 
@@ -35,10 +35,16 @@ def check(report: Report, *, previous: Report | None = None, peers: Sequence[Rep
     expected_year: the year the caller (crawler, monitor) expected this report to be for.
     A document nianjian could not read gets one UNREADABLE warning and nothing else.
     """
+    return with_related(own_findings(report, expected_year), report, previous=previous, peers=peers)
+
+
+def own_findings(report: Report, expected_year: int | None = None) -> list[Finding]:
+    """The findings of the report's own content, unordered: every rule but those comparing it
+    with other reports, so no store is needed (the crawl's writer runs them beside parsing)."""
     if report.unreadable:
         return unreadable(report)
     sheet = Sheet(report)
-    findings = [
+    return [
         *evaluate(_WITHIN_REPORT, sheet),
         *value_range(sheet),
         *missing_sections(sheet),
@@ -46,8 +52,14 @@ def check(report: Report, *, previous: Report | None = None, peers: Sequence[Rep
         *outdated_template(sheet),
         *year_mismatch(sheet, expected_year),
         *text_table(sheet),
-        *cross_year(sheet, previous),
-        *copied_text(report, previous, peers),
         *blank_cells(sheet),
     ]
-    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), CATALOGUE.order(f.rule)))
+
+
+def with_related(own: list[Finding], report: Report, *, previous: Report | None = None,
+                 peers: Sequence[Report] = ()) -> list[Finding]:
+    """`own` (own_findings) with those comparing the report with last year's and with other
+    agencies' reports, errors first, then in catalogue order."""
+    related = [] if report.unreadable else \
+        [*cross_year(Sheet(report), previous), *copied_text(report, previous, peers)]
+    return sorted([*own, *related], key=lambda f: (SEVERITIES.index(f.severity), CATALOGUE.order(f.rule)))

@@ -5,20 +5,21 @@ Measure (narrative.yaml `copied_text`, reasoning in docs/checks.md): character 5
 of the normalised narrative with shared boilerplate removed; flagged at Jaccard >= threshold,
 or when the shorter narrative is contained in the longer one to `containment`.
 
-The rule itself compares the reports it is given, exactly. Which other reports those are is the
-store's business: it keeps each version's MinHash `signature` and a band index over them (LSH),
+The rule itself compares the reports it is given, exactly, once their MinHash signatures show
+them near a threshold. Which other reports those are is the store's business: it keeps each version's MinHash `signature` and a band index over them (LSH),
 so a report meets only the few likely copies among all of a year's reports (docs/store.md).
 """
 from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left
 import struct
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
+
+import numpy as np
 
 from parsers.record import Report
 
@@ -56,12 +57,15 @@ def shingles(narrative: str) -> frozenset[str]:
 # MinHash by one-permutation hashing: one 64-bit hash per shingle; its top 7 bits choose one of
 # BINS bins, the next 32 are the value, and each bin keeps its smallest. Two narratives agree in
 # a bin with probability about their Jaccard similarity, so BINS values stand for thousands of
-# shingles.
+# shingles. The hashes are computed for all of a narrative's shingles at once (numpy): a
+# polynomial over the shingle's code points, then a 64-bit finaliser to spread its bits.
 BINS = 128
 BAND_ROWS = 4                                  # LSH: 32 bands of 4 bins (docs/store.md)
 _WORD = struct.Struct(f"<{BINS}I")
 _VALUE_SHIFT = 64 - 7 - 32                     # bits below the value: bin (7 bits), value (32 bits)
 _EMPTY = 1 << 32
+_POLY = np.uint64(0x100000001B3)
+_FINAL = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))      # murmur3's fmix64
 
 
 @dataclass(frozen=True)
@@ -99,21 +103,38 @@ class Signature:
 _MARGIN = 0.2
 
 
+def _shingle_hashes(narrative: str) -> np.ndarray:
+    """The distinct 64-bit hashes of the narrative's shingles (those of `shingles`)."""
+    text = _normalise(narrative)
+    for phrase in _BOILERPLATE:
+        text = text.replace(phrase, _CUT)
+    size = _CONFIG["shingle"]
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    starts = len(codes) - size + 1
+    if starts <= 0:
+        return np.empty(0, dtype=np.uint64)
+    hashes = codes[:starts].copy()
+    for offset in range(1, size):
+        hashes = hashes * _POLY + codes[offset:offset + starts]
+    cuts = np.concatenate(([0], np.cumsum(codes == 0)))      # no shingle spans boilerplate
+    hashes = hashes[cuts[size:] == cuts[:starts]]
+    for multiplier in _FINAL:
+        hashes ^= hashes >> np.uint64(33)
+        hashes *= multiplier
+    hashes ^= hashes >> np.uint64(33)
+    return np.unique(hashes)
+
+
 @lru_cache(maxsize=64)
 def signature(narrative: str) -> Signature | None:
     """The narrative's MinHash signature; None when it is too short to be compared at all."""
-    grams = shingles(narrative)
-    if len(grams) < _CONFIG["min_shingles"]:
+    hashes = _shingle_hashes(narrative)
+    if len(hashes) < _CONFIG["min_shingles"]:
         return None
-    blake2b = hashlib.blake2b
-    # Sorted, each bin's hashes are together and its smallest value comes first: one bisection
-    # per bin finds it, instead of a Python comparison per shingle.
-    hashes = sorted(int.from_bytes(blake2b(gram.encode(), digest_size=8).digest(), "big") for gram in grams)
-    mins = [_EMPTY] * BINS
-    for slot in range(BINS):
-        at = bisect_left(hashes, slot << _VALUE_SHIFT + 32)
-        if at < len(hashes) and hashes[at] >> _VALUE_SHIFT + 32 == slot:
-            mins[slot] = (hashes[at] >> _VALUE_SHIFT) & 0xFFFFFFFF
+    mins = np.full(BINS, _EMPTY, dtype=np.uint64)
+    np.minimum.at(mins, hashes >> np.uint64(_VALUE_SHIFT + 32),
+                  (hashes >> np.uint64(_VALUE_SHIFT)) & np.uint64(0xFFFFFFFF))
+    mins = mins.tolist()
     # A short narrative leaves bins empty: each borrows the next filled bin's value, mixed with
     # the distance so a borrowed value does not pose as that bin's own (densified OPH).
     own = list(mins)
@@ -121,7 +142,7 @@ def signature(narrative: str) -> Signature | None:
         if own[slot] == _EMPTY:
             distance = next(d for d in range(1, BINS) if own[(slot + d) % BINS] != _EMPTY)
             mins[slot] = (own[(slot + distance) % BINS] * 0x9E3779B1 + distance) & 0xFFFFFFFF
-    return Signature(len(grams), tuple(mins))
+    return Signature(len(hashes), tuple(mins))
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> tuple[float, float]:
@@ -145,17 +166,18 @@ def _same_report(a: Report, b: Report) -> bool:
 
 def copied_text(report: Report, previous: Report | None = None,
                 peers: Sequence[Report] = ()) -> list[Finding]:
-    mine = shingles(report.narrative)
-    if len(mine) < _CONFIG["min_shingles"]:
+    mine = signature(report.narrative)
+    if mine is None:
         return []
     others = ([previous] if previous is not None else []) + \
         [p for p in peers if not _same_report(p, report)]
     findings = []
     for other in others:
-        theirs = shingles(other.narrative)
-        if len(theirs) < _CONFIG["min_shingles"]:
+        # The signatures rule out at once the texts far from both thresholds (most of them).
+        theirs = signature(other.narrative)
+        if theirs is None or not mine.likely_copy(theirs):
             continue
-        jaccard, containment = similarity(mine, theirs)
+        jaccard, containment = similarity(shingles(report.narrative), shingles(other.narrative))
         if jaccard >= _CONFIG["threshold"]:
             measure, threshold = jaccard, _CONFIG["threshold"]
         elif containment >= _CONFIG["containment"]:

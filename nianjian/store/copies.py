@@ -73,8 +73,9 @@ def likely_copies(conn: sqlite3.Connection, agency: str, year: int, narrative: s
 
 def backfill(conn: sqlite3.Connection) -> None:
     """Signatures of the versions stored before the index existed, and their reports' bands."""
+    # Read row by row (the cursor, not fetchall): a large database's narratives need not fit in memory.
     for version_id, narrative in conn.execute(
-            "SELECT id, narrative FROM report_versions WHERE narrative IS NOT NULL").fetchall():
+            "SELECT id, narrative FROM report_versions WHERE narrative IS NOT NULL"):
         index_version(conn, version_id, narrative)
     for report_id, year, version_id in conn.execute(
             "SELECT id, year, current_version FROM reports WHERE current_version IS NOT NULL").fetchall():

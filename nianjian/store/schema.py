@@ -307,6 +307,14 @@ def _bigram_index(db: sqlite_utils.Database) -> None:
     fulltext.index_versions(db.conn, 0, indexes=(fulltext.BIGRAMS,))
 
 
+def _signatures_again(db: sqlite_utils.Database) -> None:
+    """Signatures of an earlier MinHash (one hash call per shingle) do not compare with those of
+    the vectorised one: every version's is computed again, and the band index with them."""
+    db.execute("DELETE FROM narrative_bands")
+    db.execute("DELETE FROM narrative_signatures")
+    copies.backfill(db.conn)
+
+
 # Ordered: position + 1 is the schema version a migration brings the database to. Append only;
 # a released migration is never edited. A migration is SQL, or a function of the database.
 MIGRATIONS: list[tuple[str, str]] = [
@@ -324,6 +332,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     # The last message of each spool file (nianjian/spool.py) applied, committed with it.
     ("spool progress", "CREATE TABLE spool_progress (spool TEXT PRIMARY KEY, applied_through INTEGER NOT NULL);"),
     ("two-character search", _bigram_index),
+    ("narrative signatures of the vectorised MinHash", _signatures_again),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

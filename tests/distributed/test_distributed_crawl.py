@@ -6,8 +6,13 @@ import os
 import signal
 import sqlite3
 import time
+from datetime import date, timedelta
 
 import redis
+
+from crawler.rotation import night_of
+
+NIGHTS = 7                                   # NIANJIAN_REVERIFY_NIGHTS's default
 
 
 def stored_reports(db) -> dict[tuple[str, int], str]:
@@ -177,8 +182,9 @@ def test_a_killed_ingester_loses_nothing_and_the_next_crawl_asks_conditionally(r
     with sqlite3.connect(db) as conn:                            # the killed one's run is closed
         assert conn.execute("SELECT id, status FROM runs").fetchall() == [(1, "interrupted"), (2, "ok")]
     portal.portal.hits.clear()
-    # The next night, on a fresh crawl id: report pages come back 304, nothing fetched again.
-    worker = start_worker(redis_url, portal.sources, "night-2")
+    # The next night, on a fresh crawl id: report pages come back 304, nothing fetched again
+    # (every stored page asked: no rotation, see the next test).
+    worker = start_worker(redis_url, portal.sources, "night-2", "NIANJIAN_REVERIFY_NIGHTS=1")
     assert worker.wait() == 0, worker.stderr[-3000:]
     assert sum(portal.report_hits().values()) == 0
     assert sum(portal.portal.hits[(path, "304")] for path in portal.report_paths) == 50
@@ -190,3 +196,40 @@ def test_a_killed_ingester_loses_nothing_and_the_next_crawl_asks_conditionally(r
                                  [last_run])) == {
             "not_modified": 50, "list": 3}
         assert conn.execute("SELECT count(*) FROM reports").fetchone() == (50,)
+
+
+def test_a_distributed_nightly_crawl_asks_stored_reports_on_their_night_and_catches_an_edit(
+        redis_url, portal, start_worker, ingest_redis, tmp_path, monkeypatch):
+    """The re-verify rotation (crawler/rotation.py) in Redis mode: the workers decide from the
+    known-documents mirror, the nights are moved with NIANJIAN_NOW."""
+    db, first = tmp_path / "main.db", date(2024, 3, 1)
+
+    def night(day: date) -> set[str]:
+        """Crawl and ingest on `day`; the report pages asked for."""
+        portal.portal.hits.clear()
+        monkeypatch.setenv("NIANJIAN_NOW", f"{day.isoformat()}T02:00:00+08:00")
+        worker = start_worker(redis_url, portal.sources, f"night-{day.isoformat()}", f"NIANJIAN_REVERIFY_NIGHTS={NIGHTS}")
+        assert worker.wait() == 0, worker.stderr[-3000:]
+        done = ingest_redis(redis_url, portal.sources, db, f"night-{day.isoformat()}")
+        assert done.returncode == 0, done.stderr
+        return {path for (path, _) in portal.portal.hits if path in portal.report_paths}
+
+    assert night(first) == set(portal.report_paths)
+    # Edited after the first night: a page whose night comes round again only on day 1 + 7.
+    edited = next(p for p in portal.report_paths if night_of(p, NIGHTS) == first.toordinal() % NIGHTS)
+    pages = portal.portal.pages
+    pages[edited] = pages[edited].replace("全方位公开".encode(), "全面公开".encode())
+    portal.portal.etags[edited] = '"edited"'
+
+    tonight = {p for p in portal.report_paths if night_of(p, NIGHTS) == (first.toordinal() + 1) % NIGHTS}
+    assert 0 < len(tonight) < 20
+    assert night(first + timedelta(days=1)) == tonight
+    assert all(status == "304" for (path, status) in portal.portal.hits if path in portal.report_paths)
+
+    def versions() -> int:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("SELECT r.versions FROM reports r JOIN report_versions v ON v.id = r.current_version "
+                                "WHERE v.url LIKE ?", [f"%{edited}"]).fetchone()[0]
+    assert versions() == 1
+    assert edited in night(first + timedelta(days=NIGHTS))
+    assert portal.portal.hits[(edited, "200")] == 1 and versions() == 2       # caught within the rotation

@@ -297,6 +297,19 @@ def test_reports_stored_before_the_band_index_are_indexed_on_open(db_path):
         assert [r.agency for r in store.likely_copies("西工区人民政府", 2023, LONG)] == ["涧西区人民政府"]
 
 
+def test_signatures_of_the_earlier_minhash_are_computed_again_on_open(db_path, make_report):
+    with Store(db_path) as store:
+        store.save_report(agency="涧西区人民政府", year=2023, url=None, content_hash="a", findings=[],
+                          report=make_report(agency="涧西区人民政府", narrative=LONG))
+        # what the earlier MinHash (a hash call per shingle) had stored: other values, other bands
+        store.db.execute("UPDATE narrative_signatures SET signature = ?", [bytes(range(256)) * 2])
+        store.db.execute("UPDATE narrative_bands SET band = band + 1")
+        store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        assert store.likely_copies("西工区人民政府", 2023, LONG) == []
+    with Store(db_path) as store:
+        assert [r.agency for r in store.likely_copies("西工区人民政府", 2023, LONG)] == ["涧西区人民政府"]
+
+
 def test_a_batch_commits_once_and_a_failed_write_rolls_back_alone(store, db_path, make_report):
     def save(agency, year):
         store.save_report(agency=agency, year=year, url=None, content_hash=agency, findings=[],
