@@ -68,10 +68,13 @@ def test_cells_read_outweigh_an_unreadable_problem(kit):
     assert "UNREADABLE" not in {f.rule for f in check(report)}
 
 
-def test_what_a_partly_read_pdf_lacks_is_not_an_error():
-    """Three pages of this real report are scans: the sections and tables on them were not read,
-    so their absence is not assessable, not the agency's error."""
+def test_what_a_partly_read_pdf_lacks_is_not_an_error(monkeypatch):
+    """A page of this real report is a scan and, without OCR, is not read: the sections and tables
+    on it are not assessable, not the agency's error."""
     from pathlib import Path
+
+    import parsers.ocr
+    monkeypatch.setattr(parsers.ocr, "engine", lambda: None)     # as if the extra were not installed
     path = Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "partly_scanned_hongze.pdf"
     report = parse(path.read_bytes(), filename=path.name)
     assert (report.status, report.partly_read.code, report.sections) == ("read", "SCANNED_PAGES", [1, 2])
@@ -94,3 +97,13 @@ def test_every_problem_that_leaves_nothing_makes_the_document_unreadable():
     kept_nothing = set(re.findall(r"^\| `([A-Z_]+)` \|.*\| nothing \|$", whole, re.M))
     assert {"UNREADABLE_FILE", "SCANNED_PDF", "EMPTY_DOCUMENT"} <= kept_nothing
     assert kept_nothing - {"UNSUPPORTED_FORMAT"} <= set(UNREADABLE_CODES)
+
+
+def test_a_scanned_page_read_by_ocr_gives_no_error_for_what_ocr_missed():
+    """With OCR the scanned page is read in place; cells OCR was unsure of are absent, and their
+    absence is still no error of the agency's."""
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "partly_scanned_hongze.pdf"
+    report = parse(path.read_bytes(), filename=path.name)
+    assert (report.status, report.partly_read.code, report.sections) == ("read", "OCR_READ", [1, 2, 3])
+    assert [f.rule for f in check(report) if f.severity == "error"] == []

@@ -37,7 +37,7 @@ def test_smtp_outage_keeps_notifications_and_delivers_once_when_back(
     for hour in (2, 3):
         result = run_once(config, now=at(f"2024-04-02T0{hour}:00"))
         assert not result.ok and result.delivery.pending == 3 and result.delivery.delivered == 0
-        assert "channel office:" in result.errors[0]
+        assert "channel office：" in result.errors[0]
     rows = database.notifications()
     assert len(rows) == 3 and all(r["delivered_at"] is None and r["attempts"] == 2 for r in rows)
     assert all(r["last_error"] for r in rows)
