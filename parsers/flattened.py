@@ -444,7 +444,8 @@ def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> 
     signs = Model()
     for segment in segments:
         signs = signs | _cut(segment, system, reading.budget, model)
-    joint = _joint(segments, system)
+    # Rows that cannot all be right together are a sign too (not looked for when there is one).
+    joint = (None, []) if signs.unprinted and not model.unprinted else _joint(segments, system)
     if joint[0] is None:
         signs = signs | Model(unprinted=True)
     if signs.unprinted and not model.unprinted:
