@@ -6,13 +6,19 @@ finds the template's labels in such text (both editions, spec/template.yaml) and
 digits after each row label into that row's cells. A cut is a reading only if every piece is a
 value as printed (no leading zeros; counts are integers, 万元 amounts may carry decimals and 元)
 and every within-report identity holds (spec/identities.yaml, the 勾稽关系 the checks use: row
-totals, t3 balance and outcomes, t4 totals). A cell is kept only where all readings agree on
-it; otherwise it is absent and a problem names the run. Zero wrong cells over recall.
+totals, t3 balance and outcomes, t4 totals). The rows of a table are solved together: a cell is
+kept only where every joint reading agrees on it; otherwise it is absent and a problem names the
+run. Pages print cells unlike the template in two ways that readings allow for (`read_segments`):
+a blank cell printed as nothing, and a stray 0 cell in a t3 row. Zero wrong cells over recall.
 
 Runs are cut right to left, so a row's total is known before its parts and the identities prune
-the search (the parts may not exceed what is left); each run, each table and the whole search are
-capped, and a run longer than its cells could ever print is refused at once (hostile input).
-Whitespace between two digits is a cut every reading must make.
+the search (the parts may not exceed what is left), and a state of the search found barren is not
+searched again. The search is bounded: MAX_NODES steps and MAX_READINGS readings per run (with
+blanks allowed, a run of 7 cells has at most C(7, blanks) placements of them; a stray 0 multiplies
+the searches of a t3 run by its 6 inner places), MAX_DOCUMENT_NODES for the document,
+MAX_COMBINATIONS while rows are combined; a run longer than its cells could ever print is refused
+at once (hostile input). Beyond a cap the run is left unread, with a problem. Whitespace between
+two digits is a cut every reading must make.
 """
 from __future__ import annotations
 
@@ -53,7 +59,8 @@ _PIECE = {
     SIGNED: re.compile(r"[+-]?(?:0|[1-9]\d{0,8})"),
     AMOUNT: re.compile(r"(?:0|[1-9]\d{0,11}|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d{1,6})?(?:万元|亿元|元)?"),
 }
-_MAX_PIECE = {COUNT: MAX_COUNT_DIGITS + 2, SIGNED: MAX_COUNT_DIGITS + 1, AMOUNT: MAX_AMOUNT_CHARS}
+STRAY = "stray"            # a spurious cell printed between a row's cells: a lone 0
+_MAX_PIECE = {COUNT: MAX_COUNT_DIGITS + 2, SIGNED: MAX_COUNT_DIGITS + 1, AMOUNT: MAX_AMOUNT_CHARS, STRAY: 1}
 _ENUMERATOR_BEFORE = re.compile(
     r"(?:\d{1,2}[.、]|\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}[、.])+$")
 _TEMPLATE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]")
@@ -239,6 +246,8 @@ def run_after(flat: Flat, hit: Hit, next_start: int | None, amount: bool = False
 @lru_cache(maxsize=16384)
 def piece_value(piece: str, kind: str):
     """The value of one printed piece, None for a placeholder, _INVALID for what is no value."""
+    if kind == STRAY:
+        return 0 if piece == "0" else _INVALID
     if piece in _SYMBOL_PLACEHOLDERS:
         return None
     if not _PIECE[kind].fullmatch(piece):
@@ -263,10 +272,12 @@ class Budget:
 
 
 def cuts(run: Run, kinds: list[str], local: list[list[tuple[int, int]]],
-         budget: Budget | None = None, limit: int = MAX_READINGS) -> list[tuple[str, ...]]:
+         budget: Budget | None = None, limit: int = MAX_READINGS, unprinted: bool = False) -> list[tuple[str, ...]]:
     """Every reading of `run` as len(kinds) printed values satisfying the `local` equations (each
     a list of (cell index, coefficient), Σ coefficient × value = 0, a blank counting as 0).
-    Raises TooMuch beyond the caps (MAX_NODES for the run, `budget` for the document)."""
+    With `unprinted`, any cell may also be printed as nothing (its piece is "", a blank): an
+    empty cell leaves no trace in flattened text. Raises TooMuch beyond the caps (MAX_NODES
+    for the run, `budget` for the document)."""
     text, k = run.text, len(kinds)
     if budget is not None and budget.left <= 0:
         raise TooMuch
@@ -274,8 +285,9 @@ def cuts(run: Run, kinds: list[str], local: list[list[tuple[int, int]]],
         return [tuple("" for _ in kinds)]
     limits = [_MAX_PIECE[kind] for kind in kinds]
     room = [sum(limits[:i]) for i in range(k + 1)]       # most characters cells 0..i-1 can hold
-    if len(text) > room[k] or len(text) < k:
+    if len(text) > room[k] or len(text) < k and not unprinted:
         return []
+    shortest = 0 if unprinted else 1
     signed = [kind == SIGNED for kind in kinds]
     involved: list[list[tuple[int, int]]] = [[] for _ in kinds]   # cell → (equation, coefficient)
     for number, equation in enumerate(local):
@@ -289,6 +301,11 @@ def cuts(run: Run, kinds: list[str], local: list[list[tuple[int, int]]],
     pieces: list[str] = [""] * k
     nodes = 0
 
+    # States (where the text left ends, the cell to cut, the equations' partial sums) known to
+    # give no reading: many cuts of the cells after reach the same state (a 0 or a blank in
+    # another place), and its search is not done again.
+    dead: set[tuple] = set()
+
     def search(end: int, cell: int, sums: tuple) -> None:
         nonlocal nodes
         if cell < 0:
@@ -297,15 +314,19 @@ def cuts(run: Run, kinds: list[str], local: list[list[tuple[int, int]]],
                 if len(readings) > limit:
                     raise TooMuch
             return
-        for length in range(1, limits[cell] + 1):
+        state = (end, cell, sums)
+        if state in dead:
+            return
+        before = len(readings)
+        for length in range(shortest, limits[cell] + 1):
             start = end - length
-            if start < cell:
+            if start < cell * shortest:
                 break
             if length > 1 and start + 1 in run.breaks:
                 break
             if start > room[cell]:
                 continue
-            value = piece_value(text[start:end], kinds[cell])
+            value = piece_value(text[start:end], kinds[cell]) if length else None
             if value is _INVALID:
                 continue
             nodes += 1
@@ -318,6 +339,8 @@ def cuts(run: Run, kinds: list[str], local: list[list[tuple[int, int]]],
             if all(_open(new[e], pending[e][cell], first[e] == cell) for e, _ in involved[cell]):
                 pieces[cell] = text[start:end]
                 search(start, cell - 1, tuple(new))
+        if len(readings) == before:
+            dead.add(state)
 
     try:
         search(len(text), k - 1, tuple(0 for _ in local))
@@ -354,7 +377,8 @@ class Segment:
     run: Run
     readings: list[tuple[CellValue, ...]] = field(default_factory=list)
     raws: list[tuple[str, ...]] = field(default_factory=list)
-    readable: bool = True
+    repaired: set[int] = field(default_factory=set)   # readings that take a stray 0 out
+    too_much: bool = False      # not read because cutting it would exceed the caps
     checked: bool = False       # the segment has identities of its own (a row total)
     count_certain: bool = False  # one cut only, and no two pieces could be one value
 
@@ -395,11 +419,17 @@ class FlatReading:
 def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> None:
     """Cut every segment by the identities, combine them, and keep the cells all readings agree on.
 
-    A segment that cannot be read is evidence that the table printed its cells unlike the
-    template (a blank cell leaves no trace in flattened text, a stray one adds digits): then a
-    row counts only where identities between rows confirm each of its cells, or where its digits
-    allow one count of values (`_trusted`): its own row total alone can be met by a wrong cut
-    (10/0/0/0/0/1 and a blank total reads as 1/0/0/0/0/0/1).
+    Every run is first cut as printing each of its cells; a t3 run also as printing one stray 0
+    between two cells (a grid with a cell too many, `ROW_REPAIRED`): both readings count, so a
+    stray that also cuts as printed ('0920402 31246') leaves the cells they disagree on. A run
+    that no cut fits, or rows that cannot all be right together, are a sign of blank cells
+    printed as nothing (they leave no trace in flattened text): then every run of the table is
+    cut again letting any cell be unprinted, strays staying only if a row showed one (with a
+    blank anywhere and a stray anywhere, no 0 would be certain). The rows are solved together
+    (`_joint`): a cell is kept only where every joint reading agrees (a blank is not a 0).
+    Without the sign, a row counts where its own identities fit, identities between rows confirm
+    each of its cells, or its digits allow one count of values (`_trusted`). What no model
+    here can see: a blank left unprinted and a stray 0 in the same row read as a full row.
     """
     layout = {k for s in segments for k in s.keys}
     dropped = _dropped_rows(table, layout)
@@ -408,27 +438,38 @@ def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> 
         terms = [(k, c) for k, c in terms if k.startswith(table + ".") and k.split(".")[1] not in dropped]
         if terms:
             system.append(dict(terms))
-    for segment in segments:
-        _cut(segment, system, reading)
-    readable = [s for s in segments if s.readable]
     # t2 has no identities to betray a blank cell, t4 none between rows: what t3 shows of the
     # page's habits counts for them too.
-    evidence = len(readable) < len(segments) or (table != "t3" and reading.unprinted_cells)
-    reading.unprinted_cells |= evidence
-    known = {k for s in readable for k in s.keys}
-    # Cells not read (a row not found or not readable) are eliminated: the equations left are
-    # consequences of the identities over cells that were read.
-    derived = _eliminate(system, {k for eq in system for k in eq if k not in known})
-    owner = {k: n for n, s in enumerate(readable) for k in s.keys}
-    cross = [eq for eq in derived if len({owner[k] for k in eq}) > 1]
-    try:
-        feasible = _combine(readable, [list(eq.items()) for eq in derived])
-    except TooMuch:     # too many readings to combine: no identity between rows confirms anything
-        feasible, cross = [list(range(len(s.readings))) for s in readable], []
-    if feasible is None:
+    model = Model(unprinted=table != "t3" and reading.unprinted_cells, stray=table == "t3")
+    signs = Model()
+    for segment in segments:
+        signs = signs | _cut(segment, system, reading.budget, model)
+    # Rows that cannot all be right together are a sign too (not looked for when there is one).
+    joint = (None, []) if signs.unprinted and not model.unprinted else _joint(segments, system)
+    if joint[0] is None:
+        signs = signs | Model(unprinted=True)
+    if signs.unprinted and not model.unprinted:
+        # Strays stay in the model only where a row showed one: a stray 0 with blanks anywhere
+        # would leave no 0 of the table certain.
+        model = Model(unprinted=True, stray=signs.stray)
+        for segment in segments:
+            _cut(segment, system, reading.budget, model)
+        joint = _joint(segments, system)
+    reading.unprinted_cells |= model.unprinted
+    readable = [s for s in segments if s.readings]
+    for segment in segments:
+        if not segment.readings:
+            reading.problem("FLAT_RUN_UNREADABLE", f"{segment.name}: {segment.run.shown!r} can be cut into "
+                                                   f"{len(segment.keys)} cells too many ways, or cutting it would "
+                                                   "take too much work" if segment.too_much else
+                                                   f"{segment.name}: no cut of {segment.run.shown!r} into "
+                                                   f"{len(segment.keys)} cells fits the template's identities")
+    feasible, cross = joint
+    consistent = feasible is not None
+    if not consistent:
         reading.problem("FLAT_INCONSISTENT", f"{table}: no cut of all its rows satisfies the identities between "
                                              "rows; only rows whose digits allow one count of values are kept")
-        feasible, evidence, cross = [list(range(len(s.readings))) for s in readable], True, []
+        feasible, cross = [list(range(len(s.readings))) for s in readable], []
     for segment, chosen in zip(readable, feasible):
         agreed, unsure = {}, []
         for i, key in enumerate(segment.keys):
@@ -436,59 +477,109 @@ def read_segments(segments: list[Segment], reading: FlatReading, table: str) -> 
             if len(values) == 1:
                 agreed[key] = (values.pop(), segment.raws[chosen[0]][i])
             else:
-                unsure.append(key.rsplit(".", 1)[1])
+                unsure.append(key[len(segment.name) + 1:])
+        if chosen and all(r in segment.repaired for r in chosen):
+            reading.problem("ROW_REPAIRED", f"{segment.name}: {segment.run.shown!r} prints one value more than "
+                                            f"its {len(segment.keys)} cells; a stray 0 is taken out, the only "
+                                            "way its cells fit the identities")
         if unsure:
             reading.problem("FLAT_RUN_AMBIGUOUS", f"{segment.name}: {segment.run.shown!r} can be cut "
                                                   f"{len(chosen)} ways that fit the identities; "
                                                   f"{', '.join(unsure)} not read")
-        if agreed and not _trusted(segment, cross, evidence):
+        # The rows together do not add up: the page prints cells some way not foreseen, and only
+        # a row whose count of values is certain is beyond doubt.
+        if agreed and not segment.count_certain and (not consistent or not model.unprinted and not _trusted(segment, cross)):
             reading.problem("FLAT_ROW_UNCONFIRMED", f"{segment.name}: {segment.run.shown!r} may hide a blank cell "
-                                                    "(it leaves no trace in flattened text) and no identity between "
-                                                    "rows confirms its cut; not read")
+                                                    "(it leaves no trace in flattened text) and no identity "
+                                                    "confirms its cut; not read")
             continue
         reading.cells.update(agreed)
 
 
-def _trusted(segment: Segment, cross: list[dict[str, int]], evidence: bool) -> bool:
-    """Whether a segment's cut can stand. A blank cell leaves no trace in flattened text, so a
-    cut is trusted when identities between rows confirm each of its cells; or when the
-    number of values printed is certain (no two neighbouring pieces could be one number); or,
-    with no sign of unprinted cells in the table, when the row has an identity of its own."""
+@dataclass(frozen=True)
+class Model:
+    """How a page may print cells unlike the template: blank cells as nothing (`unprinted`),
+    a stray 0 cell between two cells of a t3 row (`stray`)."""
+    unprinted: bool = False
+    stray: bool = False
+
+    def __or__(self, other: "Model") -> "Model":
+        return Model(self.unprinted or other.unprinted, self.stray or other.stray)
+
+
+def _joint(segments: list[Segment], system: list[dict[str, int]]) -> tuple[list[list[int]] | None, list[dict[str, int]]]:
+    """(for each readable segment, its readings that some joint reading of all of them uses, or
+    None when no joint reading fits; the equations between segments)."""
+    readable = [s for s in segments if s.readings]
+    known = {k for s in readable for k in s.keys}
+    # Cells not read (a row not found or not readable) are eliminated: the equations left are
+    # consequences of the identities over cells that were read.
+    derived = _eliminate(system, {k for eq in system for k in eq if k not in known})
+    owner = {k: n for n, s in enumerate(readable) for k in s.keys}
+    cross = [eq for eq in derived if len({owner[k] for k in eq}) > 1]
+    try:
+        return _combine(readable, [list(eq.items()) for eq in derived]), cross
+    except TooMuch:     # too many readings to combine: no identity between rows confirms anything
+        return [list(range(len(s.readings))) for s in readable], []
+
+
+def _trusted(segment: Segment, cross: list[dict[str, int]]) -> bool:
+    """Whether a segment's cut can stand when no run of the table showed a blank (its count of
+    values is not certain): when it has an identity of its own, or identities between rows
+    confirm each of its cells. A row of several cells without either (a t2 row) may hide a blank."""
+    if segment.checked or len(segment.keys) == 1:
+        return True
     own = set(segment.keys)
     # An equation confirms a cell only if it holds no other cell of the row: one that sums the
     # row's columns is met by any cut that keeps the row's total.
-    if all(any(k in eq and len(own.intersection(eq)) == 1 for eq in cross) for k in segment.keys):
-        return True
-    if segment.count_certain:
-        return True
-    return not evidence and (segment.checked or len(segment.keys) == 1)
+    return all(any(k in eq and len(own.intersection(eq)) == 1 for eq in cross) for k in segment.keys)
 
 
-def _cut(segment: Segment, system: list[dict[str, int]], reading: FlatReading) -> None:
-    """The segment's readings under its own identities, and whether its digits allow one cut only."""
+def _cut(segment: Segment, system: list[dict[str, int]], budget: Budget, model: Model) -> Model:
+    """The segment's readings under its own identities and the `model` of printing, and whether
+    its digits allow one count of values; returns the signs it shows: of blanks when, cells
+    all printed, no cut fits (or cutting is beyond the caps); of a stray when only taking a
+    stray 0 out lets it fit."""
     keys = {k: i for i, k in enumerate(segment.keys)}
     local = [[(keys[k], c) for k, c in eq.items()] for eq in system if all(k in keys for k in eq)]
     kinds = [_kind(k) for k in segment.keys]
     segment.checked = bool(local)
+    segment.too_much, segment.readings, segment.raws, segment.repaired = False, [], [], set()
+    segment.count_certain = False
     try:
-        found = cuts(segment.run, kinds, local, reading.budget)
+        found = cuts(segment.run, kinds, local, budget, unprinted=model.unprinted)
+        repaired = _repairs(segment.run, kinds, local, budget, model.unprinted) if model.stray else []
     except TooMuch:
-        found = None
-    if not found:
-        segment.readable = False
-        reading.problem("FLAT_RUN_UNREADABLE", f"{segment.name}: no cut of {segment.run.shown!r} into "
-                                                f"{len(kinds)} cells fits the template's identities"
-                                                if found is not None else
-                                                f"{segment.name}: {segment.run.shown!r} can be cut into {len(kinds)} "
-                                                "cells too many ways, or cutting it would take too much work")
-        return
-    segment.raws = found
-    segment.readings = [tuple(piece_value(p, kind) if p else None for p, kind in zip(r, kinds)) for r in found]
+        segment.too_much = True
+        return Model(unprinted=True)
+    if not found and not repaired and not model.unprinted:
+        return Model(unprinted=True)
+    signs = Model(stray=bool(repaired) and not found)
+    if not found and not repaired:
+        return signs
+    segment.raws = found + [r for r in repaired if r not in found]
+    segment.repaired = set(range(len(found), len(segment.raws)))
+    segment.readings = [tuple(piece_value(p, kind) if p else None for p, kind in zip(r, kinds)) for r in segment.raws]
     try:
-        forced = cuts(segment.run, kinds, [], reading.budget, limit=1)
+        forced = cuts(segment.run, kinds, [], budget, limit=1)
     except TooMuch:
-        return
-    segment.count_certain = len(forced) == 1 and not _mergeable(forced[0], kinds, segment.run.breaks)
+        return signs
+    segment.count_certain = segment.raws == forced and not _mergeable(forced[0], kinds, segment.run.breaks)
+    return signs
+
+
+def _repairs(run: Run, kinds: list[str], local: list[list[tuple[int, int]]], budget: Budget,
+             unprinted: bool) -> list[tuple[str, ...]]:
+    """The readings of a run printing one stray 0 between its cells (a spurious cell, as grids
+    show: `ROW_REPAIRED`), the stray piece taken out; never before the first cell or after the
+    last. Readings that differ only in which 0 was the stray are one."""
+    found: dict[tuple[str, ...], None] = {}
+    for gap in range(1, len(kinds)):
+        shifted = [[(c + (c >= gap), v) for c, v in eq] for eq in local]
+        for pieces in cuts(run, kinds[:gap] + [STRAY] + kinds[gap:], shifted, budget, unprinted=unprinted):
+            if pieces[gap]:      # an empty stray cell leaves no trace: that reading is one without it
+                found[pieces[:gap] + pieces[gap + 1:]] = None
+    return list(found)
 
 
 def _mergeable(pieces: tuple[str, ...], kinds: list[str], breaks: frozenset[int]) -> bool:

@@ -6,7 +6,6 @@ order (复议 ×5, 直接起诉 ×5, 复议后起诉 ×5); `t4: null` means the 
 """
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -18,22 +17,17 @@ import yaml
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EXPECTED = Path(__file__).resolve().parent / "expected"
-# Helpers beside the tests (hostile.py) import by name: importlib mode puts no test dir on the path
+# Helpers beside the tests (hostile.py, renderings.py, flat_reports.py) import by name, here and in
+# the test modules: importlib mode puts no test dir on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import flat_reports as FLAT_REPORTS  # noqa: E402
+import renderings as RENDERINGS  # noqa: E402
+
 T3_COLUMNS = ["natural", "commercial", "research", "social", "legal", "other_org", "total"]
 T4_KEYS = [f"t4.{r}.{c}" for r in ("review", "suit_direct", "suit_after_review")
            for c in ("upheld", "corrected", "other", "pending", "total")]
 
 
-def _helper(name: str):
-    """A helper module of this folder (tests are imported in importlib mode, not as a package)."""
-    spec = importlib.util.spec_from_file_location(f"parser_tests_{name}", Path(__file__).parent / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-RENDERINGS = _helper("renderings")
 SEEDS = sorted(p.name for p in EXPECTED.glob("seed_0*.yaml"))
 
 
@@ -118,7 +112,7 @@ def case_of_seed(seed_name, expected_record):
 @pytest.fixture(scope="session")
 def flat_reports():
     """tests/parsers/flat_reports.py (consistent reports rendered as flattened text), as a module."""
-    return _helper("flat_reports")
+    return FLAT_REPORTS
 
 
 @pytest.fixture(scope="session")

@@ -80,7 +80,10 @@ def _printed(value, rng: random.Random, signed: bool = False, *, unprinted: floa
 
 
 def render_flat(cells: dict[str, object], edition: str, rng: random.Random, *, agency: str = "某县人民政府",
-                year: int | None = None, unprinted: float = 0.0) -> str:
+                year: int | None = None, unprinted: float = 0.0, stray: float = 0.0) -> str:
+    """The report as flattened text. `unprinted`: the share of blank cells printed as nothing;
+    `stray`: the share of t3 rows printing a spurious 0 cell between two of their cells (a grid
+    with one cell too many, copied as text)."""
     year = year or (2021 if edition == "2021" else 2020)
 
     def printed(key: str) -> str:
@@ -98,7 +101,10 @@ def render_flat(cells: dict[str, object], edition: str, rng: random.Random, *, a
         if row in GROUP_BEFORE:
             tokens.append(GROUP_BEFORE[row])
         tokens.append(rng.choice(TEMPLATE.t3_rows[row]))
-        tokens += [printed(f"t3.{row}.{column}") for column in TEMPLATE.t3_columns]
+        values = [printed(f"t3.{row}.{column}") for column in TEMPLATE.t3_columns]
+        if stray and rng.random() < stray:
+            values.insert(rng.randint(1, len(values) - 1), "0")
+        tokens += values
     tokens += ["四、政府信息公开行政复议、行政诉讼情况", *T4_HEADER]
     tokens += [printed(key) for key in TEMPLATE.t4_keys()]
     tokens += ["五、存在的主要问题及改进情况", PROSE[0], "六、其他需要报告的事项", PROSE[2]]

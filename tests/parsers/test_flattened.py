@@ -29,12 +29,16 @@ def _wrong(report, cells: dict) -> list:
 
 
 @SETTINGS
-@given(st.randoms(use_true_random=False), st.sampled_from(["2019", "2021"]), st.sampled_from([0.0, 0.5]))
-def test_flattened_consistent_reports_never_give_a_wrong_cell(flat_reports, rng, edition, unprinted):
-    """Both editions; blank cells printed as a placeholder, or (unprinted=0.5) half of them as
-    nothing at all, which no cut can see."""
+@given(st.randoms(use_true_random=False), st.sampled_from(["2019", "2021"]),
+       st.sampled_from([(0.0, 0.0), (0.5, 0.0), (1.0, 0.0), (0.0, 0.2), (0.0, 0.04)]))
+def test_flattened_consistent_reports_never_give_a_wrong_cell(flat_reports, rng, edition, printing):
+    """Both editions; blank cells printed as a placeholder, or half or all of them as nothing at
+    all, which no cut can see; or t3 rows printing a stray 0 cell (a fifth of them, or one in 25:
+    a table whose one odd row is the only sign)."""
+    unprinted, stray = printing
     cells = flat_reports.consistent_report(rng, edition, blanks=0.1)
-    report = parse(flat_reports.render_flat(cells, edition, rng, unprinted=unprinted).encode(), filename="report.txt")
+    page = flat_reports.render_flat(cells, edition, rng, unprinted=unprinted, stray=stray)
+    report = parse(page.encode(), filename="report.txt")
     assert _wrong(report, cells) == []
     assert "PARSE_ERROR" not in {p.code for p in report.problems}
     assert report.agency == "某县人民政府"
@@ -57,6 +61,21 @@ def test_flattened_consistent_reports_are_mostly_read(flat_reports):
     assert right / total >= 0.93
 
 
+def test_flattened_reports_with_unprinted_blanks_are_mostly_read(flat_reports):
+    """Half of the blank cells printed as nothing: every run is cut allowing blanks and the t3
+    rows are solved together; a cell is kept where all joint readings agree (before: 27%)."""
+    right = total = 0
+    for seed in range(12):
+        rng = random.Random(seed)
+        edition = ("2019", "2021")[seed % 2]
+        cells = flat_reports.consistent_report(rng, edition, blanks=0.1)
+        report = parse(flat_reports.render_flat(cells, edition, rng, unprinted=0.5).encode(), filename="report.txt")
+        assert _wrong(report, cells) == []
+        right += sum(1 for k in cells if report.cells.get(k, "absent") == cells[k])
+        total += len(cells)
+    assert right / total >= 0.85
+
+
 @pytest.mark.parametrize("number", ["000", "001", "002", "003", "004", "official_grid_trs"])
 def test_flattened_seeds_cell_by_cell(expected_record, number):
     name = f"seed_{number}" if number.isdigit() else number
@@ -76,33 +95,33 @@ def _row(row: str) -> set[str]:
 
 
 # What the flattened seeds cannot give, and why (read by hand from the fixtures):
-T4 = {f"t4.{r}.{c}" for r in ("review", "suit_direct", "suit_after_review")
-      for c in ("upheld", "corrected", "other", "pending", "total")}
 SEEDS_ABSENT = {
-    # （七）总计 and 四、结转 print 8 values for 7 columns ('5400000054', '20000002'): no cut fits. That
-    # is a sign of cells printed unlike the template, and a blank leaves no trace: '9000009' could
-    # be 90/0/0/0/0/9 and a blank total, so only rows whose count of values is certain stay ('0000000':
-    # no two zeros make a number), and t4 ('95021664101123016') falls with them. '2036' is 2/0/36 or
-    # 20/3/6.
-    "000": _row("closed_total") | _row("carried_out") | _row("new") | _row("carried_in") | _row("granted")
-           | _row("partial") | _row("withheld_process") | _row("unavailable_not_held") | _row("rejected_excessive")
-           | T4 | {"t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force"},
-    # （七）总计 and 四、结转 print 8 zeros for 7 columns; every other row is zeros only.
-    "001": _row("closed_total") | _row("carried_out"),
+    # （七）总计 and 四、结转 print 8 values for 7 columns ('5400000054', '20000002'), as the seed's grid
+    # does: a stray 0, taken out (ROW_REPAIRED), one reading. No run needs a blank, so every row
+    # fitting its identities is read, t4 ('95021664101123016') too. '2036' is 2/0/36 or 20/3/6.
+    "000": {"t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force"},
+    # （七）总计 and 四、结转 print 8 zeros for 7 columns: a stray 0 each.
+    "001": set(),
     # The seed ends inside t3: (一)予以公开 and (二)部分公开 print 6 values for 7 columns ('13000013',
-    # '000000'), so '120000012' and '1000001' are doubted, and t2's rows without an identity too:
+    # '000000'): a blank printed as nothing, anywhere (13 could be 自然人 or 商业企业; only 总计 13 is
+    # sure), so every run is cut allowing blanks and t2's rows without an identity are doubted:
     # '11238', '266' (2/6/6, or 26/6 and a blank), '52,157.936' (5 and 2,157.936, or a blank and
     # 52,157.936).
-    "002": _row("new") | _row("carried_in") | _row("granted") | _row("partial")
+    "002": {f"t3.granted.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org")}
+           | _row("partial")
            | {f"t2.{r}.{c}" for r in ("licensing", "penalty") for c in ("prev_items", "change", "decisions")}
            | {"t2.procurement.items", "t2.procurement.amount"},
     # '110119': 11/0/119, 1/10/119, 110/1/19, …
     "003": {"t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force"},
     "004": set(),
     # The textContent of an official grid: '311,234' is 3/1/1,234 or 31/1,234 and a blank; t4's
-    # empty cell (复议后起诉 尚未审结) leaves 14 values for 15 cells ('10012010010000'). withheld_secret,
-    # a row of empty cells, is a row of blanks (its label runs straight into the next one).
-    "official_grid_trs": {"t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force"} | T4,
+    # empty cell (复议后起诉 尚未审结) leaves 14 values for 15 cells ('10012010010000'): 行政复议
+    # 1/0/0/1/2 is the only reading, the rest is 0/1/0/0/1 and 0/0/0/·/0 with the blank anywhere in
+    # it, or ·/0/10/0/10 and 0/0/0 with two blanks, …. withheld_secret, a row of empty cells, is a
+    # row of blanks (its label runs straight into the next one).
+    "official_grid_trs": {"t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force"}
+                         | {f"t4.{r}.{c}" for r in ("suit_direct", "suit_after_review")
+                            for c in ("upheld", "corrected", "other", "pending", "total")},
 }
 
 
@@ -118,6 +137,53 @@ def test_cuts_keep_only_what_the_identities_allow():
     assert sorted(cuts(Run("5638.8016元", frozenset(), 0), [COUNT, AMOUNT], [])) == [
         ("5", "638.8016元"), ("56", "38.8016元"), ("563", "8.8016元")]
     assert cuts(Run("12.5", frozenset(), 0), [COUNT, COUNT], []) == []
+
+
+def test_cuts_with_cells_printed_as_nothing():
+    """'13000013' under a row total: 13/0/0/0/0/13 and a blank somewhere among the five middle
+    cells, or a blank 自然人 and 13 under 商业企业; the total is 13 whichever."""
+    readings = cuts(Run("13000013", frozenset(), 0), [COUNT] * 7, ROW_TOTAL, unprinted=True)
+    assert sorted(readings) == sorted(
+        [("13", *["0"] * i, "", *["0"] * (4 - i), "13") for i in range(5)] + [("", "13", "0", "0", "0", "0", "13")])
+    # printing every cell, no cut fits: 7 pieces of '13000013' never add up
+    assert cuts(Run("13000013", frozenset(), 0), [COUNT] * 7, ROW_TOTAL) == []
+    # a run of zeros only: each 0 one cell, the blanks anywhere (7 places for one blank)
+    assert len(cuts(Run("000000", frozenset(), 0), [COUNT] * 7, ROW_TOTAL, unprinted=True)) == 7
+
+
+T3_HEAD = "三、收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量"
+
+
+def test_a_stray_zero_is_taken_out_where_the_identities_allow_one_reading():
+    """'5400000054': eight values for seven cells, as a grid with one cell too many prints them;
+    the row adds up only with an inner 0 taken out (ROW_REPAIRED), and no row needing a blank,
+    the other rows are read as printed."""
+    text = (T3_HEAD + "540000054二、上年结转政府信息公开申请数量2000002三、本年度办理结果（一）予以公开210000021"
+            "（二）部分公开3500000035（七）总计5600000056四、结转下年度继续办理0000000")
+    flat = read_flattened(text)
+    values = lambda row: [flat.cells[f"t3.{row}.{c}"][0] for c in COLUMNS]  # noqa: E731
+    assert values("closed_total") == [56, 0, 0, 0, 0, 0, 56]
+    assert values("partial") == [35, 0, 0, 0, 0, 0, 35]
+    assert values("granted") == [21, 0, 0, 0, 0, 0, 21]
+    assert values("new") == [54, 0, 0, 0, 0, 0, 54]
+    assert [code for code, _ in flat.problems] == ["ROW_REPAIRED", "ROW_REPAIRED"]
+
+
+def test_a_stray_zero_shown_by_one_row_is_allowed_in_every_row():
+    """(二)部分公开 is 0/9/2/4/0/231/246 printed with a stray 0 after the 2: '092040231246' also
+    cuts as seven printed values that add up (0/9/204/0/2/31/246). (七)总计 '50000005' fits only
+    with a stray 0 out, so the table prints strays: 部分公开 is read both ways and only the cells
+    both readings agree on are kept."""
+    text = (T3_HEAD + "5000005二、上年结转政府信息公开申请数量0000000三、本年度办理结果（一）予以公开0000000"
+            "（二）部分公开092040231246（七）总计50000005四、结转下年度继续办理0000000")
+    flat = read_flattened(text)
+    partial = {c: flat.cells.get(f"t3.partial.{c}", ("absent",))[0] for c in COLUMNS}
+    assert partial == {"natural": 0, "commercial": 9, "research": "absent", "social": "absent", "legal": "absent",
+                       "other_org": "absent", "total": 246}
+    assert [flat.cells[f"t3.closed_total.{c}"][0] for c in COLUMNS] == [5, 0, 0, 0, 0, 0, 5]
+
+
+COLUMNS = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
 
 
 def test_group_labels_and_enumerators_glued_to_the_digits():
