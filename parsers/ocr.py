@@ -555,7 +555,8 @@ def _unruled(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> list[tuple[float
     or between them), are one row. A run of rows is a table; so is a single row under a header
     whose column labels stand over its numbers (a one-row t2 table). Every other line is a
     paragraph."""
-    rows = _rows(lines)
+    _read_missed(ocr, rgb, ink, lines)
+    rows = _rows(ink, lines)
     out: list[tuple[float, object, list[str]]] = []
     used: set[int] = {i for row in rows for i in row.lines}
     run: list[_Row] = []
@@ -608,7 +609,38 @@ def _numeric(box: Line) -> bool:
     return _is_number(box.text.replace(" ", "").translate(_DIGIT_LOOKALIKES))
 
 
-def _rows(lines: list[list[Line]]) -> list[_Row]:
+def _read_missed(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> None:
+    """Ink on a printed line that the detector found no box for (it loses lone digits set far
+    from the rest, a one-row table's "3"), read on its own and added to the line."""
+    missed, owners = [], []
+    for line in lines:
+        top, bottom = int(min(b.y0 for b in line)), int(max(b.y1 for b in line)) + 1
+        whole = Line(0, top, ink.shape[1] - 1, bottom - 1, "", 1.0)
+        for x0, x1 in _ink_runs(ink, whole):
+            area = ink[top:bottom, x0:x1 + 1]
+            inked = area.any(axis=1)
+            # whole glyphs only: ink touching the band's edge is a neighbouring line's
+            if any(b.x0 - 2 <= x1 and x0 <= b.x1 + 2 for b in line) or inked[0] or inked[-1] \
+                    or inked.sum() * 3 < bottom - top:
+                continue
+            for crop in _ink_lines(rgb, ink, x0, top, x1 + 1, bottom)[:1]:
+                missed.append(crop)
+                owners.append((line, Line(x0, top, x1, bottom - 1, "", 1.0)))
+    for (line, box), (text, score) in zip(owners, ocr.read(missed)):
+        if text.strip():
+            box.text, box.confidence = text.strip(), score
+            line.append(box)
+            line.sort(key=lambda b: b.x0)
+
+
+def _stray_glyph(box: Line) -> bool:
+    """One character that is no Chinese word: among numbers, a digit misread ("の" for 0); its
+    cell is read again, and what is still no number is left out."""
+    text = box.text.strip()
+    return len(text) == 1 and not unicodedata.name(text, "").startswith("CJK UNIFIED")
+
+
+def _rows(ink, lines: list[list[Line]]) -> list[_Row]:
     """The table rows among printed lines: a line ending in numbers, with the label lines next
     to it (above or below) that stand left of its numbers and closer than 1.5 text heights,
     middle to middle (the lines of one wrapped label are set closer than rows)."""
@@ -617,8 +649,10 @@ def _rows(lines: list[list[Line]]) -> list[_Row]:
         if not _numeric(line[-1]):
             continue
         first = len(line)
-        while first and _numeric(line[first - 1]):
+        while first > 1 and (_numeric(line[first - 1]) or _stray_glyph(line[first - 1])):
             first -= 1
+        if first == 1 and (_numeric(line[0]) or _stray_glyph(line[0])):
+            first = 0
         valued[i] = first       # the numbers that end the line are its values
     def wraps(upper: list[Line], j: int) -> bool:
         """Whether a label line runs up to the first value column (where the numbers of the rows
@@ -645,7 +679,7 @@ def _rows(lines: list[list[Line]]) -> list[_Row]:
         values = lines[j][first:]
         rows.append(_Row(label="".join(" ".join(b.text for b in (lines[i][:first] if i == j else lines[i]))
                                        for i in parts),
-                         label_right=max(b.x1 for b in label_boxes), values=values,
+                         label_right=max((_ink_runs(ink, b) or [(b.x0, b.x1)])[0][1] for b in label_boxes), values=values,
                          top=min(b.y0 for i in parts for b in lines[i]), bottom=max(b.y1 for b in values),
                          lines=sorted(parts + [j])))
     return sorted(rows, key=lambda row: row.lines[0])
