@@ -267,7 +267,7 @@ def _working_image(image):
 # ---------------------------------------------------------------- one page
 def _read_page(ocr: Engine, image) -> tuple[list, list[str]]:
     import numpy as np
-    rgb = _deskewed(np.asarray(image))
+    rgb = _deskewed(_unstamped(np.asarray(image)))
     gray = rgb.min(axis=2)
     ink = (gray < 160).astype(np.uint8)
     grids = _grids(ink)
@@ -305,6 +305,21 @@ def _detect(ocr: Engine, rgb, ink) -> list[Line]:
                 lines.append(line)
         top = bottom
     return lines
+
+
+def _unstamped(rgb):
+    """The page without its red seal: red ink is seen through its red channel, as through a red
+    filter, so a seal on white paper turns pale and what it covers stays dark. (A title
+    printed red is lost the same way: the report is then without title, never misread.)"""
+    import numpy as np
+    rgb = np.asarray(rgb)
+    channels = rgb.astype(np.int16)
+    red = channels[:, :, 0] - np.maximum(channels[:, :, 1], channels[:, :, 2]) > 60
+    if not red.any():
+        return rgb
+    out = rgb.copy()
+    out[red] = rgb[red][:, :1]
+    return out
 
 
 def _deskewed(rgb):
