@@ -669,20 +669,23 @@ def _rows(ink, lines: list[list[Line]]) -> list[_Row]:
         if first == 1 and (_numeric(line[0]) or _stray_glyph(line[0])):
             first = 0
         valued[i] = first       # the numbers that end the line are its values
+
     def wraps(upper: list[Line], j: int) -> bool:
         """Whether a label line runs up to the first value column (where the numbers of the rows
         about line j start), as a label that wraps does."""
-        start = min(lines[k][valued[k]].x0 for k in range(j - 3, j + 4) if k in valued and valued[k] < len(lines[k]))
+        start = min(lines[k][valued[k]].x0 for k in range(j - 3, j + 4) if k in valued)
         return bool(upper) and start - max(b.x1 for b in upper) < 3.5 * _height(upper)
 
     owner: dict[int, int] = {}
     for i, line in enumerate(lines):
         if i in valued:
             continue
-        above = lambda j: line if i < j else (lines[j][:valued[j]] or (lines[i - 2] if i >= 2 else []))
+        # the upper of the two label lines must run up to the numbers: this line above them, or
+        # the label of the line of numbers above it (or the line over that, when it has none)
+        upper = {i + 1: line, i - 1: lines[i - 1][:valued.get(i - 1, 0)] or (lines[i - 2] if i >= 2 else [])}
         near = [j for j in (i - 1, i + 1) if j in valued
                 and all(b.x1 < lines[j][valued[j]].x0 for b in line)
-                and abs(_middle(lines[j]) - _middle(line)) < 1.5 * _height(line) and wraps(above(j), j)]
+                and abs(_middle(lines[j]) - _middle(line)) < 1.5 * _height(line) and wraps(upper[j], j)]
         if near:
             owner[i] = min(near, key=lambda j: (abs(_middle(lines[j]) - _middle(line)), -j))
     rows = []
@@ -694,9 +697,11 @@ def _rows(ink, lines: list[list[Line]]) -> list[_Row]:
         values = lines[j][first:]
         rows.append(_Row(label="".join(" ".join(b.text for b in (lines[i][:first] if i == j else lines[i]))
                                        for i in parts),
-                         label_right=max((_ink_runs(ink, b) or [(b.x0, b.x1)])[0][1] for b in label_boxes), values=values,
+                         # a label box may run on into the numbers: the label ends at its first wide gap
+                         label_right=max((_ink_runs(ink, b) or [(b.x0, b.x1)])[0][1] for b in label_boxes),
+                         values=values,
                          top=min(b.y0 for i in parts for b in lines[i]), bottom=max(b.y1 for b in values),
-                         lines=sorted(parts + [j])))
+                         lines=sorted(set(parts) | {j})))
     return sorted(rows, key=lambda row: row.lines[0])
 
 
