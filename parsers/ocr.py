@@ -267,7 +267,7 @@ def _working_image(image):
 # ---------------------------------------------------------------- one page
 def _read_page(ocr: Engine, image) -> tuple[list, list[str]]:
     import numpy as np
-    rgb = _deskewed(np.asarray(image))
+    rgb = _deskewed(_unstamped(np.asarray(image)))
     gray = rgb.min(axis=2)
     ink = (gray < 160).astype(np.uint8)
     grids = _grids(ink)
@@ -307,22 +307,38 @@ def _detect(ocr: Engine, rgb, ink) -> list[Line]:
     return lines
 
 
+def _unstamped(rgb):
+    """The page without its red seal: red ink is seen through its red channel, as through a red
+    filter, so a seal on white paper turns pale and what it covers stays dark. (A title
+    printed red is lost the same way: the report is then without title, never misread.)"""
+    import numpy as np
+    rgb = np.asarray(rgb)
+    channels = rgb.astype(np.int16)
+    red = channels[:, :, 0] - np.maximum(channels[:, :, 1], channels[:, :, 2]) > 60
+    if not red.any():
+        return rgb
+    out = rgb.copy()
+    out[red] = rgb[red][:, :1]
+    return out
+
+
 def _deskewed(rgb):
-    """The page turned straight when its long lines lean (a scan put in slightly askew)."""
+    """The page turned straight when its lines lean (a scan put in slightly askew): the turn,
+    within ±3°, that makes the page's rows of ink sharpest (the variance of ink per pixel row
+    greatest), as a reader squares the page. Long strokes alone mislead: a row of figures
+    looks like a slanted line, and a straight page was turned by 1.4°."""
     import cv2
     import numpy as np
-    gray = rgb.min(axis=2)
-    edges = (gray < 160).astype(np.uint8) * 255
-    width = rgb.shape[1]
-    segments = cv2.HoughLinesP(edges, 1, np.pi / 1800, threshold=width // 8,
-                               minLineLength=width // 4, maxLineGap=10)
-    if segments is None:
-        return rgb
-    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in segments.reshape(-1, 4)]
-    angles = [a for a in angles if abs(a) < 5]
-    if not angles:
-        return rgb
-    angle = float(np.median(angles))
+    ink = (rgb.min(axis=2) < 160).astype(np.float32)
+    small = cv2.resize(ink, (ink.shape[1] // 2, ink.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    centre = (small.shape[1] / 2, small.shape[0] / 2)
+
+    def sharpness(angle: float) -> float:
+        turned = cv2.warpAffine(small, cv2.getRotationMatrix2D(centre, angle, 1.0), small.shape[::-1])
+        return float(turned.sum(axis=1).var())
+
+    coarse = max(np.arange(-3.0, 3.01, 0.25), key=sharpness)
+    angle = float(max(np.arange(coarse - 0.2, coarse + 0.21, 0.05), key=sharpness))
     if abs(angle) < 0.15:
         return rgb
     centre = (rgb.shape[1] / 2, rgb.shape[0] / 2)
@@ -501,7 +517,7 @@ def _distrust(rows: list[list[str]], confidence: list[list[float]], origin: list
         numbers = [c for c, text in enumerate(row) if c and origin[r][c] and _is_number(text)]
         # without a number, a placeholder ("-", "一") read unsure may be a digit cut or faint
         first = numbers[0] if numbers else next(
-            (c for c, text in enumerate(row) if c and origin[r][c] and text and is_blank(text)), None)
+            (c for c, text in enumerate(row) if c and origin[r][c] and text and (is_blank(text) or not ruled)), None)
         if first is None:
             continue
         # without ruling every column but the label's is a value column
@@ -548,28 +564,189 @@ def _text_lines(found: list[Line]) -> list[list[Line]]:
 
 
 def _unruled(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> list[tuple[float, object, list[str]]]:
-    """(top, block, doubts) for the text outside ruled tables: a run of lines that each end in
-    numbers set apart from their label is a table without ruling, its columns the x ranges the
-    numbers take; every other line is a paragraph."""
+    """(top, block, doubts) for the text outside ruled tables. A line that ends in numbers set
+    apart from its label is a table row; a line of numbers alone, and the label lines set closer
+    to it than rows are set (a label wrapped onto two lines, the numbers set level with either
+    or between them), are one row. A run of rows is a table; so is a single row under a header
+    whose column labels stand over its numbers (a one-row t2 table). Every other line is a
+    paragraph."""
+    _read_missed(ocr, rgb, ink, lines)
+    rows = _rows(ink, lines)
     out: list[tuple[float, object, list[str]]] = []
-    run: list[list[Line]] = []
+    used: set[int] = {i for row in rows for i in row.lines}
+    run: list[_Row] = []
 
     def flush():
-        if len(run) >= 2:
-            table, doubts = _column_table(ocr, rgb, ink, run)
-            out.append((min(b.y0 for b in run[0]), table, doubts))
+        if not run:
+            return
+        columns = _header_columns(ink, lines, run, used)
+        if len(run) >= 2 or columns is not None:
+            table, doubts = _column_table(ocr, rgb, ink, run, columns)
+            out.append((run[0].top, table, doubts))
         else:
-            out.extend((min(b.y0 for b in line), Paragraph(" ".join(b.text for b in line)), []) for line in run)
+            out.extend((min(b.y0 for b in lines[i]), Paragraph(" ".join(b.text for b in lines[i])), [])
+                       for i in run[0].lines)
         run.clear()
 
-    for line in lines:
-        if len(line) >= 2 and _is_number(line[-1].text.replace(" ", "")) and not _is_number(line[0].text):
-            run.append(line)
-            continue
-        flush()
-        out.append((min(b.y0 for b in line), Paragraph(" ".join(b.text for b in line)), []))
+    starts = {row.lines[0]: row for row in rows}
+    for i, line in enumerate(lines):
+        if i in starts:
+            run.append(starts[i])
+        elif i not in used:
+            flush()
+            out.append((min(b.y0 for b in line), Paragraph(" ".join(b.text for b in line)), []))
     flush()
     return out
+
+
+@dataclass
+class _Row:
+    """A table row without ruling: its label (joined from its lines) and its numbers' boxes."""
+    label: str
+    label_right: float      # where the label's text ends
+    values: list[Line]
+    top: float
+    bottom: float           # of the numbers' line
+    lines: list[int]        # the printed lines it is made of, top to bottom
+
+
+def _middle(line: list[Line]) -> float:
+    return sum((b.y0 + b.y1) / 2 for b in line) / len(line)
+
+
+def _height(line: list[Line]) -> float:
+    return sorted(b.y1 - b.y0 for b in line)[len(line) // 2]
+
+
+def _numeric(box: Line) -> bool:
+    """A box that reads as a number, a digit's look-alike counting (a "0" read as "o" still
+    stands in a value column; its cell is read again)."""
+    return _is_number(box.text.replace(" ", "").translate(_DIGIT_LOOKALIKES))
+
+
+def _read_missed(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> None:
+    """Ink on a printed line that the detector found no box for (it loses lone digits set far
+    from the rest, a one-row table's "3"), read on its own and added to the line."""
+    missed, owners = [], []
+    for line in lines:
+        top, bottom = int(min(b.y0 for b in line)), int(max(b.y1 for b in line)) + 1
+        whole = Line(0, top, ink.shape[1] - 1, bottom - 1, "", 1.0)
+        for x0, x1 in _ink_runs(ink, whole):
+            area = ink[top:bottom, x0:x1 + 1]
+            inked = area.any(axis=1)
+            # whole glyphs only: ink touching the band's edge is a neighbouring line's
+            if any(b.x0 - 2 <= x1 and x0 <= b.x1 + 2 for b in line) or inked[0] or inked[-1] \
+                    or inked.sum() * 3 < bottom - top:
+                continue
+            for crop in _ink_lines(rgb, ink, x0, top, x1 + 1, bottom)[:1]:
+                missed.append(crop)
+                owners.append((line, Line(x0, top, x1, bottom - 1, "", 1.0)))
+    for (line, box), (text, score) in zip(owners, ocr.read(missed)):
+        if text.strip():
+            box.text, box.confidence = text.strip(), score
+            line.append(box)
+            line.sort(key=lambda b: b.x0)
+
+
+def _stray_glyph(box: Line) -> bool:
+    """One character that is no Chinese word: among numbers, a digit misread ("の" for 0); its
+    cell is read again, and what is still no number is left out."""
+    text = box.text.strip()
+    return len(text) == 1 and not unicodedata.name(text, "").startswith("CJK UNIFIED")
+
+
+def _rows(ink, lines: list[list[Line]]) -> list[_Row]:
+    """The table rows among printed lines: a line ending in numbers, with the label lines next
+    to it (above or below) that stand left of its numbers and closer than 1.5 text heights,
+    middle to middle (the lines of one wrapped label are set closer than rows)."""
+    valued = {}
+    for i, line in enumerate(lines):
+        if not _numeric(line[-1]):
+            continue
+        first = len(line)
+        while first > 1 and (_numeric(line[first - 1]) or _stray_glyph(line[first - 1])):
+            first -= 1
+        if first == 1 and (_numeric(line[0]) or _stray_glyph(line[0])):
+            first = 0
+        valued[i] = first       # the numbers that end the line are its values
+
+    def wraps(upper: list[Line], j: int) -> bool:
+        """Whether a label line runs up to the first value column (where the numbers of the rows
+        about line j start), as a label that wraps does."""
+        start = min(lines[k][valued[k]].x0 for k in range(j - 3, j + 4) if k in valued)
+        return bool(upper) and start - max(b.x1 for b in upper) < 3.5 * _height(upper)
+
+    owner: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        if i in valued:
+            continue
+        # the upper of the two label lines must run up to the numbers: this line above them, or
+        # the label of the line of numbers above it (or the line over that, when it has none)
+        upper = {i + 1: line, i - 1: lines[i - 1][:valued.get(i - 1, 0)] or (lines[i - 2] if i >= 2 else [])}
+        near = [j for j in (i - 1, i + 1) if j in valued
+                and all(b.x1 < lines[j][valued[j]].x0 for b in line)
+                and abs(_middle(lines[j]) - _middle(line)) < 1.5 * _height(line) and wraps(upper[j], j)]
+        if near:
+            owner[i] = min(near, key=lambda j: (abs(_middle(lines[j]) - _middle(line)), -j))
+    rows = []
+    for j, first in valued.items():
+        parts = sorted([i for i, o in owner.items() if o == j] + ([j] if first else []))
+        label_boxes = [b for i in parts for b in (lines[i][:first] if i == j else lines[i])]
+        if not label_boxes:
+            continue            # numbers without a label are no row
+        values = lines[j][first:]
+        rows.append(_Row(label="".join(" ".join(b.text for b in (lines[i][:first] if i == j else lines[i]))
+                                       for i in parts),
+                         # a label box may run on into the numbers: the label ends at its first wide gap
+                         label_right=max((_ink_runs(ink, b) or [(b.x0, b.x1)])[0][1] for b in label_boxes),
+                         values=values,
+                         top=min(b.y0 for i in parts for b in lines[i]), bottom=max(b.y1 for b in values),
+                         lines=sorted(set(parts) | {j})))
+    return sorted(rows, key=lambda row: row.lines[0])
+
+
+def _header_columns(ink, lines: list[list[Line]], run: list[_Row], used: set[int]) -> list[list[float]] | None:
+    """The value columns a run of rows takes from its header, as a reader takes them: the x
+    extents of the column labels over the numbers (on up to three lines just above the first
+    row; a label wrapped in its column is one column), each column reaching halfway to the
+    next. None when there is no such header or a number does not stand under one label."""
+    label_right = max(row.label_right for row in run)
+    first = run[0].lines[0]
+    boxes: list[Line] = []
+    below = run[0].top
+    for i in range(first - 1, max(-1, first - 4), -1):
+        if i in used:
+            break
+        line = lines[i]
+        if below - max(b.y1 for b in line) > 1.5 * _height(line):
+            break
+        right = [b for b in line if b.x0 > label_right]
+        if any(_numeric(b) for b in right):
+            break
+        # the detector may take two column labels for one: split at wide gaps in their ink
+        boxes += [Line(x0, b.y0, x1, b.y1, "", 1.0) for b in right for x0, x1 in _ink_runs(ink, b)]
+        below = min(b.y0 for b in line)
+    extents: list[list[float]] = []
+    for box in sorted(boxes, key=lambda b: b.x0):
+        if extents and box.x0 <= extents[-1][1]:
+            extents[-1][1] = max(extents[-1][1], box.x1)
+        else:
+            extents.append([box.x0, box.x1])
+    if not extents:
+        return None
+    edges = [(label_right + extents[0][0]) / 2] + [(a[1] + b[0]) / 2 for a, b in zip(extents, extents[1:])]
+    columns = [[left, right] for left, right in zip(edges, edges[1:] + [float("inf")])]
+    for row in run:
+        taken = set()
+        for box in row.values:
+            inside = [c for c, (left, right) in enumerate(columns) if left <= box.x0 and box.x1 <= right]
+            # one column each, one number a column, standing under its label (a one-row
+            # table's only evidence); else the header is not this table's
+            if len(inside) != 1 or inside[0] in taken or box.x1 < extents[inside[0]][0] \
+                    or box.x0 > extents[inside[0]][1]:
+                return None
+            taken.add(inside[0])
+    return columns
 
 
 def _ink_runs(ink, box: Line) -> list[tuple[int, int]]:
@@ -587,24 +764,31 @@ def _ink_runs(ink, box: Line) -> list[tuple[int, int]]:
     return [(left + a, left + b) for a, b in runs]
 
 
-def _column_table(ocr: Engine, rgb, ink, lines: list[list[Line]]) -> tuple[Table, list[str]]:
-    """A table without ruling: value columns are the x ranges where numbers stand (ranges that
-    overlap are one column). Each row's cell in each column is read again on its own, as in a
-    ruled grid (the detector misses lone digits); no ink there is a blank."""
-    spans: list[list[float]] = []
-    pieces = [piece for line in lines for box in line[1:] if _is_number(box.text.replace(" ", ""))
-              for piece in _ink_runs(ink, box)]
-    for x0, x1 in sorted(pieces):
-        if spans and x0 <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], x1)
-        else:
-            spans.append([x0, x1])
+def _column_table(ocr: Engine, rgb, ink, run: list[_Row], columns: list[list[float]] | None) -> tuple[Table, list[str]]:
+    """A table without ruling: value columns from its header (`_header_columns`), else the x
+    ranges where numbers stand (ranges that overlap are one column). Each row's cell in each
+    column is read again on its own, as in a ruled grid (the detector misses lone digits); no
+    ink there is a blank."""
+    spans = columns
+    if spans is None:
+        spans = []
+        pieces = [piece for row in run for box in row.values if _numeric(box) for piece in _ink_runs(ink, box)]
+        for x0, x1 in sorted(pieces):
+            if spans and x0 <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], x1)
+            else:
+                spans.append([x0, x1])
+    width = ink.shape[1]
     rows, crops, owners = [], [], []
-    for r, line in enumerate(lines):
-        top, bottom = int(min(b.y0 for b in line)), int(max(b.y1 for b in line)) + 1
-        rows.append([" ".join(b.text for b in line if b.x1 <= spans[0][0])] + [""] * len(spans))
+    for r, row in enumerate(run):
+        top, bottom = int(min(b.y0 for b in row.values)), int(row.bottom) + 1
+        rows.append([row.label] + [""] * len(spans))
         for c, (x0, x1) in enumerate(spans, 1):
-            for crop in _ink_lines(rgb, ink, int(x0) - 2, top, int(x1) + 3, bottom):
+            left, right = (int(x0), int(min(x1, width))) if columns else (int(x0) - 2, int(x1) + 3)
+            if row.label_right > left:
+                rows[r][c] = UNREAD     # the label runs into this column: its cell may be hidden
+                continue
+            for crop in _ink_lines(rgb, ink, left, top, right, bottom):
                 crops.append(crop)
                 owners.append((r, c))
     confidence = [[1.0] * (len(spans) + 1) for _ in rows]

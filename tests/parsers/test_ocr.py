@@ -124,20 +124,30 @@ def test_stacked_tables_of_other_widths_keep_their_own_cells():
 
 def test_a_table_without_ruling_is_read_by_its_columns():
     """The same page printed without cell borders, as a PNG (a table pasted as a picture): the
-    columns come from where the numbers stand. Lone zeros read unsure in rows without a total
-    (t2) and a row whose label wraps are left out, nothing is read wrong."""
+    columns come from the header's column labels. The t3 row whose label wraps onto a second
+    line (部分公开…, its numbers set between the two lines) is one row; the one-row t2 tables
+    (行政许可, 行政事业性收费 under their headers) are tables, their lone "0" or "3" read
+    though the detector found no box for it; every cell is read."""
     expected, image = seed_screenshot(UNRULED)
     out = io.BytesIO()
     image.save(out, "PNG")
     report = parse(out.getvalue(), filename="table.png")
-    assert_no_wrong_cell(report, expected_cells(expected), 0.9)
+    cells = expected_cells(expected)
+    one_row = ("t2.licensing.decisions", "t2.fees.amount")
+    assert {k: report.cells.get(k) for k in one_row} == {k: cells[k] for k in one_row}
+    assert {k: v for k, v in report.cells.items() if k.startswith("t3.partial.")} == \
+        {k: v for k, v in cells.items() if k.startswith("t3.partial.")}
+    assert_no_wrong_cell(report, cells, 1.0)
     assert (report.title, report.year) == (expected["title"], expected["year"])
 
 
 def test_columns_set_close_without_ruling_give_no_wrong_cell():
     """A made-up consistent 2019 report without ruling: its seven t3 columns stand so close that
-    the columns guessed from positions run into each other ("3" and "1" of two columns read as
-    "31", "02"). No such row is kept: a row without a total that adds up loses all its values."""
+    columns guessed from where numbers stand ran into each other ("3" and "1" of two columns
+    read as "31", "02"), and a straight page was turned 1.4° (a row of figures taken for a
+    slanted line), so 29 of 198 cells were read. The header's column labels place the columns
+    and the page is squared by its rows of ink: all but the two "-3" (a minus sign that may be
+    nothing) are read, none wrong."""
     cells = RENDERINGS.consistent_cells("2019", 5, 0.3)
     title = "青山县人民政府2020年政府信息公开工作年度报告"
     data, _ = RENDERINGS.render(title, "2019", cells, "prefixed_html")
@@ -145,19 +155,52 @@ def test_columns_set_close_without_ruling_give_no_wrong_cell():
     out = io.BytesIO()
     image.save(out, "PNG")
     report = parse(out.getvalue(), filename="table.png")
-    assert_no_wrong_cell(report, cells, 0.1)
+    assert_no_wrong_cell(report, cells, 0.98)
     assert (report.title, report.year) == (title, 2020)
 
 
-def test_a_slightly_rotated_png_still_reads_its_title(seed_page):
+def stamped(image, centre: tuple[int, int], radius: int = 110):
+    """The page with a red official seal pressed on it, half transparent: a ring, a star and
+    the organ's name around the ring, as offices stamp their reports."""
+    import math
+
+    from PIL import Image, ImageDraw, ImageFont
+    seal = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(seal)
+    red = (215, 25, 30, 170)
+    x, y = centre
+    draw.ellipse((x - radius, y - radius, x + radius, y + radius), outline=red, width=7)
+    star = [(x + (radius * (0.38 if k % 2 == 0 else 0.15)) * math.sin(math.pi * k / 5),
+             y - (radius * (0.38 if k % 2 == 0 else 0.15)) * math.cos(math.pi * k / 5)) for k in range(10)]
+    draw.polygon(star, fill=red)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", radius // 4)
+    name = "青山县人民政府办公室"
+    for k, character in enumerate(name):
+        angle = math.radians(-120 + 240 * k / (len(name) - 1))
+        at = (x + 0.72 * radius * math.sin(angle), y - 0.72 * radius * math.cos(angle))
+        draw.text(at, character, font=font, fill=red, anchor="mm")
+    return Image.alpha_composite(image.convert("RGBA"), seal).convert("RGB")
+
+
+def test_a_stamped_slightly_rotated_scan_reads_its_title_and_tables(seed_page):
+    """The top of seed 000's page (title, t2 tables) stamped with a red seal over the title's
+    end and the first table's numbers, turned 1.5° as a scan put in askew: the title and year
+    are read, and every cell is the seed's or absent with OCR_UNCERTAIN, never wrong."""
     expected, image = seed_page
-    top = image.crop((0, 0, image.width, 700)).rotate(1.2, expand=True, fillcolor="white")
+    top = image.crop((0, 0, image.width, 700))
+    top = stamped(top, (560, 140), 130).rotate(1.5, PIL.BICUBIC, expand=True, fillcolor="white")
     out = io.BytesIO()
     top.save(out, "PNG")
-    report = parse(out.getvalue(), filename="table.png")
+    report = parse(out.getvalue(), filename="scan.png")
     assert (report.title, report.year) == (expected["title"], expected["year"])
-    wrong = {k: v for k, v in report.cells.items() if expected_cells(expected).get(k, "absent") != v}
+    cells = expected_cells(expected)
+    wrong = {k: (cells.get(k, "absent"), v) for k, v in report.cells.items() if cells.get(k, "absent") != v}
     assert not wrong
+    t2 = [k for k in report.cells if k.startswith("t2.")]
+    assert len(t2) >= 5, sorted(report.cells)     # of 10 (lone zeros blurred by the turn left out)
+    t2_on_top = {k for k in cells if k.startswith("t2.") and not k.startswith(("t2.fees", "t2.procurement"))}
+    if t2_on_top - set(report.cells):
+        assert "OCR_UNCERTAIN" in {p.code for p in report.problems}
 
 
 def test_without_the_engine_a_scan_is_unreadable_and_says_how_to_install(monkeypatch):
