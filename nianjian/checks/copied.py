@@ -40,15 +40,21 @@ def _normalise(text: str) -> str:
 _BOILERPLATE = sorted({_normalise(p) for p in _CONFIG["boilerplate"]}, key=len, reverse=True)
 
 
-# Small: a report's own shingles are asked for twice (signature, comparison) and its few
-# candidates' once; a set of ~2,000 strings is ~200 KB, and a cache of thousands grew a crawl's
-# memory without bound in practice.
-@lru_cache(maxsize=16)
-def shingles(narrative: str) -> frozenset[str]:
-    """The set of character n-grams of a narrative, boilerplate left out."""
+def _compared_text(narrative: str) -> str:
+    """The narrative as it is compared: normalised, each boilerplate phrase replaced by _CUT."""
     text = _normalise(narrative)
     for phrase in _BOILERPLATE:
         text = text.replace(phrase, _CUT)
+    return text
+
+
+# Small: a report's own shingles are asked for once per likely copy, its candidates' once; a set
+# of ~2,000 strings is ~200 KB, and a cache of thousands grew a crawl's memory without bound in
+# practice.
+@lru_cache(maxsize=16)
+def shingles(narrative: str) -> frozenset[str]:
+    """The set of character n-grams of a narrative, boilerplate left out."""
+    text = _compared_text(narrative)
     size = _CONFIG["shingle"]
     return frozenset(part[i:i + size] for part in text.split(_CUT)
                      for i in range(len(part) - size + 1))
@@ -105,9 +111,7 @@ _MARGIN = 0.2
 
 def _shingle_hashes(narrative: str) -> np.ndarray:
     """The distinct 64-bit hashes of the narrative's shingles (those of `shingles`)."""
-    text = _normalise(narrative)
-    for phrase in _BOILERPLATE:
-        text = text.replace(phrase, _CUT)
+    text = _compared_text(narrative)
     size = _CONFIG["shingle"]
     codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     starts = len(codes) - size + 1
