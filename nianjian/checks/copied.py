@@ -6,8 +6,9 @@ of the normalised narrative with shared boilerplate removed; flagged at Jaccard 
 or when the shorter narrative is contained in the longer one to `containment`.
 
 The rule itself compares the reports it is given, exactly, once their MinHash signatures show
-them near a threshold. Which other reports those are is the store's business: it keeps each version's MinHash `signature` and a band index over them (LSH),
-so a report meets only the few likely copies among all of a year's reports (docs/store.md).
+them near a threshold. Which other reports those are is the store's business: it keeps each
+version's MinHash `signature` and a band index over them (LSH), so a report meets only the few
+likely copies among all of a year's reports (docs/store.md).
 """
 from __future__ import annotations
 
