@@ -64,9 +64,7 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     doc.title = _title(root, metas)
     doc.published = published_date(text, url, metas)
     body = _content_root(root)
-    lowered = text.lower()
-    if any(word in lowered for word in _HIDING_WORDS):
-        _drop_hidden(body)
+    _drop_hidden(body)
     _Walker(doc).walk(body)
     pictures = len(doc.picture_places)
     if pictures and not doc.tables:
@@ -75,11 +73,13 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     return doc
 
 
-# What the walker does not skip by itself is inside tables (a cell's text is taken whole); only
-# pages whose markup names a hiding style at all are searched (a cheap test on the text).
-_STYLED_IN_TABLES = etree.XPath(".//table//*[@style]")
-_HIDING_WORDS = ("display:none", "display: none", "visibility:hidden", "visibility: hidden",
-                 "font-size:0", "font-size: 0")
+# What the walker does not skip by itself is inside tables (a cell's text is taken whole). The
+# style texts come cheaply from libxml2; the styled elements, ten times dearer, are asked for
+# only when a style may hide something.
+_STYLE_TEXTS = etree.XPath("descendant::*/@style", smart_strings=False)
+_STYLED = etree.XPath("descendant::*[@style]")
+_MAY_HIDE = ("display", "visibility")
+_ZERO_FONT = re.compile(r"font-size\s*:\s*0")
 
 
 def _drop_hidden(body) -> None:
@@ -87,8 +87,12 @@ def _drop_hidden(body) -> None:
     font-size:0), keeping the text after it: hidden columns of Excel exports, Word's hidden
     text, and the hidden characters some portals slip between a table's figures against
     copying (12<span style="display:none">7</span> shows 12)."""
-    for element in _STYLED_IN_TABLES(body):
-        if not _HIDDEN.search(element.get("style")):
+    styles = _STYLE_TEXTS(body)
+    joined = "\n".join(styles).lower()
+    if not any(word in joined for word in _MAY_HIDE) and not _ZERO_FONT.search(joined):
+        return
+    for element, style in zip(_STYLED(body), styles):      # one style attribute each, in order
+        if not _HIDDEN.search(style) or not _inside_table(element, body):
             continue
         parent = element.getparent()
         if parent is None:
@@ -100,6 +104,17 @@ def _drop_hidden(body) -> None:
             else:
                 parent.text = (parent.text or "") + element.tail
         parent.remove(element)
+
+
+def _inside_table(element, body) -> bool:
+    """Whether a table inside `body` holds `element` (a hidden element elsewhere is skipped by
+    the walker itself)."""
+    for ancestor in element.iterancestors():
+        if ancestor is body:
+            return False
+        if ancestor.tag == "table":
+            return True
+    return False
 
 
 def table_pictures(body) -> list[str]:
@@ -142,8 +157,9 @@ def _title(root, metas: dict[str, str]) -> str | None:
 _CONTAINER_IDS = {sel[1:]: rank for rank, sel in enumerate(_SPEC["content_containers"]) if sel.startswith("#")}
 _CONTAINER_CLASSES = {sel[1:]: rank for rank, sel in enumerate(_SPEC["content_containers"]) if sel.startswith(".")}
 # Every id and class attribute in document order: lxml's `//*[@id or @class]` tests each element
-# and costs more than the tree walk; the attributes themselves come cheaply.
-_IDS_AND_CLASSES = etree.XPath("//@id | //@class")
+# and costs more than the tree walk; the attributes themselves come cheaply when asked of
+# elements only (`//@id` would visit every text node as well).
+_IDS_AND_CLASSES = etree.XPath("//*/@id | //*/@class")
 
 
 def _container_rank(element) -> int | None:

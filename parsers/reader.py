@@ -21,9 +21,6 @@ from functools import lru_cache
 
 from parsers.document import UNREAD, Document, Paragraph, Table
 from parsers.flattened import glued_rows, read_flattened
-
-# This many row labels glued to their figures make a text flattened (one could be a typo).
-MIN_GLUED_ROWS = 3
 from parsers.labels import BLANK, T3_OTHER_SUBROWS, VALUE, Labels, Sense, labels
 from parsers.metadata import read_metadata, section_of
 from parsers.placement import consensus, offsets, place
@@ -31,16 +28,18 @@ from parsers.record import Report
 from parsers.template import TEMPLATE, normalise_label
 from parsers.values import AMOUNT, COUNT, SIGNED, header_unit, in_unit, is_blank, read_value
 
+# This many row labels glued to their figures make a text flattened (one could be a typo).
+MIN_GLUED_ROWS = 3
 T3_COLUMNS = list(TEMPLATE.t3_columns)            # natural … other_org, total
 T3_PARTS = T3_COLUMNS[:-1]                       # the six columns that add up to total
 T4_COLUMNS = list(TEMPLATE.t4_columns)
 T4_ROWS = list(TEMPLATE.t4_order)
-_OTHER_SUBROW_KEYS = tuple(f"t3.{row}." for row in T3_OTHER_SUBROWS)
 SECTION_TABLE = {2: "t2", 3: "t3", 4: "t4"}
 # The keys completeness is checked against, made once.
 _T2_KEYS = {edition: TEMPLATE.t2_keys(edition) for edition in TEMPLATE.t2}
 _T3_ROW_KEYS = {row: [f"t3.{row}.{c}" for c in T3_COLUMNS] for row in TEMPLATE.t3_rows}
 _T4_KEYS = TEMPLATE.t4_keys()
+_OTHER_SUBROW_CELLS = frozenset(key for row in T3_OTHER_SUBROWS for key in _T3_ROW_KEYS[row])
 _ENUMERATOR_START = frozenset("（(0123456789０１２３４５６７８９一二三四五六七八九十")
 
 
@@ -109,6 +108,9 @@ class _State:
     t3_header: dict[str, int] = field(default_factory=dict)           # column key → index
     t3_header_at: dict[int, str] = field(default_factory=dict)        # every index a header names → key
     t3_header_width: int = 0                       # cells in the header's rows (its table's width)
+    t3_header_spread: list[int] = field(default_factory=list)        # sorted(t3_header_at)
+    t3_header_named: list[int] = field(default_factory=list)         # sorted(t3_header.values())
+    t3_header_own: frozenset[int] = frozenset()    # indexes where the column they name starts
     t3_header_closed: bool = True                  # the next header row starts a new header
     t3_last: str | None = None                     # last t3 row read (context for 3.其他)
     t3_pending: str | None = None                  # a t3 row label seen without its values
@@ -370,7 +372,7 @@ class Reader:
         relative = 0 if self.grid else self.t3_layout.relative or 0
         # In a grid under a header naming some columns right after the label (a table cut
         # into column parts), a cell for each of those.
-        spread = sorted(self.state.t3_header_at)
+        spread = self.state.t3_header_spread
         width = len(spread) if self.grid and spread and spread == list(range(label_at + 1, label_at + 1 + len(spread))) \
             else len(T3_COLUMNS)
         return (last == text and self.labels.t3_rows.whole(text)
@@ -401,6 +403,9 @@ class Reader:
             if sense.t3_column:
                 state.t3_header.setdefault(sense.t3_column, index)
                 state.t3_header_at[index] = sense.t3_column
+        state.t3_header_spread = sorted(state.t3_header_at)
+        state.t3_header_named = sorted(state.t3_header.values())
+        state.t3_header_own = frozenset(i for i, key in state.t3_header_at.items() if state.t3_header[key] == i)
 
     def t3_row(self, row: _Row, key: str, label_at: int | None = None) -> None:
         state = self.state
@@ -419,12 +424,12 @@ class Reader:
         cells = row.cells
         # Under a header naming each column once (all seven, or those of a table cut into
         # column parts: 自然人…社会公益组织, then 法律服务机构…总计), every figure under a column.
-        named, spread = sorted(header.values()), sorted(state.t3_header_at)
+        named, spread, own = state.t3_header_named, state.t3_header_spread, state.t3_header_own
         by_position = (
             self.grid and header and len(set(named)) == len(header) and named[0] > label_at
             and len(cells) == state.t3_header_width          # a header of a table like this one
             and (len(header) == len(T3_COLUMNS) or spread == list(range(label_at + 1, spread[-1] + 1)))
-            and all(self.under_own_column(row, i) for i in range(label_at + 1, len(cells)) if cells[i])
+            and all(i in own or self.under_own_column(row, i) for i in range(label_at + 1, len(cells)) if cells[i])
             and (T3_COLUMNS[0] not in header or self.t3_layout.agrees(header[T3_COLUMNS[0]]))
         )
         if by_position:
@@ -729,13 +734,13 @@ def detect_template(report: Report) -> str | None:
 
 
 def _has_other_subrows(report: Report) -> bool:
-    return any(key.startswith(_OTHER_SUBROW_KEYS) for key in report.cells)
+    return not _OTHER_SUBROW_CELLS.isdisjoint(report.cells)
 
 
 def expected_t3_rows(report: Report) -> list[str]:
     """The t3 rows this report should have, given its edition and its (六) layout."""
     has_subrows = _has_other_subrows(report)
-    has_single = any(key.startswith("t3.other_handling.") for key in report.cells)
+    has_single = any(key in report.cells for key in _T3_ROW_KEYS["other_handling"])
     single = report.template == "2019" or (has_single and not has_subrows)
     drop = set(T3_OTHER_SUBROWS) if single else {"other_handling"}
     return [row for row in TEMPLATE.t3_rows if row not in drop]
