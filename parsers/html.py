@@ -173,7 +173,7 @@ def _content_root(root):
     """The article body container of the common CMS families (in the order of page.yaml),
     or <body>."""
     found = dict.fromkeys(value.getparent() for value in _IDS_AND_CLASSES(root)
-                          if value in _CONTAINER_IDS or any(word in _CONTAINER_CLASSES for word in value.split()))
+                          if value in _CONTAINER_IDS or not _CONTAINER_CLASSES.keys().isdisjoint(value.split()))
     ranked = [(rank, n, el) for n, el in enumerate(found) if (rank := _container_rank(el)) is not None]
     for _, _, element in sorted(ranked, key=lambda item: item[:2]):
         # An empty container (a template placeholder) is no article.
@@ -335,11 +335,15 @@ def _grid(table) -> Table:
         row: list[str] = []
         marks: list[bool] = []
         for cell in tr.iterchildren("td", "th"):
-            if pending:
+            if pending and len(row) in pending:
                 _fill_pending(row, marks, pending)
-            # _clean(_text(cell)) written out: this runs for every cell of every table
+            # _clean(_text(cell)) written out: this runs for every cell of every table, and a
+            # bare figure has nothing to clean
             text = tostring(cell, method="text", encoding="unicode", with_tail=False) if len(cell) else cell.text
-            text = " ".join(text.replace("\u200b", "").split()) if text else ""
+            if not text:
+                text = ""
+            elif not text.isdigit():
+                text = " ".join(text.replace("\u200b", "").split())
             raw_colspan, raw_rowspan = cell.get("colspan"), cell.get("rowspan")
             if raw_colspan in _NO_SPAN and raw_rowspan in _NO_SPAN:
                 row.append(text)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from parsers.document import UNREAD, Document, Paragraph, Table
 from parsers.flattened import glued_rows, read_flattened
@@ -39,6 +38,11 @@ SECTION_TABLE = {2: "t2", 3: "t3", 4: "t4"}
 _T2_KEYS = {edition: TEMPLATE.t2_keys(edition) for edition in TEMPLATE.t2}
 _T3_ROW_KEYS = {row: [f"t3.{row}.{c}" for c in T3_COLUMNS] for row in TEMPLATE.t3_rows}
 _T4_KEYS = TEMPLATE.t4_keys()
+# The t2 cells whose column only one edition has (2021: 新制发/废止/现行有效 …), by edition.
+_T2_KEYS_OF_COLUMNS = {
+    edition: frozenset(key for keys in _T2_KEYS.values() for key in keys if key.split(".")[2] in columns)
+    for edition, columns in (("2021", {"issued", "repealed", "in_force"}),
+                             ("2019", {"made", "published", "total", "prev_items", "change", "items"}))}
 _OTHER_SUBROW_CELLS = frozenset(key for row in T3_OTHER_SUBROWS for key in _T3_ROW_KEYS[row])
 _ENUMERATOR_START = frozenset("（(0123456789０１２３４５６７８９一二三四五六七八九十")
 
@@ -132,14 +136,13 @@ class Reader:
     # ------------------------------------------------------------ cells
     def put(self, key: str, text: str) -> None:
         """Record one cell as printed, with its value."""
-        kind = _value_kind(key)
         if UNREAD in text:      # a cell OCR was not sure of: absent (OCR_UNCERTAIN says which)
             return
+        kind = _VALUE_KINDS.get(key) or _value_kind(key)
         if kind == AMOUNT:      # a bare figure under a header that names its unit (（单位：元）)
-            text_in_unit = in_unit(text, self.state.t2_units.get(key.rsplit(".", 1)[1]))
+            reading = read_value(in_unit(text, self.state.t2_units.get(key.rsplit(".", 1)[1])), kind)
         else:
-            text_in_unit = text
-        reading = read_value(text_in_unit, kind)
+            reading = read_value(text, kind)
         cells = self.report.cells
         if key in cells:
             if cells[key] != reading.value:
@@ -147,6 +150,13 @@ class Reader:
                     "DUPLICATE_CELL",
                     f"{key}: printed twice ({self.report.raw_cells.get(key)!r}, {text!r}); the first is kept")
             return
+        if not reading.ok or reading.unit_converted or reading.note:
+            self.remark(key, text, reading)
+        cells[key] = reading.value
+        self.report.raw_cells[key] = text
+
+    def remark(self, key: str, text: str, reading) -> None:
+        """The problems a cell read other than as a plain number or blank gives."""
         if not reading.ok:
             self.report.problem("BAD_VALUE", f"{key}: {text!r} is not a number")
         if reading.unit_converted:
@@ -154,8 +164,6 @@ class Reader:
         if reading.note:
             self.report.problem("ANNOTATED_VALUE", f"{key}: {text!r} read as {reading.value}; "
                                                    f"the note ({reading.note}) is not part of it")
-        cells[key] = reading.value
-        self.report.raw_cells[key] = text
 
     def put_value(self, key: str, value, raw: str) -> None:
         """Record a cell whose value was worked out rather than printed."""
@@ -611,10 +619,13 @@ class Reader:
         return positions
 
 
-@lru_cache(maxsize=1024)
 def _value_kind(key: str) -> str:
     """How a cell's text is read: 万元 amount, signed change or count (keys are the template's)."""
     return AMOUNT if key in TEMPLATE.amount_keys else SIGNED if key.rsplit(".", 1)[1] in TEMPLATE.signed_columns else COUNT
+
+
+# Every template cell's kind, looked up once per cell read.
+_VALUE_KINDS = {key: _value_kind(key) for edition in TEMPLATE.t2 for key in TEMPLATE.cell_keys(edition)}
 
 
 def _spans_repeated(cells: list[str], columns: list[tuple[int | None, str]]) -> bool:
@@ -721,12 +732,10 @@ def edition_of_labels(rows: Iterable[_Row]) -> str | None:
 
 def detect_template(report: Report) -> str | None:
     """The edition, from which t2 columns / t3 rows the report has (not from its year)."""
-    columns_2021 = {"issued", "repealed", "in_force"}
-    columns_2019 = {"made", "published", "total", "prev_items", "change", "items"}
-    t2_columns = {key.split(".")[2] for key in report.cells if key.startswith("t2.")}
-    if "t2.fees.amount" in report.cells or t2_columns & columns_2021:
+    keys = report.cells.keys()
+    if "t2.fees.amount" in keys or not keys.isdisjoint(_T2_KEYS_OF_COLUMNS["2021"]):
         return "2021"
-    if "t2.procurement.amount" in report.cells or t2_columns & columns_2019:
+    if "t2.procurement.amount" in keys or not keys.isdisjoint(_T2_KEYS_OF_COLUMNS["2019"]):
         return "2019"
     if _has_other_subrows(report):
         return "2021"

@@ -44,6 +44,7 @@ _UNITS = frozenset(_SPEC["amount_units"]) | frozenset(_SPEC["count_units"])
 _HEADER_UNIT = re.compile(r"(?:单位:?|\()(" + "|".join(unit for unit, _ in _AMOUNT_UNITS) + ")")
 
 
+@lru_cache(maxsize=1024)
 def header_unit(text: str) -> str | None:
     """The amount unit a header cell names for its column, or None."""
     found = _HEADER_UNIT.search(_fold(text))
