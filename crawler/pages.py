@@ -15,7 +15,7 @@ import yaml
 from parsel import Selector
 
 from parsers.html import table_pictures
-from parsers.page import parse_date
+from parsers.page import meta_tags, parse_date, published_date
 
 
 @lru_cache(maxsize=None)
@@ -211,6 +211,7 @@ class Detail:
     has_report_tables: bool          # the body holds the report's tables: the page is the report
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
     pictures: tuple[str, ...] = ()   # the body's pictures that may be tables (its tables as images)
+    published: str | None = None     # the publication date the page shows (parsers.page.published_date)
 
 
 _SCRIPT_HREF = re.compile(r"""href\s*=\s*\\?["']([^"'\\]+)\\?["']""", re.I)
@@ -265,7 +266,8 @@ def read_detail(html: str, base_url: str) -> Detail:
             found[attachment.url] = attachment
     pictures = () if has_tables or not body else tuple(dict.fromkeys(
         canonical_url(src, base_url) for src in table_pictures(Selector(text=body).root)))
-    return Detail(detail_title(selector), body, has_tables, tuple(found.values()), pictures)
+    published = published_date(html or "", base_url, meta_tags(selector.root))
+    return Detail(detail_title(selector), body, has_tables, tuple(found.values()), pictures, published)
 
 
 def script_built(html: str) -> bool:

@@ -60,7 +60,7 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     if root is None:
         doc.problems.append(("EMPTY_DOCUMENT", "the page has no content"))
         return doc
-    metas = meta_tags(text)
+    metas = meta_tags(root)
     doc.title = _title(root, metas)
     doc.published = published_date(text, url, metas)
     body = _content_root(root)

@@ -3,14 +3,17 @@
 - `decode_html(body, declared_charset)`: bytes → text, honouring the HTTP charset, then the
   page's own <meta charset>, reading gb2312/gbk as gb18030 (portals declare gb2312 and use GBK
   characters), and sniffing the bytes when the declaration is missing or wrong.
-- `published_date(html_text, url=None)`: the visible 发布日期/发布时间 first, then the date in
-  the URL (…/202201/t20220120_…), then the PubDate meta tag (it can be a rebuild time).
+- `published_date(html_text, url=None, metas=None)`: the visible 发布日期/发布时间 first, then
+  the date in the URL (…/202201/t20220120_…), then the PubDate meta tag (it can be a rebuild
+  time) among `meta_tags(tree)`.
 """
 from __future__ import annotations
 
 import codecs
 import re
 from datetime import date
+
+from lxml import etree
 
 from parsers.values import page_spec
 
@@ -115,8 +118,8 @@ _SCRIPT_OR_STYLE = re.compile(r"<(/?)([sS][cC][rR][iI][pP][tT]|[sS][tT][yY][lL][
 # occurrences of one label are looked at (list pages repeat 发布日期 on every line).
 WINDOW = 300
 MAX_LABEL_TRIES = 20
-_META = re.compile(r"<meta\b[^>]*>", re.I)
-_ATTR = re.compile(r"""\b(name|content|property|itemprop)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+# `descendant::` asks libxml2 for elements only (`//meta` visits every text node as well).
+_METAS = etree.XPath("descendant::meta")
 
 
 def iso_date(year: str, month: str, day: str) -> str | None:
@@ -141,15 +144,15 @@ def visible_text(html_text: str) -> str:
     return _TAG.sub(" ", _INVISIBLE.sub(" ", html_text)).replace("&nbsp;", " ")
 
 
-def meta_tags(html_text: str) -> dict[str, str]:
-    """name → content of the page's <meta> tags (first occurrence of each name wins)."""
+def meta_tags(root) -> dict[str, str]:
+    """name → content of the <meta> tags of a page's lxml tree (first occurrence of each name
+    wins). From the tree, not the text: entities decoded, none from comments or script strings."""
     tags: dict[str, str] = {}
-    for tag in _META.finditer(html_text[:200_000]):
-        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
-                 for m in _ATTR.finditer(tag.group(0))}
-        name = attrs.get("name") or attrs.get("property") or attrs.get("itemprop")
-        if name and "content" in attrs:
-            tags.setdefault(name, attrs["content"].strip())
+    for meta in _METAS(root):
+        name = meta.get("name") or meta.get("property") or meta.get("itemprop")
+        content = meta.get("content")
+        if name and content is not None:
+            tags.setdefault(name, content.strip())
     return tags
 
 
@@ -203,11 +206,11 @@ def _inside_invisible(html_text: str, position: int) -> bool:
 
 def published_date(html_text: str, url: str | None = None, metas: dict[str, str] | None = None) -> str | None:
     """The publication date of a detail page as ISO YYYY-MM-DD, or None. `metas`: the page's
-    `meta_tags`, when the caller has them already (no second pass over the page)."""
+    `meta_tags` (the least trusted source, left out when the caller has no tree)."""
     found = _labelled_date_in_html(html_text) or url_date(url)
-    if found:
+    if found or not metas:
         return found
-    metas = {name.lower(): value for name, value in (meta_tags(html_text) if metas is None else metas).items()}
+    metas = {name.lower(): value for name, value in metas.items()}
     for name in _SPEC["published_meta"]:
         found = parse_date(metas.get(name.lower(), ""))
         if found:

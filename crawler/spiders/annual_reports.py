@@ -23,7 +23,6 @@ from crawler.ledger import LIST, Fetch, Ledger
 from crawler.origins import SourcePolicy, origin, origin_text
 from crawler.spool_writer import SpoolLedger
 from nianjian.sources import Source, load_sources
-from parsers.page import published_date
 
 _DISPOSITION_NAME = re.compile(r"""filename\*?=(?:UTF-8'')?["']?([^"';]+)""", re.I)
 
@@ -207,7 +206,7 @@ class AnnualReportsSpider(scrapy.Spider):
         text = response.text
         detail = pages.read_detail(text, response.url)
         title = detail.title if pages.is_report_title(detail.title) else meta.get("title")
-        published = published_date(text, response.url) or meta.get("listed")
+        published = detail.published or meta.get("listed")
         readable = [a for a in detail.attachments if a.supported]
         for attachment in detail.attachments:
             if not attachment.supported:

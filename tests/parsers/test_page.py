@@ -1,9 +1,10 @@
 """Decoding and the publication date, on the real saved portal pages and on bytes we encode."""
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
-from parsers.page import decode_html, detect_encoding, published_date, url_date
+from parsers.page import decode_html, detect_encoding, meta_tags, published_date, url_date
 
 PAGE = "<html><head>{meta}<title>t</title></head><body><p>鸣皋镇 王堃 李喆 2022年报告</p></body></html>"
 
@@ -51,14 +52,28 @@ def test_undecodable_bytes_never_raise():
 ])
 def test_published_date_on_real_pages(fixtures, name, url, expected):
     html = (fixtures / "portals" / name).read_text("utf-8")
-    assert published_date(html, url) == expected
+    assert published_date(html, url, metas_of(html)) == expected
 
 
 def test_url_date_before_meta():
     html = '<html><head><meta name="PubDate" content="2024-03-01 08:00"></head><body>正文</body></html>'
-    assert published_date(html, "http://x.gov.cn/xxgk/202201/t20220120_55.html") == "2022-01-20"
-    assert published_date(html, "http://x.gov.cn/art/2022/1/9/art_12_34.html") == "2022-01-09"
-    assert published_date(html, None) == "2024-03-01"
+    metas = metas_of(html)
+    assert published_date(html, "http://x.gov.cn/xxgk/202201/t20220120_55.html", metas) == "2022-01-20"
+    assert published_date(html, "http://x.gov.cn/art/2022/1/9/art_12_34.html", metas) == "2022-01-09"
+    assert published_date(html, None, metas) == "2024-03-01"
+    assert published_date(html, None) is None          # no tree, no meta tags: no guess
+
+
+def metas_of(html: str) -> dict[str, str]:
+    return meta_tags(lxml.html.document_fromstring(html))
+
+
+def test_meta_tags_are_read_from_the_tree():
+    html = ('<html><head><!-- <meta name="PubDate" content="2001-01-01"> -->'
+            '<meta name="ArticleTitle" content="A&amp;B 2022年报告"><meta property="PubDate" content=" 2024-03-01 ">'
+            '<meta name="ArticleTitle" content="second"><script>var m = \'<meta name="Author" content="x">\';</script>'
+            '</head><body><meta itemprop="Source" content="县政府办公室"></body></html>')
+    assert metas_of(html) == {"ArticleTitle": "A&B 2022年报告", "PubDate": "2024-03-01", "Source": "县政府办公室"}
 
 
 @pytest.mark.parametrize("text, expected", [
