@@ -127,7 +127,8 @@ def _read_parts(data: bytes, infos: list[zipfile.ZipInfo]) -> set[str]:
 
 class _ChunkReader:
     """Content embedded whole by "export to Word" tools (`w:altChunk`): an HTML page or plain
-    text stored as its own part, read by the HTML or text front-end."""
+    text stored as its own part, read by the HTML front-end or as a text file is read (its
+    HTML tables, if any, as tables)."""
 
     READERS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
 
@@ -146,8 +147,8 @@ class _ChunkReader:
             from parsers.html import read_html
             inner = read_html(chunk.blob, content_type=chunk.content_type)
         else:
-            from parsers.text import read_text
-            inner = read_text(chunk.blob)
+            from parsers.mixed import read_text_with_tables     # as a text file is read
+            inner = read_text_with_tables(chunk.blob)
         self.doc.problems.extend(inner.problems)
         return inner.blocks
 

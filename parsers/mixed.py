@@ -8,7 +8,7 @@ import re
 
 from parsers.document import Document
 from parsers.html import read_html
-from parsers.text import decode_text, read_text_str
+from parsers.text import read_decoded, read_text_str
 
 _TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
 
@@ -30,18 +30,19 @@ def table_spans(text: str) -> list[tuple[int, int]]:
 
 def read_text_with_tables(data: bytes) -> Document:
     """A text document; its HTML tables, if any, read as tables."""
-    text, problems = decode_text(data)
+    return read_decoded(data, _text_with_tables)
+
+
+def _text_with_tables(text: str) -> Document:
     spans = table_spans(text)
     if not spans:
-        doc = read_text_str(text)
-    else:
-        doc, at = Document(), 0
-        for start, end in spans + [(len(text), len(text))]:
-            around = read_text_str(text[at:start])
-            doc.title = doc.title or around.title
-            doc.blocks += around.blocks
-            if end > start:
-                doc.blocks += read_html(text[start:end].encode("utf-8"), content_type="text/html; charset=utf-8").blocks
-            at = end
-    doc.problems[:0] = problems
+        return read_text_str(text)
+    doc, at = Document(), 0
+    for start, end in spans + [(len(text), len(text))]:
+        around = read_text_str(text[at:start])
+        doc.title = doc.title or around.title
+        doc.blocks += around.blocks
+        if end > start:
+            doc.blocks += read_html(text[start:end].encode("utf-8"), content_type="text/html; charset=utf-8").blocks
+        at = end
     return doc

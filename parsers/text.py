@@ -15,6 +15,7 @@ Every other non-blank line is a paragraph.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from parsers.document import Document, Paragraph, Table
 from parsers.page import decode
@@ -34,19 +35,18 @@ MAX_LABEL = 60
 _SENTENCE_END = tuple("。；;：:，,！？")
 
 
-def decode_text(data: bytes) -> tuple[str, list[tuple[str, str]]]:
-    """Text of a plain-text file (BOM, UTF-8, else sniffed: GB18030 for most non-UTF-8)."""
-    text, codec, trusted = decode(data, None)
-    problems = []
-    if "\ufffd" in text and not trusted:
-        problems.append(("DECODE_ERROR", f"the text is not valid in any known encoding; read as {codec} with replacements"))
-    return text, problems
-
-
 def read_text(data: bytes) -> Document:
-    text, problems = decode_text(data)
-    doc = read_text_str(text)
-    doc.problems[:0] = problems
+    return read_decoded(data, read_text_str)
+
+
+def read_decoded(data: bytes, read_str: Callable[[str], Document]) -> Document:
+    """`read_str` of the text of a plain-text file (BOM, UTF-8, else sniffed: GB18030 for most
+    non-UTF-8), a decoding that needed replacements its first problem."""
+    text, codec, trusted = decode(data, None)
+    doc = read_str(text)
+    if "\ufffd" in text and not trusted:
+        doc.problems.insert(0, ("DECODE_ERROR", f"the text is not valid in any known encoding; "
+                                                f"read as {codec} with replacements"))
     return doc
 
 

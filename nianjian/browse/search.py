@@ -31,16 +31,21 @@ def terms(query: str) -> list[str]:
 
 def too_short(query: str) -> list[str]:
     """The terms of `query` too short to search for."""
-    return [term for term in terms(query) if len(term) < fulltext.SHORTEST]
+    return _too_short(terms(query))
+
+
+def _too_short(words: list[str]) -> list[str]:
+    return [word for word in words if len(word) < fulltext.SHORTEST]
 
 
 def search_condition(query: str, key: str) -> tuple[str, dict]:
     """Rows whose version id (`key`, an SQL expression) has every term of `query` in its agency,
     title or narrative; none if a term is too short (`too_short`)."""
-    if too_short(query) or not terms(query):
+    words = terms(query)
+    if _too_short(words) or not words:
         return "0", {}
     clauses, params = [], {}
-    for i, term in enumerate(terms(query)):
+    for i, term in enumerate(words):
         index = fulltext.TRIGRAMS if len(term) >= fulltext.TRIGRAM else fulltext.BIGRAMS
         clauses.append(f"{key} IN (SELECT rowid FROM {index} WHERE {index} MATCH :term_{i})")
         params[f"term_{i}"] = escape_fts(term)

@@ -396,3 +396,50 @@ def test_corrupted_docx_never_raises(filled, patches):
     assert isinstance(doc.blocks, list)
     assert all(code in ("UNREADABLE_FILE", "EMPTY_DOCUMENT") for code, _ in doc.problems)
     assert doc.blocks or doc.problems
+
+
+# A text chunk as PDF-to-markdown converters write it: markdown prose, each table in HTML with its spans.
+TEXT_CHUNK_WITH_TABLES = """# 示例县人民政府2023年政府信息公开工作年度报告
+
+二、主动公开政府信息情况
+
+<table><tr><td colspan="4">第二十条第（一）项</td></tr>\
+<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>\
+<tr><td>规章</td><td>2</td><td>0</td><td>15</td></tr>\
+<tr><td>行政规范性文件</td><td>7</td><td>3</td><td>41</td></tr></table>
+
+四、政府信息公开行政复议、行政诉讼情况
+
+<table><tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>\
+<tr><td rowspan="2">结果维持</td><td rowspan="2">结果纠正</td><td rowspan="2">其他结果</td>\
+<td rowspan="2">尚未审结</td><td rowspan="2">总计</td>\
+<td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>\
+<tr><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>\
+<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td></tr>\
+<tr><td>4</td><td>1</td><td>0</td><td>2</td><td>7</td><td>3</td><td>0</td><td>1</td><td>0</td><td>4</td>\
+<td>1</td><td>1</td><td>0</td><td>0</td><td>2</td></tr></table>
+"""
+
+
+def test_embedded_text_chunk_reads_its_html_tables():
+    # read as a text file is read: its <table> blocks are tables, not lines of markup
+    doc = read_docx(with_chunk(TEXT_CHUNK_WITH_TABLES.encode("utf-8"), "text/plain"))
+    assert doc.problems == []
+    assert doc.paragraphs == ["示例县人民政府2023年政府信息公开工作年度报告", "二、主动公开政府信息情况",
+                              "四、政府信息公开行政复议、行政诉讼情况"]
+    t2, t4 = doc.tables
+    assert t2.rows == [["第二十条第（一）项"] * 4,
+                       ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                       ["规章", "2", "0", "15"],
+                       ["行政规范性文件", "7", "3", "41"]]
+    assert origin_marks(t2) == ["o...", "oooo", "oooo", "oooo"]
+    assert t4.rows[0] == ["行政复议"] * 5 + ["行政诉讼"] * 10
+    assert t4.rows[2][:5] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    assert t4.rows[3] == ["4", "1", "0", "2", "7", "3", "0", "1", "0", "4", "1", "1", "0", "0", "2"]
+    report = parse(with_chunk(TEXT_CHUNK_WITH_TABLES.encode("gb18030"), "text/plain"), filename="export.docx")
+    assert (report.agency, report.year) == ("示例县人民政府", 2023)
+    assert report.cells == {
+        "t2.rules.issued": 2, "t2.rules.repealed": 0, "t2.rules.in_force": 15,
+        "t2.normative.issued": 7, "t2.normative.repealed": 3, "t2.normative.in_force": 41,
+        **dict(zip(T4_KEYS, [4, 1, 0, 2, 7, 3, 0, 1, 0, 4, 1, 1, 0, 0, 2])),
+    }
