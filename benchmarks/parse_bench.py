@@ -77,23 +77,57 @@ def variant(inner: str, rng: random.Random) -> str:
     return re.sub(r">(\d{1,4})<", lambda m: f">{rng.randint(0, 10 ** len(m.group(1)) - 1)}<", inner)
 
 
-def pages(variants: int) -> list[bytes]:
+# Real county detail pages (UCAP CMS, saved from the portal): their own chrome around the body.
+PORTAL_PAGES = [ROOT / "tests" / "fixtures" / "portals" / name for name in
+                ("05_wanzai_county_xxgk_detail_ucap.html", "06_wanzai_county_detail_pubdate_meta_mismatch.html")]
+_BODY_MARK = "\ue000body\ue000"
+
+
+def portal_chrome(path: Path):
+    """A function (body, title, charset) → page: the real page with the report body in place of
+    its article, its title and charset declarations changed to the report's."""
+    from parsers.html import _content_root
+
+    root = lxml.html.document_fromstring(path.read_text("utf-8"))
+    article = _content_root(root)
+    for child in list(article):
+        article.remove(child)
+    article.text = _BODY_MARK
+    for meta in root.iter("meta"):
+        if meta.get("name") == "ArticleTitle":
+            meta.set("content", "\ue000title\ue000")
+    root.find(".//title").text = "\ue000title\ue000 | 县人民政府"
+    # lxml leaves the Content-Type declaration out of a text serialisation: put it back first.
+    template = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>").replace(
+        "<head>", '<head><meta http-equiv="Content-Type" content="text/html; charset=\ue000charset\ue000">', 1)
+
+    def wrap(body: str, title: str, charset: str) -> str:
+        return (template.replace("\ue000title\ue000", title).replace("\ue000charset\ue000", charset)
+                .replace(_BODY_MARK, body))
+    return wrap
+
+
+def pages(variants: int, chromes=(chrome,)) -> list[bytes]:
     rng = random.Random(5)
     out = []
     for path in sorted(FIXTURES.glob("*.html")):
         inner, title = body_of(path)
-        for _ in range(variants):
+        for n in range(variants):
             body = variant(inner, rng)
-            out.append(chrome(body, title, "utf-8").encode("utf-8"))
-            out.append(chrome(body, title, "gbk").encode("gb18030"))
+            wrap = chromes[n % len(chromes)]
+            out.append(wrap(body, title, "utf-8").encode("utf-8"))
+            out.append(wrap(body, title, "gbk").encode("gb18030"))
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=20, help="distinct versions of each fixture page")
+    parser.add_argument("--chrome", choices=("made", "portals"), default="made",
+                        help="made: chrome written here (60-120 KB pages); portals: the real county "
+                             "pages of tests/fixtures/portals around the body (90-190 KB)")
     args = parser.parse_args(argv)
-    bodies = pages(args.variants)
+    bodies = pages(args.variants, (chrome,) if args.chrome == "made" else tuple(map(portal_chrome, PORTAL_PAGES)))
     sizes = [len(b) for b in bodies]
     parse(bodies[0], filename="r.html")      # imports and the label index, once
     lxml_ms, parse_ms, cells = [], [], []
