@@ -1,9 +1,11 @@
 """Parser speed and memory on many distinct realistic report pages.
 
-Builds 60–100 KB detail pages the way portals serve them (TRS-style chrome: navigation, side
-columns, scripts, styles, footers; the report body exported from Word with MsoNormalTable
-tables), in UTF-8 and in GBK, each fixture in `--variants` versions with its own prose and its
-own figures (so no cache of values or labels stays warm from one page to the next), then prints:
+Builds detail pages the way portals serve them, in UTF-8 and in GBK, each fixture's report body
+in `--variants` versions with its own prose and its own figures (so no cache of values or labels
+stays warm from one page to the next): `--chrome made` (the default) wraps the body in TRS-style
+chrome written here (navigation, side columns, inline scripts and styles, footers; 56–119 KB
+pages), `--chrome portals` in the real county pages saved in tests/fixtures/portals (UCAP CMS,
+97–173 KB pages). Then prints:
 
 - CPU ms per page for `parsers.parse` (decode → lxml tree → Document → Report), each page once
   (CPU time of this process: other work on the machine does not count);
@@ -11,7 +13,7 @@ own figures (so no cache of values or labels stays warm from one page to the nex
 - the median over pages of the ratio of the two (goal: 2.5×, stretch 2×) and the peak memory of
   one parse pass (tracemalloc).
 
-Run: .venv/bin/python benchmarks/parse_bench.py [--variants N]
+Run: .venv/bin/python benchmarks/parse_bench.py [--variants N] [--chrome made|portals]
 """
 from __future__ import annotations
 
@@ -124,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=20, help="distinct versions of each fixture page")
     parser.add_argument("--chrome", choices=("made", "portals"), default="made",
-                        help="made: chrome written here (60-120 KB pages); portals: the real county "
-                             "pages of tests/fixtures/portals around the body (90-190 KB)")
+                        help="made: chrome written here (56-119 KB pages); portals: the real county "
+                             "pages of tests/fixtures/portals around the body (97-173 KB)")
     args = parser.parse_args(argv)
     bodies = pages(args.variants, (chrome,) if args.chrome == "made" else tuple(map(portal_chrome, PORTAL_PAGES)))
     sizes = [len(b) for b in bodies]
