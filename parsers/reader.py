@@ -47,7 +47,7 @@ _OTHER_SUBROW_CELLS = frozenset(key for row in T3_OTHER_SUBROWS for key in _T3_R
 _ENUMERATOR_START = frozenset("（(0123456789０１２３４５６７８９一二三四五六七八九十")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     cells: list[str]
     labels: list[tuple[int, str]]        # (index, normalised text) of cells that are not values
@@ -104,7 +104,7 @@ class _Layout:
         return not self.placed or self.absolute == column
 
 
-@dataclass
+@dataclass(slots=True)
 class _State:
     kind: str | None = None                        # the table being read: t2, t3, t4
     t2_header: list[tuple[int, list]] = field(default_factory=list)   # (index, [T2Column])

@@ -1,6 +1,8 @@
 """The HTML and text front-ends: what Document they build from each markup."""
 from __future__ import annotations
 
+import pytest
+
 from parsers.document import Paragraph, Table
 from parsers.html import read_html
 from parsers.text import read_text
@@ -47,6 +49,15 @@ def test_scripts_styles_comments_and_hidden_text_are_skipped():
       <!-- <p>注释</p> --><p style="display:none">隐藏</p><p>正文<br>第二行</p></body></html>""".encode())
     assert doc.paragraphs == ["正文", "第二行"]
     assert tables(doc) == []
+
+
+@pytest.mark.parametrize("hiding", ["display:none", "DISPLAY : NONE", "Visibility: Hidden", "font-size:0",
+                                   "FONT-SIZE: 0px; COLOR: #ffffff", "color:red;display :\tnone"])
+def test_hidden_figures_inside_cells_are_dropped_however_the_style_is_spelt(hiding):
+    doc = read_html(f"""<html><body><table><tr><td>规章</td>
+      <td>1<span style="{hiding}">7</span>2</td><td><p style="{hiding}">9</p>5</td>
+      <td style="{hiding}">8</td><td style="font-size:10.5pt;display:block">3</td></tr></table></body></html>""".encode())
+    assert tables(doc) == [[["规章", "12", "5", "3"]]]
 
 
 def test_content_container_preferred_over_chrome():
