@@ -54,11 +54,15 @@ class _Row:
     values: list[int]                    # indexes of non-empty value cells
     senses: list[Sense]                  # what each label means, in the order of `labels`
     editions: frozenset[str]             # the editions its labels point to (`Sense.editions`)
+    t4_hits: int                         # labels that name something of section 四
+    t3_column_hits: int                  # labels that name a t3 column
+    t2_header: list[tuple[int, list]]    # (index, [T2Column]) of labels that name t2 columns
 
     @classmethod
     def of(cls, cells: list[str], L: Labels) -> "_Row":
-        found, values, senses = [], [], []
+        found, values, senses, t2_header = [], [], [], []
         editions: frozenset[str] = frozenset()
+        t4_hits = t3_column_hits = 0
         kinds = L.cell_kinds
         for i, cell in enumerate(cells):
             if not cell:
@@ -72,7 +76,12 @@ class _Row:
                 senses.append(sense)
                 if sense.editions:
                     editions |= sense.editions
-        return cls(cells, found, values, senses, editions)
+                t4_hits += sense.t4_hit
+                if sense.t3_column:
+                    t3_column_hits += 1
+                if sense.t2_columns:
+                    t2_header.append((i, sense.t2_columns))
+        return cls(cells, found, values, senses, editions, t4_hits, t3_column_hits, t2_header)
 
     def last_match(self, meaning: str):
         """(cell index, meaning) of the rightmost label with a `meaning` (a `Sense` field), or None."""
@@ -226,10 +235,7 @@ class Reader:
         if not row.values and any(s.t2_caption for s in senses):
             state.kind, state.t2_header, state.t2_units = "t2", [], {}
             return
-        t4_hits = t3_column_hits = 0
-        for sense in senses:
-            t4_hits += sense.t4_hit
-            t3_column_hits += bool(sense.t3_column)
+        t4_hits, t3_column_hits = row.t4_hits, row.t3_column_hits
         if state.kind == "t4" and row.values and not t4_hits:
             # The numbers row, possibly led by a label of its own ("件数").
             self.t4_flat(row)
@@ -244,7 +250,7 @@ class Reader:
                 state.kind = "t4"
                 state.t4_header.append(row.cells)
                 return
-        t2 = self.t2_header_of(row)
+        t2 = row.t2_header
         if t2 and not row.values:
             state.kind, state.t2_header = "t2", t2
             state.t2_units = {c.key: unit for index, columns in t2 if (unit := header_unit(row.cells[index]))
@@ -286,9 +292,6 @@ class Reader:
             self.report.problem("UNKNOWN_ROW", f"{state.kind}: row {' | '.join(c for c in row.cells if c)!r} matches no template row")
 
     # ------------------------------------------------------------ t2
-    def t2_header_of(self, row: _Row) -> list[tuple[int, list]]:
-        return [(index, sense.t2_columns) for (index, _), sense in zip(row.labels, row.senses) if sense.t2_columns]
-
     def t2_row(self, row: _Row) -> bool:
         """A t2 data row: its label names a row of a block whose columns the header names."""
         found = row.last_match("t2_rows")
@@ -359,11 +362,12 @@ class Reader:
     def t3_row_key(self, row: _Row) -> str | None:
         """The t3 row a data row is, by its last label that names a row, in context."""
         state = self.state
-        in_other_group = state.t3_last in T3_OTHER_SUBROWS or any(s.t3_row == "other_handling" for s in row.senses)
         for (_, text), sense in zip(reversed(row.labels), reversed(row.senses)):
             key = sense.t3_row
             if key is None:
                 continue
+            in_other_group = sense.ambiguous_t3 and (
+                state.t3_last in T3_OTHER_SUBROWS or any(s.t3_row == "other_handling" for s in row.senses))
             if sense.ambiguous_t3 and (
                     state.kind == "t4" or key == "other_other" and not in_other_group
                     or not _carries_values(row, strict=not (self.grid and (in_other_group or _enumerated(row, text))))
@@ -419,11 +423,12 @@ class Reader:
         state = self.state
         state.kind, state.t3_last, state.t3_header_closed, state.t3_pending = "t3", key, True, None
         if label_at is None:
-            label_at = max(i for (i, _), sense in zip(row.labels, row.senses) if sense.t3_row == key)
-            # A label cut over two cells: the rest of it is in the cells right after.
-            labels_at = {i for i, _ in row.labels}
-            while label_at + 1 in labels_at:
-                label_at += 1
+            label_at = next(i for (i, _), sense in zip(reversed(row.labels), reversed(row.senses)) if sense.t3_row == key)
+            if len(row.labels) > 1:
+                # A label cut over two cells: the rest of it is in the cells right after.
+                labels_at = {i for i, _ in row.labels}
+                while label_at + 1 in labels_at:
+                    label_at += 1
         keys = _T3_ROW_KEYS[key]
         if not any(row.cells[label_at + 1:]) and not any(k in self.report.cells for k in keys):
             # A row of blanks, unless the next row carries the rest of its label and its values.
