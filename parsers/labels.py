@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from parsers.document import UNREAD
 from parsers.template import TEMPLATE, normalise_label
 from parsers.values import is_blank, looks_like_value, page_spec
 
@@ -266,6 +267,8 @@ class Labels:
         return _remembered(self.cell_kinds, cell, self._cell_kind)
 
     def _cell_kind(self, cell: str):
+        if cell == UNREAD:      # a cell a front-end could not read stands where a figure would
+            return VALUE
         if looks_like_value(cell):
             return BLANK if is_blank(cell) else VALUE
         text = normalise_label(cell)

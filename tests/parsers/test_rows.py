@@ -134,3 +134,27 @@ def test_wrapped_label_with_values_on_its_second_line():
     assert report.cells["t3.other_no_correction.total"] == 1
     assert report.cells["t3.other_unpaid_fee.total"] == 0
     assert "UNKNOWN_ROW" not in [p.code for p in report.problems]
+
+
+def test_an_unread_cell_after_a_row_label_stays_in_its_column():
+    # A front-end (OCR, a DOCX field Word never stored) could not read 自然人: the cell is a
+    # figure's place left absent, not the rest of the row's label, so the others keep their columns.
+    from parsers.document import UNREAD, Document, Paragraph, Table
+    from parsers.reader import read_document
+
+    header = [["", "申请人情况", "", "", "", "", "", ""],
+              ["", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+              ["", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]]
+    rows = [["一、本年新收政府信息公开申请数量", UNREAD, "1", "0", "2", "0", "0", "9"],
+            ["二、上年结转政府信息公开申请数量", "4", "0", UNREAD, "0", "0", "1", "5"]]
+    grid = header + rows
+    doc = Document(blocks=[Paragraph("三、收到和处理政府信息公开申请情况"),
+                           Table(grid, [[True] * len(r) for r in grid])])
+    report = read_document(doc)
+    columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+    assert {c: report.cells.get(f"t3.new.{c}") for c in columns} == {
+        "natural": None, "commercial": 1, "research": 0, "social": 2, "legal": 0, "other_org": 0, "total": 9}
+    assert "t3.new.natural" not in report.cells
+    assert {c: report.cells.get(f"t3.carried_in.{c}") for c in columns} == {
+        "natural": 4, "commercial": 0, "research": None, "social": 0, "legal": 0, "other_org": 1, "total": 5}
+    assert "t3.carried_in.research" not in report.cells
