@@ -238,6 +238,8 @@ class _Writer:
         if "hidden" in self.changes and text:
             mark = ("<w:vanish/>", "<w:vanish/><w:specVanish/>", "<w:webHidden/>")[at % 3]
             runs = self.run(text[:1]) + self.run("7", mark) + self.run(text[1:])
+            if at % 3 == 2 and key:     # hidden on the web only, printed: which the figure is cannot be told
+                self.lost.add(key)
         if "textbox" in self.changes and text:
             runs += self.textbox(str(at % 9 + 1), vml_only=at % 2 == 1) if at % 3 == 0 else ""
         if "wrappers" in self.changes and text:
