@@ -224,12 +224,14 @@ def _grid_width(tbl) -> int:
 # Elements that only wrap content (rows, cells, runs or blocks) and what of them is the content.
 _WRAPPERS = {_W + "sdt": _W + "sdtContent", _W + "customXml": None}
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_MATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 # Not shown: tracked deletions and moves away, a content control's or run's properties
 # (placeholders, revision marks of the paragraph mark), a run of only a field's instruction.
 _UNSHOWN = frozenset(_W + tag for tag in (
     "del", "moveFrom", "delText", "delInstrText", "instrText", "pPr", "rPr", "sdtPr", "sdtEndPr",
     "customXmlPr", "smartTagPr", "tcPr", "trPr", "tblPr", "footnoteReference", "endnoteReference"))
-_BREAKS = {_W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+_BREAKS = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
 # Fields that show nothing (index and table-of-contents entries, bookmarks set, add-in data):
 # without a stored result they hide nothing either.
 _SILENT_FIELDS = frozenset({"XE", "TC", "TA", "RD", "SET", "PRIVATE", "ADDIN", "BIDIOUTLINE"})
@@ -270,7 +272,8 @@ class _Text:
         self.parts: list[str] = []
         self.marks: list[str] = []           # superscript/subscript text: note marks, exponents
         self.boxes: list[str] = []
-        self.doubt: str | None = None
+        self.doubt: str | None = None        # why the text cannot be told
+        self.drawn: str | None = None        # what it holds besides text that may draw a figure
         self.fields: list[list] = []         # open complex fields: [instruction, result started]
 
     @property
@@ -283,9 +286,14 @@ class _Shown:
     """The text Word shows, by WordprocessingML's semantics: tracked insertions and moves in,
     deletions and moves away out; hidden runs (w:vanish, w:specVanish, directly or by a
     character style) out; a field's stored result in, its instruction out; one branch of
-    mc:AlternateContent; text boxes apart from the text they are anchored in; raised note marks
-    (superscript, subscript, footnote and endnote references) apart from the figure they follow.
-    Text shown in one view only (w:webHidden: hidden on the web, printed) is doubtful."""
+    mc:AlternateContent; a content control's placeholder prompt out; ruby (phonetic guide) text
+    out; text boxes apart from the text they are anchored in; raised note marks (superscript,
+    subscript, footnote and endnote references) apart from the figure they follow.
+
+    A cell whose shown text cannot be told is doubtful: text printed but hidden on the web
+    (w:webHidden), a field Word shows a result of but whose result was never stored, an
+    equation (OMML: a fraction's digits are not a figure), or no text but an inline picture or
+    a text box holding digits (the figure may be drawn there; a box of words is the cell's label)."""
 
     def __init__(self, styles_element):
         self.hidden_styles, self.raised_styles = _character_styles(styles_element)
@@ -293,51 +301,67 @@ class _Shown:
 
     def text(self, element) -> _Text:
         out = _Text()
-        self._walk(element, out, shown=True)
+        self._walk(element, out)
         if any(not started for _, started in out.fields):
-            out.doubt = "a field was left open"
+            out.doubt = out.doubt or "a field was left open"
         return out
 
     def cell(self, tc) -> str:
-        lines, doubt, boxed = [], None, False
+        lines, boxes, doubt, drawn = [], [], None, None
         for paragraph in _paragraphs(tc):
             text = self.text(paragraph)
             doubt = doubt or text.doubt
-            boxed = boxed or bool(text.boxes)
+            drawn = drawn or text.drawn
+            boxes += text.boxes
             if text.text:
                 lines.append(text.text)
-        if not lines and boxed:
-            doubt = doubt or "its only text is in a text box"
+        if not lines and boxes and not any(ch.isdigit() for line in boxes for ch in line):
+            lines = boxes         # a label drawn in a text box (a diagonal header's words)
+        elif not lines and drawn:
+            doubt = doubt or drawn
         if doubt:
             self.doubtful.append(doubt)
             return UNREAD
         return "\n".join(lines)
 
-    def _walk(self, element, out: _Text, shown: bool) -> None:
+    def _walk(self, element, out: _Text) -> None:
         for node in element.iterchildren():
-            tag = node.tag
-            if tag in _UNSHOWN or not isinstance(tag, str):
-                continue
-            if tag == _W + "r":
-                self._run(node, out, shown)
-            elif tag == _W + "fldSimple":
-                before = len(out.parts) + len(out.marks)
-                self._walk(node, out, shown)
-                if shown and len(out.parts) + len(out.marks) == before and _displays(node.get(_W + "instr", "")):
-                    out.doubt = out.doubt or "a field's result was never stored"
-            elif tag == _MC + "AlternateContent":
-                branch = node.find(_MC + "Choice")
-                self._walk(branch if branch is not None else node.find(_MC + "Fallback") or node, out, shown)
-            elif tag == _W + "txbxContent":
-                out.boxes.extend(line for line in (self.text(p).text for p in _paragraphs(node)) if line)
-            elif tag == _W + "p" and node is not element:
-                if out.parts:
-                    out.parts.append("\n")
-                self._walk(node, out, shown)
-            else:                 # ins, moveTo, hyperlink, smartTag, sdt content, drawings …
-                self._walk(node, out, shown)
+            self._node(node, out)
 
-    def _run(self, run, out: _Text, shown: bool) -> None:
+    def _node(self, node, out: _Text) -> None:
+        tag = node.tag
+        if tag in _UNSHOWN or not isinstance(tag, str):
+            return
+        if tag == _W + "r":
+            self._run(node, out)
+        elif tag == _W + "fldSimple":
+            before = len(out.parts) + len(out.marks)
+            self._walk(node, out)
+            if len(out.parts) + len(out.marks) == before and _displays(node.get(_W + "instr", "")):
+                out.doubt = out.doubt or "a field's result was never stored"
+        elif tag == _MC + "AlternateContent":
+            branch = node.find(_MC + "Choice")
+            if branch is None:
+                branch = node.find(_MC + "Fallback")
+            if branch is not None:
+                self._walk(branch, out)
+        elif tag == _W + "sdt" and node.find(f"{_W}sdtPr/{_W}showingPlcHdr") is not None:
+            return                # the control shows its prompt (单击此处输入文字): nothing was entered
+        elif tag == _W + "txbxContent":
+            out.boxes.extend(line for line in (self.text(p).text for p in _paragraphs(node)) if line)
+            out.drawn = out.drawn or "its only figures are in a text box"
+        elif tag == _W + "p":
+            if out.parts:
+                out.parts.append("\n")
+            self._walk(node, out)
+        elif tag in (_MATH + "oMath", _MATH + "oMathPara"):
+            out.doubt = out.doubt or "an equation (OMML)"
+        elif tag == _WP + "inline":
+            out.drawn = out.drawn or "its only content is a picture"
+        elif tag != _W + "rt":    # ins, moveTo, hyperlink, smartTag, sdt content, drawings, ruby base …
+            self._walk(node, out)
+
+    def _run(self, run, out: _Text) -> None:
         props = run.find(_W + "rPr")
         hidden = _on(props, "vanish") or _on(props, "specVanish") or self._styled(props, self.hidden_styles)
         raised = (run.find(_W + "footnoteReference") is not None or run.find(_W + "endnoteReference") is not None
@@ -346,15 +370,18 @@ class _Shown:
             tag = node.tag
             if tag == _W + "fldChar":
                 self._field_char(node, out)
-            elif tag == _W + "instrText" and out.fields and not out.fields[-1][1]:
-                out.fields[-1][0] += node.text or ""
-            elif tag in (_W + "t", *_BREAKS) and not hidden and all(started for _, started in out.fields):
+            elif tag == _W + "instrText":
+                if out.fields and not out.fields[-1][1]:
+                    out.fields[-1][0] += node.text or ""
+            elif tag in (_W + "t", *_BREAKS):
+                if hidden or not all(started for _, started in out.fields):
+                    continue
                 text = node.text or "" if tag == _W + "t" else _BREAKS[tag]
                 if text and _on(props, "webHidden"):
                     out.doubt = out.doubt or "text hidden on the web is printed"
                 (out.marks if raised and tag == _W + "t" else out.parts).append(text)
-            elif tag in (_MC + "AlternateContent", _W + "drawing", _W + "pict", _W + "object"):
-                self._walk(node, out, shown)
+            else:
+                self._node(node, out)
 
     def _field_char(self, node, out: _Text) -> None:
         kind = node.get(_W + "fldCharType")
