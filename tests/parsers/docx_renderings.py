@@ -25,6 +25,8 @@ NAMESPACES = (
     'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
 
 # style → the markup changes it makes (each described in _cell_xml, _row_xml, _table_xml, _body)
@@ -33,7 +35,9 @@ DOCX_STYLES = {
     # tracked changes left in: figures corrected (old one in w:del, new in w:ins), moved
     # (w:moveFrom/w:moveTo), labels edited, a t3 row replaced (w:trPr/w:del and w:ins)
     "tracked": ("tracked",),
-    "hidden": ("hidden",),               # w:vanish, w:specVanish, w:webHidden characters in figures and labels
+    # w:vanish, w:specVanish (directly or by a character style) and w:webHidden characters in
+    # figures and labels; a figure with web-hidden text is printed with it: which it is cannot be told
+    "hidden": ("hidden",),
     # text boxes (DrawingML in mc:AlternateContent with its VML fallback, and VML alone)
     # anchored in the title, headings, labels and figure cells
     "textbox": ("textbox",),
@@ -47,12 +51,24 @@ DOCX_STYLES = {
     # digit, full-width figures
     "paragraphs": ("paragraphs", "digit_runs", "fullwidth"),
     "numbering": ("numbering",),         # enumerators (一、 （一） 1.) drawn by Word from w:numPr
-    "notes": ("notes",),                 # footnote/endnote references and typed superscript marks after figures
+    # footnote/endnote references, typed marks raised directly or by a character style, after figures
+    "notes": ("notes",),
+    # figures typed as equations (OMML) or pasted as inline pictures: lost; t3's corner label in a
+    # text box (a diagonal header); a label with a phonetic guide (w:ruby)
+    "objects": ("objects",),
     "nested": ("nested",),               # each section's table inside a one-cell layout table, heading included
     "continued": ("continued",),         # t3 cut by a page break, its header rows repeated (w:tblHeader)
     "wps_combined": ("tracked", "hidden", "wrappers", "fields", "hmerge", "paragraphs", "digit_runs",
                      "numbering", "notes", "continued"),
 }
+# Character styles the styles hide or raise runs by (Word's own footnote mark style is one)
+CHARACTER_STYLES = tuple(
+    f'<w:style {NAMESPACES} w:type="character" w:customStyle="1" w:styleId="{name}"><w:name w:val="{name}"/>'
+    f'{based}<w:rPr>{props}</w:rPr></w:style>'
+    for name, based, props in (("RaisedBase", "", '<w:vertAlign w:val="superscript"/>'),
+                               ("NoteMark", '<w:basedOn w:val="RaisedBase"/>', "<w:sz w:val=\"18\"/>"),
+                               ("HiddenText", "", "<w:vanish/>")))
+PLACEHOLDER = '<w:rStyle w:val="PlaceholderText"/>'
 _ENUMERATOR = re.compile(r"^(?:([一二三四五六七八九十]+)、|（([一二三四五六七八九十]+)）|([0-9]+)\.)")
 _CHINESE = "一二三四五六七八九十"
 
@@ -76,6 +92,8 @@ def render_docx(title: str, edition: str, cells: dict, style: str) -> tuple[byte
         section.addprevious(element)
     if writer.numbered:
         writer.add_numbering(document)
+    for style in CHARACTER_STYLES:
+        document.styles.element.append(parse_xml(style))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue(), writer.lost
@@ -140,11 +158,17 @@ class _Writer:
             if self.at % 3 == 0:
                 runs += (f'<w:moveFrom w:id="{self.next_id()}" {author}>{self.run("（已移）")}</w:moveFrom>')
         if "hidden" in self.changes and len(text) > 1:
-            runs = self.run(text[:1]) + self.run("隐", "<w:vanish/>") + self.run(text[1:])
+            mark = '<w:rStyle w:val="HiddenText"/>' if self.at % 2 else "<w:vanish/>"
+            runs = self.run(text[:1]) + self.run("隐", mark) + self.run(text[1:])
         if "paragraphs" in self.changes and len(text) > 4 and self.at % 2:
             cut = _ENUMERATOR.match(text)
             at = cut.end() if cut and cut.end() < len(text) else len(text) // 2
             runs = self.run(text[:at]) + "<w:r><w:br/></w:r>" + self.run(text[at:])
+        if "objects" in self.changes and text.endswith("予以公开"):
+            runs = (self.run(text[:-4]) + '<w:r><w:ruby><w:rubyPr><w:rubyAlign w:val="center"/></w:rubyPr>'
+                    f'<w:rt>{self.run("yǔ yǐ gōng kāi")}</w:rt><w:rubyBase>{self.run("予以公开")}</w:rubyBase></w:ruby></w:r>')
+        if "objects" in self.changes and text.startswith("（本列数据"):     # a diagonal header's words in a text box
+            runs = self.textbox(text)
         if "wrappers" in self.changes and len(text) > 3:
             runs = (f'<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="PersonName">'
                     f"{self.run(text[:2])}</w:smartTag>{self.run(text[2:])}")
@@ -252,6 +276,19 @@ class _Writer:
                 runs = f'<w:hyperlink w:anchor="t{at}">{runs}</w:hyperlink>'
             elif wrap == 3:
                 runs = f'<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="chmetcnv">{runs}</w:smartTag>'
+        if "wrappers" in self.changes and not text and at % 2:     # a content control left at its prompt
+            runs = (f'<w:sdt><w:sdtPr><w:id w:val="{self.next_id()}"/><w:showingPlcHdr/></w:sdtPr>'
+                    f"<w:sdtContent>{self.run('单击或点击此处输入文字。', PLACEHOLDER)}</w:sdtContent></w:sdt>")
+        if "objects" in self.changes and text and key and at % 5 == 0:
+            self.lost.add(key)
+            if at % 2:            # the figure typed as an equation
+                runs = f"<m:oMath><m:r><m:t>{escape(text)}</m:t></m:r></m:oMath>"
+            else:                 # the figure pasted as a picture of it
+                runs = (f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="300000" cy="150000"/>'
+                        f'<wp:docPr id="{self.next_id()}" name="图片"/><a:graphic><a:graphicData '
+                        f'uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr>'
+                        f'<pic:cNvPr id="0" name="figure.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill/><pic:spPr/>'
+                        f'</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
         if "fields" in self.changes and key and key.endswith(".total") and text:
             if at % 2:
                 runs = f'<w:fldSimple w:instr=" =SUM(LEFT) ">{runs}</w:fldSimple>'
@@ -269,7 +306,9 @@ class _Writer:
             runs += ('<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="1"/></w:r>',
                      '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>',
                      '<w:r><w:rPr><w:rStyle w:val="EndnoteReference"/></w:rPr><w:endnoteReference w:id="2"/></w:r>',
-                     '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>注2</w:t></w:r>')[at // 4 % 4]
+                     '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>注2</w:t></w:r>',
+                     '<w:r><w:rPr><w:rStyle w:val="NoteMark"/></w:rPr><w:t>3</w:t></w:r>',
+                     '<w:r><w:rPr><w:vertAlign w:val="subscript"/></w:rPr><w:t>4</w:t></w:r>')[at // 4 % 6]
         return runs
 
     # ------------------------------------------------------------ cells, rows, tables

@@ -11,15 +11,19 @@ from parsers import parse
 from parsers.docx import read_docx
 
 SEEDS = (0, 1)
+# Until the reader takes an unread cell (document.UNREAD) for a value position: today a t3 row
+# whose first figure is unread has that cell read as the rest of its label (parsers/reader.py,
+# _Row.of asks L.cell_kind, which calls "\ufffd" a label), so the row is dropped as misaligned
+# or, where its arithmetic lets t3_repair re-insert a cell, read into the wrong columns.
+READER_TAKES_UNREAD_FOR_LABEL = pytest.mark.xfail(strict=True, reason="parsers/reader.py _Row.of: UNREAD cell is a label")
+AWAITING_READER = {("hidden", "2019"), ("hidden", "2021"), ("objects", "2019"), ("wps_combined", "2019"),
+                   ("wps_combined", "2021")}
+CASES = [pytest.param(style, edition, seed, id=f"{style}-{edition}-{seed}",
+                      marks=[READER_TAKES_UNREAD_FOR_LABEL] if (style, edition) in AWAITING_READER else [])
+         for style in docx_renderings.STYLES for edition in ("2019", "2021") for seed in SEEDS]
 
 
-def row_of(key: str) -> str:
-    return key.rsplit(".", 1)[0]
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("edition", ["2019", "2021"])
-@pytest.mark.parametrize("docx_style", docx_renderings.STYLES)
+@pytest.mark.parametrize("docx_style, edition, seed", CASES)
 def test_every_cell_in_every_markup_family(renderings, docx_style, edition, seed):
     cells = renderings.consistent_cells(edition, seed)
     data, lost = docx_renderings.render_docx(docx_renderings.title_of(edition), edition, cells, docx_style)
@@ -31,11 +35,7 @@ def test_every_cell_in_every_markup_family(renderings, docx_style, edition, seed
     assert not lost & set(report.cells), "a cell whose shown text cannot be told was read"
     codes = [p.code for p in report.problems]
     assert ("DOCX_UNSHOWN" in codes) == bool(lost), report.problems
-    # The reader drops a t3 row whose cell right after the label is unread (it takes the cell
-    # for the rest of the label: parsers/reader.py, _Row.of): those rows are reported.
-    misaligned = {p.detail.split(":")[0] for p in report.problems if p.code == "ROW_MISALIGNED"}
-    assert misaligned <= {row_of(k) for k in lost}, report.problems
-    missing = sorted(k for k in cells if k not in report.cells and k not in lost and row_of(k) not in misaligned)
+    missing = sorted(k for k in cells if k not in report.cells and k not in lost)
     assert not missing, f"cells not read: {missing}"
     if not lost:
         assert report.problems == [], report.problems
