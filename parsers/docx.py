@@ -167,6 +167,7 @@ def _blocks(container, chunks: _ChunkReader, shown: "_Shown"):
     """
     blocks: list = []
     pending: list = []          # the <w:tr> of the table being collected
+    width = 0                   # its grid's columns
     for element in _body_elements(container):
         if element.tag == _W + "altChunk":
             _flush(blocks, pending, shown)
@@ -175,11 +176,11 @@ def _blocks(container, chunks: _ChunkReader, shown: "_Shown"):
             continue
         if element.tag == _W + "tbl":
             rows = list(_rows(element))
-            if pending and _grid_width(pending[0].getparent()) == _grid_width(element):
+            if pending and width == _grid_width(element):
                 pending.extend(rows)
             else:
                 _flush(blocks, pending, shown)
-                pending = rows
+                pending, width = rows, _grid_width(element)
             continue
         text = shown.text(element)
         if text.text:

@@ -382,7 +382,7 @@ class _Writer:
         columns = "".join('<w:gridCol w:w="700"/>' for _ in range(width))
         rows = self.rows(grid, keys)
         if "wrappers" in self.changes:
-            rows = [f'<w:customXml w:element="row">{row}</w:customXml>' if at % 4 == 1 else
+            rows = [f'<w:customXml w:element="row">{row}</w:customXml>' if at % 4 == 0 else
                     f'<w:sdt><w:sdtPr><w:id w:val="{self.next_id()}"/></w:sdtPr><w:sdtContent>{row}</w:sdtContent></w:sdt>'
                     if at % 4 == 3 else row for at, row in enumerate(rows)]
         if "tracked" in self.changes and "t3.granted.total" in keys.values():

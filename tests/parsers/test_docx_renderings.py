@@ -61,16 +61,31 @@ def test_text_box_stays_apart_from_the_figure_and_a_box_alone_is_unsure():
     assert [code for code, _ in doc.problems] == ["DOCX_UNSHOWN"]
 
 
+def test_a_table_cut_in_two_is_joined_when_its_rows_are_wrapped():
+    """The first part's rows inside w:customXml: the two parts' grids still compared."""
+    first = '<w:customXml w:element="row"><w:tr><w:tc><w:p><w:r><w:t>项目</w:t></w:r></w:p></w:tc>' \
+            '<w:tc><w:p><w:r><w:t>总计</w:t></w:r></w:p></w:tc></w:tr></w:customXml>'
+    second = '<w:tr><w:tc><w:p><w:r><w:t>行政复议</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>3</w:t></w:r></w:p></w:tc></w:tr>'
+    data = _docx(_table(2, first), '<w:p><w:r><w:br w:type="page"/></w:r></w:p>', _table(2, second))
+    assert [t.rows for t in read_docx(data).tables] == [[["项目", "总计"], ["行政复议", "3"]]]
+
+
+def _table(width: int, rows: str) -> str:
+    return "<w:tbl><w:tblPr/><w:tblGrid>" + '<w:gridCol w:w="1000"/>' * width + f"</w:tblGrid>{rows}</w:tbl>"
+
+
 def _table_docx(*cells: str) -> bytes:
+    return _docx(_table(len(cells), "<w:tr>" + "".join(f"<w:tc><w:p>{cell}</w:p></w:tc>" for cell in cells) + "</w:tr>"))
+
+
+def _docx(*blocks: str) -> bytes:
     import io
 
     import docx
     from docx.oxml import parse_xml
     document = docx.Document()
-    tcs = "".join(f"<w:tc><w:p>{cell}</w:p></w:tc>" for cell in cells)
-    table = parse_xml(f"<w:tbl {docx_renderings.NAMESPACES}><w:tblPr/><w:tblGrid>"
-                      + '<w:gridCol w:w="1000"/>' * len(cells) + f"</w:tblGrid><w:tr>{tcs}</w:tr></w:tbl>")
-    document.element.body[-1].addprevious(table)
+    for block in parse_xml(f"<w:body {docx_renderings.NAMESPACES}>{''.join(blocks)}</w:body>"):
+        document.element.body[-1].addprevious(block)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
