@@ -1,8 +1,11 @@
 """DOCX front-end: the bytes of a Word report in, a `Document` out (python-docx).
 
-The body is walked in document order, so paragraphs and tables keep their places. Merged cells
-are expanded to a full grid: a cell spanning columns (gridSpan) or continued down rows
-(vMerge) is copied into every grid position it covers, and `origin` marks the real one.
+The body is walked in document order, so paragraphs and tables keep their places. The text is
+what Word shows (`_Shown`: tracked changes, hidden runs, fields, text boxes, note marks by
+their WordprocessingML semantics); a cell whose shown text the file does not tell is UNREAD,
+with a DOCX_UNSHOWN problem. Merged cells are expanded to a full grid: a cell spanning columns
+(gridSpan, hMerge) or continued down rows (vMerge) is copied into every grid position it
+covers, and `origin` marks the real one.
 
 A DOCX is a zip, and its declared sizes may lie: the package is rebuilt from the parts
 inflated here, measured while inflating (`parsers.inflate`), before python-docx sees it. Parts
@@ -270,8 +273,7 @@ class _Text:
     in it, and why its text cannot be told (`doubt`), if it cannot."""
 
     def __init__(self):
-        self.parts: list[str] = []
-        self.marks: list[str] = []           # superscript/subscript text: note marks, exponents
+        self.parts: list[tuple[str, bool]] = []     # (text, raised: superscript/subscript, a note mark)
         self.boxes: list[str] = []
         self.doubt: str | None = None        # why the text cannot be told
         self.drawn: str | None = None        # what it holds besides text that may draw a figure
@@ -279,8 +281,20 @@ class _Text:
 
     @property
     def text(self) -> str:
-        text = "".join(self.parts).strip()
-        return text or "".join(self.marks).strip()   # a line all raised is not a mark on anything
+        """The text without the raised marks after it (a line all raised is not a mark on anything)."""
+        return "".join(text for text, _ in self.parts[:self._end()]).strip()
+
+    def _end(self) -> int | None:
+        """Where the raised marks after the text start."""
+        end = max((i for i, (text, raised) in enumerate(self.parts) if text.strip() and not raised), default=None)
+        return None if end is None else end + 1
+
+    def settle(self) -> None:
+        if any(not started for _, started in self.fields):
+            self.doubt = self.doubt or "a field was left open"
+        end = self._end()
+        if end is not None and any(raised and any(ch.isdigit() for ch in text) for text, raised in self.parts[:end]):
+            self.doubt = self.doubt or "raised digits inside the text"     # 1²3: no figure to tell
 
 
 class _Shown:
@@ -303,8 +317,7 @@ class _Shown:
     def text(self, element) -> _Text:
         out = _Text()
         self._walk(element, out)
-        if any(not started for _, started in out.fields):
-            out.doubt = out.doubt or "a field was left open"
+        out.settle()
         return out
 
     def cell(self, tc) -> str:
@@ -336,9 +349,9 @@ class _Shown:
         if tag == _W + "r":
             self._run(node, out)
         elif tag == _W + "fldSimple":
-            before = len(out.parts) + len(out.marks)
+            before = len(out.parts)
             self._walk(node, out)
-            if len(out.parts) + len(out.marks) == before and _displays(node.get(_W + "instr", "")):
+            if len(out.parts) == before and _displays(node.get(_W + "instr", "")):
                 out.doubt = out.doubt or "a field's result was never stored"
         elif tag == _MC + "AlternateContent":
             branch = node.find(_MC + "Choice")
@@ -353,7 +366,7 @@ class _Shown:
             out.drawn = out.drawn or "its only figures are in a text box"
         elif tag == _W + "p":
             if out.parts:
-                out.parts.append("\n")
+                out.parts.append(("\n", False))
             self._walk(node, out)
         elif tag in (_MATH + "oMath", _MATH + "oMathPara"):
             out.doubt = out.doubt or "an equation (OMML)"
@@ -380,7 +393,7 @@ class _Shown:
                 text = node.text or "" if tag == _W + "t" else _BREAKS[tag]
                 if text and _on(props, "webHidden"):
                     out.doubt = out.doubt or "text hidden on the web is printed"
-                (out.marks if raised and tag == _W + "t" else out.parts).append(text)
+                out.parts.append((text, raised and tag == _W + "t"))
             else:
                 self._node(node, out)
 

@@ -51,6 +51,27 @@ def test_tracked_correction_reads_the_new_figure():
     assert read_docx(data).tables[0].rows == [["15", "9"]]
 
 
+R = '<w:r><w:t>{}</w:t></w:r>'
+SUP = '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>{}</w:t></w:r>'
+
+
+@pytest.mark.parametrize("markup, shown", [
+    (R.format("55") + SUP.format("1"), "55"),                        # a typed note mark after the figure
+    (SUP.format("12"), "12"),                                        # all raised: no mark on anything
+    (R.format("1") + SUP.format("2") + R.format("3"), "\ufffd"),      # raised digits inside: no figure to tell
+    ('<w:r><w:rPr><w:webHidden/></w:rPr><w:t>7</w:t></w:r>' + R.format("1"), "\ufffd"),
+    ('<w:fldSimple w:instr=" =SUM(ABOVE) "/>', "\ufffd"),               # a result never stored
+    ('<w:fldSimple w:instr=" XE &quot;公开&quot; "/>' + R.format("9"), "9"),  # a field that shows nothing
+    ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>=2+3</w:instrText></w:r>'
+     '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + R.format("5") + '<w:r><w:fldChar w:fldCharType="end"/></w:r>', "5"),
+    ('<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>' + R.format("单击此处输入文字。")
+     + "</w:sdtContent></w:sdt>", ""),
+    ('<m:oMath><m:r><m:t>12</m:t></m:r></m:oMath>', "\ufffd"),          # an equation
+])
+def test_what_a_cell_shows(markup, shown):
+    assert read_docx(_table_docx(R.format("行政复议"), markup)).tables[0].rows == [["行政复议", shown]]
+
+
 def test_text_box_stays_apart_from_the_figure_and_a_box_alone_is_unsure():
     box = ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>'
            '<w:p><w:r><w:t>3</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>'
