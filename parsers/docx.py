@@ -190,10 +190,11 @@ def _blocks(container, chunks: _ChunkReader, shown: "_Shown"):
             _flush(blocks, pending, shown)
             pending = []
             blocks.append(Paragraph(text.text))
-        if text.boxes:          # a text box floats beside its anchor: its lines are their own
+        if text.boxes:          # a text box floats beside its anchor: its paragraphs and tables are their own
             _flush(blocks, pending, shown)
             pending = []
-            blocks.extend(Paragraph(line) for line in text.boxes)
+            for box in text.boxes:
+                blocks.extend(_blocks(box, chunks, shown))
     _flush(blocks, pending, shown)
     return blocks
 
@@ -269,12 +270,12 @@ def _cells(tr):
 
 
 class _Text:
-    """What one paragraph (or cell) shows: its own text, the lines of the text boxes anchored
+    """What one paragraph (or cell) shows: its own text, the text boxes (w:txbxContent) anchored
     in it, and why its text cannot be told (`doubt`), if it cannot."""
 
     def __init__(self):
         self.parts: list[tuple[str, bool]] = []     # (text, raised: superscript/subscript, a note mark)
-        self.boxes: list[str] = []
+        self.boxes: list = []
         self.doubt: str | None = None        # why the text cannot be told
         self.drawn: str | None = None        # what it holds besides text that may draw a figure
         self.fields: list[list] = []         # open complex fields: [instruction, result started]
@@ -326,7 +327,7 @@ class _Shown:
             text = self.text(paragraph)
             doubt = doubt or text.doubt
             drawn = drawn or text.drawn
-            boxes += text.boxes
+            boxes += [line for box in text.boxes for line in (self.text(p).text for p in _paragraphs(box)) if line]
             if text.text:
                 lines.append(text.text)
         if not lines and boxes and not any(ch.isdigit() for line in boxes for ch in line):
@@ -362,7 +363,7 @@ class _Shown:
         elif tag == _W + "sdt" and node.find(f"{_W}sdtPr/{_W}showingPlcHdr") is not None:
             return                # the control shows its prompt (单击此处输入文字): nothing was entered
         elif tag == _W + "txbxContent":
-            out.boxes.extend(line for line in (self.text(p).text for p in _paragraphs(node)) if line)
+            out.boxes.append(node)
             out.drawn = out.drawn or "its only figures are in a text box"
         elif tag == _W + "p":
             if out.parts:

@@ -39,7 +39,7 @@ DOCX_STYLES = {
     # figures and labels; a figure with web-hidden text is printed with it: which it is cannot be told
     "hidden": ("hidden",),
     # text boxes (DrawingML in mc:AlternateContent with its VML fallback, and VML alone)
-    # anchored in the title, headings, labels and figure cells
+    # anchored in the title, headings, labels and figure cells; section 四's table inside one
     "textbox": ("textbox",),
     # w:customXml, w:sdt around rows, cells, runs and tables; w:smartTag, w:hyperlink around
     # runs; totals as fields with their result stored (w:fldSimple, w:fldChar/w:instrText)
@@ -222,10 +222,10 @@ class _Writer:
         for element in nums:
             numbering.append(parse_xml(element))
 
-    def textbox(self, text: str, vml_only: bool = False) -> str:
+    def textbox(self, text: str, vml_only: bool = False, raw: bool = False) -> str:
         """A text box anchored in the paragraph: DrawingML with its VML fallback (Word 2010+),
-        or VML alone (older Word, WPS)."""
-        box = f'<w:txbxContent><w:p>{self.run(text)}</w:p></w:txbxContent>'
+        or VML alone (older Word, WPS); `raw`: `text` is the box's blocks (a table)."""
+        box = f'<w:txbxContent>{text if raw else f"<w:p>{self.run(text)}</w:p>"}</w:txbxContent>'
         vml = f'<w:pict><v:shape id="box{self.next_id()}" style="width:40pt;height:20pt"><v:textbox>{box}</v:textbox></v:shape></w:pict>'
         if vml_only:
             return f"<w:r>{vml}</w:r>"
@@ -400,6 +400,8 @@ class _Writer:
             out = [table(rows)]
         if "wrappers" in self.changes:
             out = [f'<w:customXml w:element="table">{out[0]}</w:customXml>'] + out[1:]
+        if "textbox" in self.changes and heading.startswith("四"):     # the table drawn in a text box
+            out = [f"<w:p>{self.textbox(''.join(out), raw=True)}</w:p>"]
         if "nested" in self.changes:
             inner = f"<w:p>{self.run(heading + '（续表）')}</w:p>" if heading else ""
             out = [f'<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w="9000"/></w:tblGrid><w:tr><w:tc><w:tcPr/>'
