@@ -28,7 +28,8 @@ UNREADABLE_CODES = ("UNREADABLE_FILE", "TOO_LARGE", "SCANNED_PDF", "SCANNED_PAGE
 # read, the report is `partly_read`, and what it lacks may be what was not read.
 # OCR_UNCERTAIN: cells OCR was not sure of were left out; OCR_READ: OCR may miss what it does not
 # know it missed (a label misread, a faint row), so a section or cell lacking is no evidence.
-PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT", "DENSE_PAGES", "OCR_UNCERTAIN", "OCR_READ")
+# DOCX_UNSHOWN: DOCX cells whose shown text the file does not tell (a field never computed) were left out.
+PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT", "DENSE_PAGES", "OCR_UNCERTAIN", "OCR_READ", "DOCX_UNSHOWN")
 # Below this much text, a document with no table cell and no section heading holds no report
 # (a bot wall, an error page, a page that only repeats the listed title).
 MIN_REPORT_TEXT = 200
