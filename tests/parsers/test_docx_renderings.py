@@ -11,15 +11,7 @@ from parsers import parse
 from parsers.docx import read_docx
 
 SEEDS = (0, 1, 2)
-# Until the reader takes an unread cell (document.UNREAD) for a value position: today a t3 row
-# whose first figure is unread has that cell read as the rest of its label (parsers/reader.py,
-# _Row.of asks L.cell_kind, which calls "\ufffd" a label), so the row is dropped as misaligned
-# or, where its arithmetic lets t3_repair re-insert a cell, read into the wrong columns.
-READER_TAKES_UNREAD_FOR_LABEL = pytest.mark.xfail(strict=True, reason="parsers/reader.py _Row.of: UNREAD cell is a label")
-AWAITING_READER = {("hidden", "2019"), ("hidden", "2021"), ("objects", "2019"), ("wps_combined", "2019"),
-                   ("wps_combined", "2021")}
-CASES = [pytest.param(style, edition, seed, id=f"{style}-{edition}-{seed}",
-                      marks=[READER_TAKES_UNREAD_FOR_LABEL] if (style, edition) in AWAITING_READER else [])
+CASES = [pytest.param(style, edition, seed, id=f"{style}-{edition}-{seed}")
          for style in docx_renderings.STYLES for edition in ("2019", "2021") for seed in SEEDS]
 
 
