@@ -32,6 +32,8 @@ REPORT_STATUSES = {"stored", "new_version", "unchanged", "unreadable", "partly_r
 # listed as a report that holds no report (`not_a_report`) is most likely a bot wall with no
 # marker; robots.txt refusals are the portal's choice, not a failure.
 REPORT_KINDS = ("detail", "attachment")
+# A later part of a report page split over pages (`…_1.html`): read into the page's document.
+PART = "part"
 REPORT_FAILURES = {"http_error", "error", "blocked", "not_a_report"}
 
 
@@ -130,7 +132,7 @@ class Ledger:
         tally.reports += fetch.outcome in REPORT_STATUSES
         tally.blocked += fetch.outcome == "blocked"
         tally.errors += fetch.outcome in FAILURES
-        tally.report_failures += fetch.kind in REPORT_KINDS and fetch.outcome in REPORT_FAILURES
+        tally.report_failures += fetch.kind in (*REPORT_KINDS, PART) and fetch.outcome in REPORT_FAILURES
 
     def note(self, source_id: str, message: str, *, error: bool = True) -> None:
         """Something about a source that is no single fetch (no column link found, page cap)."""

@@ -19,7 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler import pages
 from crawler.families import FAMILIES, detect
 from crawler.items import ReportDocument
-from crawler.ledger import LIST, Fetch, Ledger
+from crawler.ledger import LIST, PART, Fetch, Ledger
 from crawler.origins import SourcePolicy, origin, origin_text
 from crawler.spool_writer import SpoolLedger
 from nianjian.sources import Source, load_sources
@@ -216,9 +216,11 @@ class AnnualReportsSpider(scrapy.Spider):
         if detail.has_report_tables or not readable:
             unread = tuple(a.url for a in detail.attachments if not a.supported)
             document = self.document(response, title, published, unread)
-            policy = self.policies[source.id]
-            pictures = [url for url in detail.pictures if policy.refusal(url) is None][:MAX_PICTURES]
-            yield self.picture_request(source, document, pictures) if pictures and not unread else document
+            parts = pages.article_parts(text, response.url)
+            if parts:       # an article split over pages: its other parts come first, in order
+                yield self.part_request(source, document, parts, [text], response.encoding)
+            else:
+                yield self.with_pictures(source, document, detail)
             return
         # The page only points at the report: the best attachment is the report (one the source
         # may fetch first, then the preference order `attachments.supported`), with the page's
@@ -228,6 +230,53 @@ class AnnualReportsSpider(scrapy.Spider):
         best = min(readable, key=lambda a: (policy.refusal(a.url) is not None, preference.index(a.extension)))
         yield self.request(source, best.url, self.parse_attachment, kind="attachment", priority=ATTACHMENT_PRIORITY,
                            title=title, year=meta.get("year"), listed=published, parent=meta.get("fetch"))
+
+    def with_pictures(self, source: Source, document: ReportDocument, detail: pages.Detail):
+        """The document, or the request of its first picture when its tables may be pictures."""
+        policy = self.policies[source.id]
+        pictures = [url for url in detail.pictures if policy.refusal(url) is None][:MAX_PICTURES]
+        if pictures and not document.unread_attachments:
+            return self.picture_request(source, document, pictures)
+        return document
+
+    # ------------------------------------------------------------------ parts of an article
+    def part_request(self, source: Source, document: ReportDocument, parts: list[str], read: list[str],
+                     encoding: str) -> scrapy.Request:
+        """The next part of an article split over pages, the document and the parts' texts read
+        so far travelling with it (see `picture_request`)."""
+        return self.request(source, parts[0], self.parse_part, kind=PART, priority=ATTACHMENT_PRIORITY,
+                            dont_filter=True, errback=self.part_failed, document=document, parts=parts[1:],
+                            read=read, encoding=encoding)
+
+    def parse_part(self, response):
+        meta = response.meta
+        if isinstance(response, TextResponse) and response.text.strip():
+            meta["read"].append(response.text)
+            meta["fetch"].outcome = PART
+            self.ledger.record(meta["source"], meta["fetch"])
+        else:
+            meta["fetch"].outcome, meta["fetch"].error = "parse_error", "a part of a report page is no web page"
+            self.ledger.record(meta["source"], meta["fetch"])
+            meta["document"].missing_parts += (response.url,)
+        yield self.next_part(meta)
+
+    def part_failed(self, failure):
+        """A part that failed (recorded like any fetch) is missing: the document goes on without
+        it, and is read as partly read (PARTS_MISSING), never as lacking what that part held."""
+        self.fetch_failed(failure)
+        failure.request.meta["document"].missing_parts += (failure.request.url,)
+        yield self.next_part(failure.request.meta)
+
+    def next_part(self, meta: dict):
+        source, document, read = self.sources[meta["source"]], meta["document"], meta["read"]
+        if meta["parts"]:
+            return self.part_request(source, document, meta["parts"], read, meta["encoding"])
+        if len(read) > 1:
+            merged = pages.merge_parts(read[0], read[1:])
+            document.body = merged.encode(meta["encoding"], "xmlcharrefreplace")
+        else:
+            merged = read[0]
+        return self.with_pictures(source, document, pages.read_detail(merged, document.url))
 
     # ------------------------------------------------------------------ pictures of a page
     def picture_request(self, source: Source, document: ReportDocument, pictures: list[str]) -> scrapy.Request:
