@@ -374,8 +374,8 @@ def article_parts(html: str, url: str) -> list[str]:
     own = canonical_url(url)
     mine = _file_name(own)
     numbered_self = _page_param(own, names)
-    if numbered_self and numbered_self[1] >= 2:
-        return []                          # this page is a later part (?page=2)
+    if numbered_self and numbered_self[1] >= 2 or mine and mine[1].lower() in rules["column_pages"]:
+        return []                          # a later part (?page=2), or a list page
     found: dict[tuple[str, int], str] = {}
     for pager in trs.pagers(html):
         if not mine or pager.ext.lower() != mine[2]:
