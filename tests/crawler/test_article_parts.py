@@ -198,9 +198,9 @@ def test_parts_crawled_merged_and_a_failed_part_read_as_partly_read(serve, kit, 
     assert not any(k.startswith("t4.") for k in cells)
     failed = rows(db, "select outcome, error, status from fetches where url = ?", site.url(f"/b/nb/202201/{STEM}_2.html"))
     assert [(r["outcome"], r["status"]) for r in failed] == [("http_error", 500)]
-    # the page itself is stored like any partly read document; its version names the problem
-    assert rows(db, "select outcome from fetches where url = ?", site.url(f"/b/nb/202201/{STEM}.html")) == [
-        {"outcome": "stored"}]
+    # the page is stored, but recorded as lacking parts: the next crawl fetches it afresh
+    detail = rows(db, "select outcome, error from fetches where url = ?", site.url(f"/b/nb/202201/{STEM}.html"))
+    assert [r["outcome"] for r in detail] == ["parts_missing"] and "PARTS_MISSING" in detail[0]["error"]
     assert partial["errors"] == 0
     findings = rows(db, "select rule, severity, assessable, message_zh from findings where report_id = ?", partial["id"])
     assert not [f for f in findings if f["severity"] == "error"]
@@ -215,3 +215,21 @@ def test_parts_crawled_merged_and_a_failed_part_read_as_partly_read(serve, kit, 
     assert rows(db, "select outcome from fetches where url = ?", site.url("/c/nb/202201/t20220125_12380.html")) == [
         {"outcome": "stored"}]
     assert run["pagers"]["status"] == "ok"
+
+    # the next crawl: part 3 answers again. The page lacking a part is fetched afresh (not taken
+    # as unchanged) and its whole report replaces the partly read one; the whole report's
+    # unchanged page (304) is not read again, nor are its parts asked for.
+    before = len(site.hits)
+    site.add(f"/b/nb/202201/{STEM}_2.html", part(3).replace(*(a.encode("gb18030") for a in other)), **gbk)
+    done = crawl(sources, db)
+    assert done.returncode == 0, done.stderr[-3000:]
+    again = [(h.path, h.status) for h in site.hits[before:] if "/202201/" in h.path]
+    assert sorted(again) == sorted([
+        (f"/a/nb/202201/{STEM}.html", 304), ("/c/nb/202201/t20220125_12380.html", 304),
+        (f"/b/nb/202201/{STEM}.html", 200), (f"/b/nb/202201/{STEM}_1.html", 200), (f"/b/nb/202201/{STEM}_2.html", 200)])
+    partial = rows(db, "select * from reports where agency = ?", other[1])[0]
+    version = rows(db, "select * from report_versions where id = ?", partial["current_version"])[0]
+    assert partial["versions"] == 2 and json.loads(version["sections"]) == [1, 2, 3, 4, 5, 6]
+    assert "PARTS_MISSING" not in version["problems"]
+    cells = {r["key"]: r["value"] for r in rows(db, "select key, value from cells where version_id = ?", version["id"])}
+    assert {k: v for k, v in cells.items() if k.startswith("t3.")} == t3_cells({**T3_PART_2, **T3_PART_3})
