@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
 from importlib import resources
+from itertools import islice
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import yaml
+from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
 
@@ -408,15 +409,24 @@ def article_parts(html: str, url: str) -> list[str]:
     return list(dict.fromkeys(found[key] for key in sorted(found) if found[key] != own))[:cap - 1]
 
 
+_UTF8_HTML = lxml_html.HTMLParser(encoding="utf-8")
+
+
+def _tree(text: str):
+    """The page's tree, from its text as UTF-8 bytes (a str may not carry an XHTML page's
+    `<?xml … encoding="gb2312"?>`, which lxml refuses in a str)."""
+    return lxml_html.document_fromstring(text.encode("utf-8"), parser=_UTF8_HTML)
+
+
 def merge_parts(first: str, parts: list[str]) -> str:
     """The first part's page with the article body of every later part appended to its article
     container, in order: one page the parser reads as one report (a table cut between two parts
     is two pieces of one table to it). The container is the one the parser reads
     (`parsers.html._content_root`), on every part alike."""
-    root = lxml_html.document_fromstring(first)
+    root = _tree(first)
     container = _content_root(root)
     for text in parts:
-        body = _content_root(lxml_html.document_fromstring(text))
+        body = _content_root(_tree(text))
         if body.text and body.text.strip():
             last = container[-1] if len(container) else None
             if last is None:
@@ -425,4 +435,5 @@ def merge_parts(first: str, parts: list[str]) -> str:
                 last.tail = (last.tail or "") + body.text
         for child in list(body):
             container.append(child)     # moved with its tail
-    return lxml_html.tostring(root.getroottree(), encoding="unicode", method="html")
+    # etree's serialiser: lxml.html's drops the page's <meta http-equiv="Content-Type">
+    return etree.tostring(root.getroottree(), encoding="unicode", method="html")

@@ -257,7 +257,7 @@ class AnnualReportsSpider(scrapy.Spider):
         else:
             meta["fetch"].outcome, meta["fetch"].error = "parse_error", "a part of a report page is no web page"
             self.ledger.record(meta["source"], meta["fetch"])
-            meta["document"].missing_parts += (response.url,)
+            meta["document"].missing_parts += (meta["fetch"].url,)
         yield self.next_part(meta)
 
     def part_failed(self, failure):

@@ -90,6 +90,7 @@ def test_merged_parts_read_as_the_one_report():
     merged = pages.merge_parts(text(1), [text(2), text(3)])
     # every part's article body in the first part's container, in order; the chrome once
     assert merged.count('class="TRS_Editor"') == 1 and merged.count("主办：洛阳市涧西区人民政府办公室") == 1
+    assert '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">' in merged   # its charset kept
     assert merged.index("一、总体情况") < merged.index("三、收到和处理政府信息公开申请情况") < merged.index("4.保护第三方合法权益")
     report = parse(merged.encode("gb18030"), url=NB + f"{STEM}.html", content_type="text/html; charset=gb2312")
     assert report.sections == [1, 2, 3, 4, 5, 6] and report.cells == parse(
