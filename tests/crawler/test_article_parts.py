@@ -5,6 +5,7 @@ report; with part 3 failing it is stored partly read, never accused of what part
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,26 @@ def test_parts_crawled_merged_and_a_failed_part_read_as_partly_read(serve, kit, 
     assert "PARTS_MISSING" not in version["problems"]
     cells = {r["key"]: r["value"] for r in rows(db, "select key, value from cells where version_id = ?", version["id"])}
     assert {k: v for k, v in cells.items() if k.startswith("t3.")} == t3_cells({**T3_PART_2, **T3_PART_3})
+
+
+# ------------------------------------------------------------------ what a missing part costs
+def test_a_report_lacking_parts_is_never_accused_of_what_they_held():
+    from nianjian.ingest import read_document
+
+    url, gbk = NB + f"{STEM}.html", "text/html; charset=gb2312"
+    # part 1 alone (sections 一 and 二, t2): read as such, it lacks sections 3–6 and t3/t4
+    alone = read_document(body=part(1), url=url, content_type=gbk)
+    assert {(f.rule, f.severity) for f in alone.own_findings if f.rule == "SECTION_MISSING"} == {("SECTION_MISSING", "error")}
+    # with parts 2 and 3 missing, the same lacks are not assessable, and nothing is an error
+    lacking = read_document(body=part(1), url=url, content_type=gbk, missing_parts=(NB + f"{STEM}_1.html", NB + f"{STEM}_2.html"))
+    assert lacking.report.readability == "partly_read" and lacking.report.partly_read.code == "PARTS_MISSING"
+    assert not [f for f in lacking.own_findings if f.severity == "error"]
+    missing = [f for f in lacking.own_findings if f.rule in ("SECTION_MISSING", "TABLE_INCOMPLETE")]
+    assert len(missing) == 6 and not any(f.assessable for f in missing)     # sections 3–6, t3, t4
+    # a part holding only prose, its tables' parts missing: unreadable, one UNREADABLE warning
+    head, body = text(1).split('<div class="TRS_Editor">', 1)
+    prose = (head + '<div class="TRS_Editor">' + re.sub(r"<table.*?</table>", "", body, flags=re.S)).encode("gb18030")
+    unread = read_document(body=prose, url=url, content_type=gbk, missing_parts=(NB + f"{STEM}_1.html",))
+    assert unread.report.readability == "unreadable"
+    assert [(f.rule, f.severity, f.message_zh.split("）")[0]) for f in unread.own_findings] == [
+        ("UNREADABLE", "warning", "无法读取该文件（报告分页发布，部分分页未能获取")]
