@@ -9,6 +9,7 @@ pure page reading is in crawler/pages.py. Requests carry their source in `meta["
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import scrapy
@@ -37,6 +38,23 @@ ATTACHMENT_PRIORITY = 20
 # A report page whose tables are pictures: at most this many of its pictures, each at most this
 # large, are fetched with it for OCR (a page of a report's tables rarely needs more).
 MAX_PICTURES, MAX_PICTURE_BYTES = 12, 5_000_000
+
+
+@dataclass
+class SplitArticle:
+    """A report page split over pages, being read: the first part's URL and encoding, the texts
+    of the parts read so far, the parts still to ask for and those asked for."""
+    first: str
+    encoding: str
+    read: list[str]
+    waiting: list[str]
+    asked: list[str] = field(default_factory=list)
+
+    def learn(self, parts: list[str]) -> None:
+        """Parts a later part names that are not known yet, up to `max_parts` in all."""
+        known = {self.first, *self.asked, *self.waiting}
+        room = pages.patterns()["article_parts"]["max_parts"] - len(known)
+        self.waiting += [url for url in parts if url not in known][:max(0, room)]
 
 
 class AnnualReportsSpider(scrapy.Spider):
@@ -218,7 +236,8 @@ class AnnualReportsSpider(scrapy.Spider):
             document = self.document(response, title, published, unread)
             parts = pages.article_parts(text, response.url)
             if parts:       # an article split over pages: its other parts come first, in order
-                yield self.part_request(source, document, parts, [text], response.encoding)
+                article = SplitArticle(pages.canonical_url(response.url), response.encoding, [text], parts)
+                yield self.part_request(source, document, article)
             else:
                 yield self.with_pictures(source, document, detail)
             return
@@ -240,20 +259,22 @@ class AnnualReportsSpider(scrapy.Spider):
         return document
 
     # ------------------------------------------------------------------ parts of an article
-    def part_request(self, source: Source, document: ReportDocument, parts: list[str], read: list[str],
-                     encoding: str) -> scrapy.Request:
-        """The next part of an article split over pages, the document and the parts' texts read
-        so far travelling with it (see `picture_request`)."""
-        return self.request(source, parts[0], self.parse_part, kind=PART, priority=ATTACHMENT_PRIORITY,
-                            dont_filter=True, errback=self.part_failed, document=document, parts=parts[1:],
-                            read=read, encoding=encoding)
+    def part_request(self, source: Source, document: ReportDocument, article: SplitArticle) -> scrapy.Request:
+        """The next part of an article split over pages, the document and the article travelling
+        with it (as a page's pictures do, `picture_request`)."""
+        url = article.waiting.pop(0)
+        article.asked.append(url)
+        return self.request(source, url, self.parse_part, kind=PART, priority=ATTACHMENT_PRIORITY, dont_filter=True,
+                            errback=self.part_failed, document=document, article=article)
 
     def parse_part(self, response):
-        meta = response.meta
+        meta, article = response.meta, response.meta["article"]
         if isinstance(response, TextResponse) and response.text.strip():
-            meta["read"].append(response.text)
+            article.read.append(response.text)
             meta["fetch"].outcome = PART
             self.ledger.record(meta["source"], meta["fetch"])
+            # A pager may link only the next part (上一页 下一页): each part names those after it.
+            article.learn(pages.article_parts(response.text, article.first))
         else:
             meta["fetch"].outcome, meta["fetch"].error = "parse_error", "a part of a report page is no web page"
             self.ledger.record(meta["source"], meta["fetch"])
@@ -268,14 +289,14 @@ class AnnualReportsSpider(scrapy.Spider):
         yield self.next_part(failure.request.meta)
 
     def next_part(self, meta: dict):
-        source, document, read = self.sources[meta["source"]], meta["document"], meta["read"]
-        if meta["parts"]:
-            return self.part_request(source, document, meta["parts"], read, meta["encoding"])
-        if len(read) > 1:
-            merged = pages.merge_parts(read[0], read[1:])
-            document.body = merged.encode(meta["encoding"], "xmlcharrefreplace")
+        source, document, article = self.sources[meta["source"]], meta["document"], meta["article"]
+        if article.waiting:
+            return self.part_request(source, document, article)
+        if len(article.read) > 1:
+            merged = pages.merge_parts(article.read[0], article.read[1:])
+            document.body = merged.encode(article.encoding, "xmlcharrefreplace")
         else:
-            merged = read[0]
+            merged = article.read[0]
         return self.with_pictures(source, document, pages.read_detail(merged, document.url))
 
     # ------------------------------------------------------------------ pictures of a page

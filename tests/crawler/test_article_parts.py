@@ -152,19 +152,33 @@ def test_parts_crawled_merged_and_a_failed_part_read_as_partly_read(serve, kit, 
     site.add("/c/nb/", kit.list_page([("./202201/t20220125_12380.html", kit.seed_title(xiguan), "2022-01-25")]))
     site.add("/c/nb/202201/t20220125_12380.html", single)
 
+    # (d) a pager linking only the part before and after (上一页 下一页): each part names the next
+    yanjin = kit.seed("003")
+    blocks = kit.seed_body_html(yanjin).split("\n")
+    thirds = [blocks[:len(blocks) // 3], blocks[len(blocks) // 3:2 * len(blocks) // 3], blocks[2 * len(blocks) // 3:]]
+    names = ["art_88_901.html", "art_88_901_2.html", "art_88_901_3.html"]
+    for n, (name, chunk) in enumerate(zip(names, thirds)):
+        pager = "".join(f"<a href='{names[m]}'>{word}</a>" for m, word in ((n - 1, "上一页"), (n + 1, "下一页"))
+                        if 0 <= m < 3)
+        site.add(f"/d/nb/{name}", kit.detail_page(kit.seed_title(yanjin), "\n".join(chunk), date_line="发布日期：2024-01-30")
+                 .replace("</body>", f"<div class='pages'>{pager}</div></body>"))
+    site.add("/d/nb/", kit.list_page([("art_88_901.html", kit.seed_title(yanjin), "2024-01-30")]))
+    whole_page = kit.detail_page(kit.seed_title(yanjin), "\n".join(blocks), date_line="发布日期：2024-01-30").encode()
+
     agencies = lambda *names: [{"name": n, "level": "government"} for n in names]  # noqa: E731
     sources = tmp_path / "sources.yaml"
     sources.write_text(kit.sources_yaml([
         {"id": "whole", "url": site.url("/a/nb/"), "agencies": agencies(other[0])},
         {"id": "part-failing", "url": site.url("/b/nb/"), "agencies": agencies(other[1])},
         {"id": "pagers", "url": site.url("/c/nb/"), "agencies": agencies("老城区西关街道办事处")},
+        {"id": "chained", "url": site.url("/d/nb/"), "agencies": agencies("延津县人民政府办公室")},
     ]))
     db = tmp_path / "nianjian.db"
     done = crawl(sources, db)
     assert done.returncode == 0, done.stderr[-3000:]
 
     reports = {r["agency"]: r for r in rows(db, "select * from reports")}
-    assert set(reports) == {other[0], other[1], "老城区西关街道办事处"}
+    assert set(reports) == {other[0], other[1], "老城区西关街道办事处", "延津县人民政府办公室"}
 
     # (a) three parts, fetched in order after the first, stored as one report at part 1's URL
     whole = reports[other[0]]
@@ -217,6 +231,15 @@ def test_parts_crawled_merged_and_a_failed_part_read_as_partly_read(serve, kit, 
     assert rows(db, "select outcome from fetches where url = ?", site.url("/c/nb/202201/t20220125_12380.html")) == [
         {"outcome": "stored"}]
     assert run["pagers"]["status"] == "ok"
+
+    # (d) the parts named one by one, asked for once each, read as the page never split
+    assert [p for p in site.paths() if p.startswith("/d/nb/")] == ["/d/nb/"] + [f"/d/nb/{name}" for name in names]
+    chained = reports["延津县人民政府办公室"]
+    version = rows(db, "select * from report_versions where id = ?", chained["current_version"])[0]
+    cells = {r["key"]: r["value"] for r in rows(db, "select key, value from cells where version_id = ?", version["id"])}
+    unsplit = parse(whole_page, url=site.url("/d/nb/art_88_901.html"), content_type="text/html; charset=utf-8")
+    assert json.loads(version["sections"]) == unsplit.sections == [1, 2, 3, 4, 5, 6]
+    assert len(cells) == 200 and cells == unsplit.cells and "PARTS_MISSING" not in version["problems"]
 
     # the next crawl: part 3 answers again. The page lacking a part is fetched afresh (not taken
     # as unchanged) and its whole report replaces the partly read one; the whole report's
