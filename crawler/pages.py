@@ -303,7 +303,7 @@ def js_challenge(status: int, body: bytes) -> str | None:
 
 # ------------------------------------------------------------------ articles split over pages
 _PART_SUFFIX = re.compile(r"^(?P<stem>.+)_(?P<n>\d{1,4})$")
-SUFFIX = ""          # how a part is numbered: `…_N.html`, else the query parameter's name
+_SUFFIX = ""          # how a part is numbered: `…_N.html`, else the query parameter's name
 
 
 def _file_name(url: str) -> tuple[str, str, str] | None:
@@ -324,7 +324,7 @@ def _page_param(url: str, names: set[str]) -> tuple[str, int, list] | None:
 
 
 def _part_number(url: str, own: str, names: set[str]) -> tuple[str, int] | None:
-    """(SUFFIX or the query parameter, N) when `url` is part N of the article beginning at `own`."""
+    """(_SUFFIX or the query parameter, N) when `url` is part N of the article beginning at `own`."""
     a, b = urlsplit(url), urlsplit(own)
     if (a.scheme, a.netloc) != (b.scheme, b.netloc):
         return None
@@ -332,7 +332,7 @@ def _part_number(url: str, own: str, names: set[str]) -> tuple[str, int] | None:
     if mine and theirs and theirs[0] == mine[0] and theirs[2] == mine[2] and a.query == b.query:
         numbered = _PART_SUFFIX.match(theirs[1])
         if numbered and numbered.group("stem") == mine[1]:
-            return SUFFIX, int(numbered.group("n"))
+            return _SUFFIX, int(numbered.group("n"))
     page = _page_param(url, names)
     if a.path == b.path and page and page[1] >= 2 and page[2] == _without(own, page[0]):
         return page[0], page[1]
@@ -345,7 +345,7 @@ def _without(url: str, param: str) -> list[tuple[str, str]]:
 
 def _numbered(own: str, kind: str, n: int) -> str:
     """Part `n` of the article beginning at `own`, numbered as `kind` says."""
-    if kind == SUFFIX:
+    if kind == _SUFFIX:
         _, stem, ext = _file_name(own)
         return canonical_url(f"{stem}_{n}.{ext}", own)
     parts = urlsplit(own)
