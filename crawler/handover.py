@@ -76,6 +76,7 @@ class Readers:
                          filename=item.filename, source=self.sources.get(item.source_id), agency_hint=None,
                          listed_title=item.listed_title, published_hint=item.published_hint,
                          expected_year=item.expected_year, unread_attachments=item.unread_attachments,
+                         missing_parts=item.missing_parts,
                          pictures=item.pictures)
         try:
             return self._executor().submit(read_document, **arguments)

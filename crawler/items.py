@@ -32,3 +32,6 @@ class ReportDocument:
     # the page's pictures when its tables are images (TABLE_IMAGES): read by OCR with the page,
     # never stored (a re-parse without them finds the page's tables unread, not missing)
     pictures: tuple[bytes, ...] = field(default=(), metadata={"serializer": lambda pictures: None})
+    # the later parts of a report page split over pages that could not be fetched: the document
+    # holds the others, and is read as partly read (PARTS_MISSING)
+    missing_parts: tuple[str, ...] = ()

@@ -27,12 +27,17 @@ LIST = "list"                       # a list (or column entry) page read
 FAILURES = {"http_error", "error", "blocked", "robots", "parse_error", "needs_browser"}
 # Never sent (crawler/origins.py, robots.txt), or dropped as a redirect to a page already asked for.
 NOT_SENT = {"robots", "offsite", "private_address", "bad_link", "duplicate"}
-REPORT_STATUSES = {"stored", "new_version", "unchanged", "unreadable", "partly_read"}
+# A report page stored without some of its parts (PARTS_MISSING): a report, and a failure, so
+# the next crawl fetches it afresh rather than skip it as unchanged.
+PARTS_MISSING = "parts_missing"
+REPORT_STATUSES = {"stored", "new_version", "unchanged", "unreadable", "partly_read", PARTS_MISSING}
 # A report page or attachment with one of these outcomes failed: its source is `partial`. A page
 # listed as a report that holds no report (`not_a_report`) is most likely a bot wall with no
 # marker; robots.txt refusals are the portal's choice, not a failure.
 REPORT_KINDS = ("detail", "attachment")
-REPORT_FAILURES = {"http_error", "error", "blocked", "not_a_report"}
+# A later part of a report page split over pages (`…_1.html`): read into the page's document.
+PART = "part"
+REPORT_FAILURES = {"http_error", "error", "blocked", "not_a_report", PARTS_MISSING}
 
 
 class NotDue(IgnoreRequest):
@@ -130,7 +135,7 @@ class Ledger:
         tally.reports += fetch.outcome in REPORT_STATUSES
         tally.blocked += fetch.outcome == "blocked"
         tally.errors += fetch.outcome in FAILURES
-        tally.report_failures += fetch.kind in REPORT_KINDS and fetch.outcome in REPORT_FAILURES
+        tally.report_failures += fetch.kind in (*REPORT_KINDS, PART) and fetch.outcome in REPORT_FAILURES
 
     def note(self, source_id: str, message: str, *, error: bool = True) -> None:
         """Something about a source that is no single fetch (no column link found, page cap)."""

@@ -47,7 +47,7 @@ def document_message(item: ReportDocument) -> bytes:
         "filename": item.filename, "listed_title": item.listed_title,
         "published_hint": item.published_hint, "expected_year": item.expected_year,
         "fetch": asdict(item.fetch), "parent": asdict(item.parent) if item.parent else None,
-        "unread_attachments": list(item.unread_attachments),
+        "unread_attachments": list(item.unread_attachments), "missing_parts": list(item.missing_parts),
         "pictures": [base64.b64encode(picture).decode("ascii") for picture in item.pictures]})
 
 
@@ -84,5 +84,6 @@ def decode(raw: bytes) -> dict:
             listed_title=message.get("listed_title"), published_hint=message.get("published_hint"),
             expected_year=message.get("expected_year"), fetch=message["fetch"],
             parent=_fetch(parent) if parent else None,
-            unread_attachments=tuple(message.get("unread_attachments") or ()), pictures=pictures)
+            unread_attachments=tuple(message.get("unread_attachments") or ()),
+            missing_parts=tuple(message.get("missing_parts") or ()), pictures=pictures)
     return message

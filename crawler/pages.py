@@ -9,12 +9,15 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import yaml
+from lxml import etree
+from lxml import html as lxml_html
 from parsel import Selector
 
-from parsers.html import table_pictures
+from parsers.html import _content_root, table_pictures
 from parsers.page import meta_tags, parse_date, published_date
 
 
@@ -296,3 +299,141 @@ def js_challenge(status: int, body: bytes) -> str | None:
     """Name of the wall when it is a JavaScript challenge a browser passes, else None."""
     wall = _wall(status, body)
     return wall["name"] if wall and wall.get("browser") else None
+
+
+# ------------------------------------------------------------------ articles split over pages
+_PART_SUFFIX = re.compile(r"^(?P<stem>.+)_(?P<n>\d{1,4})$")
+_SUFFIX = ""          # how a part is numbered: `…_N.html`, else the query parameter's name
+
+
+def _file_name(url: str) -> tuple[str, str, str] | None:
+    """(directory, stem, extension) of a URL naming a file (`…/t20220120_12345.html`), else None."""
+    directory, _, name = urlsplit(url).path.rpartition("/")
+    stem, dot, ext = name.rpartition(".")
+    return (directory, stem, ext.lower()) if dot and stem else None
+
+
+def _page_param(url: str, names: set[str]) -> tuple[str, int, list] | None:
+    """(parameter, page number, the other parameters) when the URL's query numbers a page."""
+    params = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    numbered = [(k, v) for k, v in params if k in names and v.isdigit()]
+    if len(numbered) != 1:
+        return None
+    name, number = numbered[0]
+    return name, int(number), sorted((k, v) for k, v in params if k != name)
+
+
+def _part_number(url: str, own: str, names: set[str]) -> tuple[str, int] | None:
+    """(_SUFFIX or the query parameter, N) when `url` is part N of the article beginning at `own`."""
+    a, b = urlsplit(url), urlsplit(own)
+    if (a.scheme, a.netloc) != (b.scheme, b.netloc):
+        return None
+    mine, theirs = _file_name(own), _file_name(url)
+    if mine and theirs and theirs[0] == mine[0] and theirs[2] == mine[2] and a.query == b.query:
+        numbered = _PART_SUFFIX.match(theirs[1])
+        if numbered and numbered.group("stem") == mine[1]:
+            return _SUFFIX, int(numbered.group("n"))
+    page = _page_param(url, names)
+    if a.path == b.path and page and page[1] >= 2 and page[2] == _without(own, page[0]):
+        return page[0], page[1]
+    return None
+
+
+def _without(url: str, param: str) -> list[tuple[str, str]]:
+    return sorted((k, v) for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True) if k != param)
+
+
+def _numbered(own: str, kind: str, n: int) -> str:
+    """Part `n` of the article beginning at `own`, numbered as `kind` says."""
+    if kind == _SUFFIX:
+        _, stem, ext = _file_name(own)
+        return canonical_url(f"{stem}_{n}.{ext}", own)
+    parts = urlsplit(own)
+    query = urlencode([*_without(own, kind), (kind, str(n))])
+    return canonical_url(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")))
+
+
+def _declared_total(anchor: Selector, pattern: str) -> int | None:
+    """"共3页" in the pager holding this link (its three nearest ancestors at most)."""
+    for ancestor in reversed(anchor.xpath("ancestor::*[position() <= 3]")):
+        if found := re.search(pattern, compact(ancestor.root.xpath("string()"))):
+            return int(found.group(1))
+    return None
+
+
+def article_parts(html: str, url: str) -> list[str]:
+    """The URLs of the other parts of the article this page begins, in order (none when the page
+    is no first part). Read from the TRS pager call whose base is the page's own file name
+    (`createPageHTML(3, 0, "t20220120_12345", "html")`), and from pager links to the page's own
+    name numbered (`t20220120_12345_1.html`, `?page=2`), completed to "共N页" when the pager
+    links only some parts. A list's pager on the page (`"index"`), links to other articles and
+    links back to part 1 are no parts; at most `max_parts` parts, the first one included."""
+    from crawler.families import trs      # the families import this module: asked once needed
+
+    rules = patterns()["article_parts"]
+    names, cap = set(rules["query_params"]), rules["max_parts"]
+    own = canonical_url(url)
+    mine = _file_name(own)
+    numbered_self = _page_param(own, names)
+    if numbered_self and numbered_self[1] >= 2 or mine and mine[1].lower() in rules["column_pages"]:
+        return []                          # a later part (?page=2), or a list page
+    found: dict[tuple[str, int], str] = {}
+    for pager in trs.pagers(html):
+        if not mine or pager.ext.lower() != mine[2]:
+            continue
+        if pager.prefix == mine[1]:
+            for name in islice(pager.names(), 1, cap):
+                part = canonical_url(name, own)
+                if number := _part_number(part, own, names):
+                    found[number] = part
+        elif (later := _PART_SUFFIX.match(mine[1])) and later.group("stem") == pager.prefix:
+            return []                      # this page is a later part of that pager's article
+    selector = Selector(text=html or "<html></html>")
+    wording = [re.compile(text) for text in rules["link_texts"]]
+    total = None
+    for anchor in selector.xpath("//a[@href]"):
+        href = anchor.attrib["href"].strip()
+        text = compact(" ".join(anchor.root.xpath(".//text()")))
+        if not href or href.lower().startswith(("javascript:", "#")) or not any(w.fullmatch(text) for w in wording):
+            continue
+        number = _part_number(canonical_url(href, own), own, names)
+        if number is None or number[1] > cap:
+            continue
+        found.setdefault(number, canonical_url(href, own))
+        total = total or _declared_total(anchor, rules["total"])
+    if total and found:
+        # The pager's own numbering goes on: TRS numbers the second part _1, others _2 or page=2.
+        kind, first = min(found)
+        for n in range(first, first + min(total, cap) - 1):
+            found.setdefault((kind, n), _numbered(own, kind, n))
+    return list(dict.fromkeys(found[key] for key in sorted(found) if found[key] != own))[:cap - 1]
+
+
+_UTF8_HTML = lxml_html.HTMLParser(encoding="utf-8")
+
+
+def _tree(text: str):
+    """The page's tree, from its text as UTF-8 bytes (a str may not carry an XHTML page's
+    `<?xml … encoding="gb2312"?>`, which lxml refuses in a str)."""
+    return lxml_html.document_fromstring(text.encode("utf-8"), parser=_UTF8_HTML)
+
+
+def merge_parts(first: str, parts: list[str]) -> str:
+    """The first part's page with the article body of every later part appended to its article
+    container, in order: one page the parser reads as one report (a table cut between two parts
+    is two pieces of one table to it). The container is the one the parser reads
+    (`parsers.html._content_root`), on every part alike."""
+    root = _tree(first)
+    container = _content_root(root)
+    for text in parts:
+        body = _content_root(_tree(text))
+        if body.text and body.text.strip():
+            last = container[-1] if len(container) else None
+            if last is None:
+                container.text = (container.text or "") + body.text
+            else:
+                last.tail = (last.tail or "") + body.text
+        for child in list(body):
+            container.append(child)     # moved with its tail
+    # etree's serialiser: lxml.html's drops the page's <meta http-equiv="Content-Type">
+    return etree.tostring(root.getroottree(), encoding="unicode", method="html")

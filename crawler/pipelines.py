@@ -10,6 +10,7 @@ from nianjian import clock
 from nianjian.ingest import store_document
 
 from crawler.items import ReportDocument
+from crawler.ledger import PARTS_MISSING
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,9 @@ class IngestPipeline(ReportDocumentPipeline):
         result = await ledger.call(store_document, reading, url=item.url, run_id=ledger.run_id,
                                    seen_at=clock.now())
         item.fetch.outcome = result.status
-        if result.status in ("error", "unreadable", "partly_read", "not_a_report"):   # why (a page: a sample)
+        if item.missing_parts and result.status not in ("error", "not_a_report", "unmatched"):
+            item.fetch.outcome = PARTS_MISSING
+        if item.fetch.outcome in ("error", "unreadable", "partly_read", "not_a_report", PARTS_MISSING):   # why (a page: a sample)
             item.fetch.error = "; ".join(f"{p.get('code')}: {p.get('detail')}" for p in result.problems)[:500]
         ledger.record(item.source_id, item.fetch)
         if item.parent is not None:

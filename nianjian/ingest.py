@@ -87,9 +87,11 @@ def read_document(*, body: bytes, url: str, content_type: str | None = None,
                   filename: str | None = None, source: Source | None = None,
                   agency_hint: str | None = None, listed_title: str | None = None,
                   published_hint: str | None = None, expected_year: int | None = None,
-                  unread_attachments: Sequence[str] = (), pictures: Sequence[bytes] = ()) -> Reading:
+                  unread_attachments: Sequence[str] = (), pictures: Sequence[bytes] = (),
+                  missing_parts: Sequence[str] = ()) -> Reading:
     """`pictures`: a report page's pictures when its tables are images, read by OCR with it and
-    not stored (see crawler.items.ReportDocument.pictures)."""
+    not stored (see crawler.items.ReportDocument.pictures). `missing_parts`: the parts of a page
+    split over pages that could not be fetched (the body holds the others)."""
     reading = Reading(content_hash(body))
     try:
         report = _parse(body, url, content_type, filename, pictures)
@@ -99,6 +101,9 @@ def read_document(*, body: bytes, url: str, content_type: str | None = None,
     if unread_attachments and not report.holds_report:
         report.problem("UNSUPPORTED_ATTACHMENT", "the report is an attachment in a format nianjian "
                        f"cannot read: {', '.join(unread_attachments)}"[:500])
+    if missing_parts:
+        report.problem("PARTS_MISSING", f"the page is split over pages; {len(missing_parts)} part(s) "
+                       f"could not be fetched: {', '.join(missing_parts)}"[:500])
     problems = reading.problems = [p.to_dict() for p in report.problems]
     if report.status in ("unsupported", "not_a_report"):
         reading.result = IngestResult(report.status, problems=problems)

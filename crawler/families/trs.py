@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import chain, islice
 from urllib.parse import urljoin
 
@@ -45,26 +46,41 @@ def entries(text: str, url: str) -> list[pages.Entry]:
     return pages.report_entries(text, url)
 
 
-def page_urls(text: str, url: str) -> Iterator[str]:
-    """Every page of the column as the script declares it, the first page included, made
-    lazily (the count is the portal's word, not a size to allocate)."""
+@dataclass(frozen=True)
+class Pager:
+    """One declared pager: `count` pages named `prefix.ext`, then `prefix_N.ext` from N = `first`
+    (1 for the zero-based call and `countPage`, 2 for the call with a container id)."""
+    count: int
+    prefix: str
+    ext: str
+    first: int
+
+    def names(self) -> Iterator[str]:
+        """The file names of its pages, the first one included, made lazily (the count is the
+        portal's word, not a size to allocate)."""
+        further = range(self.first, self.first + self.count - 1)
+        return chain([f"{self.prefix}.{self.ext}"], (f"{self.prefix}_{n}.{self.ext}" for n in further))
+
+
+def pagers(text: str) -> list[Pager]:
+    """Every pager the page's scripts declare: the calls with a container id first, then the
+    zero-based calls, each in page order, then the `countPage` form (one per page at most)."""
     code = scripts(text)
-    if found := _FROM_TWO.search(code):
-        count, prefix, ext = int(found.group(1)), found.group(3), found.group(4)
-        further = range(2, count + 1)
-    elif (found := _ZERO_BASED.search(code)) or (found := _COUNT_VAR.search(code)):
-        count = int(found.group(1))
-        if found.re is _ZERO_BASED:
-            prefix, ext = found.group(3), found.group(4)
-        else:
-            prefix_match, ext_match = _PREFIX.search(code), _EXTENSION.search(code)
-            prefix = prefix_match.group(1) if prefix_match else "index"
-            ext = ext_match.group(1) if ext_match else "html"
-        further = range(1, count)
-    else:
+    found = [Pager(int(m.group(1)), m.group(3), m.group(4), 2) for m in _FROM_TWO.finditer(code)]
+    found += [Pager(int(m.group(1)), m.group(3), m.group(4), 1) for m in _ZERO_BASED.finditer(code)]
+    if count := _COUNT_VAR.search(code):
+        prefix, ext = _PREFIX.search(code), _EXTENSION.search(code)
+        found.append(Pager(int(count.group(1)), prefix.group(1) if prefix else "index",
+                           ext.group(1) if ext else "html", 1))
+    return found
+
+
+def page_urls(text: str, url: str) -> Iterator[str]:
+    """Every page of the column as its (first) pager declares it, the first page included."""
+    declared = pagers(text)
+    if not declared:
         return iter(())
-    names = chain([f"{prefix}.{ext}"], (f"{prefix}_{n}.{ext}" for n in further))
-    return (pages.canonical_url(urljoin(url, name)) for name in names)
+    return (pages.canonical_url(urljoin(url, name)) for name in declared[0].names())
 
 
 def more_pages(text: str, url: str) -> Iterator[pages.ListPage]:

@@ -9,6 +9,7 @@ pure page reading is in crawler/pages.py. Requests carry their source in `meta["
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import scrapy
@@ -19,7 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler import pages
 from crawler.families import FAMILIES, detect
 from crawler.items import ReportDocument
-from crawler.ledger import LIST, Fetch, Ledger
+from crawler.ledger import LIST, PART, Fetch, Ledger
 from crawler.origins import SourcePolicy, origin, origin_text
 from crawler.spool_writer import SpoolLedger
 from nianjian.sources import Source, load_sources
@@ -37,6 +38,23 @@ ATTACHMENT_PRIORITY = 20
 # A report page whose tables are pictures: at most this many of its pictures, each at most this
 # large, are fetched with it for OCR (a page of a report's tables rarely needs more).
 MAX_PICTURES, MAX_PICTURE_BYTES = 12, 5_000_000
+
+
+@dataclass
+class SplitArticle:
+    """A report page split over pages, being read: the first part's URL and encoding, the texts
+    of the parts read so far, the parts still to ask for and those asked for."""
+    first: str
+    encoding: str
+    read: list[str]
+    waiting: list[str]
+    asked: list[str] = field(default_factory=list)
+
+    def learn(self, parts: list[str]) -> None:
+        """Parts a later part names that are not known yet, up to `max_parts` in all."""
+        known = {self.first, *self.asked, *self.waiting}
+        room = pages.patterns()["article_parts"]["max_parts"] - len(known)
+        self.waiting += [url for url in parts if url not in known][:max(0, room)]
 
 
 class AnnualReportsSpider(scrapy.Spider):
@@ -216,9 +234,12 @@ class AnnualReportsSpider(scrapy.Spider):
         if detail.has_report_tables or not readable:
             unread = tuple(a.url for a in detail.attachments if not a.supported)
             document = self.document(response, title, published, unread)
-            policy = self.policies[source.id]
-            pictures = [url for url in detail.pictures if policy.refusal(url) is None][:MAX_PICTURES]
-            yield self.picture_request(source, document, pictures) if pictures and not unread else document
+            parts = pages.article_parts(text, response.url)
+            if parts:       # an article split over pages: its other parts come first, in order
+                article = SplitArticle(pages.canonical_url(response.url), response.encoding, [text], parts)
+                yield self.part_request(source, document, article)
+            else:
+                yield self.with_pictures(source, document, detail)
             return
         # The page only points at the report: the best attachment is the report (one the source
         # may fetch first, then the preference order `attachments.supported`), with the page's
@@ -228,6 +249,55 @@ class AnnualReportsSpider(scrapy.Spider):
         best = min(readable, key=lambda a: (policy.refusal(a.url) is not None, preference.index(a.extension)))
         yield self.request(source, best.url, self.parse_attachment, kind="attachment", priority=ATTACHMENT_PRIORITY,
                            title=title, year=meta.get("year"), listed=published, parent=meta.get("fetch"))
+
+    def with_pictures(self, source: Source, document: ReportDocument, detail: pages.Detail):
+        """The document, or the request of its first picture when its tables may be pictures."""
+        policy = self.policies[source.id]
+        pictures = [url for url in detail.pictures if policy.refusal(url) is None][:MAX_PICTURES]
+        if pictures and not document.unread_attachments:
+            return self.picture_request(source, document, pictures)
+        return document
+
+    # ------------------------------------------------------------------ parts of an article
+    def part_request(self, source: Source, document: ReportDocument, article: SplitArticle) -> scrapy.Request:
+        """The next part of an article split over pages, the document and the article travelling
+        with it (as a page's pictures do, `picture_request`)."""
+        url = article.waiting.pop(0)
+        article.asked.append(url)
+        return self.request(source, url, self.parse_part, kind=PART, priority=ATTACHMENT_PRIORITY, dont_filter=True,
+                            errback=self.part_failed, document=document, article=article)
+
+    def parse_part(self, response):
+        meta, article = response.meta, response.meta["article"]
+        if isinstance(response, TextResponse) and response.text.strip():
+            article.read.append(response.text)
+            meta["fetch"].outcome = PART
+            self.ledger.record(meta["source"], meta["fetch"])
+            # A pager may link only the next part (上一页 下一页): each part names those after it.
+            article.learn(pages.article_parts(response.text, article.first))
+        else:
+            meta["fetch"].outcome, meta["fetch"].error = "parse_error", "a part of a report page is no web page"
+            self.ledger.record(meta["source"], meta["fetch"])
+            meta["document"].missing_parts += (meta["fetch"].url,)
+        yield self.next_part(meta)
+
+    def part_failed(self, failure):
+        """A part that failed (recorded like any fetch) is missing: the document goes on without
+        it, and is read as partly read (PARTS_MISSING), never as lacking what that part held."""
+        self.fetch_failed(failure)
+        failure.request.meta["document"].missing_parts += (failure.request.url,)
+        yield self.next_part(failure.request.meta)
+
+    def next_part(self, meta: dict):
+        source, document, article = self.sources[meta["source"]], meta["document"], meta["article"]
+        if article.waiting:
+            return self.part_request(source, document, article)
+        if len(article.read) > 1:
+            merged = pages.merge_parts(article.read[0], article.read[1:])
+            document.body = merged.encode(article.encoding, "xmlcharrefreplace")
+        else:
+            merged = article.read[0]
+        return self.with_pictures(source, document, pages.read_detail(merged, document.url))
 
     # ------------------------------------------------------------------ pictures of a page
     def picture_request(self, source: Source, document: ReportDocument, pictures: list[str]) -> scrapy.Request:

@@ -91,11 +91,12 @@ def test_a_writer_killed_midway_loses_nothing_and_applies_nothing_twice(tmp_path
     assert spool.conn.execute("SELECT body FROM rejected").fetchall() == [(b"not a message",)]
 
 
-def test_a_pages_pictures_travel_with_its_document():
+def test_a_pages_pictures_and_missing_parts_travel_with_its_document():
     url = "http://127.0.0.1:1/t1.html"
     item = ReportDocument(source_id="s0", url=url, body=b"<html></html>", content_type="text/html", filename=None,
                           listed_title=None, published_hint=None, expected_year=2021, fetch=Fetch(url=url),
-                          unread_attachments=("http://127.0.0.1:1/a.wps",), pictures=(b"\x89PNG1", b"\xff\xd8\xff2"))
+                          unread_attachments=("http://127.0.0.1:1/a.wps",), pictures=(b"\x89PNG1", b"\xff\xd8\xff2"),
+                          missing_parts=("http://127.0.0.1:1/t1_2.html",))
     assert messages.decode(messages.document_message(item))["item"] == item
 
 
