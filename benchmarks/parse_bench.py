@@ -88,10 +88,10 @@ _BODY_MARK = "\ue000body\ue000"
 def portal_chrome(path: Path):
     """A function (body, title, charset) → page: the real page with the report body in place of
     its article, its title and charset declarations changed to the report's."""
-    from parsers.html import _content_root
+    from parsers.html import content_root
 
     root = lxml.html.document_fromstring(path.read_text("utf-8"))
-    article = _content_root(root)
+    article = content_root(root)
     for child in list(article):
         article.remove(child)
     article.text = _BODY_MARK

@@ -17,7 +17,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
 
-from parsers.html import _content_root, table_pictures
+from parsers.html import content_root, table_pictures
 from parsers.page import meta_tags, parse_date, published_date
 
 
@@ -422,11 +422,11 @@ def merge_parts(first: str, parts: list[str]) -> str:
     """The first part's page with the article body of every later part appended to its article
     container, in order: one page the parser reads as one report (a table cut between two parts
     is two pieces of one table to it). The container is the one the parser reads
-    (`parsers.html._content_root`), on every part alike."""
+    (`parsers.html.content_root`), on every part alike."""
     root = _tree(first)
-    container = _content_root(root)
+    container = content_root(root)
     for text in parts:
-        body = _content_root(_tree(text))
+        body = content_root(_tree(text))
         if body.text and body.text.strip():
             last = container[-1] if len(container) else None
             if last is None:

@@ -62,7 +62,7 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     metas = meta_tags(root)
     doc.title = _title(root, metas)
     doc.published = published_date(text, url, metas)
-    body = _content_root(root)
+    body = content_root(root)
     _drop_hidden(body)
     _Walker(doc).walk(body)
     pictures = len(doc.picture_places)
@@ -168,7 +168,7 @@ def _container_rank(element) -> int | None:
     return min(ranks) if ranks else None
 
 
-def _content_root(root):
+def content_root(root):
     """The article body container of the common CMS families (in the order of page.yaml),
     or <body>."""
     found = dict.fromkeys(value.getparent() for value in _IDS_AND_CLASSES(root)
