@@ -1,0 +1,365 @@
+"""The made-up reports of the HTML red team (renderings.consistent_cells, laid out in the official
+spanned grids of renderings.official_grids) drawn as PDFs the ways office suites export them
+(reportlab), for the PDF front-end's tests and benchmarks/pdf_robustness.py.
+
+Every style draws the same A4 report (title, section headings, prose, tables 二 三 四 broken
+across pages wherever they do not fit) in one drawing habit of a real exporter; STYLES says
+which. Tables are laid out like Word lays them out: columns as wide as their text wants, scaled
+to the text block; labels wrapped within their cell; a merged cell's text centred in its rows
+(in the part on the first page when a page break cuts it); figures in a Latin font, the rest in
+a CJK one.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+import renderings
+
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+FIGURE_FONT = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"   # Times New Roman's metrics
+pdfmetrics.registerFont(TTFont("CJK", CJK_FONT, subfontIndex=0))
+pdfmetrics.registerFont(TTFont("Figures", FIGURE_FONT))
+# Sister faces whose codes are not ASCII (numbers of the glyphs in the subset, as most embedded
+# subsets have), for the styles that drop the ToUnicode map: then nothing says which character
+# a code draws. (reportlab keeps one font per face: a sister face, not the same one again.)
+pdfmetrics.registerFont(TTFont("OpaqueCJK", CJK_FONT, subfontIndex=1, asciiReadable=False))
+pdfmetrics.registerFont(TTFont("OpaqueFigures", FIGURE_FONT.replace("Serif", "Sans"), asciiReadable=False))
+
+# style → the drawing habits it uses (see Layout and Page below)
+STYLES = {
+    "stroked": (),                              # stroked lines, whole strings, centred text
+    "filled_rules": ("filled",),                # Word, WPS: every border a thin filled rectangle
+    "double_frame": ("filled", "double"),       # the table's frame a double line
+    "short_rules": ("filled", "short"),         # each cell's borders stop 0.75 pt short of the next
+    "overshoot_rules": ("overshoot",),          # …or run 1.5 pt past it
+    "dashed_inner": ("dashed",),                # inner lines dashed, each dash a filled rectangle
+    "glyphs": ("filled", "glyphs"),             # WPS: one glyph at a time, each at its own position
+    "spaced_labels": ("spaced",),               # one-line labels justified over their cell
+    "text_first": ("filled", "text_first"),     # the cells' text drawn before the ruling
+    "reversed_text": ("reversed",),             # the text in reverse order in the content stream
+    "right_figures": ("filled", "right"),       # figures right-aligned in their cells
+    "wrapped_labels": ("narrow",),              # narrow label columns: labels over two lines or more
+    "repeated_header": ("filled", "repeat"),    # the header rows repeated on each page
+    "footers": ("filled", "footer"),            # the organ's name and "- 3 -" at every page's foot
+    "landscape": ("landscape", "footer"),       # tables 三 and 四 on landscape pages
+    "rotated": ("rotated",),                    # …drawn turned on portrait pages shown with /Rotate 90
+    "wps_combined": ("filled", "glyphs", "short", "right", "repeat", "footer", "text_first"),
+    # the fonts give no ToUnicode: their codes are glyph numbers of a subset, not characters
+    "figures_unmapped": ("unmapped_figures",),  # only the figures' font (Word's Times New Roman)
+    "unmapped": ("unmapped_figures", "unmapped_text"),
+}
+# Styles whose drawing loses what some cells say: these must be absent with a problem.
+LOSSY = {"figures_unmapped", "unmapped"}
+
+SIZE, TABLE_SIZE, TITLE_SIZE = 10.5, 9.0, 16.0
+LEADING = 1.3           # × font size
+PAD = 2.5               # pt between a cell's border and its text
+RULE = 0.5              # pt: border thickness
+MARGIN = 56.0
+OWN_AGENCY = renderings.OWN_AGENCY
+
+
+def title_of(edition: str) -> str:
+    return f"{OWN_AGENCY}{2020 if edition == '2019' else 2022}年政府信息公开工作年度报告"
+
+
+def render(edition: str, cells: dict, style: str) -> bytes:
+    """The report `cells` (renderings.consistent_cells) of `edition` as a PDF in `style`."""
+    habits = STYLES[style]
+    doc = _Doc(habits)
+    doc.paragraph(title_of(edition), TITLE_SIZE, centred=True)
+    grids = renderings.official_grids(edition, cells)
+    for number, heading in renderings.SECTIONS.items():
+        doc.paragraph(heading, SIZE)
+        if renderings._prose(number):
+            doc.paragraph(renderings._prose(number), SIZE)
+        if number in grids:
+            wide = number in (3, 4) and ("landscape" in habits or "rotated" in habits)
+            if wide:
+                doc.new_page(turned=True)
+            doc.table(grids[number])
+            if wide:
+                doc.new_page()
+    return _unmapped(doc.finish(), habits)
+
+
+# ---------------------------------------------------------------- drawing
+
+@dataclass
+class _Text:
+    x: float
+    baseline: float
+    text: str
+    font: str
+    size: float
+    spacing: float = 0.0
+
+
+@dataclass
+class _Rule:
+    x0: float
+    top: float
+    x1: float
+    bottom: float       # a horizontal rule has top == bottom, a vertical one x0 == x1
+    outward: float      # the table's frame: -1 (top, left) or 1 (bottom, right); 0 inside
+
+
+@dataclass
+class _Page:
+    size: tuple[float, float]
+    turned: bool = False
+    texts: list[_Text] = field(default_factory=list)
+    rules: list[_Rule] = field(default_factory=list)
+    used: bool = False
+
+
+class _Doc:
+    """Pages laid out top-down (y from the page's top), drawn when finished."""
+
+    def __init__(self, habits: tuple):
+        self.habits = habits
+        self.pages: list[_Page] = []
+        self.new_page()
+
+    # layout ------------------------------------------------------------
+    def new_page(self, turned: bool = False) -> None:
+        if self.pages and not self.pages[-1].used:
+            self.pages.pop()
+        self.pages.append(_Page(landscape(A4) if turned else A4, turned))
+        self.y = MARGIN
+
+    @property
+    def page(self) -> _Page:
+        return self.pages[-1]
+
+    @property
+    def width(self) -> float:
+        return self.page.size[0] - 2 * MARGIN
+
+    @property
+    def bottom(self) -> float:
+        return self.page.size[1] - MARGIN
+
+    def paragraph(self, text: str, size: float, centred: bool = False) -> None:
+        indent = 0.0 if centred else 2 * size
+        lines = _wrap(text, "CJK", size, self.width - indent)
+        for at, line in enumerate(lines):
+            if self.y + size * LEADING > self.bottom:
+                self.new_page(self.page.turned)
+            self.page.used = True
+            w = pdfmetrics.stringWidth(line, "CJK", size)
+            x = MARGIN + ((self.width - w) / 2 if centred else (indent if at == 0 else 0.0))
+            self.page.texts.append(_Text(x, self.y + size, line, "CJK", size))
+            self.y += size * LEADING
+        self.y += size * 0.5
+
+    def table(self, grid) -> None:
+        layout = _Layout(grid, self.width, "narrow" in self.habits)
+        head = renderings._header_rows(grid)
+        segments: list[tuple[_Page, list[int], dict[int, float]]] = [(self.page, [], {})]
+        self.page.used = True
+        for r in range(len(grid)):
+            if self.y + layout.heights[r] > self.bottom and segments[-1][1]:
+                self.new_page(self.page.turned)
+                self.page.used = True
+                segments.append((self.page, [], {}))
+                if "repeat" in self.habits and r >= head:
+                    for h in range(head):
+                        segments[-1][1].append(h)
+                        segments[-1][2][h] = self.y
+                        self.y += layout.heights[h]
+            segments[-1][1].append(r)
+            segments[-1][2][r] = self.y
+            self.y += layout.heights[r]
+        for page, rows, tops in segments:
+            self._draw_segment(page, layout, rows, tops)
+        self.y += SIZE
+
+    def _draw_segment(self, page: _Page, layout: "_Layout", rows: list[int], tops: dict[int, float]) -> None:
+        x0 = MARGIN
+        first, last = rows[0], rows[-1]
+        seg_top, seg_bottom = tops[first], tops[last] + layout.heights[last]
+        table_x1 = x0 + sum(layout.widths)
+        for r, c, cell in layout.origins:
+            covered = [row for row in rows if r <= row < r + cell.rowspan]
+            if not covered:
+                continue
+            top = tops[covered[0]]
+            bottom = tops[covered[-1]] + layout.heights[covered[-1]]
+            left = x0 + sum(layout.widths[:c])
+            right = left + sum(layout.widths[c:c + cell.colspan])
+            page.rules += [_Rule(left, top, right, top, -1.0 if top <= seg_top + 0.1 else 0.0),
+                           _Rule(left, bottom, right, bottom, 1.0 if bottom >= seg_bottom - 0.1 else 0.0),
+                           _Rule(left, top, left, bottom, -1.0 if left <= x0 + 0.1 else 0.0),
+                           _Rule(right, top, right, bottom, 1.0 if right >= table_x1 - 0.1 else 0.0)]
+            if cell.text and covered[0] == r:       # a merged cell cut by the page: text in its first part
+                self._cell_text(page, layout, cell, c, left, top, right, bottom)
+
+    def _cell_text(self, page: _Page, layout: "_Layout", cell, c: int, left, top, right, bottom) -> None:
+        font = "Figures" if cell.value else "CJK"
+        size = TABLE_SIZE
+        lines = _wrap(cell.text, font, size, right - left - 2 * PAD)
+        block = len(lines) * size * LEADING
+        y = top + (bottom - top - block) / 2 + size * (LEADING - 1) / 2 + size * 0.88
+        for line in lines:
+            w = pdfmetrics.stringWidth(line, font, size)
+            room = right - left - 2 * PAD
+            spacing = 0.0
+            if cell.value and "right" in self.habits:
+                x = right - PAD - w
+            elif not cell.value and "spaced" in self.habits and len(lines) == 1 and len(line) > 1:
+                spacing = (room - w) / (len(line) - 1)
+                x = left + PAD
+            else:
+                x = left + (right - left - w) / 2
+            page.texts.append(_Text(x, y, line, font, size, spacing))
+            y += size * LEADING
+
+    # drawing -----------------------------------------------------------
+    def finish(self) -> bytes:
+        out = io.BytesIO()
+        c = canvas.Canvas(out, pagesize=A4, pageCompression=0)
+        total = len(self.pages)
+        for number, page in enumerate(self.pages, 1):
+            if "footer" in self.habits:
+                w, h = page.size
+                page.texts.append(_Text(MARGIN, h - MARGIN / 2, OWN_AGENCY, "CJK", SIZE))
+                label = f"- {number} -"
+                page.texts.append(_Text((w - pdfmetrics.stringWidth(label, "Figures", SIZE)) / 2,
+                                        h - MARGIN / 2, label, "Figures", SIZE))
+            self._draw_page(c, page)
+            c.showPage()
+        assert total
+        c.save()
+        return out.getvalue()
+
+    def _draw_page(self, c, page: _Page) -> None:
+        w, h = page.size
+        if page.turned and "rotated" in self.habits:
+            c.setPageSize((h, w))
+            c.setPageRotation(90)
+            c.transform(0, 1, -1, 0, h, 0)      # landscape drawing turned to stand on portrait paper
+        else:
+            c.setPageSize((w, h))
+            c.setPageRotation(0)
+        texts = list(reversed(page.texts)) if "reversed" in self.habits else page.texts
+        if "text_first" in self.habits:
+            self._draw_texts(c, texts, h)
+            self._draw_rules(c, page.rules, h)
+        else:
+            self._draw_rules(c, page.rules, h)
+            self._draw_texts(c, texts, h)
+
+    def _draw_texts(self, c, texts: list[_Text], h: float) -> None:
+        opaque = {"Figures": "unmapped_figures", "CJK": "unmapped_text"}
+        for t in texts:
+            c.setFont("Opaque" + t.font if opaque[t.font] in self.habits else t.font, t.size)
+            if "glyphs" in self.habits:
+                x = t.x
+                for ch in t.text:
+                    c.drawString(x, h - t.baseline, ch)
+                    x += pdfmetrics.stringWidth(ch, t.font, t.size) + t.spacing
+            else:
+                c.drawString(t.x, h - t.baseline, t.text, charSpace=t.spacing)
+
+    def _draw_rules(self, c, rules: list[_Rule], h: float) -> None:
+        habits = self.habits
+        seen: set = set()
+        for rule in rules:
+            key = tuple(round(v, 2) for v in (rule.x0, rule.top, rule.x1, rule.bottom))
+            if key in seen and "filled" not in habits:      # Word draws shared borders twice
+                continue
+            seen.add(key)
+            horizontal = rule.top == rule.bottom
+            a, b = (rule.x0, rule.x1) if horizontal else (rule.top, rule.bottom)
+            if "short" in habits:
+                a, b = a + 0.75, b - 0.75
+            if "overshoot" in habits:
+                a, b = a - 1.5, b + 1.5
+            at = rule.top if horizontal else rule.x0
+            if rule.outward and "double" in habits:      # a second line 1.5 pt outside the first
+                self._piece(c, horizontal, at, a, b, h, filled=True)
+                self._piece(c, horizontal, at + 1.5 * rule.outward, a - 1.5, b + 1.5, h, filled=True)
+                continue
+            if not rule.outward and "dashed" in habits:
+                start = a
+                while start < b:
+                    self._piece(c, horizontal, at, start, min(start + 3.0, b), h, filled=True)
+                    start += 5.0
+                continue
+            self._piece(c, horizontal, at, a, b, h, filled="filled" in habits)
+
+    @staticmethod
+    def _piece(c, horizontal: bool, at: float, a: float, b: float, h: float, filled: bool) -> None:
+        c.setLineWidth(RULE)
+        if horizontal:
+            if filled:
+                c.rect(a, h - at - RULE / 2, b - a, RULE, stroke=0, fill=1)
+            else:
+                c.line(a, h - at, b, h - at)
+        elif filled:
+            c.rect(at - RULE / 2, h - b, RULE, b - a, stroke=0, fill=1)
+        else:
+            c.line(at, h - a, at, h - b)
+
+
+class _Layout:
+    """Column widths and row heights of one grid, Word's way: each column as wide as its
+    one-column cells want (labels capped), scaled to the text block; each row as high as its
+    wrapped text needs, a merged cell's need spread on its last row."""
+
+    def __init__(self, grid, width: float, narrow: bool):
+        self.origins = renderings._origins(grid)
+        columns = renderings._width(grid)
+        cap = (4.5 if narrow else 10) * TABLE_SIZE
+        want = [2 * PAD + 2 * TABLE_SIZE] * columns
+        for _, c, cell in self.origins:
+            if cell.colspan == 1:
+                font = "Figures" if cell.value else "CJK"
+                text = pdfmetrics.stringWidth(cell.text, font, TABLE_SIZE)
+                want[c] = max(want[c], min(text, cap) + 2 * PAD)
+        scale = width / sum(want)
+        self.widths = [w * scale for w in want]
+        line = TABLE_SIZE * LEADING
+        self.heights = [line + 2 * PAD] * len(grid)
+        for r, c, cell in sorted(self.origins, key=lambda o: o[2].rowspan):
+            font = "Figures" if cell.value else "CJK"
+            room = sum(self.widths[c:c + cell.colspan]) - 2 * PAD
+            need = len(_wrap(cell.text, font, TABLE_SIZE, room)) * line + 2 * PAD
+            have = sum(self.heights[r:r + cell.rowspan])
+            if need > have:
+                self.heights[r + cell.rowspan - 1] += need - have
+
+
+def _wrap(text: str, font: str, size: float, room: float) -> list[str]:
+    """Lines of `text` no wider than `room`, broken between any two characters (CJK's way)
+    except inside a run of digits."""
+    if not text:
+        return []
+    lines, line = [], ""
+    for token in re.findall(r"\d+(?:\.\d+)?|.", text):
+        if line and pdfmetrics.stringWidth(line + token, font, size) > room:
+            lines.append(line)
+            line = ""
+        line += token
+    return lines + [line]
+
+
+def _unmapped(data: bytes, habits: tuple) -> bytes:
+    """Drop the ToUnicode map of the fonts the style says (renamed in place: offsets hold)."""
+    names = [name for habit, name in (("unmapped_figures", b"LiberationSans"), ("unmapped_text", b"WenQuanYiZenHeiMono"))
+             if habit in habits]
+    if not names:
+        return data
+
+    def strip(match: re.Match) -> bytes:
+        body = match.group()
+        return body.replace(b"/ToUnicode", b"/NoUnicode") if any(n in body for n in names) else body
+    return re.sub(rb"<<[^<>]*/BaseFont /[A-Z]{6}\+[^<>]*>>", strip, data)
