@@ -26,7 +26,7 @@ from parsers.template import TEMPLATE, normalise_label
 from parsers.values import is_blank, looks_like_value
 
 MAX_PAGES = 200                 # a report has a handful; thousands means a hostile or wrong file
-BORDER_THICKNESS = 2.0          # an unstroked filled box thinner than this (pt) is a drawn line
+BORDER_THICKNESS = 2.0          # a box thinner than this (pt) is a drawn line: its centre line
 EDGE_TOLERANCE = 3.0            # pt: boxes closer than this share a grid line
 MAX_CROSSINGS = 2500            # rule positions (rows × columns) beyond any report table: a
                                 # dense vector drawing, whose "cells" would take minutes to trace
@@ -39,9 +39,9 @@ LINE_OVERLAP = 0.5              # share of the smaller height two characters of 
 LINE_LOOKBACK = 16              # lines a character may join: the latest ones (bounded work)
 WORD_GAP = 3.0                  # pt: a wider gap between characters is a space (pdfplumber's)
 MARGIN_BAND = 0.08              # top/bottom share of the page where headers and footers live
-TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+TABLE_SETTINGS = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit"}
 
-_UNMAPPED = re.compile(r"^\(cid:\d+\)$")
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(
     r"^[-—–－·\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*[/／]\s*\d+|\s*共\s*\d+\s*页)?[-—–－·\s]*$"
 )
@@ -208,6 +208,7 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
     textless: list[int] = []
     dense: list[int] = []       # pages drawing more objects than any report page: skipped
     images = characters = unmapped = 0
+    lost: list[str] = []        # what held characters without Unicode, left out (pages)
     offset = 0.0
     for page in pages:
         pdfguard.new_page()
@@ -227,7 +228,7 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
         else:
             characters += len(page.chars)
             unmapped += sum(1 for ch in page.chars if _UNMAPPED.match(ch["text"]))
-            parts, lines = _read_page(page.filter(_is_mapped), offset)
+            parts, lines = _read_page(page, offset, lost)
             items.extend((page.page_number, obj.top, obj) for obj in [*parts, *lines])
         offset += float(page.height)
         page.close()        # drop the page's parsed objects: long files stay small in memory
@@ -251,6 +252,10 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
                                 "text cannot be extracted; OCR would be needed")
         )
         return
+    if lost:
+        doc.problems.append(
+            ("UNREADABLE_FILE", "characters come out as (cid:…) (their font does not say which "
+                                "characters it draws): left out " + ", ".join(lost)))
     if textless:
         items.extend(_scanned_pages(data, textless, doc))
     items.sort(key=lambda item: (item[0], item[1]))
@@ -303,11 +308,6 @@ def _reads_upright(char: dict) -> bool:
     return a > 0 and abs(b) < a
 
 
-def _is_mapped(obj: dict) -> bool:
-    """Characters whose font gives no Unicode come out as "(cid:1234)": not text."""
-    return not (obj.get("object_type") == "char" and _UNMAPPED.match(obj["text"]))
-
-
 def _page_count(pdf) -> int:
     try:
         return int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
@@ -317,21 +317,46 @@ def _page_count(pdf) -> int:
 
 # ---------------------------------------------------------------- tables
 
-def _is_drawn(obj: dict) -> bool:
-    """Keep lines, stroked boxes and boxes thin enough to be a border; drop background fills."""
-    if obj.get("object_type") == "rect" and not obj.get("stroke"):
-        return min(obj["width"], obj["height"]) <= BORDER_THICKNESS
-    return True
+def _rules(page) -> list[dict]:
+    """The page's ruling as edges: lines and curves as drawn, stroked boxes by their four sides,
+    a box thin enough to be a border (Word and WPS fill one per cell side, a dash of a dashed
+    line is one) by its centre line. Its ends are no rules: taken as edges, the 0.5 pt ends of
+    a border cut short or dashed would make hundreds of rule positions. Wider unstroked boxes
+    are backgrounds (office suites put a white box behind every line of text)."""
+    rules = [e for e in page.edges if e["object_type"] != "rect_edge"]
+    for box in page.rects:
+        thin = min(box["width"], box["height"])
+        if thin <= BORDER_THICKNESS:
+            across = box["height"] <= box["width"]
+            if max(box["width"], box["height"]) >= 2 * thin:    # a dot of a dotted line is no rule
+                rules.append(_centre_line(box, "h" if across else "v"))
+        elif box.get("stroke"):
+            rules += pdfplumber.utils.rect_to_edges(box)
+    return rules
 
 
-def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
-    """The ruled tables of one page and its text lines outside them."""
-    drawn = page.filter(_is_drawn)
-    if _crossings(drawn) > MAX_CROSSINGS:     # a dense drawing, not a table's borders
-        return [], _text_lines(page, offset, [])
-    settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=_open_ends(drawn))
+def _centre_line(box: dict, orientation: str) -> dict:
+    if orientation == "h":
+        y = (box["top"] + box["bottom"]) / 2
+        return {"object_type": "rule_edge", "orientation": "h", "x0": box["x0"], "x1": box["x1"],
+                "top": y, "bottom": y, "width": box["width"], "height": 0.0}
+    x = (box["x0"] + box["x1"]) / 2
+    return {"object_type": "rule_edge", "orientation": "v", "x0": x, "x1": x,
+            "top": box["top"], "bottom": box["bottom"], "width": 0.0, "height": box["height"]}
+
+
+def _read_page(page, offset: float, lost: list[str]) -> tuple[list[_TablePart], list[_Line]]:
+    """The ruled tables of one page and its text lines outside them. What holds characters
+    whose font gives no Unicode (see _without_unmapped_rows, _text_lines) is left out and
+    named in `lost`."""
+    rules = _rules(page)
+    verticals = [e for e in rules if e["orientation"] == "v"]
+    horizontals = [e for e in rules if e["orientation"] == "h"] + _open_ends(verticals, rules)
+    if len(verticals) < 2 or len(horizontals) < 2 or _crossings(rules) > MAX_CROSSINGS:
+        return [], _text_lines(page, offset, [], lost)     # no table, or a dense drawing: no table's borders
+    settings = dict(TABLE_SETTINGS, explicit_vertical_lines=verticals, explicit_horizontal_lines=horizontals)
     parts, boxes, one_row = [], [], []
-    for table in drawn.find_tables(settings):
+    for table in page.find_tables(settings):
         texts = table.extract()
         cells = [
             _Cell(box[0], box[1] + offset, box[2], box[3] + offset, _cell_text(text))
@@ -339,7 +364,10 @@ def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
             for box, text in zip(row.cells, row_texts)
             if box is not None
         ]
-        part = _TablePart(cells, page.page_number)
+        part = _TablePart(_without_unmapped_rows(cells, page.page_number, lost), page.page_number)
+        if not part.cells:              # every row unreadable: its text is no prose either
+            boxes.append(table.bbox)
+            continue
         rows, columns = _grid_shape(part)
         if columns < 2:                  # a single boxed column is framed prose, not a table
             continue
@@ -348,7 +376,7 @@ def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
             boxes.append(table.bbox)
         else:
             one_row.append((part, table.bbox))
-    lines = _text_lines(page, offset, boxes)
+    lines = _text_lines(page, offset, boxes, lost)
     for part, (x0, top, x1, bottom) in one_row:
         part.lines = [ln for ln in lines if x0 <= (ln.x0 + ln.x1) / 2 <= x1
                       and top <= (ln.top + ln.bottom) / 2 - offset <= bottom]
@@ -357,17 +385,33 @@ def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
     return parts, lines
 
 
-def _crossings(page) -> int:
+def _without_unmapped_rows(cells: list[_Cell], page: int, lost: list[str]) -> list[_Cell]:
+    """The cells of a table but its rows where a cell holds characters whose font gives no
+    Unicode ("(cid:…)"): what such a cell says is not known, and read without them it would be
+    another value (a blank, a number short of digits). A merged cell over such a row and
+    others stays, unless it is the one that holds them."""
+    unmapped = [c for c in cells if "(cid:" in c.text]
+    if not unmapped:
+        return cells
+    ys = _clusters([c.top for c in cells] + [c.bottom for c in cells])
+
+    def rows(cell: _Cell) -> set[int]:
+        return set(range(_nearest(ys, cell.top), max(_nearest(ys, cell.bottom), _nearest(ys, cell.top) + 1)))
+    dropped = set().union(*map(rows, unmapped))
+    lost.append(f"{len(dropped)} table row(s) on page {page}")
+    return [c for c in cells if not rows(c) <= dropped]
+
+
+def _crossings(rules: list[dict]) -> int:
     """Distinct horizontal × vertical rule positions: how many cells a table finder would try."""
-    rows = {round(e["top"]) for e in page.edges if e["orientation"] == "h"}
-    columns = {round(e["x0"]) for e in page.edges if e["orientation"] == "v"}
+    rows = {round(e["top"]) for e in rules if e["orientation"] == "h"}
+    columns = {round(e["x0"]) for e in rules if e["orientation"] == "v"}
     return len(rows) * len(columns)
 
 
-def _open_ends(page) -> list[dict]:
+def _open_ends(verticals: list[dict], rules: list[dict]) -> list[dict]:
     """Close a table cut by the page break: its side rules run past its last (or first) rule."""
-    verticals = [e for e in page.edges if e["orientation"] == "v"]
-    horizontals = [e for e in page.edges if e["orientation"] == "h"]
+    horizontals = [e for e in rules if e["orientation"] == "h"]
     if not verticals or not horizontals:
         return []
     closing = []
@@ -490,7 +534,10 @@ def _to_table(part: _TablePart) -> Table:
 
 # ---------------------------------------------------------------- text
 
-def _text_lines(page, offset: float, boxes: list[tuple]) -> list[_Line]:
+def _text_lines(page, offset: float, boxes: list[tuple], lost: list[str]) -> list[_Line]:
+    """The text lines of the page outside `boxes` (its ruled tables). Characters whose font
+    gives no Unicode are dropped from running text; a line where they make up a piece of their
+    own or stand among figures (a cell of a table drawn without ruling) is left out whole."""
     def outside_tables(obj: dict) -> bool:
         if obj.get("object_type") != "char":
             return True
@@ -499,7 +546,18 @@ def _text_lines(page, offset: float, boxes: list[tuple]) -> list[_Line]:
 
     lines = []
     band = MARGIN_BAND * float(page.height)
+    unreadable = 0
     for chars in _char_lines(page.filter(outside_tables).chars):
+        mapped = [ch for ch in chars if not _UNMAPPED.match(ch["text"])]
+        if len(mapped) < len(chars):
+            size = statistics.median(ch["size"] for ch in chars)
+            if any(_UNMAPPED.search(s.text) and not re.search(r"[^\d.,%]", _UNMAPPED.sub("", s.text))
+                   for s in _segments(chars, size, 0.0)):
+                unreadable += 1
+                continue
+            if not mapped:
+                continue
+            chars = mapped
         text = _tidy(_line_text(chars))
         if text:
             size = statistics.median(ch["size"] for ch in chars)
@@ -508,6 +566,8 @@ def _text_lines(page, offset: float, boxes: list[tuple]) -> list[_Line]:
             lines.append(_Line(text, chars[0]["x0"], max(ch["x1"] for ch in chars), top + offset,
                                bottom + offset, round(size, 1), page.page_number,
                                in_margin, _segments(chars, size, top + offset)))
+    if unreadable:
+        lost.append(f"{unreadable} line(s) on page {page.page_number}")
     return lines
 
 
