@@ -35,6 +35,7 @@ CELL_GAP = 0.6                  # × font size: a wider gap between characters s
 FIGURE_GAP = 0.3                # × font size: the same next to a figure (narrow columns)
 MAX_TABLE_GAP_LINES = 4         # lines without figures tolerated between two rows of figures
 UNMAPPED_SHARE = 0.3            # beyond this share of (cid:…) characters the text is lost
+FAKE_BOLD_SHIFT = 1.0          # pt: the same character drawn again this close is one (faked bold)
 LINE_OVERLAP = 0.5              # share of the smaller height two characters of one line overlap
 LINE_LOOKBACK = 16              # lines a character may join: the latest ones (bounded work)
 WORD_GAP = 3.0                  # pt: a wider gap between characters is a space (pdfplumber's)
@@ -228,7 +229,8 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
         else:
             characters += len(page.chars)
             unmapped += sum(1 for ch in page.chars if _UNMAPPED.match(ch["text"]))
-            parts, lines = _read_page(page, offset, lost)
+            # bold faked by drawing the text twice a fraction of a point apart: one text
+            parts, lines = _read_page(page.dedupe_chars(tolerance=FAKE_BOLD_SHIFT), offset, lost)
             items.extend((page.page_number, obj.top, obj) for obj in [*parts, *lines])
         offset += float(page.height)
         page.close()        # drop the page's parsed objects: long files stay small in memory
@@ -254,8 +256,9 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
         return
     if lost:
         doc.problems.append(
-            ("UNREADABLE_FILE", "characters come out as (cid:…) (their font does not say which "
-                                "characters it draws): left out " + ", ".join(lost)))
+            ("UNREADABLE_FILE", "text that cannot be read (characters that come out as (cid:…), "
+                                "their font not saying which characters it draws; cells of figures "
+                                "drawn as shapes): left out " + ", ".join(lost)))
     if textless:
         items.extend(_scanned_pages(data, textless, doc))
     items.sort(key=lambda item: (item[0], item[1]))
@@ -322,8 +325,10 @@ def _rules(page) -> list[dict]:
     a box thin enough to be a border (Word and WPS fill one per cell side, a dash of a dashed
     line is one) by its centre line. Its ends are no rules: taken as edges, the 0.5 pt ends of
     a border cut short or dashed would make hundreds of rule positions. Wider unstroked boxes
-    are backgrounds (office suites put a white box behind every line of text)."""
-    rules = [e for e in page.edges if e["object_type"] != "rect_edge"]
+    are backgrounds (office suites put a white box behind every line of text), wider filled
+    shapes are ink (_ink)."""
+    rules = [e for e in page.edges if e["object_type"] == "line"]
+    rules += [e for curve in page.curves if not _is_ink(curve) for e in pdfplumber.utils.curve_to_edges(curve)]
     for box in page.rects:
         thin = min(box["width"], box["height"])
         if thin <= BORDER_THICKNESS:
@@ -333,6 +338,19 @@ def _rules(page) -> list[dict]:
         elif box.get("stroke"):
             rules += pdfplumber.utils.rect_to_edges(box)
     return rules
+
+
+def _is_ink(shape: dict) -> bool:
+    """A filled shape thick both ways: a glyph drawn as a path, a logo, not a rule."""
+    return (bool(shape.get("fill")) and not shape.get("stroke")
+            and min(shape["width"], shape["height"]) > BORDER_THICKNESS)
+
+
+def _ink(page, offset: float) -> list[tuple[float, float]]:
+    """Centres (in document coordinates) of what is drawn without being text or ruling: shapes
+    (text turned into paths by an exporter) and pictures."""
+    return [((o["x0"] + o["x1"]) / 2, (o["top"] + o["bottom"]) / 2 + offset)
+            for o in [*filter(_is_ink, page.curves), *page.images]]
 
 
 def _centre_line(box: dict, orientation: str) -> dict:
@@ -352,10 +370,12 @@ def _read_page(page, offset: float, lost: list[str]) -> tuple[list[_TablePart], 
     rules = _rules(page)
     verticals = [e for e in rules if e["orientation"] == "v"]
     horizontals = [e for e in rules if e["orientation"] == "h"] + _open_ends(verticals, rules)
+    verticals += _open_sides(horizontals, verticals)
     if len(verticals) < 2 or len(horizontals) < 2 or _crossings(rules) > MAX_CROSSINGS:
         return [], _text_lines(page, offset, [], lost)     # no table, or a dense drawing: no table's borders
     settings = dict(TABLE_SETTINGS, explicit_vertical_lines=verticals, explicit_horizontal_lines=horizontals)
     parts, boxes, one_row = [], [], []
+    ink = _ink(page, offset)
     for table in page.find_tables(settings):
         texts = table.extract()
         cells = [
@@ -364,7 +384,7 @@ def _read_page(page, offset: float, lost: list[str]) -> tuple[list[_TablePart], 
             for box, text in zip(row.cells, row_texts)
             if box is not None
         ]
-        part = _TablePart(_without_unmapped_rows(cells, page.page_number, lost), page.page_number)
+        part = _TablePart(_without_unread_rows(cells, ink, page.page_number, lost), page.page_number)
         if not part.cells:              # every row unreadable: its text is no prose either
             boxes.append(table.bbox)
             continue
@@ -385,12 +405,14 @@ def _read_page(page, offset: float, lost: list[str]) -> tuple[list[_TablePart], 
     return parts, lines
 
 
-def _without_unmapped_rows(cells: list[_Cell], page: int, lost: list[str]) -> list[_Cell]:
-    """The cells of a table but its rows where a cell holds characters whose font gives no
-    Unicode ("(cid:…)"): what such a cell says is not known, and read without them it would be
-    another value (a blank, a number short of digits). A merged cell over such a row and
-    others stays, unless it is the one that holds them."""
-    unmapped = [c for c in cells if "(cid:" in c.text]
+def _without_unread_rows(cells: list[_Cell], ink: list[tuple[float, float]], page: int,
+                         lost: list[str]) -> list[_Cell]:
+    """The cells of a table but its rows where a cell says what cannot be read: characters
+    whose font gives no Unicode ("(cid:…)"), or no text but ink (figures drawn as paths, a
+    picture). Read without them such a cell would be another value (a blank, a number short of
+    digits). A merged cell over such a row and others stays, unless it is the unread one."""
+    unmapped = [c for c in cells if "(cid:" in c.text or not c.text and any(
+        c.x0 < x < c.x1 and c.top < y < c.bottom for x, y in ink)]
     if not unmapped:
         return cells
     ys = _clusters([c.top for c in cells] + [c.bottom for c in cells])
@@ -424,6 +446,30 @@ def _open_ends(verticals: list[dict], rules: list[dict]) -> list[dict]:
         if len(reaching) >= 2 and not ruled:
             closing.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
                             "width": x1 - x0, "height": 0})
+    return closing
+
+
+def _open_sides(horizontals: list[dict], verticals: list[dict]) -> list[dict]:
+    """Close a table drawn without its left or right side (a frame set to none on the sides):
+    where its rules end together and nothing is drawn there, the side is drawn, row by row, on
+    the rows that inner rules show are rows of a table (not the space between two tables)."""
+    closing: list[dict] = []
+    if not horizontals:
+        return closing
+    for end, outermost in (("x0", min), ("x1", max)):
+        x = outermost(h[end] for h in horizontals)
+        ys = sorted(h["top"] for h in horizontals if abs(h[end] - x) <= EDGE_TOLERANCE)
+        for upper, lower in zip(ys, ys[1:]):
+            if lower - upper <= EDGE_TOLERANCE:
+                continue
+
+            def spans(v: dict) -> bool:
+                return v["top"] <= upper + EDGE_TOLERANCE and v["bottom"] >= lower - EDGE_TOLERANCE
+            if any(abs(v["x0"] - x) <= EDGE_TOLERANCE for v in verticals if spans(v)):
+                continue        # the side is drawn
+            if any(spans(v) for v in verticals):
+                closing.append({"object_type": "line", "x0": x, "x1": x, "top": upper, "bottom": lower,
+                                "width": 0.0, "height": lower - upper})
     return closing
 
 
@@ -536,8 +582,9 @@ def _to_table(part: _TablePart) -> Table:
 
 def _text_lines(page, offset: float, boxes: list[tuple], lost: list[str]) -> list[_Line]:
     """The text lines of the page outside `boxes` (its ruled tables). Characters whose font
-    gives no Unicode are dropped from running text; a line where they make up a piece of their
-    own or stand among figures (a cell of a table drawn without ruling) is left out whole."""
+    gives no Unicode are dropped from running text (a line of nothing else is a symbol font's
+    ornament); a line of cells where they make up a cell or stand among its figures (a table
+    drawn without ruling) is left out whole, and the lines of that table with it."""
     def outside_tables(obj: dict) -> bool:
         if obj.get("object_type") != "char":
             return True
@@ -550,9 +597,10 @@ def _text_lines(page, offset: float, boxes: list[tuple], lost: list[str]) -> lis
     for chars in _char_lines(page.filter(outside_tables).chars):
         mapped = [ch for ch in chars if not _UNMAPPED.match(ch["text"])]
         if len(mapped) < len(chars):
-            size = statistics.median(ch["size"] for ch in chars)
-            if any(_UNMAPPED.search(s.text) and not re.search(r"[^\d.,%]", _UNMAPPED.sub("", s.text))
-                   for s in _segments(chars, size, 0.0)):
+            segments = _segments(chars, statistics.median(ch["size"] for ch in chars), 0.0)
+            if (mapped or len(segments) > 1) and any(
+                    _UNMAPPED.search(s.text) and not re.search(r"[^\d.,%]", _UNMAPPED.sub("", s.text))
+                    for s in segments):
                 unreadable += 1
                 continue
             if not mapped:
@@ -567,7 +615,12 @@ def _text_lines(page, offset: float, boxes: list[tuple], lost: list[str]) -> lis
                                bottom + offset, round(size, 1), page.page_number,
                                in_margin, _segments(chars, size, top + offset)))
     if unreadable:
-        lost.append(f"{unreadable} line(s) on page {page.page_number}")
+        # The rest of such a table is no text to read either: its labels, left without their
+        # figures, would read as rows of blanks. Only headings and full lines of prose stay.
+        width = max((ln.x1 for ln in lines), default=0.0) - min((ln.x0 for ln in lines), default=0.0)
+        kept = [ln for ln in lines if _SECTION_HEADING.match(ln.text) or ln.x1 - ln.x0 >= 0.7 * width]
+        lost.append(f"{unreadable + len(lines) - len(kept)} line(s) on page {page.page_number}")
+        lines = kept
     return lines
 
 

@@ -42,6 +42,11 @@ STYLES = {
     "dashed_inner": ("dashed",),                # inner lines dashed, each dash a filled rectangle
     "glyphs": ("filled", "glyphs"),             # WPS: one glyph at a time, each at its own position
     "spaced_labels": ("spaced",),               # one-line labels justified over their cell
+    "spaced_figures": ("spaced", "spaced_figures"),  # …and the figures too (distributed alignment)
+    "wrapped_figures": ("wrapped_figures",),    # long figures broken over two lines of a narrow cell
+    "fake_bold": ("fake_bold",),                # bold faked: header and total rows drawn twice, 0.3 pt apart
+    "open_sides": ("open_sides",),              # the table's frame without its left and right sides
+    "no_ruling": ("no_ruling",),                # no ruling at all (borders set to none)
     "text_first": ("filled", "text_first"),     # the cells' text drawn before the ruling
     "reversed_text": ("reversed",),             # the text in reverse order in the content stream
     "right_figures": ("filled", "right"),       # figures right-aligned in their cells
@@ -54,9 +59,14 @@ STYLES = {
     # the fonts give no ToUnicode: their codes are glyph numbers of a subset, not characters
     "figures_unmapped": ("unmapped_figures",),  # only the figures' font (Word's Times New Roman)
     "unmapped": ("unmapped_figures", "unmapped_text"),
+    "outlined_figures": ("filled", "outlined_figures"),     # the figures drawn as shapes, not text
+    "no_ruling_unmapped": ("no_ruling", "unmapped_figures"),
 }
 # Styles whose drawing loses what some cells say: these must be absent with a problem.
-LOSSY = {"figures_unmapped", "unmapped"}
+LOSSY = {"figures_unmapped", "unmapped", "outlined_figures", "no_ruling_unmapped"}
+# Styles where positions alone may not tie a piece of a wrapped label to its row (a table drawn
+# without ruling): a row may be absent, with a problem, never read wrong.
+UNSURE = {"no_ruling"}
 
 SIZE, TABLE_SIZE, TITLE_SIZE = 10.5, 9.0, 16.0
 LEADING = 1.3           # × font size
@@ -100,6 +110,7 @@ class _Text:
     font: str
     size: float
     spacing: float = 0.0
+    bold: bool = False
 
 
 @dataclass
@@ -161,7 +172,7 @@ class _Doc:
         self.y += size * 0.5
 
     def table(self, grid) -> None:
-        layout = _Layout(grid, self.width, "narrow" in self.habits)
+        layout = _Layout(grid, self.width, self.habits)
         head = renderings._header_rows(grid)
         segments: list[tuple[_Page, list[int], dict[int, float]]] = [(self.page, [], {})]
         self.page.used = True
@@ -200,12 +211,12 @@ class _Doc:
                            _Rule(left, top, left, bottom, -1.0 if left <= x0 + 0.1 else 0.0),
                            _Rule(right, top, right, bottom, 1.0 if right >= table_x1 - 0.1 else 0.0)]
             if cell.text and covered[0] == r:       # a merged cell cut by the page: text in its first part
-                self._cell_text(page, layout, cell, c, left, top, right, bottom)
+                self._cell_text(page, cell, left, top, right, bottom, r in layout.bold_rows)
 
-    def _cell_text(self, page: _Page, layout: "_Layout", cell, c: int, left, top, right, bottom) -> None:
+    def _cell_text(self, page: _Page, cell, left, top, right, bottom, bold: bool) -> None:
         font = "Figures" if cell.value else "CJK"
         size = TABLE_SIZE
-        lines = _wrap(cell.text, font, size, right - left - 2 * PAD)
+        lines = _cell_lines(cell, right - left - 2 * PAD, self.habits)
         block = len(lines) * size * LEADING
         y = top + (bottom - top - block) / 2 + size * (LEADING - 1) / 2 + size * 0.88
         for line in lines:
@@ -214,12 +225,12 @@ class _Doc:
             spacing = 0.0
             if cell.value and "right" in self.habits:
                 x = right - PAD - w
-            elif not cell.value and "spaced" in self.habits and len(lines) == 1 and len(line) > 1:
+            elif ("spaced_figures" if cell.value else "spaced") in self.habits and len(lines) == 1 and len(line) > 1:
                 spacing = (room - w) / (len(line) - 1)
                 x = left + PAD
             else:
                 x = left + (right - left - w) / 2
-            page.texts.append(_Text(x, y, line, font, size, spacing))
+            page.texts.append(_Text(x, y, line, font, size, spacing, bold and "fake_bold" in self.habits))
             y += size * LEADING
 
     # drawing -----------------------------------------------------------
@@ -261,16 +272,23 @@ class _Doc:
         opaque = {"Figures": "unmapped_figures", "CJK": "unmapped_text"}
         for t in texts:
             c.setFont("Opaque" + t.font if opaque[t.font] in self.habits else t.font, t.size)
-            if "glyphs" in self.habits:
-                x = t.x
-                for ch in t.text:
-                    c.drawString(x, h - t.baseline, ch)
-                    x += pdfmetrics.stringWidth(ch, t.font, t.size) + t.spacing
-            else:
-                c.drawString(t.x, h - t.baseline, t.text, charSpace=t.spacing)
+            for shift in (0.0, 0.3) if t.bold else (0.0,):
+                x = t.x + shift
+                if "outlined_figures" in self.habits and t.font == "Figures":
+                    for ch in t.text:
+                        _outline(c, x, h - t.baseline, pdfmetrics.stringWidth(ch, t.font, t.size), t.size)
+                        x += pdfmetrics.stringWidth(ch, t.font, t.size) + t.spacing
+                elif "glyphs" in self.habits:
+                    for ch in t.text:
+                        c.drawString(x, h - t.baseline, ch)
+                        x += pdfmetrics.stringWidth(ch, t.font, t.size) + t.spacing
+                else:
+                    c.drawString(x, h - t.baseline, t.text, charSpace=t.spacing)
 
     def _draw_rules(self, c, rules: list[_Rule], h: float) -> None:
         habits = self.habits
+        if "no_ruling" in habits:
+            return
         seen: set = set()
         for rule in rules:
             key = tuple(round(v, 2) for v in (rule.x0, rule.top, rule.x1, rule.bottom))
@@ -287,6 +305,8 @@ class _Doc:
             if rule.outward and "double" in habits:      # a second line 1.5 pt outside the first
                 self._piece(c, horizontal, at, a, b, h, filled=True)
                 self._piece(c, horizontal, at + 1.5 * rule.outward, a - 1.5, b + 1.5, h, filled=True)
+                continue
+            if rule.outward and not horizontal and "open_sides" in habits:
                 continue
             if not rule.outward and "dashed" in habits:
                 start = a
@@ -315,10 +335,14 @@ class _Layout:
     one-column cells want (labels capped), scaled to the text block; each row as high as its
     wrapped text needs, a merged cell's need spread on its last row."""
 
-    def __init__(self, grid, width: float, narrow: bool):
+    def __init__(self, grid, width: float, habits: tuple):
         self.origins = renderings._origins(grid)
+        head = renderings._header_rows(grid)
+        # rows printed in bold: the header, and totals (（七）总计)
+        self.bold_rows = set(range(head)) | {r for r, _, cell in self.origins
+                                             if r >= head and not cell.value and "总计" in cell.text}
         columns = renderings._width(grid)
-        cap = (4.5 if narrow else 10) * TABLE_SIZE
+        cap = (4.5 if "narrow" in habits else 10) * TABLE_SIZE
         want = [2 * PAD + 2 * TABLE_SIZE] * columns
         for _, c, cell in self.origins:
             if cell.colspan == 1:
@@ -330,26 +354,44 @@ class _Layout:
         line = TABLE_SIZE * LEADING
         self.heights = [line + 2 * PAD] * len(grid)
         for r, c, cell in sorted(self.origins, key=lambda o: o[2].rowspan):
-            font = "Figures" if cell.value else "CJK"
             room = sum(self.widths[c:c + cell.colspan]) - 2 * PAD
-            need = len(_wrap(cell.text, font, TABLE_SIZE, room)) * line + 2 * PAD
+            need = len(_cell_lines(cell, room, habits)) * line + 2 * PAD
             have = sum(self.heights[r:r + cell.rowspan])
             if need > have:
                 self.heights[r + cell.rowspan - 1] += need - have
 
 
-def _wrap(text: str, font: str, size: float, room: float) -> list[str]:
+def _cell_lines(cell, room: float, habits: tuple) -> list[str]:
+    if cell.value and "wrapped_figures" in habits:     # as if the cell held three digits
+        return _wrap(cell.text, "Figures", TABLE_SIZE, pdfmetrics.stringWidth("000", "Figures", TABLE_SIZE),
+                     numbers=False)
+    return _wrap(cell.text, "Figures" if cell.value else "CJK", TABLE_SIZE, room)
+
+
+def _wrap(text: str, font: str, size: float, room: float, numbers: bool = True) -> list[str]:
     """Lines of `text` no wider than `room`, broken between any two characters (CJK's way)
-    except inside a run of digits."""
+    except inside a number (unless not `numbers`: a number too wide for its cell)."""
     if not text:
         return []
     lines, line = [], ""
-    for token in re.findall(r"\d+(?:\.\d+)?|.", text):
+    for token in re.findall(r"\d+(?:\.\d+)?|." if numbers else ".", text):
         if line and pdfmetrics.stringWidth(line + token, font, size) > room:
             lines.append(line)
             line = ""
         line += token
     return lines + [line]
+
+
+def _outline(c, x: float, baseline: float, width: float, size: float) -> None:
+    """A glyph drawn as a filled outline (an exporter that turns text into paths): ink, no text."""
+    path = c.beginPath()
+    x0, x1, y0, y1 = x + 0.1 * width, x + 0.9 * width, baseline, baseline + 0.7 * size
+    xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+    path.moveTo(x0, ym)                                  # an O through its four extremes
+    for (cx, cy), end in (((x0, y1), (xm, y1)), ((x1, y1), (x1, ym)), ((x1, y0), (xm, y0)), ((x0, y0), (x0, ym))):
+        path.curveTo(cx, cy, cx, cy, *end)
+    path.close()
+    c.drawPath(path, stroke=0, fill=1)
 
 
 def _unmapped(data: bytes, habits: tuple) -> bytes:

@@ -21,7 +21,7 @@ def read(renderings, edition: str, style: str) -> tuple[dict, object]:
 
 
 @pytest.mark.parametrize("edition", ["2019", "2021"])
-@pytest.mark.parametrize("drawing", [s for s in STYLES if s not in pdf_renderings.LOSSY])
+@pytest.mark.parametrize("drawing", [s for s in STYLES if s not in pdf_renderings.LOSSY | pdf_renderings.UNSURE])
 def test_every_cell_read_back(renderings, edition, drawing):
     cells, report = read(renderings, edition, drawing)
     wrong = {k: (v, report.cells[k]) for k, v in cells.items() if k in report.cells and report.cells[k] != v}
@@ -43,3 +43,14 @@ def test_cells_whose_characters_are_unknown_are_absent_with_a_problem(renderings
     assert not set(report.cells) - set(cells)
     assert not [k for k in cells if k.startswith(("t3.", "t4.")) and k in report.cells]
     assert "UNREADABLE_FILE" in [p.code for p in report.problems]
+
+
+@pytest.mark.parametrize("edition", ["2019", "2021"])
+@pytest.mark.parametrize("drawing", sorted(pdf_renderings.UNSURE))
+def test_rows_not_tied_to_their_label_are_absent_with_a_problem(renderings, edition, drawing):
+    cells, report = read(renderings, edition, drawing)
+    assert not {k for k in cells if k in report.cells and report.cells[k] != cells[k]}
+    assert not set(report.cells) - set(cells)
+    assert len(report.cells) > len(cells) * 0.9
+    if len(report.cells) < len(cells):
+        assert [p for p in report.problems if p.code.startswith(ROW_PROBLEMS)], report.problems
