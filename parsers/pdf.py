@@ -35,6 +35,7 @@ CELL_GAP = 0.6                  # × font size: a wider gap between characters s
 FIGURE_GAP = 0.3                # × font size: the same next to a figure (narrow columns)
 MAX_TABLE_GAP_LINES = 4         # lines without figures tolerated between two rows of figures
 UNMAPPED_SHARE = 0.3            # beyond this share of (cid:…) characters the text is lost
+MIN_VISIBLE_SIZE = 1.0         # pt: characters smaller than this are not seen
 FAKE_BOLD_SHIFT = 1.0          # pt: the same character drawn again this close is one (faked bold)
 LINE_OVERLAP = 0.5              # share of the smaller height two characters of one line overlap
 LINE_LOOKBACK = 16              # lines a character may join: the latest ones (bounded work)
@@ -230,7 +231,8 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
             characters += len(page.chars)
             unmapped += sum(1 for ch in page.chars if _UNMAPPED.match(ch["text"]))
             # bold faked by drawing the text twice a fraction of a point apart: one text
-            parts, lines = _read_page(page.dedupe_chars(tolerance=FAKE_BOLD_SHIFT), offset, lost)
+            seen = page.dedupe_chars(tolerance=FAKE_BOLD_SHIFT).filter(_visible(page))
+            parts, lines = _read_page(seen, offset, lost)
             items.extend((page.page_number, obj.top, obj) for obj in [*parts, *lines])
         offset += float(page.height)
         page.close()        # drop the page's parsed objects: long files stay small in memory
@@ -309,6 +311,33 @@ def _reads_upright(char: dict) -> bool:
     """Drawn left to right, head up (not sideways, not upside down)."""
     a, b = char.get("matrix", (1, 0))[:2]
     return a > 0 and abs(b) < a
+
+
+def _visible(page):
+    """Whether an object of the page can be seen: characters white on no dark fill, or smaller
+    than MIN_VISIBLE_SIZE, cannot (anti-copy characters between figures, text coloured white):
+    read, they would add digits to a figure."""
+    dark = [r for r in page.rects if r.get("fill") and not _is_white(r.get("non_stroking_color"))]
+
+    def visible(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        if obj["size"] < MIN_VISIBLE_SIZE:
+            return False
+        if not _is_white(obj.get("non_stroking_color")):
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return any(r["x0"] <= x <= r["x1"] and r["top"] <= y <= r["bottom"] for r in dark)
+    return visible
+
+
+def _is_white(color) -> bool:
+    """A fill colour (gray, RGB or CMYK components) that is white."""
+    if not isinstance(color, (tuple, list)) or not color or not all(isinstance(c, (int, float)) for c in color):
+        return False
+    if len(color) == 4:
+        return max(color) <= 0.05
+    return min(color) >= 0.95
 
 
 def _page_count(pdf) -> int:

@@ -47,6 +47,10 @@ STYLES = {
     "fake_bold": ("fake_bold",),                # bold faked: header and total rows drawn twice, 0.3 pt apart
     "open_sides": ("open_sides",),              # the table's frame without its left and right sides
     "no_ruling": ("no_ruling",),                # no ruling at all (borders set to none)
+    # characters no one sees in every figure and label: a white one after it, a 0.5 pt one inside
+    # (text coloured white or shrunk to nothing, as anti-copy tricks and leftovers in documents)
+    "hidden_chars": ("filled", "hidden_chars"),
+    "shaded_header": ("filled", "shaded"),      # the header rows on a dark fill, their text white
     "text_first": ("filled", "text_first"),     # the cells' text drawn before the ruling
     "reversed_text": ("reversed",),             # the text in reverse order in the content stream
     "right_figures": ("filled", "right"),       # figures right-aligned in their cells
@@ -55,6 +59,8 @@ STYLES = {
     "footers": ("filled", "footer"),            # the organ's name and "- 3 -" at every page's foot
     "landscape": ("landscape", "footer"),       # tables 三 and 四 on landscape pages
     "rotated": ("rotated",),                    # …drawn turned on portrait pages shown with /Rotate 90
+    "rotated_270": ("rotated", "270"),          # …turned the other way, shown with /Rotate 270
+    "sideways": ("rotated", "unflagged"),       # …turned, no /Rotate: the text runs up the page
     "wps_combined": ("filled", "glyphs", "short", "right", "repeat", "footer", "text_first"),
     # the fonts give no ToUnicode: their codes are glyph numbers of a subset, not characters
     "figures_unmapped": ("unmapped_figures",),  # only the figures' font (Word's Times New Roman)
@@ -91,7 +97,7 @@ def render(edition: str, cells: dict, style: str) -> bytes:
         if renderings._prose(number):
             doc.paragraph(renderings._prose(number), SIZE)
         if number in grids:
-            wide = number in (3, 4) and ("landscape" in habits or "rotated" in habits)
+            wide = number in (3, 4) and bool({"landscape", "rotated"} & set(habits))
             if wide:
                 doc.new_page(turned=True)
             doc.table(grids[number])
@@ -111,6 +117,8 @@ class _Text:
     size: float
     spacing: float = 0.0
     bold: bool = False
+    hidden_after: bool = False      # a cell's text: room after it for a hidden character
+    white: bool = False             # on a dark fill
 
 
 @dataclass
@@ -128,6 +136,7 @@ class _Page:
     turned: bool = False
     texts: list[_Text] = field(default_factory=list)
     rules: list[_Rule] = field(default_factory=list)
+    shading: list[tuple[float, float, float, float]] = field(default_factory=list)   # dark cells
     used: bool = False
 
 
@@ -211,9 +220,12 @@ class _Doc:
                            _Rule(left, top, left, bottom, -1.0 if left <= x0 + 0.1 else 0.0),
                            _Rule(right, top, right, bottom, 1.0 if right >= table_x1 - 0.1 else 0.0)]
             if cell.text and covered[0] == r:       # a merged cell cut by the page: text in its first part
-                self._cell_text(page, cell, left, top, right, bottom, r in layout.bold_rows)
+                shaded = "shaded" in self.habits and r < layout.head
+                if shaded:
+                    page.shading.append((left, top, right, bottom))
+                self._cell_text(page, cell, left, top, right, bottom, r in layout.bold_rows, shaded)
 
-    def _cell_text(self, page: _Page, cell, left, top, right, bottom, bold: bool) -> None:
+    def _cell_text(self, page: _Page, cell, left, top, right, bottom, bold: bool, shaded: bool) -> None:
         font = "Figures" if cell.value else "CJK"
         size = TABLE_SIZE
         lines = _cell_lines(cell, right - left - 2 * PAD, self.habits)
@@ -230,7 +242,8 @@ class _Doc:
                 x = left + PAD
             else:
                 x = left + (right - left - w) / 2
-            page.texts.append(_Text(x, y, line, font, size, spacing, bold and "fake_bold" in self.habits))
+            page.texts.append(_Text(x, y, line, font, size, spacing, bold and "fake_bold" in self.habits,
+                                    hidden_after=True, white=shaded))
             y += size * LEADING
 
     # drawing -----------------------------------------------------------
@@ -253,14 +266,22 @@ class _Doc:
 
     def _draw_page(self, c, page: _Page) -> None:
         w, h = page.size
-        if page.turned and "rotated" in self.habits:
+        if page.turned and "rotated" in self.habits:      # a landscape drawing turned to stand on portrait paper
             c.setPageSize((h, w))
-            c.setPageRotation(90)
-            c.transform(0, 1, -1, 0, h, 0)      # landscape drawing turned to stand on portrait paper
+            if "270" in self.habits:
+                c.setPageRotation(270)
+                c.transform(0, -1, 1, 0, 0, w)
+            else:
+                c.setPageRotation(0 if "unflagged" in self.habits else 90)
+                c.transform(0, 1, -1, 0, h, 0)
         else:
             c.setPageSize((w, h))
             c.setPageRotation(0)
         texts = list(reversed(page.texts)) if "reversed" in self.habits else page.texts
+        c.setFillColorRGB(0.2, 0.3, 0.5)
+        for left, top, right, bottom in page.shading:
+            c.rect(left, h - bottom, right - left, bottom - top, stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
         if "text_first" in self.habits:
             self._draw_texts(c, texts, h)
             self._draw_rules(c, page.rules, h)
@@ -272,6 +293,8 @@ class _Doc:
         opaque = {"Figures": "unmapped_figures", "CJK": "unmapped_text"}
         for t in texts:
             c.setFont("Opaque" + t.font if opaque[t.font] in self.habits else t.font, t.size)
+            if t.white:
+                c.setFillColorRGB(1, 1, 1)
             for shift in (0.0, 0.3) if t.bold else (0.0,):
                 x = t.x + shift
                 if "outlined_figures" in self.habits and t.font == "Figures":
@@ -284,6 +307,15 @@ class _Doc:
                         x += pdfmetrics.stringWidth(ch, t.font, t.size) + t.spacing
                 else:
                     c.drawString(x, h - t.baseline, t.text, charSpace=t.spacing)
+            if t.hidden_after and "hidden_chars" in self.habits:
+                end = t.x + pdfmetrics.stringWidth(t.text, t.font, t.size) + t.spacing * len(t.text)
+                c.setFillColorRGB(1, 1, 1)
+                c.drawString(end, h - t.baseline, "7")
+                c.setFillColorRGB(0, 0, 0)
+                c.setFont(t.font, 0.5)
+                c.drawString(t.x + pdfmetrics.stringWidth(t.text[:1], t.font, t.size), h - t.baseline, "9")
+            if t.white:
+                c.setFillColorRGB(0, 0, 0)
 
     def _draw_rules(self, c, rules: list[_Rule], h: float) -> None:
         habits = self.habits
@@ -337,7 +369,7 @@ class _Layout:
 
     def __init__(self, grid, width: float, habits: tuple):
         self.origins = renderings._origins(grid)
-        head = renderings._header_rows(grid)
+        self.head = head = renderings._header_rows(grid)
         # rows printed in bold: the header, and totals (（七）总计)
         self.bold_rows = set(range(head)) | {r for r, _, cell in self.origins
                                              if r >= head and not cell.value and "总计" in cell.text}
