@@ -56,6 +56,8 @@ STYLES = {
     "right_figures": ("filled", "right"),       # figures right-aligned in their cells
     "wrapped_labels": ("narrow",),              # narrow label columns: labels over two lines or more
     "repeated_header": ("filled", "repeat"),    # the header rows repeated on each page
+    # the part on the next page a little to the right, a merged cell's text in its last part
+    "shifted_continuation": ("filled", "shifted", "text_below"),
     "footers": ("filled", "footer"),            # the organ's name and "- 3 -" at every page's foot
     "landscape": ("landscape", "footer"),       # tables 三 and 四 on landscape pages
     "rotated": ("rotated",),                    # …drawn turned on portrait pages shown with /Rotate 90
@@ -198,12 +200,13 @@ class _Doc:
             segments[-1][1].append(r)
             segments[-1][2][r] = self.y
             self.y += layout.heights[r]
-        for page, rows, tops in segments:
-            self._draw_segment(page, layout, rows, tops)
+        for at, (page, rows, tops) in enumerate(segments):
+            self._draw_segment(page, layout, rows, tops, at > 0)
         self.y += SIZE
 
-    def _draw_segment(self, page: _Page, layout: "_Layout", rows: list[int], tops: dict[int, float]) -> None:
-        x0 = MARGIN
+    def _draw_segment(self, page: _Page, layout: "_Layout", rows: list[int], tops: dict[int, float],
+                      continued: bool) -> None:
+        x0 = MARGIN + (2.5 if continued and "shifted" in self.habits else 0.0)
         first, last = rows[0], rows[-1]
         seg_top, seg_bottom = tops[first], tops[last] + layout.heights[last]
         table_x1 = x0 + sum(layout.widths)
@@ -219,7 +222,9 @@ class _Doc:
                            _Rule(left, bottom, right, bottom, 1.0 if bottom >= seg_bottom - 0.1 else 0.0),
                            _Rule(left, top, left, bottom, -1.0 if left <= x0 + 0.1 else 0.0),
                            _Rule(right, top, right, bottom, 1.0 if right >= table_x1 - 0.1 else 0.0)]
-            if cell.text and covered[0] == r:       # a merged cell cut by the page: text in its first part
+            # a merged cell cut by the page: its text in its first part, or its last
+            if cell.text and ((covered[-1] == r + cell.rowspan - 1) if "text_below" in self.habits
+                              else covered[0] == r):
                 shaded = "shaded" in self.habits and r < layout.head
                 if shaded:
                     page.shading.append((left, top, right, bottom))
