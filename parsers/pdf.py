@@ -1,13 +1,15 @@
 """PDF front-end: the bytes of a PDF report in, a `Document` out (pdfplumber).
 
-Tables are rebuilt from the ruling lines (pdfplumber's "lines" strategy), not from the text:
-in extracted text the values of a wrapped row print on the line above their label and page
-footers land between rows. Each ruled cell keeps its box, so a table continued on the next
+Tables are rebuilt from the ruling (pdfplumber's table finder on the rules of _rules), not
+from the text: in extracted text the values of a wrapped row print on the line above their
+label and page footers land between rows. Each ruled cell keeps its box, so a table continued on the next
 page is joined back into one grid, and a merged cell cut by the page break is joined too.
 Everything outside the tables becomes paragraphs; page numbers and running headers are dropped.
 
 Only what is drawn counts as ruling: office suites put an unstroked white box behind every
-line of text, which would otherwise turn the prose into one-column "tables".
+line of text, which would otherwise turn the prose into one-column "tables". Only what can be
+seen counts as text, and what cannot be read (characters without Unicode, figures drawn as
+shapes) is left out with a problem, never read as a blank or a shorter number.
 """
 from __future__ import annotations
 
@@ -35,8 +37,8 @@ CELL_GAP = 0.6                  # × font size: a wider gap between characters s
 FIGURE_GAP = 0.3                # × font size: the same next to a figure (narrow columns)
 MAX_TABLE_GAP_LINES = 4         # lines without figures tolerated between two rows of figures
 UNMAPPED_SHARE = 0.3            # beyond this share of (cid:…) characters the text is lost
-MIN_VISIBLE_SIZE = 1.0         # pt: characters smaller than this are not seen
-FAKE_BOLD_SHIFT = 1.0          # pt: the same character drawn again this close is one (faked bold)
+MIN_VISIBLE_SIZE = 1.0          # pt: characters smaller than this are not seen
+FAKE_BOLD_SHIFT = 1.0           # pt: the same character drawn again this close is one (faked bold)
 LINE_OVERLAP = 0.5              # share of the smaller height two characters of one line overlap
 LINE_LOOKBACK = 16              # lines a character may join: the latest ones (bounded work)
 WORD_GAP = 3.0                  # pt: a wider gap between characters is a space (pdfplumber's)
@@ -210,7 +212,7 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
     textless: list[int] = []
     dense: list[int] = []       # pages drawing more objects than any report page: skipped
     images = characters = unmapped = 0
-    lost: list[str] = []        # what held characters without Unicode, left out (pages)
+    lost: list[str] = []        # what could not be read and was left out, page by page
     offset = 0.0
     for page in pages:
         pdfguard.new_page()
@@ -393,9 +395,8 @@ def _centre_line(box: dict, orientation: str) -> dict:
 
 
 def _read_page(page, offset: float, lost: list[str]) -> tuple[list[_TablePart], list[_Line]]:
-    """The ruled tables of one page and its text lines outside them. What holds characters
-    whose font gives no Unicode (see _without_unmapped_rows, _text_lines) is left out and
-    named in `lost`."""
+    """The ruled tables of one page and its text lines outside them. What holds text that
+    cannot be read (see _without_unread_rows, _text_lines) is left out and named in `lost`."""
     rules = _rules(page)
     verticals = [e for e in rules if e["orientation"] == "v"]
     horizontals = [e for e in rules if e["orientation"] == "h"] + _open_ends(verticals, rules)
@@ -440,15 +441,15 @@ def _without_unread_rows(cells: list[_Cell], ink: list[tuple[float, float]], pag
     whose font gives no Unicode ("(cid:…)"), or no text but ink (figures drawn as paths, a
     picture). Read without them such a cell would be another value (a blank, a number short of
     digits). A merged cell over such a row and others stays, unless it is the unread one."""
-    unmapped = [c for c in cells if "(cid:" in c.text or not c.text and any(
+    unread = [c for c in cells if "(cid:" in c.text or not c.text and any(
         c.x0 < x < c.x1 and c.top < y < c.bottom for x, y in ink)]
-    if not unmapped:
+    if not unread:
         return cells
     ys = _clusters([c.top for c in cells] + [c.bottom for c in cells])
 
     def rows(cell: _Cell) -> set[int]:
         return set(range(_nearest(ys, cell.top), max(_nearest(ys, cell.bottom), _nearest(ys, cell.top) + 1)))
-    dropped = set().union(*map(rows, unmapped))
+    dropped = set().union(*map(rows, unread))
     lost.append(f"{len(dropped)} table row(s) on page {page}")
     return [c for c in cells if not rows(c) <= dropped]
 
@@ -491,12 +492,9 @@ def _open_sides(horizontals: list[dict], verticals: list[dict]) -> list[dict]:
         for upper, lower in zip(ys, ys[1:]):
             if lower - upper <= EDGE_TOLERANCE:
                 continue
-
-            def spans(v: dict) -> bool:
-                return v["top"] <= upper + EDGE_TOLERANCE and v["bottom"] >= lower - EDGE_TOLERANCE
-            if any(abs(v["x0"] - x) <= EDGE_TOLERANCE for v in verticals if spans(v)):
-                continue        # the side is drawn
-            if any(spans(v) for v in verticals):
+            spanning = [v for v in verticals
+                        if v["top"] <= upper + EDGE_TOLERANCE and v["bottom"] >= lower - EDGE_TOLERANCE]
+            if spanning and not any(abs(v["x0"] - x) <= EDGE_TOLERANCE for v in spanning):
                 closing.append({"object_type": "line", "x0": x, "x1": x, "top": upper, "bottom": lower,
                                 "width": 0.0, "height": lower - upper})
     return closing
