@@ -37,7 +37,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=2, help="reports per edition and style")
     args = ap.parse_args()
-    print(f"{'style':<18} {'right':>6} {'wrong':>6} {'absent':>6}  {'s':>5}  problems")
+    print(f"{'style':<22} {'right':>6} {'wrong':>6} {'absent':>6}  {'s':>5}  problems")
     totals = [0, 0, 0]
     for style in pdf_renderings.STYLES:
         started, sums, codes = time.perf_counter(), [0, 0, 0], set()
@@ -47,9 +47,9 @@ def main() -> None:
                 sums = [a + b for a, b in zip(sums, figures)]
                 codes.update(problems)
         totals = [a + b for a, b in zip(totals, sums)]
-        print(f"{style:<18} {sums[0]:>6} {sums[1]:>6} {sums[2]:>6}  {time.perf_counter() - started:5.1f}  "
+        print(f"{style:<22} {sums[0]:>6} {sums[1]:>6} {sums[2]:>6}  {time.perf_counter() - started:5.1f}  "
               + " ".join(sorted(codes)))
-    print(f"{'total':<18} {totals[0]:>6} {totals[1]:>6} {totals[2]:>6}")
+    print(f"{'total':<22} {totals[0]:>6} {totals[1]:>6} {totals[2]:>6}")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ Every style draws the same A4 report (title, section headings, prose, tables 二
 across pages wherever they do not fit) in one drawing habit of a real exporter; STYLES says
 which. Tables are laid out like Word lays them out: columns as wide as their text wants, scaled
 to the text block; labels wrapped within their cell; a merged cell's text centred in its rows
-(in the part on the first page when a page break cuts it); figures in a Latin font, the rest in
-a CJK one.
+(in its part on the first page when a page break cuts it, but with `text_below`); figures in a
+Latin font, the rest in a CJK one.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ pdfmetrics.registerFont(TTFont("Figures", FIGURE_FONT))
 pdfmetrics.registerFont(TTFont("OpaqueCJK", CJK_FONT, subfontIndex=1, asciiReadable=False))
 pdfmetrics.registerFont(TTFont("OpaqueFigures", FIGURE_FONT.replace("Serif", "Sans"), asciiReadable=False))
 
-# style → the drawing habits it uses (see Layout and Page below)
+# style → the drawing habits it uses (see _Doc and _Layout below)
 STYLES = {
     "stroked": (),                              # stroked lines, whole strings, centred text
     "filled_rules": ("filled",),                # Word, WPS: every border a thin filled rectangle
@@ -119,7 +119,7 @@ class _Text:
     size: float
     spacing: float = 0.0
     bold: bool = False
-    hidden_after: bool = False      # a cell's text: room after it for a hidden character
+    in_cell: bool = False           # a cell's text (where hidden_chars hides characters)
     white: bool = False             # on a dark fill
 
 
@@ -184,7 +184,7 @@ class _Doc:
 
     def table(self, grid) -> None:
         layout = _Layout(grid, self.width, self.habits)
-        head = renderings._header_rows(grid)
+        head = layout.head
         segments: list[tuple[_Page, list[int], dict[int, float]]] = [(self.page, [], {})]
         self.page.used = True
         for r in range(len(grid)):
@@ -248,14 +248,13 @@ class _Doc:
             else:
                 x = left + (right - left - w) / 2
             page.texts.append(_Text(x, y, line, font, size, spacing, bold and "fake_bold" in self.habits,
-                                    hidden_after=True, white=shaded))
+                                    in_cell=True, white=shaded))
             y += size * LEADING
 
     # drawing -----------------------------------------------------------
     def finish(self) -> bytes:
         out = io.BytesIO()
         c = canvas.Canvas(out, pagesize=A4, pageCompression=0)
-        total = len(self.pages)
         for number, page in enumerate(self.pages, 1):
             if "footer" in self.habits:
                 w, h = page.size
@@ -265,7 +264,6 @@ class _Doc:
                                         h - MARGIN / 2, label, "Figures", SIZE))
             self._draw_page(c, page)
             c.showPage()
-        assert total
         c.save()
         return out.getvalue()
 
@@ -312,7 +310,7 @@ class _Doc:
                         x += pdfmetrics.stringWidth(ch, t.font, t.size) + t.spacing
                 else:
                     c.drawString(x, h - t.baseline, t.text, charSpace=t.spacing)
-            if t.hidden_after and "hidden_chars" in self.habits:
+            if t.in_cell and "hidden_chars" in self.habits:
                 end = t.x + pdfmetrics.stringWidth(t.text, t.font, t.size) + t.spacing * len(t.text)
                 c.setFillColorRGB(1, 1, 1)
                 c.drawString(end, h - t.baseline, "7")
