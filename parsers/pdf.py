@@ -1,13 +1,15 @@
 """PDF front-end: the bytes of a PDF report in, a `Document` out (pdfplumber).
 
-Tables are rebuilt from the ruling lines (pdfplumber's "lines" strategy), not from the text:
-in extracted text the values of a wrapped row print on the line above their label and page
-footers land between rows. Each ruled cell keeps its box, so a table continued on the next
+Tables are rebuilt from the ruling (pdfplumber's table finder on the rules of _rules), not
+from the text: in extracted text the values of a wrapped row print on the line above their
+label and page footers land between rows. Each ruled cell keeps its box, so a table continued on the next
 page is joined back into one grid, and a merged cell cut by the page break is joined too.
 Everything outside the tables becomes paragraphs; page numbers and running headers are dropped.
 
 Only what is drawn counts as ruling: office suites put an unstroked white box behind every
-line of text, which would otherwise turn the prose into one-column "tables".
+line of text, which would otherwise turn the prose into one-column "tables". Only what can be
+seen counts as text, and what cannot be read (characters without Unicode, figures drawn as
+shapes) is left out with a problem, never read as a blank or a shorter number.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from parsers.template import TEMPLATE, normalise_label
 from parsers.values import is_blank, looks_like_value
 
 MAX_PAGES = 200                 # a report has a handful; thousands means a hostile or wrong file
-BORDER_THICKNESS = 2.0          # an unstroked filled box thinner than this (pt) is a drawn line
+BORDER_THICKNESS = 2.0          # a box thinner than this (pt) is a drawn line: its centre line
 EDGE_TOLERANCE = 3.0            # pt: boxes closer than this share a grid line
 MAX_CROSSINGS = 2500            # rule positions (rows × columns) beyond any report table: a
                                 # dense vector drawing, whose "cells" would take minutes to trace
@@ -35,13 +37,15 @@ CELL_GAP = 0.6                  # × font size: a wider gap between characters s
 FIGURE_GAP = 0.3                # × font size: the same next to a figure (narrow columns)
 MAX_TABLE_GAP_LINES = 4         # lines without figures tolerated between two rows of figures
 UNMAPPED_SHARE = 0.3            # beyond this share of (cid:…) characters the text is lost
+MIN_VISIBLE_SIZE = 1.0          # pt: characters smaller than this are not seen
+FAKE_BOLD_SHIFT = 1.0           # pt: the same character drawn again this close is one (faked bold)
 LINE_OVERLAP = 0.5              # share of the smaller height two characters of one line overlap
 LINE_LOOKBACK = 16              # lines a character may join: the latest ones (bounded work)
 WORD_GAP = 3.0                  # pt: a wider gap between characters is a space (pdfplumber's)
 MARGIN_BAND = 0.08              # top/bottom share of the page where headers and footers live
-TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+TABLE_SETTINGS = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit"}
 
-_UNMAPPED = re.compile(r"^\(cid:\d+\)$")
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(
     r"^[-—–－·\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*[/／]\s*\d+|\s*共\s*\d+\s*页)?[-—–－·\s]*$"
 )
@@ -208,6 +212,7 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
     textless: list[int] = []
     dense: list[int] = []       # pages drawing more objects than any report page: skipped
     images = characters = unmapped = 0
+    lost: list[str] = []        # what could not be read and was left out, page by page
     offset = 0.0
     for page in pages:
         pdfguard.new_page()
@@ -227,7 +232,9 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
         else:
             characters += len(page.chars)
             unmapped += sum(1 for ch in page.chars if _UNMAPPED.match(ch["text"]))
-            parts, lines = _read_page(page.filter(_is_mapped), offset)
+            # bold faked by drawing the text twice a fraction of a point apart: one text
+            seen = page.dedupe_chars(tolerance=FAKE_BOLD_SHIFT).filter(_visible(page))
+            parts, lines = _read_page(seen, offset, lost)
             items.extend((page.page_number, obj.top, obj) for obj in [*parts, *lines])
         offset += float(page.height)
         page.close()        # drop the page's parsed objects: long files stay small in memory
@@ -251,6 +258,11 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
                                 "text cannot be extracted; OCR would be needed")
         )
         return
+    if lost:
+        doc.problems.append(
+            ("UNREADABLE_FILE", "text that cannot be read (characters that come out as (cid:…), "
+                                "their font not saying which characters it draws; cells of figures "
+                                "drawn as shapes): left out " + ", ".join(lost)))
     if textless:
         items.extend(_scanned_pages(data, textless, doc))
     items.sort(key=lambda item: (item[0], item[1]))
@@ -303,9 +315,31 @@ def _reads_upright(char: dict) -> bool:
     return a > 0 and abs(b) < a
 
 
-def _is_mapped(obj: dict) -> bool:
-    """Characters whose font gives no Unicode come out as "(cid:1234)": not text."""
-    return not (obj.get("object_type") == "char" and _UNMAPPED.match(obj["text"]))
+def _visible(page):
+    """Whether an object of the page can be seen: characters white on no dark fill, or smaller
+    than MIN_VISIBLE_SIZE, cannot (anti-copy characters between figures, text coloured white):
+    read, they would add digits to a figure."""
+    dark = [r for r in page.rects if r.get("fill") and not _is_white(r.get("non_stroking_color"))]
+
+    def visible(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        if obj["size"] < MIN_VISIBLE_SIZE:
+            return False
+        if not _is_white(obj.get("non_stroking_color")):
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return any(r["x0"] <= x <= r["x1"] and r["top"] <= y <= r["bottom"] for r in dark)
+    return visible
+
+
+def _is_white(color) -> bool:
+    """A fill colour (gray, RGB or CMYK components) that is white."""
+    if not isinstance(color, (tuple, list)) or not color or not all(isinstance(c, (int, float)) for c in color):
+        return False
+    if len(color) == 4:
+        return max(color) <= 0.05
+    return min(color) >= 0.95
 
 
 def _page_count(pdf) -> int:
@@ -317,21 +351,62 @@ def _page_count(pdf) -> int:
 
 # ---------------------------------------------------------------- tables
 
-def _is_drawn(obj: dict) -> bool:
-    """Keep lines, stroked boxes and boxes thin enough to be a border; drop background fills."""
-    if obj.get("object_type") == "rect" and not obj.get("stroke"):
-        return min(obj["width"], obj["height"]) <= BORDER_THICKNESS
-    return True
+def _rules(page) -> list[dict]:
+    """The page's ruling as edges: lines and curves as drawn, stroked boxes by their four sides,
+    a box thin enough to be a border (Word and WPS fill one per cell side, a dash of a dashed
+    line is one) by its centre line. Its ends are no rules: taken as edges, the 0.5 pt ends of
+    a border cut short or dashed would make hundreds of rule positions. Wider unstroked boxes
+    are backgrounds (office suites put a white box behind every line of text), wider filled
+    shapes are ink (_ink)."""
+    rules = [e for e in page.edges if e["object_type"] == "line"]
+    rules += [e for curve in page.curves if not _is_ink(curve) for e in pdfplumber.utils.curve_to_edges(curve)]
+    for box in page.rects:
+        thin = min(box["width"], box["height"])
+        if thin <= BORDER_THICKNESS:
+            across = box["height"] <= box["width"]
+            if max(box["width"], box["height"]) >= 2 * thin:    # a dot of a dotted line is no rule
+                rules.append(_centre_line(box, "h" if across else "v"))
+        elif box.get("stroke"):
+            rules += pdfplumber.utils.rect_to_edges(box)
+    return rules
 
 
-def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
-    """The ruled tables of one page and its text lines outside them."""
-    drawn = page.filter(_is_drawn)
-    if _crossings(drawn) > MAX_CROSSINGS:     # a dense drawing, not a table's borders
-        return [], _text_lines(page, offset, [])
-    settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=_open_ends(drawn))
+def _is_ink(shape: dict) -> bool:
+    """A filled shape thick both ways: a glyph drawn as a path, a logo, not a rule."""
+    return (bool(shape.get("fill")) and not shape.get("stroke")
+            and min(shape["width"], shape["height"]) > BORDER_THICKNESS)
+
+
+def _ink(page, offset: float) -> list[tuple[float, float]]:
+    """Centres (in document coordinates) of what is drawn without being text or ruling: shapes
+    (text turned into paths by an exporter) and pictures."""
+    return [((o["x0"] + o["x1"]) / 2, (o["top"] + o["bottom"]) / 2 + offset)
+            for o in [*filter(_is_ink, page.curves), *page.images]]
+
+
+def _centre_line(box: dict, orientation: str) -> dict:
+    if orientation == "h":
+        y = (box["top"] + box["bottom"]) / 2
+        return {"object_type": "rule_edge", "orientation": "h", "x0": box["x0"], "x1": box["x1"],
+                "top": y, "bottom": y, "width": box["width"], "height": 0.0}
+    x = (box["x0"] + box["x1"]) / 2
+    return {"object_type": "rule_edge", "orientation": "v", "x0": x, "x1": x,
+            "top": box["top"], "bottom": box["bottom"], "width": 0.0, "height": box["height"]}
+
+
+def _read_page(page, offset: float, lost: list[str]) -> tuple[list[_TablePart], list[_Line]]:
+    """The ruled tables of one page and its text lines outside them. What holds text that
+    cannot be read (see _without_unread_rows, _text_lines) is left out and named in `lost`."""
+    rules = _rules(page)
+    verticals = [e for e in rules if e["orientation"] == "v"]
+    horizontals = [e for e in rules if e["orientation"] == "h"] + _open_ends(verticals, rules)
+    verticals += _open_sides(horizontals, verticals)
+    if len(verticals) < 2 or len(horizontals) < 2 or _crossings(rules) > MAX_CROSSINGS:
+        return [], _text_lines(page, offset, [], lost)     # no table, or a dense drawing: no table's borders
+    settings = dict(TABLE_SETTINGS, explicit_vertical_lines=verticals, explicit_horizontal_lines=horizontals)
     parts, boxes, one_row = [], [], []
-    for table in drawn.find_tables(settings):
+    ink = _ink(page, offset)
+    for table in page.find_tables(settings):
         texts = table.extract()
         cells = [
             _Cell(box[0], box[1] + offset, box[2], box[3] + offset, _cell_text(text))
@@ -339,7 +414,10 @@ def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
             for box, text in zip(row.cells, row_texts)
             if box is not None
         ]
-        part = _TablePart(cells, page.page_number)
+        part = _TablePart(_without_unread_rows(cells, ink, page.page_number, lost), page.page_number)
+        if not part.cells:              # every row unreadable: its text is no prose either
+            boxes.append(table.bbox)
+            continue
         rows, columns = _grid_shape(part)
         if columns < 2:                  # a single boxed column is framed prose, not a table
             continue
@@ -348,7 +426,7 @@ def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
             boxes.append(table.bbox)
         else:
             one_row.append((part, table.bbox))
-    lines = _text_lines(page, offset, boxes)
+    lines = _text_lines(page, offset, boxes, lost)
     for part, (x0, top, x1, bottom) in one_row:
         part.lines = [ln for ln in lines if x0 <= (ln.x0 + ln.x1) / 2 <= x1
                       and top <= (ln.top + ln.bottom) / 2 - offset <= bottom]
@@ -357,17 +435,35 @@ def _read_page(page, offset: float) -> tuple[list[_TablePart], list[_Line]]:
     return parts, lines
 
 
-def _crossings(page) -> int:
+def _without_unread_rows(cells: list[_Cell], ink: list[tuple[float, float]], page: int,
+                         lost: list[str]) -> list[_Cell]:
+    """The cells of a table but its rows where a cell says what cannot be read: characters
+    whose font gives no Unicode ("(cid:…)"), or no text but ink (figures drawn as paths, a
+    picture). Read without them such a cell would be another value (a blank, a number short of
+    digits). A merged cell over such a row and others stays, unless it is the unread one."""
+    unread = [c for c in cells if "(cid:" in c.text or not c.text and any(
+        c.x0 < x < c.x1 and c.top < y < c.bottom for x, y in ink)]
+    if not unread:
+        return cells
+    ys = _clusters([c.top for c in cells] + [c.bottom for c in cells])
+
+    def rows(cell: _Cell) -> set[int]:
+        return set(range(_nearest(ys, cell.top), max(_nearest(ys, cell.bottom), _nearest(ys, cell.top) + 1)))
+    dropped = set().union(*map(rows, unread))
+    lost.append(f"{len(dropped)} table row(s) on page {page}")
+    return [c for c in cells if not rows(c) <= dropped]
+
+
+def _crossings(rules: list[dict]) -> int:
     """Distinct horizontal × vertical rule positions: how many cells a table finder would try."""
-    rows = {round(e["top"]) for e in page.edges if e["orientation"] == "h"}
-    columns = {round(e["x0"]) for e in page.edges if e["orientation"] == "v"}
+    rows = {round(e["top"]) for e in rules if e["orientation"] == "h"}
+    columns = {round(e["x0"]) for e in rules if e["orientation"] == "v"}
     return len(rows) * len(columns)
 
 
-def _open_ends(page) -> list[dict]:
+def _open_ends(verticals: list[dict], rules: list[dict]) -> list[dict]:
     """Close a table cut by the page break: its side rules run past its last (or first) rule."""
-    verticals = [e for e in page.edges if e["orientation"] == "v"]
-    horizontals = [e for e in page.edges if e["orientation"] == "h"]
+    horizontals = [e for e in rules if e["orientation"] == "h"]
     if not verticals or not horizontals:
         return []
     closing = []
@@ -380,6 +476,27 @@ def _open_ends(page) -> list[dict]:
         if len(reaching) >= 2 and not ruled:
             closing.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
                             "width": x1 - x0, "height": 0})
+    return closing
+
+
+def _open_sides(horizontals: list[dict], verticals: list[dict]) -> list[dict]:
+    """Close a table drawn without its left or right side (a frame set to none on the sides):
+    where its rules end together and nothing is drawn there, the side is drawn, row by row, on
+    the rows that inner rules show are rows of a table (not the space between two tables)."""
+    closing: list[dict] = []
+    if not horizontals:
+        return closing
+    for end, outermost in (("x0", min), ("x1", max)):
+        x = outermost(h[end] for h in horizontals)
+        ys = sorted(h["top"] for h in horizontals if abs(h[end] - x) <= EDGE_TOLERANCE)
+        for upper, lower in zip(ys, ys[1:]):
+            if lower - upper <= EDGE_TOLERANCE:
+                continue
+            spanning = [v for v in verticals
+                        if v["top"] <= upper + EDGE_TOLERANCE and v["bottom"] >= lower - EDGE_TOLERANCE]
+            if spanning and not any(abs(v["x0"] - x) <= EDGE_TOLERANCE for v in spanning):
+                closing.append({"object_type": "line", "x0": x, "x1": x, "top": upper, "bottom": lower,
+                                "width": 0.0, "height": lower - upper})
     return closing
 
 
@@ -490,7 +607,11 @@ def _to_table(part: _TablePart) -> Table:
 
 # ---------------------------------------------------------------- text
 
-def _text_lines(page, offset: float, boxes: list[tuple]) -> list[_Line]:
+def _text_lines(page, offset: float, boxes: list[tuple], lost: list[str]) -> list[_Line]:
+    """The text lines of the page outside `boxes` (its ruled tables). Characters whose font
+    gives no Unicode are dropped from running text (a line of nothing else is a symbol font's
+    ornament); a line of cells where they make up a cell or stand among its figures (a table
+    drawn without ruling) is left out whole, and the lines of that table with it."""
     def outside_tables(obj: dict) -> bool:
         if obj.get("object_type") != "char":
             return True
@@ -499,7 +620,19 @@ def _text_lines(page, offset: float, boxes: list[tuple]) -> list[_Line]:
 
     lines = []
     band = MARGIN_BAND * float(page.height)
+    unreadable = 0
     for chars in _char_lines(page.filter(outside_tables).chars):
+        mapped = [ch for ch in chars if not _UNMAPPED.match(ch["text"])]
+        if len(mapped) < len(chars):
+            segments = _segments(chars, statistics.median(ch["size"] for ch in chars), 0.0)
+            if (mapped or len(segments) > 1) and any(
+                    _UNMAPPED.search(s.text) and not re.search(r"[^\d.,%]", _UNMAPPED.sub("", s.text))
+                    for s in segments):
+                unreadable += 1
+                continue
+            if not mapped:
+                continue
+            chars = mapped
         text = _tidy(_line_text(chars))
         if text:
             size = statistics.median(ch["size"] for ch in chars)
@@ -508,6 +641,13 @@ def _text_lines(page, offset: float, boxes: list[tuple]) -> list[_Line]:
             lines.append(_Line(text, chars[0]["x0"], max(ch["x1"] for ch in chars), top + offset,
                                bottom + offset, round(size, 1), page.page_number,
                                in_margin, _segments(chars, size, top + offset)))
+    if unreadable:
+        # The rest of such a table is no text to read either: its labels, left without their
+        # figures, would read as rows of blanks. Only headings and full lines of prose stay.
+        width = max((ln.x1 for ln in lines), default=0.0) - min((ln.x0 for ln in lines), default=0.0)
+        kept = [ln for ln in lines if _SECTION_HEADING.match(ln.text) or ln.x1 - ln.x0 >= 0.7 * width]
+        lost.append(f"{unreadable + len(lines) - len(kept)} line(s) on page {page.page_number}")
+        lines = kept
     return lines
 
 
