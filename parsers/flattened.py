@@ -666,6 +666,10 @@ def _t3(flat: Flat, reading: FlatReading) -> tuple[int, int] | None:
     if not chosen:
         return None
     printed = {hit.meaning for hit, run in chosen if run.text}
+    if not printed:
+        # Labels with no figure after any of them: the figures are not in this text (drawn as
+        # pictures, unreadable), not a table of blank cells.
+        return None
     for forms in alternative_rows("t3"):
         if any(printed & set(form) for form in forms):
             # A form with values is the one printed: the other's label is a group heading

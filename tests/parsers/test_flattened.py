@@ -241,3 +241,15 @@ def test_label_and_digit_soup_never_crashes(pieces):
     assert "PARSE_ERROR" not in {p.code for p in report.problems}
     for key, value in report.cells.items():
         assert value is None or isinstance(value, (int, float)), key
+
+
+def test_labels_with_no_figure_anywhere_are_no_table_of_blanks():
+    # The figures of a page were unreadable (drawn as shapes, fonts without a text map): what is
+    # left is the row labels alone. No cell is claimed blank.
+    from parsers.document import Document, Paragraph
+    from parsers.reader import read_document
+
+    labels = ["三、收到和处理政府信息公开申请情况", "（二）部分公开", "（三）不予公开", "1.属于国家秘密",
+              "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "（四）无法提供", "1.本机关不掌握相关政府信息"]
+    report = read_document(Document(blocks=[Paragraph(text) for text in labels]))
+    assert not any(key.startswith("t3.") for key in report.cells), report.cells
