@@ -253,14 +253,14 @@ def _read_pages(pdf, doc: Document, data: bytes) -> None:
         return
     if unmapped > UNMAPPED_SHARE * characters:
         doc.problems.append(
-            ("UNREADABLE_FILE", f"{unmapped} of {characters} characters come out as (cid:…): "
+            ("UNREADABLE_TEXT", f"{unmapped} of {characters} characters come out as (cid:…): "
                                 "the PDF's fonts do not say which characters they draw, so its "
                                 "text cannot be extracted; OCR would be needed")
         )
         return
     if lost:
         doc.problems.append(
-            ("UNREADABLE_FILE", "text that cannot be read (characters that come out as (cid:…), "
+            ("UNREADABLE_TEXT", "text that cannot be read (characters that come out as (cid:…), "
                                 "their font not saying which characters it draws; cells of figures "
                                 "drawn as shapes): left out " + ", ".join(lost)))
     if textless:

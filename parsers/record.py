@@ -23,7 +23,7 @@ class Problem:
 # fault, not the agency. A document with one of them that gave no cell at all is `unreadable`:
 # its checks are one UNREADABLE warning, it never replaces a readable version of the same report.
 # UNSUPPORTED_ATTACHMENT and PARTS_MISSING (a page split over pages, some not fetched) come from ingest.
-UNREADABLE_CODES = ("UNREADABLE_FILE", "TOO_LARGE", "SCANNED_PDF", "SCANNED_PAGES", "EMPTY_DOCUMENT",
+UNREADABLE_CODES = ("UNREADABLE_FILE", "UNREADABLE_TEXT", "TOO_LARGE", "SCANNED_PDF", "SCANNED_PAGES", "EMPTY_DOCUMENT",
                     "DECODE_ERROR", "PARSE_ERROR", "UNSUPPORTED_ATTACHMENT", "OCR_UNAVAILABLE", "TABLE_IMAGES",
                     "PARTS_MISSING")
 # Problems that say part of a document was not read (pages skipped, text garbled): with cells

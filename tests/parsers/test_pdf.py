@@ -488,7 +488,7 @@ def test_fonts_without_a_character_map():
     doc = read_pdf(pdf_with([unmapped]))
     assert doc.blocks == []
     [(code, detail)] = doc.problems
-    assert code == "UNREADABLE_FILE"
+    assert code == "UNREADABLE_TEXT"
     assert detail.startswith("6 of 6 characters come out as (cid:…)") and "OCR" in detail
     # a few unmapped characters (a symbol font) in readable text are dropped, not kept as noise
     doc = read_pdf(pdf_with([f"BT /F1 12 Tf 72 760 Td ({LONG_LINE}) Tj ET {unmapped}"]))

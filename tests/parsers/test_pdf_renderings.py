@@ -42,7 +42,7 @@ def test_cells_whose_characters_are_unknown_are_absent_with_a_problem(renderings
     assert not {k for k in cells if k in report.cells and report.cells[k] != cells[k]}
     assert not set(report.cells) - set(cells)
     assert not [k for k in cells if k.startswith(("t3.", "t4.")) and k in report.cells]
-    assert "UNREADABLE_FILE" in [p.code for p in report.problems]
+    assert "UNREADABLE_TEXT" in [p.code for p in report.problems]
 
 
 @pytest.mark.parametrize("edition", ["2019", "2021"])
