@@ -37,6 +37,8 @@ REPORT_STATUSES = {"stored", "new_version", "unchanged", "unreadable", "partly_r
 REPORT_KINDS = ("detail", "attachment")
 # A later part of a report page split over pages (`…_1.html`): read into the page's document.
 PART = "part"
+# The fetches whose failure is a report's (the report page, its attachment, a part of it).
+REPORT_FETCH_KINDS = (*REPORT_KINDS, PART)
 REPORT_FAILURES = {"http_error", "error", "blocked", "not_a_report", PARTS_MISSING}
 
 
@@ -135,7 +137,7 @@ class Ledger:
         tally.reports += fetch.outcome in REPORT_STATUSES
         tally.blocked += fetch.outcome == "blocked"
         tally.errors += fetch.outcome in FAILURES
-        tally.report_failures += fetch.kind in (*REPORT_KINDS, PART) and fetch.outcome in REPORT_FAILURES
+        tally.report_failures += fetch.kind in REPORT_FETCH_KINDS and fetch.outcome in REPORT_FAILURES
 
     def note(self, source_id: str, message: str, *, error: bool = True) -> None:
         """Something about a source that is no single fetch (no column link found, page cap)."""

@@ -215,6 +215,7 @@ class Detail:
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
     pictures: tuple[str, ...] = ()   # the body's pictures that may be tables (its tables as images)
     published: str | None = None     # the publication date the page shows (parsers.page.published_date)
+    parts: tuple[str, ...] = ()      # the other parts of an article split over pages (article_parts)
 
 
 _SCRIPT_HREF = re.compile(r"""href\s*=\s*\\?["']([^"'\\]+)\\?["']""", re.I)
@@ -254,7 +255,8 @@ def read_detail(html: str, base_url: str) -> Detail:
     selector = Selector(text=html or "<html></html>")
     body = body_html(html or "", selector)
     markers = patterns()["report_table_markers"]
-    tables = Selector(text=body).xpath("//table") if body else []
+    body_selector = Selector(text=body) if body else None
+    tables = body_selector.xpath("//table") if body_selector else []
     # Text through lxml itself: parsel makes an object of every text node, the bulk of the time.
     texts = (compact(t.root.xpath("string()")) for t in tables)
     has_tables = any(any(m in text for m in markers) for text in texts)
@@ -268,9 +270,10 @@ def read_detail(html: str, base_url: str) -> Detail:
         if attachment and attachment.url not in found:
             found[attachment.url] = attachment
     pictures = () if has_tables or not body else tuple(dict.fromkeys(
-        canonical_url(src, base_url) for src in table_pictures(Selector(text=body).root)))
+        canonical_url(src, base_url) for src in table_pictures(body_selector.root)))
     published = published_date(html or "", base_url, meta_tags(selector.root))
-    return Detail(detail_title(selector), body, has_tables, tuple(found.values()), pictures, published)
+    parts = tuple(article_parts(html, base_url, selector))
+    return Detail(detail_title(selector), body, has_tables, tuple(found.values()), pictures, published, parts)
 
 
 def script_built(html: str) -> bool:
@@ -361,13 +364,20 @@ def _declared_total(anchor: Selector, pattern: str) -> int | None:
     return None
 
 
-def article_parts(html: str, url: str) -> list[str]:
+@lru_cache(maxsize=1)
+def _part_link_texts() -> list[re.Pattern]:
+    """The pager link texts of an article's parts (下一页, 第N页, N), compiled once."""
+    return [re.compile(text) for text in patterns()["article_parts"]["link_texts"]]
+
+
+def article_parts(html: str, url: str, selector: Selector | None = None) -> list[str]:
     """The URLs of the other parts of the article this page begins, in order (none when the page
     is no first part). Read from the TRS pager call whose base is the page's own file name
     (`createPageHTML(3, 0, "t20220120_12345", "html")`), and from pager links to the page's own
     name numbered (`t20220120_12345_1.html`, `?page=2`), completed to "共N页" when the pager
     links only some parts. A list's pager on the page (`"index"`), links to other articles and
-    links back to part 1 are no parts; at most `max_parts` parts, the first one included."""
+    links back to part 1 are no parts; at most `max_parts` parts, the first one included.
+    `selector`: the page's, when the caller has parsed it already."""
     from crawler.families import trs      # the families import this module: asked once needed
 
     rules = patterns()["article_parts"]
@@ -378,7 +388,8 @@ def article_parts(html: str, url: str) -> list[str]:
     if numbered_self and numbered_self[1] >= 2 or mine and mine[1].lower() in rules["column_pages"]:
         return []                          # a later part (?page=2), or a list page
     found: dict[tuple[str, int], str] = {}
-    for pager in trs.pagers(html):
+    selector = selector or Selector(text=html or "<html></html>")
+    for pager in trs.pagers(html, selector):
         if not mine or pager.ext.lower() != mine[2]:
             continue
         if pager.prefix == mine[1]:
@@ -388,8 +399,7 @@ def article_parts(html: str, url: str) -> list[str]:
                     found[number] = part
         elif (later := _PART_SUFFIX.match(mine[1])) and later.group("stem") == pager.prefix:
             return []                      # this page is a later part of that pager's article
-    selector = Selector(text=html or "<html></html>")
-    wording = [re.compile(text) for text in rules["link_texts"]]
+    wording = _part_link_texts()
     total = None
     for anchor in selector.xpath("//a[@href]"):
         href = anchor.attrib["href"].strip()

@@ -27,9 +27,11 @@ _PREFIX = re.compile(r"[\"'](\w+?)_?[\"']\s*\+\s*(?:[\"']_[\"']\s*\+\s*)?\(?\s*(
 _EXTENSION = re.compile(r"\.\s*(?:[\"']\s*\+\s*[\"'])?(s?html?)[\"']")
 
 
-def scripts(text: str) -> str:
-    """All inline script text of the page, comments removed."""
-    code = "\n".join(Selector(text=text or "<html></html>").xpath("//script/text()").getall())
+def scripts(text: str, selector: Selector | None = None) -> str:
+    """All inline script text of the page, comments removed. `selector`: the page's, when the
+    caller has parsed it already."""
+    selector = selector or Selector(text=text or "<html></html>")
+    code = "\n".join(selector.xpath("//script/text()").getall())
     return _COMMENTS.sub("", code)
 
 
@@ -62,10 +64,10 @@ class Pager:
         return chain([f"{self.prefix}.{self.ext}"], (f"{self.prefix}_{n}.{self.ext}" for n in further))
 
 
-def pagers(text: str) -> list[Pager]:
+def pagers(text: str, selector: Selector | None = None) -> list[Pager]:
     """Every pager the page's scripts declare: the calls with a container id first, then the
     zero-based calls, each in page order, then the `countPage` form (one per page at most)."""
-    code = scripts(text)
+    code = scripts(text, selector)
     found = [Pager(int(m.group(1)), m.group(3), m.group(4), 2) for m in _FROM_TWO.finditer(code)]
     found += [Pager(int(m.group(1)), m.group(3), m.group(4), 1) for m in _ZERO_BASED.finditer(code)]
     if count := _COUNT_VAR.search(code):

@@ -234,9 +234,8 @@ class AnnualReportsSpider(scrapy.Spider):
         if detail.has_report_tables or not readable:
             unread = tuple(a.url for a in detail.attachments if not a.supported)
             document = self.document(response, title, published, unread)
-            parts = pages.article_parts(text, response.url)
-            if parts:       # an article split over pages: its other parts come first, in order
-                article = SplitArticle(pages.canonical_url(response.url), response.encoding, [text], parts)
+            if detail.parts:        # an article split over pages: its other parts come first, in order
+                article = SplitArticle(pages.canonical_url(response.url), response.encoding, [text], list(detail.parts))
                 yield self.part_request(source, document, article)
             else:
                 yield self.with_pictures(source, document, detail)
