@@ -26,25 +26,17 @@ ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests" / "parsers"
 sys.path[:0] = [str(ROOT), str(TESTS)]
 
+import conftest  # noqa: E402  (tests/parsers/conftest.py: the expected cells of a hand-checked file)
 import flat_reports  # noqa: E402
 import yaml  # noqa: E402
 from parsers import parse  # noqa: E402
 
 FLAT = ROOT / "tests" / "fixtures" / "flat"
-T3_COLUMNS = ["natural", "commercial", "research", "social", "legal", "other_org", "total"]
-T4_KEYS = [f"t4.{r}.{c}" for r in ("review", "suit_direct", "suit_after_review")
-           for c in ("upheld", "corrected", "other", "pending", "total")]
 
 
 def expected_cells(name: str) -> dict:
     """The cells of tests/parsers/expected/<name>.yaml (t3 rows in column order, t4 as 15)."""
-    expected = yaml.safe_load((TESTS / "expected" / f"{name}.yaml").read_text("utf-8"))
-    cells = {f"t2.{k}": v for k, v in (expected.get("t2") or {}).items()}
-    for row, values in (expected.get("t3") or {}).items():
-        cells.update({f"t3.{row}.{c}": v for c, v in zip(T3_COLUMNS, values)})
-    if expected.get("t4") is not None:
-        cells.update(dict(zip(T4_KEYS, expected["t4"])))
-    return cells
+    return conftest.expected_cells(yaml.safe_load((TESTS / "expected" / f"{name}.yaml").read_text("utf-8")))
 
 
 def score(data: str, cells: dict) -> tuple[int, int, int]:

@@ -249,24 +249,24 @@ def _wrapped(element):
     return content if content is not None else element.makeelement(_W + "sdtContent", {})
 
 
-def _rows(tbl):
-    """The w:tr of a table, those wrapped in content controls or custom XML included, and
-    without the rows deleted with tracked changes (w:trPr/w:del)."""
-    for child in tbl.iterchildren():
-        if child.tag == _W + "tr":
-            if child.find(f"{_W}trPr/{_W}del") is None:
-                yield child
+def _children(container, tag: str):
+    """The `tag` children of an element, those wrapped in content controls or custom XML
+    included."""
+    for child in container.iterchildren():
+        if child.tag == tag:
+            yield child
         elif child.tag in _WRAPPERS:
-            yield from _rows(_wrapped(child))
+            yield from _children(_wrapped(child), tag)
+
+
+def _rows(tbl):
+    """The w:tr of a table, without the rows deleted with tracked changes (w:trPr/w:del)."""
+    return (tr for tr in _children(tbl, _W + "tr") if tr.find(f"{_W}trPr/{_W}del") is None)
 
 
 def _cells(tr):
-    """The w:tc of a row, those wrapped in content controls or custom XML included."""
-    for child in tr.iterchildren():
-        if child.tag == _W + "tc":
-            yield child
-        elif child.tag in _WRAPPERS:
-            yield from _cells(_wrapped(child))
+    """The w:tc of a row."""
+    return _children(tr, _W + "tc")
 
 
 class _Text:

@@ -335,13 +335,13 @@ def _grid(table) -> Table:
         for cell in tr.iterchildren("td", "th"):
             if pending and len(row) in pending:
                 _fill_pending(row, marks, pending)
-            # _clean(_text(cell)) written out: this runs for every cell of every table, and a
-            # bare figure has nothing to clean
+            # _clean(_text(cell)), with no call for what runs for every cell of every table: a
+            # leaf's own text, and nothing to clean in a bare figure
             text = tostring(cell, method="text", encoding="unicode", with_tail=False) if len(cell) else cell.text
             if not text:
                 text = ""
             elif not text.isdigit():
-                text = " ".join(text.replace("\u200b", "").split())
+                text = _clean(text)
             raw_colspan, raw_rowspan = cell.get("colspan"), cell.get("rowspan")
             if raw_colspan in _NO_SPAN and raw_rowspan in _NO_SPAN:
                 row.append(text)

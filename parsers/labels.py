@@ -276,9 +276,4 @@ class Labels:
 
     def sense(self, text: str) -> Sense:
         """What a normalised printed label means in every index (remembered)."""
-        found = self.senses.get(text)
-        if found is None:
-            if len(self.senses) > CACHE_SIZE:
-                self.senses.clear()
-            found = self.senses[text] = Sense(self, text)
-        return found
+        return _remembered(self.senses, text, lambda label: Sense(self, label))

@@ -696,9 +696,9 @@ def read_document(doc: Document) -> Report:
     if _has_other_subrows(report):
         # （六）其他处理 printed as a row of its own above its three sub-rows heads them: its
         # figures, if any, are their subtotal, not the single row of the 2019 form.
-        for column in T3_COLUMNS:
-            report.cells.pop(f"t3.other_handling.{column}", None)
-            report.raw_cells.pop(f"t3.other_handling.{column}", None)
+        for key in _T3_ROW_KEYS["other_handling"]:
+            report.cells.pop(key, None)
+            report.raw_cells.pop(key, None)
     for code, detail in doc.problems:
         report.problem(code, detail)
     # No table structure, or a text whose row labels are glued to their figures: the tables are
