@@ -554,7 +554,7 @@ def _text_lines(found: list[Line]) -> list[list[Line]]:
     lines: list[list[Line]] = []
     for box in sorted(found, key=lambda b: (b.y0 + b.y1) / 2):
         middle = (box.y0 + box.y1) / 2
-        if lines and abs(middle - sum((b.y0 + b.y1) / 2 for b in lines[-1]) / len(lines[-1])) < (box.y1 - box.y0) / 2:
+        if lines and abs(middle - _middle(lines[-1])) < (box.y1 - box.y0) / 2:
             lines[-1].append(box)
         else:
             lines.append([box])
@@ -608,6 +608,17 @@ class _Row:
     top: float
     bottom: float           # of the numbers' line
     lines: list[int]        # the printed lines it is made of, top to bottom
+
+
+def _merged_spans(pairs) -> list[list[float]]:
+    """Horizontal extents (x0, x1) merged where they overlap or touch, left to right."""
+    spans: list[list[float]] = []
+    for x0, x1 in sorted(pairs):
+        if spans and x0 <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], x1)
+        else:
+            spans.append([x0, x1])
+    return spans
 
 
 def _middle(line: list[Line]) -> float:
@@ -726,12 +737,7 @@ def _header_columns(ink, lines: list[list[Line]], run: list[_Row], used: set[int
         # the detector may take two column labels for one: split at wide gaps in their ink
         boxes += [Line(x0, b.y0, x1, b.y1, "", 1.0) for b in right for x0, x1 in _ink_runs(ink, b)]
         below = min(b.y0 for b in line)
-    extents: list[list[float]] = []
-    for box in sorted(boxes, key=lambda b: b.x0):
-        if extents and box.x0 <= extents[-1][1]:
-            extents[-1][1] = max(extents[-1][1], box.x1)
-        else:
-            extents.append([box.x0, box.x1])
+    extents = _merged_spans((box.x0, box.x1) for box in boxes)
     if not extents:
         return None
     edges = [(label_right + extents[0][0]) / 2] + [(a[1] + b[0]) / 2 for a, b in zip(extents, extents[1:])]
@@ -771,13 +777,8 @@ def _column_table(ocr: Engine, rgb, ink, run: list[_Row], columns: list[list[flo
     ink there is a blank."""
     spans = columns
     if spans is None:
-        spans = []
-        pieces = [piece for row in run for box in row.values if _numeric(box) for piece in _ink_runs(ink, box)]
-        for x0, x1 in sorted(pieces):
-            if spans and x0 <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], x1)
-            else:
-                spans.append([x0, x1])
+        spans = _merged_spans(piece for row in run for box in row.values if _numeric(box)
+                              for piece in _ink_runs(ink, box))
     width = ink.shape[1]
     rows, crops, owners = [], [], []
     for r, row in enumerate(run):

@@ -18,9 +18,14 @@ def run_summary(summary: dict) -> str:
                                    reports=summary["reports"], errors=summary["errors"])
 
 
+def outcome(name: str) -> str:
+    """What became of a document, in words: "已入库 stored"."""
+    return WORDS["outcomes"].get(name, name)
+
+
 def outcomes(counts: dict[str, int]) -> str:
     """What became of the documents, e.g. "已入库 stored 3，无变化 unchanged 1"."""
-    return "，".join(f"{WORDS['outcomes'].get(name, name)} {count}" for name, count in sorted(counts.items()))
+    return "，".join(f"{outcome(name)} {count}" for name, count in sorted(counts.items()))
 
 
 def print_record_header(console, report) -> None:

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from nianjian.cli import add_db_argument
-from nianjian.commands import WORDS
+from nianjian.commands import WORDS, outcome
 from nianjian.errors import UserError
 from nianjian.ingest import IngestResult, ingest_document
 from nianjian.report_files import MAX_SIZE_MB, read_report_file
@@ -48,10 +48,6 @@ def _ingest_file(store: Store, path: Path, args, run_id: int) -> IngestResult:
         run_id=run_id)
 
 
-def _outcome(status: str) -> str:
-    return WORDS["outcomes"].get(status, status)
-
-
 def _explain(result: IngestResult) -> str:
     if result.ok:
         return WORDS["ingest"]["errors"].format(count=result.errors) if result.errors else ""
@@ -82,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
                     result = _ingest_file(store, Path(name), args, run_id)
                     results.append((name, result))
                     if not result.ok:
-                        err.print(f"[red]{escape(name)}：{_outcome(result.status)}[/red] — {escape(_explain(result))}",
+                        err.print(f"[red]{escape(name)}：{outcome(result.status)}[/red] — {escape(_explain(result))}",
                                   markup=True, highlight=False, soft_wrap=True)   # one line a file
                     progress.advance(task)
             completed = True
@@ -107,6 +103,6 @@ def _print(results: list[tuple[str, IngestResult]], as_json: bool) -> None:
         table.add_column(column)
     for name, r in results:
         style = STYLES.get(r.status, "bold red")
-        table.add_row(Path(name).name, f"[{style}]{_outcome(r.status)}[/{style}]", r.agency or "", str(r.year or ""),
+        table.add_row(Path(name).name, f"[{style}]{outcome(r.status)}[/{style}]", r.agency or "", str(r.year or ""),
                       str(r.report_id or ""), _explain(r))
     Console(file=sys.stdout, soft_wrap=False).print(table)
