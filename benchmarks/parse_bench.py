@@ -11,9 +11,12 @@ pages), `--chrome portals` in the real county pages saved in tests/fixtures/port
   (CPU time of this process: other work on the machine does not count);
 - ms per page for lxml alone building the tree of the same page (the floor);
 - the median over pages of the ratio of the two (goal: 2.5×, stretch 2×) and the peak memory of
-  one parse pass (tracemalloc).
+  one parse pass (tracemalloc);
+- with `--floor`, what no reading can go below, as ratios to lxml's tree too: decoding plus
+  building our tree with nothing read, and a tree built from the article container's start tag
+  on (what parsing only the article, not done, would save).
 
-Run: .venv/bin/python benchmarks/parse_bench.py [--variants N] [--chrome made|portals]
+Run: .venv/bin/python benchmarks/parse_bench.py [--variants N] [--chrome made|portals] [--floor]
 """
 from __future__ import annotations
 
@@ -122,12 +125,44 @@ def pages(variants: int, chromes=(chrome,)) -> list[bytes]:
     return out
 
 
+def _cpu_ms(work) -> float:
+    start = time.process_time()
+    work()
+    return (time.process_time() - start) * 1000
+
+
+def print_floor(bodies: list[bytes], lxml_ms: list[float]) -> None:
+    """The share of lxml's tree that no reading can avoid: decoding, and our own tree build (the
+    parse's parser settings); and the tree from the article container's start tag to the page's
+    end, the most that building only the article could save."""
+    from lxml import etree
+
+    from parsers.html import _PARSER, content_root
+    from parsers.page import decode
+
+    floor, article = [], []
+    for body, base in zip(bodies, lxml_ms):
+        def decode_and_tree():
+            text, codec, _ = decode(body, None)
+            etree.fromstring(body if codec == "utf-8" else text.encode("utf-8"), _PARSER)
+        floor.append(_cpu_ms(decode_and_tree) / base)
+        source = decode_html(body, None).encode("utf-8")
+        container = content_root(etree.fromstring(source, _PARSER))
+        attribute = f'id="{container.get("id")}"' if container.get("id") else f'class="{container.get("class")}"'
+        start = source.rfind(b"<", 0, source.find(attribute.encode("utf-8")))
+        article.append(_cpu_ms(lambda: etree.fromstring(source[start:], _PARSER)) / base)
+    print(f"floor: decode + tree, nothing read: median {statistics.median(floor):.2f}x lxml; "
+          f"tree from the article container on: median {statistics.median(article):.2f}x")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=20, help="distinct versions of each fixture page")
     parser.add_argument("--chrome", choices=("made", "portals"), default="made",
                         help="made: chrome written here (56-119 KB pages); portals: the real county "
                              "pages of tests/fixtures/portals around the body (97-173 KB)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time decoding + tree alone, and a tree of the page from its article on")
     args = parser.parse_args(argv)
     bodies = pages(args.variants, (chrome,) if args.chrome == "made" else tuple(map(portal_chrome, PORTAL_PAGES)))
     sizes = [len(b) for b in bodies]
@@ -158,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio parse/lxml per page: median {statistics.median(ratios):.2f}x, "
           f"quartiles {statistics.quantiles(ratios, n=4)[0]:.2f}-{statistics.quantiles(ratios, n=4)[2]:.2f}x "
           "(goal 2.5x, stretch 2x)")
+    if args.floor:
+        print_floor(bodies, lxml_ms)
     print(f"peak Python memory of a parse pass over 24 pages: {peak / 1024 / 1024:.1f} MB (tracemalloc); "
           f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
