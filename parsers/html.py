@@ -241,6 +241,10 @@ class _Walker:
             return
         if tag == "table" and not _has_nested_table(element) and not _is_layout(element):
             self.flush()
+            caption = element.find("caption")       # a section heading printed as the table's caption
+            if caption is not None:
+                self.parts.append(_text(caption))
+                self.flush()
             table = _grid(element)
             if table.rows:
                 self.doc.blocks.append(table)

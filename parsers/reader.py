@@ -16,12 +16,12 @@ only what every reading agrees on is kept.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from parsers.document import UNREAD, Document, Paragraph, Table
 from parsers.flattened import glued_rows, read_flattened
 from parsers.labels import BLANK, T3_OTHER_SUBROWS, VALUE, Labels, Sense, labels
-from parsers.metadata import read_metadata, section_of
+from parsers.metadata import read_metadata, section_of, title_match
 from parsers.placement import consensus, offsets, place
 from parsers.record import Report
 from parsers.template import TEMPLATE, normalise_label
@@ -685,6 +685,12 @@ def read_document(doc: Document) -> Report:
     report = Report()
     reader = Reader(report)
     table_rows = [reader.rows(block) if isinstance(block, Table) else None for block in doc.blocks]
+    end = first_report_end(doc.blocks, table_rows)
+    if end is not None:
+        report.problem("SEVERAL_REPORTS", f"the document holds more than one report (section 一 starts again at "
+                                          f"{_shown(doc.blocks[end])!r}); only the first is read")
+        doc = replace(doc, blocks=doc.blocks[:end], text=None)
+        table_rows = table_rows[:end]
     reader.edition = edition_of_labels(row for rows in table_rows if rows for row in rows)
     narrative: list[str] = []
     for block, rows in zip(doc.blocks, table_rows):
@@ -714,7 +720,9 @@ def read_document(doc: Document) -> Report:
         flat.record(report)
         reader.sections = sorted(set(reader.sections) | set(flat.sections))
         narrative = [flat.narrative]
-    report.sections = sorted(reader.sections)
+    # A section whose table was read is there, however its heading was printed (or not).
+    tabled = {key[:2] for key in report.cells}
+    report.sections = sorted(set(reader.sections) | {n for n, kind in SECTION_TABLE.items() if kind in tabled})
     report.narrative = "\n".join(narrative)
     read_metadata(doc, report)
     if any(p.code == "NOT_A_REPORT" for p in report.problems):
@@ -724,6 +732,51 @@ def read_document(doc: Document) -> Report:
     report.template = detect_template(report) or (flat.template if flat else None)
     _completeness(report)
     return report
+
+
+def first_report_end(blocks: list, table_rows: list) -> int | None:
+    """The block where a second report starts, in a document holding several one after the
+    other (a county's page of its offices' reports, a report followed by last year's): section
+    一's heading again after a later section's heading and a table of template rows, moved back
+    to the report title that stands before it, if one does. None for a document of one report.
+    Read together, two reports' figures would mix into one record that adds up to nothing."""
+    latest = 0                  # the highest section heading met so far
+    tables_read = False         # template rows with figures met after section 二's heading or later
+    for at, (block, rows) in enumerate(zip(blocks, table_rows)):
+        for heading, row in _headings(block, rows):
+            number = section_of(heading) if heading else None
+            if number == 1 and tables_read:
+                return _title_before(blocks, at)
+            latest = max(latest, number or 0)
+            tables_read = tables_read or latest > 1 and row is not None and row.values and any(
+                s.t2_rows or s.t3_row or s.t4_row for s in row.senses)
+    return None
+
+
+def _headings(block, rows: list[_Row] | None):
+    """(heading text or None, row or None) of a paragraph, or of each row of a table (a row of
+    one merged cell may be a section heading)."""
+    if rows is None:
+        yield block.text, None
+        return
+    for row in rows:
+        texts = {t for t in row.cells if t}
+        yield (texts.pop() if not row.values and len(texts) == 1 else None), row
+
+
+def _title_before(blocks: list, heading_at: int) -> int:
+    """The index of the report title among the paragraphs just before a section heading (back
+    to the last table), else the heading's own."""
+    at = heading_at
+    while at > 0 and isinstance(blocks[at - 1], Paragraph):
+        at -= 1
+        if title_match(blocks[at].text):
+            return at
+    return heading_at
+
+
+def _shown(block) -> str:
+    return block.text[:40] if isinstance(block, Paragraph) else "a table"
 
 
 def edition_of_labels(rows: Iterable[_Row]) -> str | None:

@@ -24,6 +24,8 @@ def assert_round_trip(renderings, title: str, edition: str, cells: dict, style: 
     assert not extra, f"cells that were not printed: {extra}"
     assert report.template == edition
     assert not [p for p in report.problems if p.code.startswith(ROW_PROBLEMS)], report.problems
+    # Every style prints the six headings (as paragraphs, table rows or captions): none missing.
+    assert report.sections == [1, 2, 3, 4, 5, 6]
 
 
 def test_seed_cells_in_every_style(case_of_seed, style, renderings):
