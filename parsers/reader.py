@@ -743,25 +743,18 @@ def first_report_end(blocks: list, table_rows: list) -> int | None:
     latest = 0                  # the highest section heading met so far
     tables_read = False         # template rows with figures met after section 二's heading or later
     for at, (block, rows) in enumerate(zip(blocks, table_rows)):
-        for heading, row in _headings(block, rows):
-            number = section_of(heading) if heading else None
+        # A paragraph, or a table's rows of one merged cell, may be a section heading.
+        headings = [block.text] if rows is None else [row.cells[row.labels[0][0]] for row in rows
+                                                      if not row.values and row.labels]
+        for heading in headings:
+            number = section_of(heading)
             if number == 1 and tables_read:
                 return _title_before(blocks, at)
             latest = max(latest, number or 0)
-            tables_read = tables_read or latest > 1 and row is not None and row.values and any(
-                s.t2_rows or s.t3_row or s.t4_row for s in row.senses)
+        if rows is not None and latest > 1 and not tables_read:
+            tables_read = any(row.values and any(s.t2_rows or s.t3_row or s.t4_row for s in row.senses)
+                              for row in rows)
     return None
-
-
-def _headings(block, rows: list[_Row] | None):
-    """(heading text or None, row or None) of a paragraph, or of each row of a table (a row of
-    one merged cell may be a section heading)."""
-    if rows is None:
-        yield block.text, None
-        return
-    for row in rows:
-        texts = {t for t in row.cells if t}
-        yield (texts.pop() if not row.values and len(texts) == 1 else None), row
 
 
 def _title_before(blocks: list, heading_at: int) -> int:
