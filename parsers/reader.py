@@ -107,6 +107,7 @@ class _Layout:
     relative: int | None = None       # offset after the row's label
     absolute: int | None = None       # column index of 自然人
     placed: bool = False              # some row could be placed one way only
+    foreign: frozenset[int] = frozenset()   # columns right of 总计 its header names otherwise (备注)
 
     def agrees(self, column: int) -> bool:
         """A header naming 自然人 at `column` fits the rows (none contradicts it)."""
@@ -124,6 +125,7 @@ class _State:
     t3_header_spread: list[int] = field(default_factory=list)        # sorted(t3_header_at)
     t3_header_named: list[int] = field(default_factory=list)         # sorted(t3_header.values())
     t3_header_own: frozenset[int] = frozenset()    # indexes where the column they name starts
+    t3_header_labelled: set[int] = field(default_factory=set)        # every index a header row labels
     t3_header_closed: bool = True                  # the next header row starts a new header
     t3_last: str | None = None                     # last t3 row read (context for 3.其他)
     t3_pending: str | None = None                  # a t3 row label seen without its values
@@ -204,15 +206,27 @@ class Reader:
         """Where this table's t3 rows put their seven values, from the rows that can be placed
         one way only."""
         relative, absolute = [], []
+        labelled: set[int] = set()
+        named: dict[int, str] = {}
+        for row in rows:
+            if row.t3_column_hits and not row.values:
+                labelled.update(i for i, _ in row.labels)
+                named.update((i, s.t3_column) for (i, _), s in zip(row.labels, row.senses) if s.t3_column)
+        if not named:       # the header stands in an earlier table (a table cut in parts)
+            labelled, named = self.state.t3_header_labelled, self.state.t3_header_at
+        foreign = _foreign_columns(rows, labelled, named)
         for row in rows:
             if not row.labels or row.senses[-1].t3_row is None:
                 continue
             label_at = row.labels[-1][0]
-            starts = offsets(row.cells[label_at + 1:], len(T3_COLUMNS))
+            after = row.cells[label_at + 1:]
+            if foreign:
+                after = ["" if label_at + 1 + i in foreign else cell for i, cell in enumerate(after)]
+            starts = offsets(after, len(T3_COLUMNS))
             if len(starts) == 1:
                 relative.append(starts[0])
                 absolute.append(label_at + 1 + starts[0])
-        return _Layout(consensus(relative), consensus(absolute), bool(relative))
+        return _Layout(consensus(relative), consensus(absolute), bool(relative), foreign)
 
     def heading(self, text: str) -> bool:
         """A section heading (in a paragraph, or a table row of one merged cell)."""
@@ -409,12 +423,14 @@ class Reader:
     def t3_header_row(self, row: _Row) -> None:
         state = self.state
         if state.t3_header_closed:
-            state.t3_header, state.t3_header_at, state.t3_header_closed = {}, {}, False
+            state.t3_header, state.t3_header_at, state.t3_header_labelled = {}, {}, set()
+            state.t3_header_closed = False
         state.kind, state.t3_header_width = "t3", len(row.cells)
         for (index, _), sense in zip(row.labels, row.senses):
             if sense.t3_column:
                 state.t3_header.setdefault(sense.t3_column, index)
                 state.t3_header_at[index] = sense.t3_column
+        state.t3_header_labelled.update(i for i, _ in row.labels)
         state.t3_header_spread = sorted(state.t3_header_at)
         state.t3_header_named = sorted(state.t3_header.values())
         state.t3_header_own = frozenset(i for i, key in state.t3_header_at.items() if state.t3_header[key] == i)
@@ -438,11 +454,13 @@ class Reader:
         # Under a header naming each column once (all seven, or those of a table cut into
         # column parts: 自然人…社会公益组织, then 法律服务机构…总计), every figure under a column.
         named, spread, own = state.t3_header_named, state.t3_header_spread, state.t3_header_own
+        foreign = self.t3_layout.foreign
         by_position = (
             self.grid and header and len(set(named)) == len(header) and named[0] > label_at
             and len(cells) == state.t3_header_width          # a header of a table like this one
             and (len(header) == len(T3_COLUMNS) or spread == list(range(label_at + 1, spread[-1] + 1)))
-            and all(i in own or self.under_own_column(row, i) for i in range(label_at + 1, len(cells)) if cells[i])
+            and all(i in own or i in foreign or self.under_own_column(row, i)
+                    for i in range(label_at + 1, len(cells)) if cells[i])
             and (T3_COLUMNS[0] not in header or self.t3_layout.agrees(header[T3_COLUMNS[0]]))
         )
         if by_position:
@@ -493,7 +511,8 @@ class Reader:
 
         Each way of dropping one printed cell (only an empty or zero one can be spurious) or of
         inserting the one that was not printed is tried; those where 总计 = the six applicant
-        columns hold are kept (an inserted cell takes the value that makes the row add up).
+        columns hold are kept (an inserted cell takes the value that makes the row add up). A
+        reading with a blank cell cannot be checked and is not kept: no reading, nothing read.
         Readings that drop an empty inner cell are preferred, then readings that keep natural
         first and total last (the stray or lost cell is an inner one). One resulting set of values: it is used and reported; several: only the
         columns they agree on are kept.
@@ -519,7 +538,11 @@ class Reader:
                 # Best: an inner empty cell dropped; then any inner cell; then an outer one.
                 readings.append((0 if inner and not texts[gap] and n > width else 1 if inner else 2,
                                  columns, values))
-        best = min((r[0] for r in readings), default=None)
+        if not readings:
+            self.report.problem("ROW_MISALIGNED", f"t3.{key}: {n} values for {width} columns, and no reading of "
+                                                  "them adds up; not read")
+            return
+        best = min(r[0] for r in readings)
         chosen = [r for r in readings if r[0] == best]
         distinct = {values for _, _, values in chosen}
         if len(distinct) == 1:
@@ -633,6 +656,27 @@ def _value_kind(key: str) -> str:
 _VALUE_KINDS = {key: _value_kind(key) for edition in TEMPLATE.t2 for key in TEMPLATE.cell_keys(edition)}
 
 
+def _foreign_columns(rows: list[_Row], labelled: set[int], named: dict[int, str]) -> frozenset[int]:
+    """The columns right of 总计 that a t3 header naming all seven columns labels as something
+    else (备注, 上年数): they hold no template figure. Only when a row, read by the header's
+    positions, adds up (总计 = the six, not 0) shows the header stands over its figures; a
+    header a column off its figures would otherwise have the figures of 总计 set aside."""
+    first: dict[str, int] = {}
+    for index in sorted(named):
+        first.setdefault(named[index], index)
+    if len(first) != len(T3_COLUMNS):
+        return frozenset()
+    foreign = frozenset(i for i in labelled if i > max(named))
+    if foreign:
+        positions = [first[column] for column in T3_COLUMNS]
+        for row in rows:
+            if row.values and len(row.cells) > positions[-1] and any(s.t3_row for s in row.senses):
+                values = _add_up([row.cells[i] for i in positions])
+                if values and values[-1]:
+                    return foreign
+    return frozenset()
+
+
 def _spans_repeated(cells: list[str], columns: list[tuple[int | None, str]]) -> bool:
     """Delimited text whose header repeats a spanned column's name over the cells it spans, and
     whose row repeats its figure likewise ("14053 | 14053 | 14053", a grid copied with its spans
@@ -659,15 +703,16 @@ def _carries_values(row: _Row, *, strict: bool = False) -> bool:
 
 
 def _add_up(columns: list[str | None]) -> tuple | None:
-    """The row's values if 总计 = the six applicant columns can hold, else None.
+    """The row's values if 总计 = the six applicant columns holds, else None.
 
-    A column that was not printed (None) takes the value that makes the row add up; a blank
-    cell makes the row unverifiable, which is accepted as it stands.
+    A column that was not printed (None) takes the value that makes the row add up. A blank
+    cell leaves the row unverifiable: such a reading is no evidence (the cell that does not
+    belong may be anywhere, a figure too), so it does not count.
     """
     values = [None if t is None else read_value(t).value for t in columns]
     printed = [v for t, v in zip(columns, values) if t is not None]
     if any(v is None for v in printed):
-        return tuple(values)
+        return None
     if None not in values:
         return tuple(values) if sum(values[:-1]) == values[-1] else None
     gap = values.index(None)

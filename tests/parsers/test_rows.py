@@ -56,7 +56,7 @@ def test_ambiguous_row_keeps_only_what_all_readings_agree_on():
 
 def test_extra_nonzero_cell_that_never_adds_up_is_not_guessed():
     report = t3("一、本年新收政府信息公开申请数量\t5\t1\t1\t1\t1\t1\t1\t9\n")
-    assert codes(report) == ["ROW_AMBIGUOUS"]
+    assert codes(report) == ["ROW_MISALIGNED"]          # no reading of them adds up
     assert not any(k.startswith("t3.new.") for k in report.cells)
 
 
@@ -158,3 +158,11 @@ def test_an_unread_cell_after_a_row_label_stays_in_its_column():
     assert {c: report.cells.get(f"t3.carried_in.{c}") for c in columns} == {
         "natural": 4, "commercial": 0, "research": None, "social": 0, "legal": 0, "other_org": 1, "total": 5}
     assert "t3.carried_in.research" not in report.cells
+
+
+def test_a_reading_with_a_blank_cell_cannot_be_checked_and_is_not_kept():
+    # 2 3 2 0 _ 0 7 9: a figure too many (a 备注 9). Dropping the 0s left a blank in the row, so
+    # nothing could check those readings; they had kept 7 as 其他 and 9 as 总计.
+    report = t3("二、上年结转政府信息公开申请数量\t2\t3\t2\t0\t\t0\t7\t9\n")
+    assert codes(report) == ["ROW_MISALIGNED"]
+    assert not any(k.startswith("t3.carried_in.") for k in report.cells)

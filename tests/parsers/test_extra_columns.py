@@ -1,0 +1,59 @@
+"""Tables with a column the template does not have, right of 总计 (备注, 上年数): its cells are no
+figures of the report. Before, a 备注 figure was read into 总计 and the row's figures shifted
+(wrong cells, and the checks accused the agency of a t3 that does not add up)."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from parsers import parse
+
+TITLE = "青山县人民政府2022年政府信息公开工作年度报告"
+
+
+def page(renderings, by_section: dict) -> bytes:
+    body = [f"<h1>{TITLE}</h1>"]
+    for number, heading in renderings.SECTIONS.items():
+        body.append(f"<p>{heading}</p>")
+        body += [renderings._html_table(table) for table in by_section.get(number, [])]
+    return ("<html><body>" + "".join(body) + "</body></html>").encode("utf-8")
+
+
+def with_column(table: list[list[str]], header: str, fill, header_rows: int = 1) -> None:
+    """`table` with one more column at its right: `header` over it, `fill(rng)` in each row."""
+    rng = random.Random(len(table))
+    for at, row in enumerate(table):
+        row.append(header if at < header_rows else fill(rng))
+
+
+NOTES = {"notes as text": ("备注", lambda rng: rng.choice(["", "无", "含网上申请", "/"])),
+         "notes as figures": ("备注", lambda rng: str(rng.randint(0, 9))),
+         "last year's totals": ("上年总计", lambda rng: str(rng.randint(0, 99)))}
+
+
+@pytest.mark.parametrize("edition", ["2019", "2021"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("kind", sorted(NOTES))
+def test_t3_with_a_column_after_the_total_reads_every_figure_in_its_column(renderings, edition, seed, kind):
+    cells = renderings.consistent_cells(edition, seed)
+    tables = renderings.tables(edition, cells)
+    with_column(tables[3][0], *NOTES[kind])
+    report = parse(page(renderings, tables), filename="r.html")
+    assert report.cells == cells
+    assert [p.code for p in report.problems if p.code.startswith("ROW")] == []
+
+
+def test_a_header_a_column_off_its_figures_is_not_trusted_to_set_a_column_aside(renderings):
+    """Every data row printed one cell further right than its header (a leading empty cell),
+    so 总计's figures stand under 备注: no row adds up under the header, nothing is set aside,
+    and no cell is read wrong."""
+    cells = renderings.consistent_cells("2021", 1)
+    tables = renderings.tables("2021", cells)
+    t3 = tables[3][0]
+    t3[0].append("备注")
+    for row in t3[1:]:
+        row.insert(1, "")
+    report = parse(page(renderings, tables), filename="r.html")
+    wrong = {k: v for k, v in report.cells.items() if k.startswith("t3.") and v != cells[k]}
+    assert wrong == {}
