@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Iterable, Protocol
 
 from parsers.document import UNREAD, Document, Paragraph, Table
+from parsers.spans import merged_spans
 from parsers.values import is_blank
 
 MAX_PAGES = 12              # a report's tables fit in a handful of pages; scans are costly
@@ -610,17 +611,6 @@ class _Row:
     lines: list[int]        # the printed lines it is made of, top to bottom
 
 
-def _merged_spans(pairs) -> list[list[float]]:
-    """Horizontal extents (x0, x1) merged where they overlap or touch, left to right."""
-    spans: list[list[float]] = []
-    for x0, x1 in sorted(pairs):
-        if spans and x0 <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], x1)
-        else:
-            spans.append([x0, x1])
-    return spans
-
-
 def _middle(line: list[Line]) -> float:
     return sum((b.y0 + b.y1) / 2 for b in line) / len(line)
 
@@ -737,7 +727,7 @@ def _header_columns(ink, lines: list[list[Line]], run: list[_Row], used: set[int
         # the detector may take two column labels for one: split at wide gaps in their ink
         boxes += [Line(x0, b.y0, x1, b.y1, "", 1.0) for b in right for x0, x1 in _ink_runs(ink, b)]
         below = min(b.y0 for b in line)
-    extents = _merged_spans((box.x0, box.x1) for box in boxes)
+    extents = merged_spans((box.x0, box.x1) for box in boxes)
     if not extents:
         return None
     edges = [(label_right + extents[0][0]) / 2] + [(a[1] + b[0]) / 2 for a, b in zip(extents, extents[1:])]
@@ -777,8 +767,8 @@ def _column_table(ocr: Engine, rgb, ink, run: list[_Row], columns: list[list[flo
     ink there is a blank."""
     spans = columns
     if spans is None:
-        spans = _merged_spans(piece for row in run for box in row.values if _numeric(box)
-                              for piece in _ink_runs(ink, box))
+        spans = merged_spans(piece for row in run for box in row.values if _numeric(box)
+                             for piece in _ink_runs(ink, box))
     width = ink.shape[1]
     rows, crops, owners = [], [], []
     for r, row in enumerate(run):

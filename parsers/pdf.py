@@ -24,6 +24,7 @@ from pdfminer.pdftypes import resolve1
 
 from parsers import pdfguard
 from parsers.document import Document, Paragraph, Table
+from parsers.spans import merged_spans
 from parsers.template import TEMPLATE, normalise_label
 from parsers.values import is_blank, looks_like_value
 
@@ -963,7 +964,8 @@ class _Grid:
 
     def __init__(self, lines: list[_Line]):
         segments = [s for line in lines for s in line.segments]
-        self.columns = _bands([s for s in segments if looks_like_value(s.text)])
+        # value columns: the x-extents of value cells, those that overlap merged
+        self.columns = merged_spans(((s.x0, s.x1) for s in segments if looks_like_value(s.text)), EDGE_TOLERANCE)
         self.value_x0 = self.columns[0][0]
         self.pitch = statistics.median(ln.size for ln in lines) * 1.6
 
@@ -1074,14 +1076,3 @@ class _GridRow:
 
 def _is_caption(text: str) -> bool:
     return normalise_label(text) in _T2_CAPTIONS
-
-
-def _bands(segments: list[_Segment]) -> list[tuple[float, float]]:
-    """Value columns: the x-extents of value cells, overlapping extents merged."""
-    bands: list[list[float]] = []
-    for s in sorted(segments, key=lambda s: s.x0):
-        if bands and s.x0 <= bands[-1][1] + EDGE_TOLERANCE:
-            bands[-1][1] = max(bands[-1][1], s.x1)
-        else:
-            bands.append([s.x0, s.x1])
-    return [(x0, x1) for x0, x1 in bands]
