@@ -28,7 +28,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Protocol
+from typing import Iterable, Iterator, Protocol
 
 from parsers.document import UNREAD, Document, Paragraph, Table
 from parsers.spans import merged_spans
@@ -120,7 +120,7 @@ class RapidRecogniser:
         """The recogniser's classes by index: 0 is CTC's blank."""
         return tuple(self._recognizer.postprocess_op.character)
 
-    def readings(self, crops: list):
+    def readings(self, crops: list) -> Iterator[tuple[int, object, str, float]]:
         """For each crop (an RGB image of one line of text): (its index in `crops`, its frames'
         probabilities over the classes (frames × classes), the text read, the engine's score)."""
         import numpy as np
