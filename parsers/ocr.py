@@ -28,9 +28,10 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Protocol
+from typing import Iterable, Iterator, Protocol
 
 from parsers.document import UNREAD, Document, Paragraph, Table
+from parsers.spans import merged_spans
 from parsers.values import is_blank
 
 MAX_PAGES = 12              # a report's tables fit in a handful of pages; scans are costly
@@ -76,6 +77,7 @@ class RapidEngine:
     def __init__(self):
         from rapidocr_onnxruntime import RapidOCR
         self._ocr = RapidOCR()
+        self._recogniser = RapidRecogniser(self._ocr)
 
     def lines(self, image) -> list[Line]:
         found, _ = self._ocr(image)
@@ -86,26 +88,52 @@ class RapidEngine:
         return out
 
     def read(self, crops: list) -> list[tuple[str, float]]:
-        """The recogniser's reading of each crop, batched as RapidOCR batches them (by width).
-        A reading that is a number is scored by the probability the model gives that number
-        (`_number_probability`), other text by the engine's own score."""
+        """The recogniser's reading of each crop. A reading that is a number is scored by the
+        probability the model gives that number (`_number_probability`), other text by the
+        engine's own score."""
+        classes = _digit_classes(self._recogniser.characters)
+        out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        for i, frames, text, score in self._recogniser.readings(crops):
+            if _is_number(text.strip()):
+                score = _number_probability(frames, [classes[c] for c in text.strip()], classes[" "])
+            out[i] = (text, float(score))
+        return out
+
+
+class RapidRecogniser:
+    """The one place that reaches into RapidOCR's internals, written against those of
+    rapidocr-onnxruntime 1.4.4 (pyproject.toml keeps it below 1.5; tests/parsers/
+    test_ocr_engine.py checks them on the version installed). RapidOCR's public call gives a
+    crop's text and score only; the score of a number needs the recogniser's probabilities
+    frame by frame, so its recogniser (`RapidOCR.text_rec`) is driven here as it drives
+    itself: crops sorted by width/height, `rec_batch_num` at a time, each batch resized
+    (`resize_norm_img`) to its widest crop but no narrower than `rec_image_shape`'s
+    (channels, height, width), run through the ONNX `session` (whose first output holds each
+    frame's probabilities over the classes) and decoded by `postprocess_op` (CTC, greedy),
+    whose `character` list names the classes (0: CTC's blank)."""
+
+    def __init__(self, ocr):
+        self._recognizer = ocr.text_rec
+
+    @property
+    def characters(self) -> tuple[str, ...]:
+        """The recogniser's classes by index: 0 is CTC's blank."""
+        return tuple(self._recognizer.postprocess_op.character)
+
+    def readings(self, crops: list) -> Iterator[tuple[int, object, str, float]]:
+        """For each crop (an RGB image of one line of text): (its index in `crops`, its frames'
+        probabilities over the classes (frames × classes), the text read, the engine's score)."""
         import numpy as np
-        recognizer = self._ocr.text_rec
-        decode = recognizer.postprocess_op
-        classes = _digit_classes(tuple(decode.character))
+        recognizer = self._recognizer
         _, height, width = recognizer.rec_image_shape
         order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
-        out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
         for start in range(0, len(order), recognizer.rec_batch_num):
             batch = order[start:start + recognizer.rec_batch_num]
             ratio = max([width / height] + [crops[i].shape[1] / crops[i].shape[0] for i in batch])
             images = np.stack([recognizer.resize_norm_img(crops[i], ratio) for i in batch]).astype(np.float32)
             frames = recognizer.session(images)[0]
-            for i, probabilities, (text, score) in zip(batch, frames, decode(frames)):
-                if _is_number(text.strip()):
-                    score = _number_probability(probabilities, [classes[c] for c in text.strip()], classes[" "])
-                out[i] = (text, float(score))
-        return out
+            for i, probabilities, (text, score) in zip(batch, frames, recognizer.postprocess_op(frames)):
+                yield i, probabilities, text, score
 
 
 @lru_cache(maxsize=1)
@@ -610,17 +638,6 @@ class _Row:
     lines: list[int]        # the printed lines it is made of, top to bottom
 
 
-def _merged_spans(pairs) -> list[list[float]]:
-    """Horizontal extents (x0, x1) merged where they overlap or touch, left to right."""
-    spans: list[list[float]] = []
-    for x0, x1 in sorted(pairs):
-        if spans and x0 <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], x1)
-        else:
-            spans.append([x0, x1])
-    return spans
-
-
 def _middle(line: list[Line]) -> float:
     return sum((b.y0 + b.y1) / 2 for b in line) / len(line)
 
@@ -737,7 +754,7 @@ def _header_columns(ink, lines: list[list[Line]], run: list[_Row], used: set[int
         # the detector may take two column labels for one: split at wide gaps in their ink
         boxes += [Line(x0, b.y0, x1, b.y1, "", 1.0) for b in right for x0, x1 in _ink_runs(ink, b)]
         below = min(b.y0 for b in line)
-    extents = _merged_spans((box.x0, box.x1) for box in boxes)
+    extents = merged_spans((box.x0, box.x1) for box in boxes)
     if not extents:
         return None
     edges = [(label_right + extents[0][0]) / 2] + [(a[1] + b[0]) / 2 for a, b in zip(extents, extents[1:])]
@@ -777,8 +794,8 @@ def _column_table(ocr: Engine, rgb, ink, run: list[_Row], columns: list[list[flo
     ink there is a blank."""
     spans = columns
     if spans is None:
-        spans = _merged_spans(piece for row in run for box in row.values if _numeric(box)
-                              for piece in _ink_runs(ink, box))
+        spans = merged_spans(piece for row in run for box in row.values if _numeric(box)
+                             for piece in _ink_runs(ink, box))
     width = ink.shape[1]
     rows, crops, owners = [], [], []
     for r, row in enumerate(run):

@@ -14,9 +14,11 @@ shapes) is left out with a problem, never read as a blank or a shorter number.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pdfplumber
@@ -24,6 +26,7 @@ from pdfminer.pdftypes import resolve1
 
 from parsers import pdfguard
 from parsers.document import Document, Paragraph, Table
+from parsers.spans import merged_spans
 from parsers.template import TEMPLATE, normalise_label
 from parsers.values import is_blank, looks_like_value
 
@@ -351,13 +354,13 @@ def _page_count(pdf) -> int:
 
 # ---------------------------------------------------------------- tables
 
-def _rules(page) -> list[dict]:
-    """The page's ruling as edges: lines and curves as drawn, stroked boxes by their four sides,
-    a box thin enough to be a border (Word and WPS fill one per cell side, a dash of a dashed
-    line is one) by its centre line. Its ends are no rules: taken as edges, the 0.5 pt ends of
-    a border cut short or dashed would make hundreds of rule positions. Wider unstroked boxes
-    are backgrounds (office suites put a white box behind every line of text), wider filled
-    shapes are ink (_ink)."""
+def _rules(page) -> tuple[list[dict], list[dict]]:
+    """The page's ruling as edges, (horizontal, vertical): lines and curves as drawn, stroked
+    boxes by their four sides, a box thin enough to be a border (Word and WPS fill one per cell
+    side, a dash of a dashed line is one) by its centre line. Its ends are no rules: taken as
+    edges, the 0.5 pt ends of a border cut short or dashed would make hundreds of rule
+    positions. Wider unstroked boxes are backgrounds (office suites put a white box behind
+    every line of text), wider filled shapes are ink (_ink)."""
     rules = [e for e in page.edges if e["object_type"] == "line"]
     rules += [e for curve in page.curves if not _is_ink(curve) for e in pdfplumber.utils.curve_to_edges(curve)]
     for box in page.rects:
@@ -368,7 +371,8 @@ def _rules(page) -> list[dict]:
                 rules.append(_centre_line(box, "h" if across else "v"))
         elif box.get("stroke"):
             rules += pdfplumber.utils.rect_to_edges(box)
-    return rules
+    return ([e for e in rules if e["orientation"] == "h"],
+            [e for e in rules if e["orientation"] == "v"])
 
 
 def _is_ink(shape: dict) -> bool:
@@ -397,15 +401,15 @@ def _centre_line(box: dict, orientation: str) -> dict:
 def _read_page(page, offset: float, lost: list[str]) -> tuple[list[_TablePart], list[_Line]]:
     """The ruled tables of one page and its text lines outside them. What holds text that
     cannot be read (see _without_unread_rows, _text_lines) is left out and named in `lost`."""
-    rules = _rules(page)
-    verticals = [e for e in rules if e["orientation"] == "v"]
-    horizontals = [e for e in rules if e["orientation"] == "h"] + _open_ends(verticals, rules)
-    verticals += _open_sides(horizontals, verticals)
-    if len(verticals) < 2 or len(horizontals) < 2 or _crossings(rules) > MAX_CROSSINGS:
+    drawn_across, drawn_down = _rules(page)
+    horizontals = drawn_across + _open_ends(drawn_down, drawn_across)
+    verticals = drawn_down + _open_sides(horizontals, drawn_down)
+    if len(verticals) < 2 or len(horizontals) < 2 or _crossings(drawn_across, drawn_down) > MAX_CROSSINGS:
         return [], _text_lines(page, offset, [], lost)     # no table, or a dense drawing: no table's borders
     settings = dict(TABLE_SETTINGS, explicit_vertical_lines=verticals, explicit_horizontal_lines=horizontals)
     parts, boxes, one_row = [], [], []
-    ink = _ink(page, offset)
+    # only a cell without text asks for the page's ink: worked out then, once for the page
+    ink = functools.cache(lambda: _ink(page, offset))
     for table in page.find_tables(settings):
         texts = table.extract()
         cells = [
@@ -435,14 +439,15 @@ def _read_page(page, offset: float, lost: list[str]) -> tuple[list[_TablePart], 
     return parts, lines
 
 
-def _without_unread_rows(cells: list[_Cell], ink: list[tuple[float, float]], page: int,
+def _without_unread_rows(cells: list[_Cell], ink: Callable[[], list[tuple[float, float]]], page: int,
                          lost: list[str]) -> list[_Cell]:
     """The cells of a table but its rows where a cell says what cannot be read: characters
     whose font gives no Unicode ("(cid:…)"), or no text but ink (figures drawn as paths, a
     picture). Read without them such a cell would be another value (a blank, a number short of
-    digits). A merged cell over such a row and others stays, unless it is the unread one."""
+    digits). A merged cell over such a row and others stays, unless it is the unread one.
+    `ink` gives the page's ink (_ink), asked for only when a cell has no text."""
     unread = [c for c in cells if "(cid:" in c.text or not c.text and any(
-        c.x0 < x < c.x1 and c.top < y < c.bottom for x, y in ink)]
+        c.x0 < x < c.x1 and c.top < y < c.bottom for x, y in ink())]
     if not unread:
         return cells
     ys = _clusters([c.top for c in cells] + [c.bottom for c in cells])
@@ -454,16 +459,13 @@ def _without_unread_rows(cells: list[_Cell], ink: list[tuple[float, float]], pag
     return [c for c in cells if not rows(c) <= dropped]
 
 
-def _crossings(rules: list[dict]) -> int:
+def _crossings(horizontals: list[dict], verticals: list[dict]) -> int:
     """Distinct horizontal × vertical rule positions: how many cells a table finder would try."""
-    rows = {round(e["top"]) for e in rules if e["orientation"] == "h"}
-    columns = {round(e["x0"]) for e in rules if e["orientation"] == "v"}
-    return len(rows) * len(columns)
+    return len({round(e["top"]) for e in horizontals}) * len({round(e["x0"]) for e in verticals})
 
 
-def _open_ends(verticals: list[dict], rules: list[dict]) -> list[dict]:
+def _open_ends(verticals: list[dict], horizontals: list[dict]) -> list[dict]:
     """Close a table cut by the page break: its side rules run past its last (or first) rule."""
-    horizontals = [e for e in rules if e["orientation"] == "h"]
     if not verticals or not horizontals:
         return []
     closing = []
@@ -963,7 +965,8 @@ class _Grid:
 
     def __init__(self, lines: list[_Line]):
         segments = [s for line in lines for s in line.segments]
-        self.columns = _bands([s for s in segments if looks_like_value(s.text)])
+        # value columns: the x-extents of value cells, those that overlap merged
+        self.columns = merged_spans(((s.x0, s.x1) for s in segments if looks_like_value(s.text)), EDGE_TOLERANCE)
         self.value_x0 = self.columns[0][0]
         self.pitch = statistics.median(ln.size for ln in lines) * 1.6
 
@@ -1074,14 +1077,3 @@ class _GridRow:
 
 def _is_caption(text: str) -> bool:
     return normalise_label(text) in _T2_CAPTIONS
-
-
-def _bands(segments: list[_Segment]) -> list[tuple[float, float]]:
-    """Value columns: the x-extents of value cells, overlapping extents merged."""
-    bands: list[list[float]] = []
-    for s in sorted(segments, key=lambda s: s.x0):
-        if bands and s.x0 <= bands[-1][1] + EDGE_TOLERANCE:
-            bands[-1][1] = max(bands[-1][1], s.x1)
-        else:
-            bands.append([s.x0, s.x1])
-    return [(x0, x1) for x0, x1 in bands]

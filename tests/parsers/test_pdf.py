@@ -483,6 +483,43 @@ def test_dense_drawing_is_not_traced_as_a_table():
     assert doc.paragraphs == [LONG_LINE]
 
 
+def ruled_table(top: float, x0: float, rows: list[list[str]], inked: tuple[int, int] | None = None) -> str:
+    """A content stream drawing a table ruled by lines, 100 pt columns and 25 pt rows from
+    (x0, top) down, each cell's text in Helvetica; `inked` (row, column): a filled triangle
+    in that cell (a figure drawn as a path)."""
+    ys = [top - 25 * r for r in range(len(rows) + 1)]
+    xs = [x0 + 100 * c for c in range(len(rows[0]) + 1)]
+    ops = [f"{xs[0]} {y} m {xs[-1]} {y} l S" for y in ys] + [f"{x} {ys[0]} m {x} {ys[-1]} l S" for x in xs]
+    ops += [f"BT /F1 10 Tf {xs[c] + 5} {ys[r] - 17} Td ({text}) Tj ET"
+            for r, row in enumerate(rows) for c, text in enumerate(row) if text]
+    if inked:
+        x, y = xs[inked[1]] + 40, ys[inked[0]] - 20
+        ops.append(f"{x} {y} m {x + 12} {y} l {x + 6} {y + 12} l h f")
+    return "\n".join(ops)
+
+
+def test_the_pages_ink_is_worked_out_only_for_a_cell_without_text_and_once(monkeypatch):
+    """Only an empty cell needs the page's ink (is it a figure drawn as a path?): a page whose
+    cells all hold text never works it out, a page with two tables with empty cells once."""
+    import parsers.pdf as pdf
+    asked: list[int] = []
+    ink = pdf._ink
+    monkeypatch.setattr(pdf, "_ink", lambda page, offset: asked.append(page.page_number) or ink(page, offset))
+    first = (ruled_table(760, 72, [["north", "1", "2"], ["south", "3", ""]]) + "\n"
+             + ruled_table(560, 72, [["east", "4", "5"], ["west", "", "6"], ["centre", "7", "8"]], inked=(1, 1)))
+    second = ruled_table(760, 50, [["up", "9", "10"], ["down", "11", "12"]])
+    doc = read_pdf(pdf_with([first, second]))
+    assert asked == [1]
+    assert [table.rows for table in doc.tables] == [
+        [["north", "1", "2"], ["south", "3", ""]],
+        [["east", "4", "5"], ["", "", ""], ["centre", "7", "8"]],    # the row whose figure is a path: left out
+        [["up", "9", "10"], ["down", "11", "12"]],
+    ]
+    assert ("UNREADABLE_TEXT", "text that cannot be read (characters that come out as (cid:…), their font not "
+            "saying which characters it draws; cells of figures drawn as shapes): left out 1 table row(s) "
+            "on page 1") in doc.problems
+
+
 def test_fonts_without_a_character_map():
     unmapped = "BT /F2 12 Tf 72 740 Td <0C1A0D2B0E3C0F4D1A2B3C4D> Tj ET"
     doc = read_pdf(pdf_with([unmapped]))
