@@ -22,26 +22,21 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "parsers")]
 
 import docx_renderings  # noqa: E402
 import renderings  # noqa: E402
+from cell_tally import Tally  # noqa: E402
 from parsers import parse  # noqa: E402
 
 
 def score(style: str, seeds: int) -> tuple[int, int, int, int, int]:
-    right = wrong = absent = lost = unflagged = 0
+    tally, lost, unflagged = Tally(), 0, 0
     for edition in ("2019", "2021"):
         for seed in range(seeds):
             cells = renderings.consistent_cells(edition, seed)
             data, gone = docx_renderings.render_docx(docx_renderings.title_of(edition), edition, cells, style)
             report = parse(data, filename="report.docx")
-            for key, value in cells.items():
-                if key not in report.cells:
-                    absent += key not in gone
-                elif report.cells[key] == value and key not in gone:
-                    right += 1
-                else:
-                    wrong += 1
+            tally.count(cells, report.cells, lost=gone)
             lost += len(gone)
             unflagged += bool(gone) and not any(p.code == "DOCX_UNSHOWN" for p in report.problems)
-    return right, wrong, absent, lost, unflagged
+    return tally.right, tally.wrong, tally.absent, lost, unflagged
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ sys.path[:0] = [str(ROOT), str(TESTS)]
 import conftest  # noqa: E402  (tests/parsers/conftest.py: the expected cells of a hand-checked file)
 import flat_reports  # noqa: E402
 import yaml  # noqa: E402
+from cell_tally import Tally  # noqa: E402
 from parsers import parse  # noqa: E402
 
 FLAT = ROOT / "tests" / "fixtures" / "flat"
@@ -40,10 +41,8 @@ def expected_cells(name: str) -> dict:
 
 
 def score(data: str, cells: dict) -> tuple[int, int, int]:
-    report = parse(data.encode(), filename="flat.txt")
-    right = sum(1 for k, v in cells.items() if k in report.cells and report.cells[k] == v)
-    wrong = sum(1 for k, v in cells.items() if k in report.cells and report.cells[k] != v)
-    return right, wrong, len(cells) - right - wrong
+    tally = Tally().count(cells, parse(data.encode(), filename="flat.txt").cells)
+    return tally.right, tally.wrong, tally.absent
 
 
 def main() -> None:

@@ -20,17 +20,16 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "parsers")]
 
 import pdf_renderings  # noqa: E402
 import renderings  # noqa: E402
+from cell_tally import Tally  # noqa: E402
 from parsers import parse  # noqa: E402
 
 
 def score(edition: str, seed: int, style: str) -> tuple[int, int, int, list[str]]:
     cells = renderings.consistent_cells(edition, seed)
     report = parse(pdf_renderings.render(edition, cells, style), filename="r.pdf")
-    right = sum(1 for k, v in cells.items() if k in report.cells and report.cells[k] == v)
-    wrong = sum(1 for k, v in cells.items() if k in report.cells and report.cells[k] != v)
-    wrong += len(set(report.cells) - set(cells))          # a cell that was never printed
-    absent = sum(1 for k in cells if k not in report.cells)
-    return right, wrong, absent, sorted({p.code for p in report.problems})
+    tally = Tally().count(cells, report.cells)
+    # a cell that was never printed is a wrong one
+    return tally.right, tally.wrong + tally.extra, tally.absent, sorted({p.code for p in report.problems})
 
 
 def main() -> None:

@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests" / "parsers"
 sys.path.insert(0, str(ROOT))
 
+from cell_tally import Tally  # noqa: E402
+
 
 def _module(name: str):
     spec = importlib.util.spec_from_file_location(name, TESTS / f"{name}.py")
@@ -52,27 +54,18 @@ def measure(renderings, style: str, reports, pdf: str | None = None) -> dict:
     """The tally of one style (`pdf`: "pdf" printed by Chromium, "turned" with its tables on
     landscape pages shown turned)."""
     from parsers import parse
-    tally = dict(cells=0, right=0, wrong=0, absent=0, extra=0, agency=0, year=0, reports=len(reports))
-    examples: list[str] = []
+    tally, agency_right, year_right, printed = Tally(), 0, 0, 0
     for title, edition, cells, agency, year in reports:
         data, filename = renderings.render(title, edition, cells, style)
         if pdf:
             data, filename = renderings.printed_pdf(data, turned=pdf == "turned"), "r.pdf"
         report = parse(data, filename=filename)
-        for key, value in cells.items():
-            tally["cells"] += 1
-            if key not in report.cells:
-                tally["absent"] += 1
-            elif report.cells[key] == value:
-                tally["right"] += 1
-            else:
-                tally["wrong"] += 1
-                examples.append(f"{key}: {value!r} read {report.cells[key]!r}")
-        tally["extra"] += len(set(report.cells) - set(cells))
-        tally["agency"] += report.agency == agency
-        tally["year"] += report.year == year
-    tally["examples"] = examples[:3]
-    return tally
+        tally.count(cells, report.cells)
+        printed += len(cells)
+        agency_right += report.agency == agency
+        year_right += report.year == year
+    return dict(cells=printed, right=tally.right, wrong=tally.wrong, absent=tally.absent, extra=tally.extra,
+                agency=agency_right, year=year_right, reports=len(reports), examples=tally.wrongs[:3])
 
 
 def main() -> None:

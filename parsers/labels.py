@@ -112,6 +112,7 @@ class PrefixedIndex:
         self.narrow = narrow or (lambda key, allowed: key if key in allowed else None)
         self.peeled: dict[str, tuple[str, frozenset | None]] = {}
         self.matched: dict[str, object] = {}
+        self.fitting: dict[str, list] = {}
 
     def peel(self, label: str) -> tuple[str, frozenset | None]:
         """(the row's own label, what its group labels allow; None: no group label)."""
@@ -155,8 +156,12 @@ class PrefixedIndex:
 
     def is_complete(self, label: str, meaning) -> bool:
         """The label is `meaning`'s in full (or garbled), not its start nor it with more after."""
+        return _remembered(self.fitting, label, self._fitting) == [meaning]
+
+    def _fitting(self, label: str) -> list:
+        """The meanings of the known labels the printed one is, or is closest to, within its groups."""
         own, allowed = self.peel(label)
-        return [self._within(m, allowed) for m in self.rows.similar(own)] == [meaning]
+        return [self._within(m, allowed) for m in self.rows.similar(own)]
 
 
 def _in_blocks(meaning: list, allowed: frozenset) -> list | None:
@@ -198,7 +203,7 @@ class Sense:
     """What one normalised printed label means in each index, looked up once: a table row asks
     a label a dozen questions (is it a t3 row? a t4 column? a caption?), each a dict look-up here."""
 
-    __slots__ = ("t2_caption", "t2_columns", "t2_rows", "t3_row", "t3_column", "t4_row", "t4_column",
+    __slots__ = ("t2_caption", "t2_columns", "t2_rows", "t3_row", "t3_group", "t3_column", "t4_row", "t4_column",
                  "t4_hit", "ambiguous_t3", "editions")
 
     def __init__(self, L: "Labels", text: str):
@@ -206,6 +211,7 @@ class Sense:
         self.t2_columns = L.t2_columns.match(text)
         self.t2_rows = L.t2_rows.match(text)
         self.t3_row = L.t3_rows.match(text)
+        self.t3_group = L.t3_rows.is_group(text)
         self.t3_column = L.t3_columns.match(text)
         self.t4_row = L.t4_rows.match(text)
         self.t4_column = L.t4_columns.match(text)

@@ -131,6 +131,7 @@ class _State:
     t3_pending: str | None = None                  # a t3 row label seen without its values
     t3_blank: tuple[str, str] | None = None        # (key, label) of a row just read as all blank
     t4_header: list[list[str]] = field(default_factory=list)          # header rows, as printed
+    t4_header_named: bool = False                  # a header row names a t4 column (结果维持 …)
     t4_header_closed: bool = True
 
 
@@ -260,9 +261,10 @@ class Reader:
                 return
             if not row.values:
                 if state.t4_header_closed:
-                    state.t4_header, state.t4_header_closed = [], False
+                    state.t4_header, state.t4_header_named, state.t4_header_closed = [], False, False
                 state.kind = "t4"
                 state.t4_header.append(row.cells)
+                state.t4_header_named = state.t4_header_named or any(s.t4_column for s in senses)
                 return
         t2 = row.t2_header
         if t2 and not row.values:
@@ -294,7 +296,7 @@ class Reader:
             if found and found[1] not in L.ambiguous_t3_keys:
                 state.t3_pending = found[1]
                 return
-        if row.values and row.labels and state.kind == "t3" and L.t3_rows.is_group(row.labels[-1][1]):
+        if row.values and row.labels and state.kind == "t3" and senses[-1].t3_group:
             return          # a group's subtotal row ("（三）不予公开 | 6 | … | 6")
         if row.values and row.labels and state.kind in ("t2", "t3"):
             index = L.t3_rows if state.kind == "t3" else L.t2_rows
@@ -409,9 +411,9 @@ class Reader:
         key, label = blank
         if not row.labels:
             return False
-        rest = row.labels[-1][1]      # another row's label, or a group's, is no continuation
-        return (not self.labels.t3_rows.is_group(rest) and self.labels.t3_rows.match(rest) in (None, key)
-                and self.labels.t3_rows.is_complete(label + rest, key))
+        sense = row.senses[-1]        # another row's label, or a group's, is no continuation
+        return (not sense.t3_group and sense.t3_row in (None, key)
+                and self.labels.t3_rows.is_complete(label + row.labels[-1][1], key))
 
     def forget_blank_row(self, key: str) -> None:
         """What looked like a row of blanks was a label wrapped onto the next row ("（二）部分公开"
@@ -597,14 +599,12 @@ class Reader:
         """A t4 row label alone before five empty cells, under a header that named the result
         columns already: a row of blanks (a header's group row comes before those names). Or
         the labels of one cell before its empty cell (the table printed downwards)."""
-        L = self.labels
         found, column = row.last_match("t4_row"), row.last_match("t4_column")
         if found and column and column[0] > found[0]:     # one cell named by its labels, left blank
             return len(row.cells) > column[0] + 1
         if len(row.labels) != 1 or not row.senses[0].t4_row:
             return False
-        named = any(L.t4_columns.match(normalise_label(c)) for cells in self.state.t4_header for c in cells if c)
-        return named and len(row.cells) - row.labels[0][0] - 1 >= len(T4_COLUMNS)
+        return self.state.t4_header_named and len(row.cells) - row.labels[0][0] - 1 >= len(T4_COLUMNS)
 
     def t4_flat(self, row: _Row) -> None:
         """The 15 numbers of section 四 in one row: by header position, else in printed order."""

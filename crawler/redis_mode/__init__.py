@@ -17,7 +17,6 @@ import re
 from scrapy.utils.misc import load_object
 
 from nianjian import clock
-from nianjian.commands import WORDS
 from nianjian.errors import UserError
 
 from crawler.redis_mode.keys import DEFAULT_PREFIX, CrawlKeys, worker_id
@@ -33,7 +32,7 @@ def default_crawl_id() -> str:
 
 def check_crawl_id(crawl_id: str) -> str:
     if not CRAWL_ID.match(crawl_id or ""):
-        raise UserError(WORDS["redis"]["bad_crawl_id"].format(crawl_id=crawl_id))
+        raise UserError.said("redis.bad_crawl_id", crawl_id=crawl_id)
     return crawl_id
 
 
@@ -45,9 +44,9 @@ def connect(url: str):
         client = redis.Redis.from_url(url)
         client.ping()
     except ValueError as error:
-        raise UserError(WORDS["redis"]["not_a_redis_url"].format(url=url, error=error)) from None
+        raise UserError.said("redis.not_a_redis_url", url=url, error=error) from None
     except redis.RedisError as error:
-        raise UserError(WORDS["redis"]["unreachable"].format(url=url, error=error)) from None
+        raise UserError.said("redis.unreachable", url=url, error=error) from None
     return client
 
 
@@ -63,7 +62,7 @@ def crawl_keys(settings) -> CrawlKeys:
 def check_settings(settings) -> None:
     """Before a worker starts: the user's mistakes as UserError (one line, exit 2)."""
     if settings.get("JOBDIR"):
-        raise UserError(WORDS["redis"]["jobdir"])
+        raise UserError.said("redis.jobdir")
     check_crawl_id(settings.get("NIANJIAN_CRAWL_ID") or default_crawl_id())
     connect(settings.get("NIANJIAN_REDIS_URL")).close()
 

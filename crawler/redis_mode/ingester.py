@@ -19,7 +19,6 @@ import redis
 
 from crawler.handover import Writer
 from crawler.redis_mode.keys import CrawlKeys, worker_id
-from nianjian.commands import WORDS
 from nianjian.errors import UserError
 from nianjian.sources import Source
 from nianjian.store import Store
@@ -97,8 +96,7 @@ class RedisIngester:
             return
         holder = (self.client.get(self.keys.ingester) or b"").decode()
         if holder and not _process_gone(holder):
-            raise UserError(WORDS["redis"]["another_ingester"].format(
-                holder=holder, crawl=self.keys.crawl_id, seconds=LOCK_TTL))
+            raise UserError.said("redis.another_ingester", holder=holder, crawl=self.keys.crawl_id, seconds=LOCK_TTL)
         self.client.set(self.keys.ingester, self.me, px=LOCK_TTL * 1000)
 
     def release(self) -> None:

@@ -47,7 +47,7 @@ def run(args) -> int:
     from nianjian.sources import load_sources
 
     if not args.redis:
-        raise UserError(WORDS["redis"]["no_redis"])
+        raise UserError.said("redis.no_redis")
     sources = load_sources(args.sources)
     client = connect(args.redis)
     keys = CrawlKeys(check_crawl_id(args.crawl_id or default_crawl_id()))
@@ -55,8 +55,7 @@ def run(args) -> int:
     try:
         return _ingest(ingester, keys, args)
     except redis.RedisError as error:
-        raise UserError(WORDS["redis"]["lost_redis"].format(url=args.redis, error=error,
-                                                            run=ingester.run_id)) from None
+        raise UserError.said("redis.lost_redis", url=args.redis, error=error, run=ingester.run_id) from None
 
 
 def _ingest(ingester, keys, args) -> int:
