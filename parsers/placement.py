@@ -31,12 +31,17 @@ def offsets(after: Sequence[str], width: int) -> list[int]:
     return [start for start in range(max(0, last - width + 1), first + 1) if start + width <= len(after)]
 
 
-def place(after: Sequence[str], width: int, *, layout: Iterable[int] = ()) -> Placement | None:
+def place(after: Sequence[str], width: int, *, layout: Iterable[int] = (),
+          header: int | None = None) -> Placement | None:
     """The row's `width` value cells, or None when no run holds them (too many values, or a
     row printed shorter than its columns): the caller reads such a row another way. A row with
     at least `width` cells, all empty, is a row of blanks.
 
-    `layout`: offsets the table's layout suggests (its other rows, its header)."""
+    `layout`: offsets the table's layout suggests (its other rows, its header). `header`: in a
+    grid, the offset its header names the columns at. A filled cell right of that run may be a
+    figure the header does not stand over, or no figure at all (备注): both readings are kept
+    as possible, and only what they agree on is read. (Filled cells left of it mean the header
+    is off its rows: the rows win.)"""
     starts = offsets(after, width)
     if not starts:
         # Nothing filled: a row of blank cells when the row has room for them all.
@@ -44,6 +49,9 @@ def place(after: Sequence[str], width: int, *, layout: Iterable[int] = ()) -> Pl
     if len(starts) > 1:
         starts = [s for s in starts if s in set(layout)] or starts
     readings = {tuple(after[s:s + width]) for s in starts}
+    if header is not None and header not in starts and 0 <= header <= len(after) - width \
+            and not any(after[:header]):
+        readings.add(tuple(after[header:header + width]))
     if len(readings) == 1:
         return Placement(readings.pop(), False)
     agreed = tuple(texts[0] if len(set(texts)) == 1 else None for texts in zip(*readings))

@@ -107,7 +107,10 @@ class _Layout:
     relative: int | None = None       # offset after the row's label
     absolute: int | None = None       # column index of 自然人
     placed: bool = False              # some row could be placed one way only
-    foreign: frozenset[int] = frozenset()   # columns right of 总计 its header names otherwise (备注)
+    # Figures stand under a column its header labels right of 总计 (备注?) and nothing showed
+    # whether the header stands over the rows' figures or a column off them: each row is read
+    # both ways, and only what both agree on is kept.
+    doubtful: bool = False
 
     def agrees(self, column: int) -> bool:
         """A header naming 自然人 at `column` fits the rows (none contradicts it)."""
@@ -125,7 +128,6 @@ class _State:
     t3_header_spread: list[int] = field(default_factory=list)        # sorted(t3_header_at)
     t3_header_named: list[int] = field(default_factory=list)         # sorted(t3_header.values())
     t3_header_own: frozenset[int] = frozenset()    # indexes where the column they name starts
-    t3_header_labelled: set[int] = field(default_factory=set)        # every index a header row labels
     t3_header_closed: bool = True                  # the next header row starts a new header
     t3_last: str | None = None                     # last t3 row read (context for 3.其他)
     t3_pending: str | None = None                  # a t3 row label seen without its values
@@ -133,6 +135,8 @@ class _State:
     t4_header: list[list[str]] = field(default_factory=list)          # header rows, as printed
     t4_header_named: bool = False                  # a header row names a t4 column (结果维持 …)
     t4_header_closed: bool = True
+    # (width, columns): the columns cut from the last table with a header, as printed (备注)
+    foreign_cut: tuple[int, frozenset[int]] | None = None
 
 
 class Reader:
@@ -187,7 +191,7 @@ class Reader:
     def section(self, number: int) -> None:
         kind = SECTION_TABLE.get(number)
         if kind != self.state.kind:
-            self.state.kind = kind
+            self.state.kind, self.state.foreign_cut = kind, None
             self.state.t4_header_closed = True
             self.state.t3_header_closed = True
 
@@ -199,35 +203,56 @@ class Reader:
         # A grid with its spans expanded (HTML, DOCX, PDF) keeps cells under their header; in
         # text spans were lost, so values are placed after their label (parsers.placement).
         self.grid = bool(table.origin)
-        self.t3_layout = self.t3_layout_of(rows)
+        beyond: frozenset[int] = frozenset()
+        if self.grid:
+            rows, beyond = self.without_foreign_columns(rows)
+        self.t3_layout = self.t3_layout_of(rows, beyond)
         for row in rows:
             self.row(row)
 
-    def t3_layout_of(self, rows: list[_Row]) -> "_Layout":
+    def t3_layout_of(self, rows: list[_Row], beyond: frozenset[int] = frozenset()) -> "_Layout":
         """Where this table's t3 rows put their seven values, from the rows that can be placed
-        one way only."""
+        one way only. `beyond`: the columns its header labels right of 总计 (备注?) that no row
+        showed to be set aside (`without_foreign_columns`); figures under them leave the
+        header's positions in doubt."""
         relative, absolute = [], []
-        labelled: set[int] = set()
-        named: dict[int, str] = {}
-        for row in rows:
-            if row.t3_column_hits and not row.values:
-                labelled.update(i for i, _ in row.labels)
-                named.update((i, s.t3_column) for (i, _), s in zip(row.labels, row.senses) if s.t3_column)
-        if not named:       # the header stands in an earlier table (a table cut in parts)
-            labelled, named = self.state.t3_header_labelled, self.state.t3_header_at
-        foreign = _foreign_columns(rows, labelled, named)
+        doubtful = False
         for row in rows:
             if not row.labels or row.senses[-1].t3_row is None:
                 continue
             label_at = row.labels[-1][0]
-            after = row.cells[label_at + 1:]
-            if foreign:
-                after = ["" if label_at + 1 + i in foreign else cell for i, cell in enumerate(after)]
-            starts = offsets(after, len(T3_COLUMNS))
+            doubtful = doubtful or any(row.cells[i] for i in beyond if i < len(row.cells))
+            starts = offsets(row.cells[label_at + 1:], len(T3_COLUMNS))
             if len(starts) == 1:
                 relative.append(starts[0])
                 absolute.append(label_at + 1 + starts[0])
-        return _Layout(consensus(relative), consensus(absolute), bool(relative), foreign)
+        return _Layout(consensus(relative), consensus(absolute), bool(relative), doubtful)
+
+    def without_foreign_columns(self, rows: list[_Row]) -> tuple[list[_Row], frozenset[int]]:
+        """(the rows without the columns their header labels right of its last template column
+        as something else (备注, 上年数), where a row shows the header stands over its figures
+        (`_foreign_columns`); the t3 header's such columns where none does). A table continuing
+        one that lost such columns, with no header of its own and as wide, loses the same."""
+        width = max((len(row.cells) for row in rows), default=0)
+        foreign, has_header = frozenset(), False
+        beyond: frozenset[int] = frozenset()
+        for column_meaning, row_meaning, columns in _HEADED_TABLES:
+            labelled, named = _header_columns(rows, column_meaning)
+            has_header = has_header or bool(named)
+            found = _foreign_columns(rows, labelled, named, row_meaning, columns)
+            foreign = foreign or found
+            if column_meaning == "t3_column" and not found:
+                beyond = _beyond(labelled, named)
+        if foreign:
+            self.state.foreign_cut = width, foreign
+        elif has_header:
+            self.state.foreign_cut = None
+        elif self.state.foreign_cut and self.state.foreign_cut[0] == width:
+            foreign = self.state.foreign_cut[1]
+        if not foreign:
+            return rows, beyond
+        return [_Row.of([cell for i, cell in enumerate(row.cells) if i not in foreign], self.labels)
+                for row in rows], frozenset()
 
     def heading(self, text: str) -> bool:
         """A section heading (in a paragraph, or a table row of one merged cell)."""
@@ -425,14 +450,12 @@ class Reader:
     def t3_header_row(self, row: _Row) -> None:
         state = self.state
         if state.t3_header_closed:
-            state.t3_header, state.t3_header_at, state.t3_header_labelled = {}, {}, set()
-            state.t3_header_closed = False
+            state.t3_header, state.t3_header_at, state.t3_header_closed = {}, {}, False
         state.kind, state.t3_header_width = "t3", len(row.cells)
         for (index, _), sense in zip(row.labels, row.senses):
             if sense.t3_column:
                 state.t3_header.setdefault(sense.t3_column, index)
                 state.t3_header_at[index] = sense.t3_column
-        state.t3_header_labelled.update(i for i, _ in row.labels)
         state.t3_header_spread = sorted(state.t3_header_at)
         state.t3_header_named = sorted(state.t3_header.values())
         state.t3_header_own = frozenset(i for i, key in state.t3_header_at.items() if state.t3_header[key] == i)
@@ -456,14 +479,13 @@ class Reader:
         # Under a header naming each column once (all seven, or those of a table cut into
         # column parts: 自然人…社会公益组织, then 法律服务机构…总计), every figure under a column.
         named, spread, own = state.t3_header_named, state.t3_header_spread, state.t3_header_own
-        foreign = self.t3_layout.foreign
         by_position = (
             self.grid and header and len(set(named)) == len(header) and named[0] > label_at
             and len(cells) == state.t3_header_width          # a header of a table like this one
             and (len(header) == len(T3_COLUMNS) or spread == list(range(label_at + 1, spread[-1] + 1)))
-            and all(i in own or i in foreign or self.under_own_column(row, i)
-                    for i in range(label_at + 1, len(cells)) if cells[i])
+            and all(i in own or self.under_own_column(row, i) for i in range(label_at + 1, len(cells)) if cells[i])
             and (T3_COLUMNS[0] not in header or self.t3_layout.agrees(header[T3_COLUMNS[0]]))
+            and not self.t3_layout.doubtful
         )
         if by_position:
             for column, cell_key in zip(T3_COLUMNS, keys):
@@ -471,7 +493,10 @@ class Reader:
                 if index is not None and index < len(cells):
                     self.put(cell_key, cells[index])
             return
-        placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=self.t3_hints(label_at))
+        natural, doubtful = header.get(T3_COLUMNS[0]), self.t3_layout.doubtful
+        placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=[] if doubtful else self.t3_hints(label_at),
+                          header=self.header_start(label_at, [header.get(c) for c in T3_COLUMNS])
+                          if natural is not None and (doubtful or self.t3_layout.agrees(natural)) else None)
         if placement is None:
             self.t3_repair(key, [t for _, t in row.after(label_at)])
             return
@@ -587,13 +612,31 @@ class Reader:
             else:
                 self.put(f"t4.{key}.{column[1]}", texts[0] if texts else "")
             return True
-        placement = place(row.cells[label_at + 1:], len(T4_COLUMNS))
+        placement = place(row.cells[label_at + 1:], len(T4_COLUMNS),
+                          header=self.header_start(label_at, self.t4_header_columns()))
         if placement is None:
             texts = [t for _, t in row.after(label_at)]
             self.report.problem("ROW_MISALIGNED", f"t4.{key}: {len(texts)} values for {len(T4_COLUMNS)} columns; not read")
         else:
             self.put_placed(f"t4.{key}", T4_COLUMNS, placement)
         return True
+
+    def header_start(self, label_at: int, positions: list[int | None]) -> int | None:
+        """In a grid, the offset after the label where its header names the columns side by
+        side (`positions`: each column's index, in order), else None."""
+        if not self.grid or None in positions or positions != list(range(positions[0], positions[0] + len(positions))):
+            return None
+        return positions[0] - label_at - 1
+
+    def t4_header_columns(self) -> list[int | None]:
+        """The index of each t4 result column where the header rows first name it."""
+        first: dict[str, int] = {}
+        for cells in self.state.t4_header:
+            for index, text in enumerate(cells):
+                column = self.labels.sense(normalise_label(text)).t4_column if text else None
+                if column:
+                    first.setdefault(column, index)
+        return [first.get(column) for column in T4_COLUMNS]
 
     def t4_blank_row(self, row: _Row) -> bool:
         """A t4 row label alone before five empty cells, under a header that named the result
@@ -656,21 +699,45 @@ def _value_kind(key: str) -> str:
 _VALUE_KINDS = {key: _value_kind(key) for edition in TEMPLATE.t2 for key in TEMPLATE.cell_keys(edition)}
 
 
-def _foreign_columns(rows: list[_Row], labelled: set[int], named: dict[int, str]) -> frozenset[int]:
-    """The columns right of 总计 that a t3 header naming all seven columns labels as something
-    else (备注, 上年数): they hold no template figure. Only when a row, read by the header's
-    positions, adds up (总计 = the six, not 0) shows the header stands over its figures; a
-    header a column off its figures would otherwise have the figures of 总计 set aside."""
+# Tables whose header names their columns, and whose rows add up (总计 = the other columns):
+# (the Sense field naming a column, the one naming a row, the columns, 总计 last).
+_HEADED_TABLES = (("t3_column", "t3_row", T3_COLUMNS), ("t4_column", "t4_row", T4_COLUMNS))
+
+
+def _header_columns(rows: list[_Row], column_meaning: str) -> tuple[set[int], dict[int, str]]:
+    """(every index the table's header rows label, index → column where they name a column of
+    the kind `column_meaning`: a `Sense` field, t3_column or t4_column)."""
+    labelled: set[int] = set()
+    named: dict[int, str] = {}
+    for row in rows:
+        if not row.values and any(getattr(s, column_meaning) for s in row.senses):
+            labelled.update(i for i, _ in row.labels)
+            named.update((i, getattr(s, column_meaning)) for (i, _), s in zip(row.labels, row.senses)
+                         if getattr(s, column_meaning))
+    return labelled, named
+
+
+def _beyond(labelled: set[int], named: dict[int, str]) -> frozenset[int]:
+    """The indexes a header labels right of the last column it names."""
+    return frozenset(i for i in labelled if named and i > max(named))
+
+
+def _foreign_columns(rows: list[_Row], labelled: set[int], named: dict[int, str], row_meaning: str,
+                     columns: list[str]) -> frozenset[int]:
+    """The columns right of 总计 that a header naming all the table's columns labels as
+    something else (备注, 上年数): they hold no template figure. Only when a row, read by the
+    header's positions, adds up (总计 = the others, not 0) does the header stand over its
+    figures; a header a column off its figures would have 总计's figures set aside."""
     first: dict[str, int] = {}
     for index in sorted(named):
         first.setdefault(named[index], index)
-    if len(first) != len(T3_COLUMNS):
+    if len(first) != len(columns):
         return frozenset()
-    foreign = frozenset(i for i in labelled if i > max(named))
+    foreign = _beyond(labelled, named)
     if foreign:
-        positions = [first[column] for column in T3_COLUMNS]
+        positions = [first[column] for column in columns]
         for row in rows:
-            if row.values and len(row.cells) > positions[-1] and any(s.t3_row for s in row.senses):
+            if row.values and len(row.cells) > positions[-1] and any(getattr(s, row_meaning) for s in row.senses):
                 values = _add_up([row.cells[i] for i in positions])
                 if values and values[-1]:
                     return foreign

@@ -32,6 +32,11 @@ UNREADABLE_CODES = ("UNREADABLE_FILE", "UNREADABLE_TEXT", "TOO_LARGE", "SCANNED_
 # know it missed (a label misread, a faint row), so a section or cell lacking is no evidence.
 # DOCX_UNSHOWN: DOCX cells whose shown text the file does not tell (a field never computed) were left out.
 PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT", "DENSE_PAGES", "OCR_UNCERTAIN", "OCR_READ", "DOCX_UNSHOWN")
+# Problems that say rows of a table were not read (their values fitted no reading, or several,
+# or their label none): the table's missing cells may be those rows'. Their detail starts with the
+# table (`t3.granted: …`, `t4: …`), as every parser problem about cells does.
+ROWS_UNREAD_CODES = ("ROW_MISALIGNED", "ROW_AMBIGUOUS", "LABEL_AMBIGUOUS", "UNKNOWN_ROW", "FLAT_RUN_AMBIGUOUS",
+                     "FLAT_RUN_UNREADABLE", "FLAT_ROW_UNCONFIRMED", "FLAT_INCONSISTENT")
 # Below this much text, a document with no table cell and no section heading holds no report
 # (a bot wall, an error page, a page that only repeats the listed title).
 MIN_REPORT_TEXT = 200
@@ -85,6 +90,11 @@ class Report:
         """The problem saying part of this (otherwise read) document was not read, or None."""
         state, problem = reading(self.problems, bool(self.cells))
         return problem if state == "partly_read" else None
+
+    def rows_unread(self, table: str) -> Problem | None:
+        """The problem saying rows of `table` (t2, t3, t4) were not read wholly, or None."""
+        return next((p for p in self.problems if p.code in ROWS_UNREAD_CODES
+                     and p.detail.startswith((f"{table}.", f"{table}:"))), None)
 
     @property
     def status(self) -> str:

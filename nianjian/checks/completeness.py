@@ -2,7 +2,8 @@
 
 What a partly read document lacks (pages skipped as scans, past the page limit, garbled text) may
 be what nianjian did not read: its SECTION_MISSING and TABLE_INCOMPLETE are not assessable, never
-errors."""
+errors. So are the missing cells of a table some of whose rows the parser could not read (their
+values fitted no column reading, or several): they may be those rows'."""
 from __future__ import annotations
 
 from parsers.template import TEMPLATE
@@ -41,11 +42,16 @@ def incomplete_tables(sheet: Sheet) -> list[Finding]:
             continue
         rows = {k.rsplit(".", 1)[0] for k in expected}
         present_rows = {k.rsplit(".", 1)[0] for k in expected if k in sheet.cells}
-        findings.append(finding(
+        found = finding(
             "TABLE_INCOMPLETE", cells=missing, expected=len(expected),
             actual=len(expected) - len(missing), table=table, count=len(missing),
             expected_count=len(expected), missing_rows=len(rows - present_rows),
-            row_count=len(rows)))
+            row_count=len(rows))
+        unread = sheet.report.rows_unread(table)
+        if unread is not None:
+            zh, en = CATALOGUE.note("rows_unread", code=unread.code, detail=unread.detail)
+            found = not_assessable(found.rule, (found.message_zh + zh, found.message_en + en), found.cells)
+        findings.append(found)
     return _unless_partly_read(sheet, findings)
 
 

@@ -45,6 +45,24 @@ def test_section_missing(kit):
     assert of(check(kit.seed_000()), "SECTION_MISSING") == []
 
 
+def test_a_table_whose_rows_nianjian_could_not_read_is_not_accused_of_missing_them(kit):
+    """The missing cells of a table some of whose rows the parser could not read (ROW_MISALIGNED,
+    ROW_AMBIGUOUS, UNKNOWN_ROW…) may be those rows': no error, only a note saying why."""
+    report = kit.variant(kit.seed_000())
+    gone = [k for k in report.cells if k.startswith("t3.carried_in.")]
+    for key in gone:
+        del report.cells[key]
+    report.problem("ROW_MISALIGNED", "t3.carried_in: 8 values for 7 columns, and no reading of them adds up; not read")
+    [found] = of(check(report), "TABLE_INCOMPLETE")
+    assert (found.severity, found.assessable, found.cells) == ("info", False, gone)
+    assert found.message_zh == ("t3 缺少 7/175 个单元格（1/25 行整行缺失），无法完整核对；但该表有行未能读取"
+                                "（ROW_MISALIGNED: t3.carried_in: 8 values for 7 columns, and no reading of them "
+                                "adds up; not read），缺失的可能正是这些行，不计为错误")
+    # A row problem of another table says nothing of this one.
+    report.problems[-1] = type(report.problems[-1])("ROW_MISALIGNED", "t4.review: 6 values for 5 columns; not read")
+    assert [f.severity for f in of(check(report), "TABLE_INCOMPLETE")] == ["error"]
+
+
 def test_table_incomplete_lists_the_missing_cells(kit):
     report = kit.variant(kit.seed_000())
     gone = [k for k in report.cells if k.startswith(("t3.withheld", "t3.rejected"))]

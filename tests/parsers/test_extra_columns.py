@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from nianjian.checks import check
 from parsers import parse
 
 TITLE = "青山县人民政府2022年政府信息公开工作年度报告"
@@ -57,3 +58,40 @@ def test_a_header_a_column_off_its_figures_is_not_trusted_to_set_a_column_aside(
     report = parse(page(renderings, tables), filename="r.html")
     wrong = {k: v for k, v in report.cells.items() if k.startswith("t3.") and v != cells[k]}
     assert wrong == {}
+
+
+def test_a_notes_column_no_row_confirms_reads_no_wrong_cell(renderings):
+    """No row of the table can be checked (自然人 blank in each): nothing shows the header stands
+    over its figures, so the 备注 column is not set aside; rows whose figures could be read two
+    ways (a leading blank, a 备注 figure) keep only what both readings agree on."""
+    cells = renderings.consistent_cells("2021", 2)
+    cells.update({key: None for key in cells if key.startswith("t3.") and key.endswith(".natural")})
+    tables = renderings.tables("2021", cells)
+    with_column(tables[3][0], *NOTES["notes as figures"])
+    report = parse(page(renderings, tables), filename="r.html")
+    wrong = {k: (v, cells[k]) for k, v in report.cells.items() if v != cells[k]}
+    assert wrong == {}
+    # What could not be read is named, and the agency is not accused of it.
+    assert any(p.code == "ROW_AMBIGUOUS" and p.detail.startswith("t3.") for p in report.problems)
+    assert [f.rule for f in check(report) if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("edition", ["2019", "2021"])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_t4_with_a_notes_column_reads_no_wrong_cell(renderings, edition, seed):
+    cells = renderings.consistent_cells(edition, seed)
+    tables = renderings.tables(edition, cells)
+    with_column(tables[4][0], *NOTES["notes as figures"])
+    report = parse(page(renderings, tables), filename="r.html")
+    assert {k: v for k, v in report.cells.items() if v != cells[k]} == {}
+    t4 = [k for k in cells if k.startswith("t4.")]
+    if any(cells[k] for k in t4 if k.endswith(".total")) and all(cells[k] is not None for k in t4):
+        assert all(k in report.cells for k in t4)      # a row adds up: 备注 is set aside
+
+
+def test_t4_with_a_notes_column_and_rows_that_add_up_reads_every_cell(renderings):
+    cells = renderings.consistent_cells("2021", 3, blanks=0.0)
+    tables = renderings.tables("2021", cells)
+    with_column(tables[4][0], *NOTES["notes as figures"])
+    report = parse(page(renderings, tables), filename="r.html")
+    assert report.cells == cells
