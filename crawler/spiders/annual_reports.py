@@ -18,7 +18,7 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import pages
-from crawler.families import FAMILIES, detect
+from crawler.families import FAMILIES, detect, further_pages
 from crawler.items import ReportDocument
 from crawler.ledger import LIST, PART, Fetch, Ledger
 from crawler.origins import SourcePolicy, origin, origin_text
@@ -192,11 +192,8 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         for entry in entries:
             yield self.report_request(source, entry)
-        # A column's first page declares all its pages (TRS, Hanweb); chained families' pages
-        # (plain, gkmlpt) each name the next one. Pages are made lazily: the cap bounds the cost.
-        if not (response.meta.get("first") or family.CHAINED):
-            return
-        for page in family.more_pages(text, url):
+        # Pages are made lazily: the cap bounds the cost.
+        for page in further_pages(family, text, url, bool(response.meta.get("first"))):
             if self.list_pages.get(source.id, 0) >= self.max_list_pages:
                 self.ledger.note(source.id, f"stopped at {self.max_list_pages} list pages "
                                             "(NIANJIAN_MAX_LIST_PAGES)", error=False)
