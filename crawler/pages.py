@@ -18,7 +18,7 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from parsers.html import content_root, table_pictures
-from parsers.page import meta_tags, parse_date, published_date
+from parsers.page import iso_date, meta_tags, published_date
 
 
 @lru_cache(maxsize=None)
@@ -83,30 +83,6 @@ class UnreadablePage(ValueError):
 
 
 @dataclass(frozen=True)
-class Entry:
-    """A report listed on a column page."""
-    url: str
-    title: str
-    year: int
-    listed_date: str | None = None
-
-
-def _link_title(anchor: Selector) -> str:
-    text = compact(" ".join(anchor.xpath(".//text()").getall()))
-    title = compact(anchor.attrib.get("title", ""))
-    # List items truncate long titles ("…年度报…"); the title attribute holds the whole one.
-    return title if len(title) > len(text.rstrip(".…")) or not text else text
-
-
-def _row_date(anchor: Selector) -> str | None:
-    for row in anchor.xpath("ancestor::*[self::li or self::tr or self::dd or self::p][1]"):
-        found = parse_date(" ".join(row.xpath(".//text()").getall()))
-        if found:
-            return found
-    return None
-
-
-@dataclass(frozen=True)
 class ListPage:
     """A further page of a column: a URL, or a form POST (Hanweb's dataproxy.jsp). `reader`
     names the family that reads the answer when it is not HTML (Hanweb XML, gkmlpt JSON)."""
@@ -115,24 +91,197 @@ class ListPage:
     reader: str | None = None
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A report listed on a column page."""
+    url: str
+    title: str
+    year: int
+    listed_date: str | None = None
+
+
+# A date in a list row: digits on neither side ("2023-00012" in a 索引号 is none), the year
+# first. A month and day alone ("01-20") mark the row as dated but are no date: the year is a guess.
+_LIST_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+_MONTH_DAY = re.compile(r"(?<![\d/.-])(?:0?[1-9]|1[0-2])\s*[-/.月]\s*(?:0?[1-9]|[12]\d|3[01])(?![\d/.-])")
+_DATE_ONLY = re.compile(r"[\[(（【]?\s*(?:%s|%s)\s*日?\s*[\])）】]?" % (_LIST_DATE.pattern, _MONTH_DAY.pattern))
+# The address a script link opens: `window.open('…')`, `location.href='…'`.
+_SCRIPT_TARGET = re.compile(r"""(?:open|href|location|replace|assign)\s*[(=]\s*['"]([^'"\s]+)['"]""", re.I)
+
+
+def _list_dates(text: str) -> set[str]:
+    return {found for m in _LIST_DATE.finditer(text) if (found := iso_date(*m.groups()))}
+
+
+def _target(anchor, base_url: str) -> str | None:
+    """Where a link leads: its href, else the address its script opens (`href="#"
+    onclick="window.open('…')"`). A script link whose address is unknown stays as written (the
+    crawler records it as a bad link); an in-page link leads nowhere."""
+    href = (anchor.get("href") or "").strip()
+    if href and not href.lower().startswith(("#", "javascript:")):
+        return canonical_url(href, base_url)
+    for script in (anchor.get("onclick") or "", href):
+        if found := _SCRIPT_TARGET.search(script):
+            return canonical_url(found.group(1), base_url)
+    return href if href.lower().startswith("javascript:") else None
+
+
+def _own_texts(anchor) -> list[str]:
+    """The link's text nodes but a date shown inside the link (a card's `<span>2024-01-23</span>`)."""
+    return [t for t in anchor.xpath(".//text()") if not _DATE_ONLY.fullmatch(t.strip())]
+
+
+def _link_title(anchor) -> str:
+    """The link's text, or its `title` attribute when that is longer (lists cut long titles:
+    "…年度报…"), without the file extension of an attachment listed directly ("….pdf")."""
+    text = compact(" ".join(_own_texts(anchor)))
+    title = compact(anchor.get("title", ""))
+    chosen = title if len(title) > len(text.rstrip(".…")) or not text else text
+    return _attachment_suffix().sub("", chosen)
+
+
+@lru_cache(maxsize=1)
+def _attachment_suffix() -> re.Pattern:
+    kinds = patterns()["attachments"]
+    return re.compile(r"\.(?:%s)$" % "|".join((*kinds["supported"], *kinds["unsupported"])), re.I)
+
+
+@lru_cache(maxsize=1)
+def _list_rules() -> dict:
+    rules = dict(patterns()["list_rows"])
+    rules["heading_class"] = re.compile(rules["heading_class"], re.I)
+    rules["sidebar_headings"] = [re.compile(p) for p in rules["sidebar_headings"]]
+    return rules
+
+
+def _row(anchor, url: str, owners: dict) -> object:
+    """The list row a link is the item of: its highest ancestor holding no other item's link,
+    at most one li/tr/dd/dt and a few levels up, never a whole list (ul, table …)."""
+    rules, row = _list_rules(), anchor
+    for depth, parent in enumerate(anchor.iterancestors()):
+        if depth >= rules["max_depth"] or parent.tag in rules["never_rows"] or owners.get(parent) != {url}:
+            break
+        row = parent
+        if parent.tag in rules["row_tags"]:
+            break
+    return row
+
+
+def _row_texts(row, anchor) -> list[str]:
+    """The row's text nodes but the link's own (a title may name a date; a date inside the link
+    is the row's)."""
+    inside = set(anchor.iter())
+    return [t for t in row.xpath(".//text()")
+            if t.getparent() not in inside or (t.is_tail and t.getparent() is anchor)
+            or _DATE_ONLY.fullmatch(t.strip())]
+
+
+def _column_date(row, anchor) -> tuple[bool, str | None] | None:
+    """(dated, date) of a table row under a header naming its date columns (索引号 | 名称 |
+    发布机构 | 成文日期 | 发布日期): the date of the first publication column `date_columns`
+    names; none when the header names only other dates (成文日期 is no publication date).
+    None when the row is no such table's."""
+    tr = next((a for a in [anchor, *anchor.iterancestors()] if a.tag == "tr"), None)
+    table = next((a for a in tr.iterancestors() if a.tag == "table"), None) if tr is not None else None
+    header = table.xpath("(.//tr[th])[1]") if table is not None else []
+    if not header or header[0] is tr:
+        return None
+    labels = [compact(th.xpath("string()")) for th in header[0].xpath("./th|./td")]
+    if not any("日期" in label or "时间" in label for label in labels):
+        return None
+    cells = tr.xpath("./td|./th")
+    for wanted in _list_rules()["date_columns"]:
+        if wanted in labels and labels.index(wanted) < len(cells):
+            dates = _list_dates(" ".join(cells[labels.index(wanted)].xpath(".//text()")))
+            return True, dates.pop() if len(dates) == 1 else None
+    return True, None
+
+
+def _row_date(row, anchor) -> tuple[bool, str | None]:
+    """(dated, date): whether the row shows a date at all, and the date when it shows exactly
+    one whole date (a row with two, or only "01-20", has none a reader may be sure of)."""
+    if (by_column := _column_date(row, anchor)) is not None:
+        return by_column
+    text = " ".join(_row_texts(row, anchor))
+    dates = _list_dates(text)
+    return bool(dates or _MONTH_DAY.search(text)), dates.pop() if len(dates) == 1 else None
+
+
+def _sidebar(row) -> bool:
+    """True when the row sits in the page's chrome (nav, header, footer, aside) or in a block
+    whose own heading is a sidebar's (相关链接, 热点信息, 最新文章 …): the nearest heading before
+    the row, looking outwards, decides."""
+    rules = _list_rules()
+    if any(a.tag in rules["chrome_tags"] for a in row.iterancestors()):
+        return True
+    for element in (row, *row.iterancestors()):
+        if element.tag in ("body", "html"):
+            return False
+        for sibling in element.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str):
+                continue
+            named = f"{sibling.get('class', '')} {sibling.get('id', '')}"
+            if sibling.tag in rules["heading_tags"] or rules["heading_class"].search(named):
+                text = compact(sibling.xpath("string()"))
+                return len(text) <= rules["heading_length"] and any(p.match(text) for p in rules["sidebar_headings"])
+    return False
+
+
+@dataclass
+class _Listed:
+    url: str
+    title: str
+    row: object
+    dated: bool
+    date: str | None
+
+
 def report_entries(html: str, base_url: str) -> list[Entry]:
-    """Links on a list page (or list fragment) whose title names an annual report and a year;
-    each URL once, in page order. Links to other sites, `javascript:` or `file://` are kept:
-    the crawler refuses them and records why (crawler/origins.py)."""
+    """The reports a list page (or list fragment) lists: links whose title names an annual
+    report and a year, in the page's list rather than its chrome; each URL once, in page order.
+
+    A link in the chrome (nav, header, footer, a block headed 相关链接/热点/最新…) is none. When
+    the page's report rows show dates, an undated report link outside every list of dated rows
+    is a sidebar's or a focus box's, not the list's. A row's date is the one whole date it
+    shows (a table's publication column when its header names one), else absent.
+    Links to other sites, `javascript:` or `file://` are kept: the crawler refuses them and
+    records why (crawler/origins.py)."""
     selector = Selector(text=html or "<html></html>")
-    entries, seen = [], set()
-    for anchor in selector.xpath("//a[@href]"):
-        href = anchor.attrib["href"].strip()
-        if not href or href.startswith("#"):
+    root = selector.root
+    for base in root.iter("base"):
+        if base.get("href"):
+            base_url = urljoin(base_url, base.get("href").strip())
+            break
+    links = []
+    for anchor in root.iter("a"):
+        if (url := _target(anchor, base_url)) is not None:
+            links.append((anchor, url, _link_title(anchor)))
+    owners: dict = {}                         # element → the item links under it (two are enough)
+    for anchor, url, title in links:
+        if len(title) >= _list_rules()["item_title"]:
+            for parent in anchor.iterancestors():
+                held = owners.setdefault(parent, set())
+                if len(held) < 2:
+                    held.add(url)
+    items, rows = [], {}
+    for anchor, url, title in links:
+        if len(title) < _list_rules()["item_title"]:
             continue
-        title = _link_title(anchor)
-        if not is_report_title(title):
-            continue
-        url = canonical_url(href, base_url)
-        if url in seen:
-            continue
-        seen.add(url)
-        entries.append(Entry(url, title, report_year(title), _row_date(anchor)))
+        row = _row(anchor, url, owners)
+        rows[row] = _row_date(row, anchor)
+        if is_report_title(title) and not _sidebar(row):
+            items.append(_Listed(url, title, row, *rows[row]))
+    if any(item.dated for item in items):
+        lists = {row.getparent() for row, (dated, _) in rows.items() if dated}
+        items = [item for item in items if item.dated or item.row.getparent() in lists]
+    merged: dict[str, list[_Listed]] = {}
+    for item in items:
+        merged.setdefault(item.url, []).append(item)
+    entries = []
+    for url, listed in merged.items():        # one entry a URL: its whole title, the date all agree on
+        title = max((item.title for item in listed), key=len)
+        dates = {item.date for item in listed} - {None}
+        entries.append(Entry(url, title, report_year(title), dates.pop() if len(dates) == 1 else None))
     return entries
 
 
@@ -174,25 +323,60 @@ def _postback(anchor: Selector, selector: Selector, base_url: str, target: str, 
 
 
 def next_pages(html: str, base_url: str) -> list[ListPage]:
-    """Plain pagination: the 下一页 link(s), or ASP.NET's 下一页 postback (a form POST; the
-    session cookie it needs is kept, see `cookies` in docs/crawling.md). Other script pagers
-    (`javascript:…`) are no links."""
+    """Plain pagination: the 下一页 link(s) (or the address a 下一页 script opens), or ASP.NET's
+    下一页 postback (a form POST; the session cookie it needs is kept, see `cookies` in
+    docs/crawling.md). Other script pagers (`javascript:…`) are no links, and neither is a 下一页
+    leading back to this page or an earlier one (a last page's pager wrapping round to page 1)."""
     selector = Selector(text=html or "<html></html>")
     wording = set(patterns()["next_page_link"])
+    here = canonical_url(base_url)
     found: list[ListPage] = []
-    for anchor in selector.xpath("//a[@href]"):
+    for anchor in selector.xpath("//a"):
         if compact(" ".join(anchor.xpath(".//text()").getall())) not in wording:
             continue
-        href = anchor.attrib["href"].strip()
-        if postback := _POSTBACK.match(href):
+        if postback := _POSTBACK.match(anchor.attrib.get("href", "").strip()):
             page = _postback(anchor, selector, base_url, *postback.groups())
-        elif href.lower().startswith(("javascript:", "#")) or canonical_url(href, base_url) == canonical_url(base_url):
-            continue
         else:
-            page = ListPage(canonical_url(href, base_url))
+            target = _target(anchor.root, base_url)
+            if not target or target.lower().startswith("javascript:") or _leads_back(target, here):
+                continue
+            page = ListPage(target)
         if page not in found:
             found.append(page)
     return found
+
+
+def _page_of(url: str) -> tuple[tuple, int] | None:
+    """(the pager, N) when a list page's URL numbers it: `index_3.html` (pager: the directory
+    and `index`), `list.jsp?channelId=12&pageNo=3` (the path, the other parameters), else None."""
+    parts = urlsplit(url)
+    if page := _page_param(url, set(patterns()["article_parts"]["query_params"])):
+        return ("query", parts.netloc, parts.path, page[0], tuple(page[2])), page[1]
+    named = _file_name(url)
+    if named and (numbered := _PART_SUFFIX.match(named[1])):
+        return ("file", parts.netloc, named[0], numbered.group("stem"), named[2]), int(numbered.group("n"))
+    return None
+
+
+def _leads_back(target: str, here: str) -> bool:
+    """True when `target` is this list page or an earlier page of the same pager: a lower
+    number, or the pager's unnumbered first page (`index.html`, the directory, no `pageNo`)."""
+    if target == here:
+        return True
+    numbered, mine = _page_of(target), _page_of(here)
+    if mine is None:
+        return False
+    if numbered is not None:
+        return numbered[0] == mine[0] and numbered[1] <= mine[1]
+    kind, netloc, path, name, rest = mine[0]
+    parts = urlsplit(target)
+    if parts.netloc != netloc:
+        return False
+    if kind == "query":
+        return parts.path == path and tuple(_without(target, name)) == rest
+    directory, _, file = parts.path.rpartition("/")
+    stem = file.rpartition(".")[0] or file
+    return directory == path and (not file or stem == name or stem.lower() in patterns()["article_parts"]["column_pages"])
 
 
 # ------------------------------------------------------------------ detail pages
