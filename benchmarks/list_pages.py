@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -102,11 +103,17 @@ COLUMNS = ["right", "missed", "extra", "title wrong", "date right", "date wrong"
            "pages right", "pages missed", "pages extra"]
 
 
+def _cell(text: str, width: int) -> str:
+    """`text` padded to `width` columns on a terminal (a Chinese character takes two)."""
+    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in text)
+    return text + " " * max(0, width - len(text) - wide)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="name every miss, extra and wrong date")
     args = parser.parse_args()
-    header = f"{'family':26}" + "".join(f"{c:>13}" for c in COLUMNS)
+    header = _cell("family", 24) + "".join(f"{c:>13}" for c in COLUMNS)
     print(header)
     total = Counter()
     for column in _redteam().columns():
@@ -114,8 +121,8 @@ def main() -> None:
             print(column.family)
         counts = score(column, args.verbose)
         total += counts
-        print(f"{column.family:26}" + "".join(f"{counts[c]:>13}" for c in COLUMNS))
-    print(f"{'all':26}" + "".join(f"{total[c]:>13}" for c in COLUMNS))
+        print(_cell(column.family, 24) + "".join(f"{counts[c]:>13}" for c in COLUMNS))
+    print(_cell("all", 24) + "".join(f"{total[c]:>13}" for c in COLUMNS))
 
 
 if __name__ == "__main__":

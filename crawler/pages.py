@@ -53,6 +53,21 @@ def is_report_title(title: str | None) -> bool:
             and report_year(text) is not None)
 
 
+_CUT = re.compile(r"(?:…+|\.{2,})$")
+
+
+def listed_report(title: str | None) -> bool:
+    """True when a list's link title names a report, or is cut (… or ...) inside the report
+    phrase ("某县2023年政府信息公开工作年度..."): the report page then tells."""
+    if is_report_title(title):
+        return True
+    text = compact(title)
+    shown = _CUT.sub("", text)
+    return (shown != text and report_year(shown) is not None
+            and any(re.search(p, shown) for p in patterns()["report_title"]["cut"])
+            and not any(re.search(p, shown) for p in patterns()["report_title"]["exclude"]))
+
+
 def report_year(title: str | None) -> int | None:
     """The report year a title names: "鄂尔多斯市2019年政府信息公开工作年度报告" → 2019.
     Chinese numerals ("二〇二三年") are read too. The year nearest before the report phrase wins, else the first one."""
@@ -101,12 +116,15 @@ class Entry:
 
 
 # A date in a list row: digits on neither side ("2023-00012" in a 索引号 is none), the year
-# first. A month and day alone ("01-20") mark the row as dated but are no date: the year is a guess.
+# first. A month and day alone ("01-20") are no date (its year would be a guess), but are left
+# out of a title like a whole date shown inside the link.
 _LIST_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 _MONTH_DAY = re.compile(r"(?<![\d/.-])(?:0?[1-9]|1[0-2])\s*[-/.月]\s*(?:0?[1-9]|[12]\d|3[01])(?![\d/.-])")
 _DATE_ONLY = re.compile(r"[\[(（【]?\s*(?:%s|%s)\s*日?\s*[\])）】]?" % (_LIST_DATE.pattern, _MONTH_DAY.pattern))
-# The address a script link opens: `window.open('…')`, `location.href='…'`.
-_SCRIPT_TARGET = re.compile(r"""(?:open|href|location|replace|assign)\s*[(=]\s*['"]([^'"\s]+)['"]""", re.I)
+# The address a script link opens (`window.open('…')`, `location.href='…'`, `openWin('…')`):
+# its first quoted string that is one (a path, or a file name with a page's extension).
+_SCRIPT_TARGET = re.compile(r"""['"]((?:https?:)?//[^'"\s]+|\.{0,2}/[^'"\s]*|[\w.-]+\."""
+                            r"""(?:s?html?|jhtml|jsp|aspx?|php|pdf|docx?|wps|ofd)(?:\?[^'"\s]*)?)['"]""", re.I)
 
 
 def _list_dates(text: str) -> set[str]:
@@ -155,8 +173,9 @@ def _list_rules() -> dict:
 
 
 def _row(anchor, url: str, owners: dict) -> object:
-    """The list row a link is the item of: its highest ancestor holding no other item's link,
-    at most one li/tr/dd/dt and a few levels up, never a whole list (ul, table …)."""
+    """The list row a link is the item of: its highest ancestor holding no other item's link, a
+    few levels up at most, ending at a `row_tags` element (li, tr …), never a whole list (ul,
+    table …)."""
     rules, row = _list_rules(), anchor
     for depth, parent in enumerate(anchor.iterancestors()):
         if depth >= rules["max_depth"] or parent.tag in rules["never_rows"] or owners.get(parent) != {url}:
@@ -176,35 +195,52 @@ def _row_texts(row, anchor) -> list[str]:
             or _DATE_ONLY.fullmatch(t.strip())]
 
 
-def _column_date(row, anchor) -> tuple[bool, str | None] | None:
-    """(dated, date) of a table row under a header naming its date columns (索引号 | 名称 |
-    发布机构 | 成文日期 | 发布日期): the date of the first publication column `date_columns`
-    names; none when the header names only other dates (成文日期 is no publication date).
-    None when the row is no such table's."""
-    tr = next((a for a in [anchor, *anchor.iterancestors()] if a.tag == "tr"), None)
-    table = next((a for a in tr.iterancestors() if a.tag == "table"), None) if tr is not None else None
-    header = table.xpath("(.//tr[th])[1]") if table is not None else []
-    if not header or header[0] is tr:
+def _header(tr) -> list[str] | None:
+    """The column labels of the table a row is in, spans spread (a `colspan=2` label names two
+    columns): its first row of <th>s, or of text cells naming a date (`<td>发布日期</td>`)
+    before the row; None when it has none."""
+    table = next((a for a in tr.iterancestors() if a.tag == "table"), None)
+    if table is None:
         return None
-    labels = [compact(th.xpath("string()")) for th in header[0].xpath("./th|./td")]
-    if not any("日期" in label or "时间" in label for label in labels):
-        return None
-    cells = tr.xpath("./td|./th")
+    for row in table.iter("tr"):
+        if row is tr:
+            return None
+        cells = row.xpath("./td|./th")
+        labels = [compact(cell.xpath("string()")) for cell in cells]
+        if row.xpath("./th") or (not row.xpath(".//a") and any("日期" in t or "时间" in t for t in labels)):
+            return [label for cell, label in zip(cells, labels) for _ in range(_span(cell))]
+    return None
+
+
+def _span(cell) -> int:
+    span = (cell.get("colspan") or "1").strip()
+    return int(span) if span.isdigit() and 0 < int(span) < 20 else 1
+
+
+def _column_date(row) -> str | None | bool:
+    """The date of a table row under a header naming its date columns (索引号 | 名称 | 发布机构 |
+    成文日期 | 发布日期): the one in the first publication column `date_columns` names; None when
+    the header names only other dates (成文日期 is no publication date); False when the row is
+    no such table's whole row (a <tr> of two items is read cell by cell)."""
+    tr = row if row.tag == "tr" else None
+    labels = _header(tr) if tr is not None else None
+    if not labels or not any("日期" in label or "时间" in label for label in labels):
+        return False
+    cells = [cell for cell in tr.xpath("./td|./th") for _ in range(_span(cell))]
     for wanted in _list_rules()["date_columns"]:
         if wanted in labels and labels.index(wanted) < len(cells):
             dates = _list_dates(" ".join(cells[labels.index(wanted)].xpath(".//text()")))
-            return True, dates.pop() if len(dates) == 1 else None
-    return True, None
+            return dates.pop() if len(dates) == 1 else None
+    return None
 
 
-def _row_date(row, anchor) -> tuple[bool, str | None]:
-    """(dated, date): whether the row shows a date at all, and the date when it shows exactly
-    one whole date (a row with two, or only "01-20", has none a reader may be sure of)."""
-    if (by_column := _column_date(row, anchor)) is not None:
+def _row_date(row, anchor) -> str | None:
+    """The date a row shows, when it shows exactly one whole date (a row with two, or with
+    only "01-20", has none a reader may be sure of); a table's by its header."""
+    if (by_column := _column_date(row)) is not False:
         return by_column
-    text = " ".join(_row_texts(row, anchor))
-    dates = _list_dates(text)
-    return bool(dates or _MONTH_DAY.search(text)), dates.pop() if len(dates) == 1 else None
+    dates = _list_dates(" ".join(_row_texts(row, anchor)))
+    return dates.pop() if len(dates) == 1 else None
 
 
 def _sidebar(row) -> bool:
@@ -227,60 +263,50 @@ def _sidebar(row) -> bool:
     return False
 
 
-@dataclass
-class _Listed:
-    url: str
-    title: str
-    row: object
-    dated: bool
-    date: str | None
+def _column_page(url: str) -> bool:
+    """True when a URL names a column's list page (a directory, `index.html`, `list.jsp?…`):
+    a year's sub-column ("2023年政府信息公开年报" → ./2023/), never a report."""
+    path = urlsplit(url).path
+    name = path.rpartition("/")[2]
+    return not name or name.rpartition(".")[0].lower() in patterns()["column_pages"]
 
 
 def report_entries(html: str, base_url: str) -> list[Entry]:
     """The reports a list page (or list fragment) lists: links whose title names an annual
-    report and a year, in the page's list rather than its chrome; each URL once, in page order.
-
-    A link in the chrome (nav, header, footer, a block headed 相关链接/热点/最新…) is none. When
-    the page's report rows show dates, an undated report link outside every list of dated rows
-    is a sidebar's or a focus box's, not the list's. A row's date is the one whole date it
-    shows (a table's publication column when its header names one), else absent.
-    Links to other sites, `javascript:` or `file://` are kept: the crawler refuses them and
-    records why (crawler/origins.py)."""
+    report and a year (or is cut inside that phrase: "…年度..."), in the page rather than its
+    chrome (nav, header, footer, a block headed 相关链接/热点/最新…), and no sub-column's; each
+    URL once, in page order, with the date its row shows (see `_row_date`), the date all its
+    rows agree on when it is listed twice. Links to other sites, `javascript:` or `file://`
+    are kept: the crawler refuses them and records why (crawler/origins.py)."""
     selector = Selector(text=html or "<html></html>")
     root = selector.root
     for base in root.iter("base"):
         if base.get("href"):
             base_url = urljoin(base_url, base.get("href").strip())
             break
+    shortest = _list_rules()["item_title"]
     links = []
     for anchor in root.iter("a"):
         if (url := _target(anchor, base_url)) is not None:
             links.append((anchor, url, _link_title(anchor)))
     owners: dict = {}                         # element → the item links under it (two are enough)
     for anchor, url, title in links:
-        if len(title) >= _list_rules()["item_title"]:
+        if len(title) >= shortest:
             for parent in anchor.iterancestors():
                 held = owners.setdefault(parent, set())
                 if len(held) < 2:
                     held.add(url)
-    items, rows = [], {}
+    listed: dict[str, list[tuple[str, str | None]]] = {}
     for anchor, url, title in links:
-        if len(title) < _list_rules()["item_title"]:
+        if not listed_report(title) or _column_page(url):
             continue
         row = _row(anchor, url, owners)
-        rows[row] = _row_date(row, anchor)
-        if is_report_title(title) and not _sidebar(row):
-            items.append(_Listed(url, title, row, *rows[row]))
-    if any(item.dated for item in items):
-        lists = {row.getparent() for row, (dated, _) in rows.items() if dated}
-        items = [item for item in items if item.dated or item.row.getparent() in lists]
-    merged: dict[str, list[_Listed]] = {}
-    for item in items:
-        merged.setdefault(item.url, []).append(item)
+        if not _sidebar(row):
+            listed.setdefault(url, []).append((title, _row_date(row, anchor)))
     entries = []
-    for url, listed in merged.items():        # one entry a URL: its whole title, the date all agree on
-        title = max((item.title for item in listed), key=len)
-        dates = {item.date for item in listed} - {None}
+    for url, rows in listed.items():
+        title = max((title for title, _ in rows), key=len)
+        dates = {date for _, date in rows} - {None}
         entries.append(Entry(url, title, report_year(title), dates.pop() if len(dates) == 1 else None))
     return entries
 
@@ -332,7 +358,10 @@ def next_pages(html: str, base_url: str) -> list[ListPage]:
     here = canonical_url(base_url)
     found: list[ListPage] = []
     for anchor in selector.xpath("//a"):
-        if compact(" ".join(anchor.xpath(".//text()").getall())) not in wording:
+        # the link's text, else its title or its picture's alt (a pager of images)
+        texts = [" ".join(anchor.xpath(".//text()").getall()), anchor.attrib.get("title", ""),
+                 *anchor.xpath(".//img/@alt").getall()]
+        if next((compact(t) for t in texts if compact(t)), "") not in wording:
             continue
         if postback := _POSTBACK.match(anchor.attrib.get("href", "").strip()):
             page = _postback(anchor, selector, base_url, *postback.groups())
@@ -376,7 +405,7 @@ def _leads_back(target: str, here: str) -> bool:
         return parts.path == path and tuple(_without(target, name)) == rest
     directory, _, file = parts.path.rpartition("/")
     stem = file.rpartition(".")[0] or file
-    return directory == path and (not file or stem == name or stem.lower() in patterns()["article_parts"]["column_pages"])
+    return directory == path and (not file or stem == name or stem.lower() in patterns()["column_pages"])
 
 
 # ------------------------------------------------------------------ detail pages
@@ -569,7 +598,7 @@ def article_parts(html: str, url: str, selector: Selector | None = None) -> list
     own = canonical_url(url)
     mine = _file_name(own)
     numbered_self = _page_param(own, names)
-    if numbered_self and numbered_self[1] >= 2 or mine and mine[1].lower() in rules["column_pages"]:
+    if numbered_self and numbered_self[1] >= 2 or mine and mine[1].lower() in patterns()["column_pages"]:
         return []                          # a later part (?page=2), or a list page
     found: dict[tuple[str, int], str] = {}
     selector = selector or Selector(text=html or "<html></html>")

@@ -419,5 +419,52 @@ def jeecms() -> Column:
     return Column("Jeecms", urls[0], pages, reports, urls)
 
 
+def county() -> Column:
+    """A small county site's hand-made column: three lists under tabs (本级 / 部门 / 乡镇), the
+    first undated, the others in <dl> rows and in a table whose header is <td>s with a colspan;
+    titles cut with "..." and no title=, links opened by `openWin('…')`, a <base href>, a 下载
+    link beside each title, and a pager of pictures (<img alt="下一页">)."""
+    site = "http://www.yibin.gov.cn"
+    col = site + "/zwgk/nianbao/"
+    urls = [col + "index.htm", col + "index_2.htm"]
+    own = ("<div class='tab-con'><h3>本级年报</h3><ul>"
+           "<li><a href='2024/0126/a1.htm'>洛阳市伊滨经开区人民政府2023年政府信息公开工作年度...</a></li>"
+           "<li><a href='2023/0129/a2.htm'>洛阳市伊滨经开区人民政府2022年政府信息公开工作年度报告</a></li></ul></div>")
+    departments = ("<div class='tab-con'><h3>部门年报</h3>"
+                   "<dl><dt><a href=\"javascript:openWin('/zwgk/nianbao/2024/0122/b1.htm')\">"
+                   "伊滨经开区财政局2023年政府信息公开工作年度报告</a></dt><dd>2024-01-22</dd></dl>"
+                   "<dl><dt><a href='2024/0121/b2.htm'>伊滨经开区教育局2023年政府信息公开工作年度报告</a></dt>"
+                   "<dd>2024年01月21日</dd></dl></div>")
+    towns = ("<div class='tab-con'><h3>乡镇年报</h3><table>"
+             "<tr class='th'><td colspan='2'>标题</td><td>成文日期</td><td>发布日期</td></tr>"
+             "<tr><td><a href='2024/0119/c1.htm'>庞村镇2023年政府信息公开工作年度报告</a></td>"
+             "<td><a href='/uploads/c1.pdf'>下载</a></td><td>2024-01-10</td><td>2024-01-19</td></tr>"
+             "<tr><td><a href='2024/0118/c2.htm'>寇店镇2023年政府信息公开工作年度报告</a></td>"
+             "<td><a href='/uploads/c2.pdf'>下载</a></td><td>2024-01-08</td><td>2024-01-18</td></tr></table></div>")
+    older = ("<div class='tab-con'><h3>本级年报</h3><ul>"
+             "<li><a href='2022/0125/a3.htm'>洛阳市伊滨经开区人民政府2021年政府信息公开工作年度报告</a>"
+             "<span>2022-01-25</span></li></ul></div>")
+    reports = {
+        urls[0]: [Report("洛阳市伊滨经开区人民政府2023年政府信息公开工作年度...", col + "2024/0126/a1.htm", None),
+                  Report("洛阳市伊滨经开区人民政府2022年政府信息公开工作年度报告", col + "2023/0129/a2.htm", None),
+                  Report("伊滨经开区财政局2023年政府信息公开工作年度报告", col + "2024/0122/b1.htm", "2024-01-22"),
+                  Report("伊滨经开区教育局2023年政府信息公开工作年度报告", col + "2024/0121/b2.htm", "2024-01-21"),
+                  Report("庞村镇2023年政府信息公开工作年度报告", col + "2024/0119/c1.htm", "2024-01-19"),
+                  Report("寇店镇2023年政府信息公开工作年度报告", col + "2024/0118/c2.htm", "2024-01-18")],
+        urls[1]: [Report("洛阳市伊滨经开区人民政府2021年政府信息公开工作年度报告", col + "2022/0125/a3.htm", "2022-01-25")],
+    }
+    pagers = ["<div class='fy'><a href='index_2.htm'><img src='/images/next.gif' alt='下一页'></a>"
+              "<a href='index_2.htm'><img src='/images/last.gif' alt='尾页'></a></div>",
+              "<div class='fy'><a href='index.htm'><img src='/images/first.gif' alt='首页'></a>"
+              "<a href='index.htm'><img src='/images/prev.gif' alt='上一页'></a></div>"]
+    related = ("<div class='xglj'><div class='xglj-tit'>相关阅读</div><ul><li><a href='/zwgk/2023/0301/r1.htm'>"
+               "洛阳市2022年政府信息公开工作年度报告</a><span>2023-03-01</span></li></ul></div>")
+    lists = [own + departments + towns, older]
+    pages = {url: _page("政府信息公开年报", _top_nav("www.yibin.gov.cn") + "<div class='con'>" + lists[n] + pagers[n]
+                        + "</div>" + related + _FOOTER, head=f"<base href='{col}'>")
+             for n, url in enumerate(urls)}
+    return Column("county plain", urls[0], pages, reports, urls)
+
+
 def columns() -> list[Column]:
-    return [trs(), hanweb(), ucap(), xxgk(), dedecms(), jeecms()]
+    return [trs(), hanweb(), ucap(), xxgk(), dedecms(), jeecms(), county()]
