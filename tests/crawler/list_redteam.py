@@ -15,7 +15,7 @@ Read by tests/crawler/test_list_redteam.py and benchmarks/list_pages.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,6 @@ class Column:
     pages: dict[str, str]           # URL → text (HTML, or a Hanweb dataproxy answer)
     reports: dict[str, list[Report]]   # URL of a list page → the reports it lists
     list_pages: list[str]           # every list page of the column, the first included
-    notes: list[str] = field(default_factory=list)
 
 
 def _page(title: str, body: str, head: str = "") -> str:
