@@ -245,8 +245,9 @@ def _row_date(row, anchor) -> str | None:
 
 def _sidebar(row) -> bool:
     """True when the row sits in the page's chrome (nav, header, footer, aside) or in a block
-    whose own heading is a sidebar's (相关链接, 热点信息, 最新文章 …): the nearest heading before
-    the row, looking outwards, decides."""
+    whose own heading is a sidebar's (相关链接, 热点信息, 最新文章 …). Its own heading: looking
+    outwards from the row, the first heading before it at a level where no block of links
+    comes between them (a heading beyond such a block is that block's)."""
     rules = _list_rules()
     if any(a.tag in rules["chrome_tags"] for a in row.iterancestors()):
         return True
@@ -260,15 +261,19 @@ def _sidebar(row) -> bool:
             if sibling.tag in rules["heading_tags"] or rules["heading_class"].search(named):
                 text = compact(sibling.xpath("string()"))
                 return len(text) <= rules["heading_length"] and any(p.match(text) for p in rules["sidebar_headings"])
+            if sibling.tag == "a" or next(sibling.iter("a"), None) is not None:
+                break                  # another block (or row) of links: look one level out
     return False
 
 
 def _column_page(url: str) -> bool:
     """True when a URL names a column's list page (a directory, `index.html`, `list.jsp?…`):
-    a year's sub-column ("2023年政府信息公开年报" → ./2023/), never a report."""
-    path = urlsplit(url).path
-    name = path.rpartition("/")[2]
-    return not name or name.rpartition(".")[0].lower() in patterns()["column_pages"]
+    a year's sub-column ("2023年政府信息公开年报" → ./2023/) or an organ's page, never a report."""
+    name = urlsplit(url).path.rpartition("/")[2]
+    stem, _, extension = name.rpartition(".")
+    kinds = patterns()["attachments"]
+    return not name or (stem.lower() in patterns()["column_pages"]
+                        and extension.lower() not in (*kinds["supported"], *kinds["unsupported"]))
 
 
 def report_entries(html: str, base_url: str) -> list[Entry]:
@@ -291,7 +296,8 @@ def report_entries(html: str, base_url: str) -> list[Entry]:
             links.append((anchor, url, _link_title(anchor)))
     owners: dict = {}                         # element → the item links under it (two are enough)
     for anchor, url, title in links:
-        if len(title) >= shortest:
+        # an item: a titled link, not one to a column or an organ's page (发布机构 in a row)
+        if len(title) >= shortest and not _column_page(url):
             for parent in anchor.iterancestors():
                 held = owners.setdefault(parent, set())
                 if len(held) < 2:

@@ -258,7 +258,8 @@ def ucap() -> Column:
 # ------------------------------------------------------------------ 政府信息公开平台 (xxgk tables)
 def xxgk() -> Column:
     """A 政府信息公开 platform: tables with 索引号 / 名称 / 发布机构 / 成文日期 / 发布日期 (page 1) and
-    索引号 / 名称 / 发布机构 / 生成日期 (page 2); a detail opened by onclick on href="#"; a 主题分类
+    索引号 / 名称 / 发布机构 / 生成日期 (page 2, an organ linked to its page); a detail opened by
+    onclick on href="#"; a 主题分类
     tree on the left; pages by `?pageNo=N` with a 第1页/共2页 跳转 pager."""
     site = "http://xxgk.yanjin.gov.cn"
     base = site + "/xxgk/ndbg/list.jsp?channelId=12"
@@ -284,7 +285,8 @@ def xxgk() -> Column:
     page2 = table(["索引号", "名称", "发布机构", "生成日期"], [
         ["11410726MB1557342X/2023-00020",
          link.format("/xxgk/detail.jsp?id=7020", "延津县人民政府办公室2022年政府信息公开工作年度报告",
-                     "延津县人民政府办公室2022年政府信息公开工作年度报告"), "延津县人民政府办公室", "2023-01-20"],
+                     "延津县人民政府办公室2022年政府信息公开工作年度报告"),
+         "<a href='/jgzn/xzfbgs/' target='_blank'>延津县人民政府办公室</a>", "2023-01-20"],
         ["11410726005570123K/2023-01-05",
          link.format("/xxgk/detail.jsp?id=7005", "延津县财政局2022年政府信息公开工作年度报告",
                      "延津县财政局2022年政府信息公开工作年度报告"), "延津县财政局", "2023年1月18日"],
@@ -380,7 +382,8 @@ def dedecms() -> Column:
 def jeecms() -> Column:
     """Jeecms: index.jhtml, index_2.jhtml; each item a card whose link holds the title and the
     date (`<a><p class='title'>…</p><span class='time'>2024-01-23</span></a>`); a 尾页 opened
-    by script; the same report listed twice (top-story box and list)."""
+    by script; the same report listed twice (top-story box and list); a 热点推荐 block just
+    before the list, which has no heading of its own."""
     site = "http://www.baijiantan.gov.cn"
     col = site + "/zwgk/ndbg/"
     urls = [col + "index.jhtml", col + "index_2.jhtml"]
@@ -412,7 +415,10 @@ def jeecms() -> Column:
               "<a href='javascript:void(0)' onclick=\"location.href='index_2.jhtml'\">尾页</a></div>",
               "<div class='pages'><a href='index.jhtml'>首页</a><a href='index.jhtml'>上一页</a>"
               "<a href='javascript:void(0)'>下一页</a><a href='index_2.jhtml'>尾页</a></div>"]
-    pages = {url: _page("年度报告", _top_nav("www.baijiantan.gov.cn") + "<div class='content'>" + lists[n]
+    # a 热点推荐 block before the list, in the same container: the list has no heading of its own
+    hot = ("<div class='hot-title'>热点推荐</div><div class='hot'><a href='/zwgk/ndbg/20210125/402.jhtml'>"
+           "2020年白碱滩区(克拉玛依高新区)政府办公室政府信息公开工作年度报告</a></div>")
+    pages = {url: _page("年度报告", _top_nav("www.baijiantan.gov.cn") + "<div class='content'>" + hot + lists[n]
                         + pagers[n] + "</div>" + _friend_links() + _FOOTER)
              for n, url in enumerate(urls)}
     return Column("Jeecms", urls[0], pages, reports, urls)

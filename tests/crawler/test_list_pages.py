@@ -24,8 +24,9 @@ def listed(name: str, url: str) -> list[tuple[str, str, str | None]]:
 
 def test_xxgk_table_dates_come_from_the_publication_column():
     # 序号 | 索引号 | 名称 | 发布机构 | 成文日期 | 发布日期: the 发布日期, never the 成文日期 before it nor
-    # the 索引号's "2024-01-03"; a row with no 发布日期 has no date; the link opened by
-    # onclick="window.open('…')" on href="#" is followed; the 工作要点 and the tree are no reports.
+    # the 索引号's "2024-01-03"; a row with no 发布日期 has no date; a 发布机构 linked to its
+    # organ's page is no other item of the row; the link opened by onclick="window.open('…')"
+    # on href="#" is followed; the 工作要点 and the tree's sub-column are no reports.
     site = "http://xxgk.yanjin.gov.cn"
     assert listed("xxgk_table_publication_column.html", site + "/xxgk/ndbg/list.jsp?channelId=12") == [
         ("延津县人民政府办公室2023年政府信息公开工作年度报告", site + "/xxgk/detail.jsp?id=9012", "2024-01-22"),
@@ -81,7 +82,8 @@ def test_last_page_whose_next_leads_back_to_page_one_has_no_next_page():
 
 def test_jeecms_cards_date_inside_the_link_and_script_links():
     # <a><p class="title">…</p><span class="time">2024-01-23</span></a>: the date is the row's,
-    # not part of the title, before the title too ([2024.01.19]); openWin('…') is followed.
+    # not part of the title, before the title too ([2024.01.19]); openWin('…') is followed. The
+    # 热点推荐 block just before the list is a sidebar; the list, without a heading, is not.
     site = "http://www.baijiantan.gov.cn"
     assert listed("jeecms_cards_and_script_pager.html", site + "/zwgk/ndbg/index_2.jhtml") == [
         ("2023年白碱滩区(克拉玛依高新区)政府办公室政府信息公开工作年度报告", site + "/zwgk/ndbg/20240123/1305.jhtml",
