@@ -120,7 +120,9 @@ class Entry:
 # out of a title like a whole date shown inside the link.
 _LIST_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 _MONTH_DAY = re.compile(r"(?<![\d/.-])(?:0?[1-9]|1[0-2])\s*[-/.月]\s*(?:0?[1-9]|[12]\d|3[01])(?![\d/.-])")
-_DATE_ONLY = re.compile(r"[\[(（【]?\s*(?:%s|%s)\s*日?\s*[\])）】]?" % (_LIST_DATE.pattern, _MONTH_DAY.pattern))
+# A text that is only a date: bracketed, labelled ("发布时间：") or timed ("10:30") at most.
+_DATE_ONLY = re.compile(r"(?:[^\d\s:：]{1,6}\s*[:：])?\s*[\[(（【]?\s*(?:%s|%s)\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+                        r"\s*[\])）】]?" % (_LIST_DATE.pattern, _MONTH_DAY.pattern))
 # The address a script link opens (`window.open('…')`, `location.href='…'`, `openWin('…')`):
 # its first quoted string that is one (a path, or a file name with a page's extension).
 _SCRIPT_TARGET = re.compile(r"""['"]((?:https?:)?//[^'"\s]+|\.{0,2}/[^'"\s]*|[\w.-]+\."""

@@ -82,7 +82,8 @@ def test_last_page_whose_next_leads_back_to_page_one_has_no_next_page():
 
 def test_jeecms_cards_date_inside_the_link_and_script_links():
     # <a><p class="title">…</p><span class="time">2024-01-23</span></a>: the date is the row's,
-    # not part of the title, before the title too ([2024.01.19]); openWin('…') is followed. The
+    # not part of the title, before the title too ([2024.01.19]) or labelled and timed
+    # (发布时间：2024-01-17 10:30); openWin('…') is followed. The
     # 热点推荐 block just before the list is a sidebar; the list, without a heading, is not.
     site = "http://www.baijiantan.gov.cn"
     assert listed("jeecms_cards_and_script_pager.html", site + "/zwgk/ndbg/index_2.jhtml") == [
