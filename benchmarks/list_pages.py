@@ -3,10 +3,11 @@ per CMS family, the report links found right, missed and extra, their titles wro
 right / wrong / absent, and the column's list pages reached right, missed and extra (a page
 the column does not have, or one asked for again).
 
-Each column is walked as the spider walks it (the family by `detect`, entries of every page,
-further pages by `families.further_pages`), from a dict of pages instead of the network. Links
-are counted per page: a report taken from a sidebar of another page is extra there. Wrong links
-and wrong dates must stay 0 (they become false verdicts); missed links become false 'missing'.
+Each column is walked as the spider walks it (`list_redteam.walk`: the family by `detect`,
+entries of every page, further pages by `families.further_pages`, sub-columns), from a dict of
+pages instead of the network. Links are counted per page: a report taken from a sidebar of
+another page is extra there. Wrong links and wrong dates must stay 0 (they become false
+verdicts); missed links become false 'missing'.
 
 Run: PYTHONPATH=$PWD .venv/bin/python benchmarks/list_pages.py [-v]
 """
@@ -17,15 +18,14 @@ import importlib.util
 import sys
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler import pages  # noqa: E402
-from crawler.families import FAMILIES, detect, further_pages  # noqa: E402
 
-
+@lru_cache(maxsize=1)
 def _redteam():
     spec = importlib.util.spec_from_file_location("list_redteam", ROOT / "tests" / "crawler" / "list_redteam.py")
     module = importlib.util.module_from_spec(spec)
@@ -34,32 +34,9 @@ def _redteam():
     return module
 
 
-def walk(column) -> tuple[dict[str, list[pages.Entry]], list[str]]:
-    """The entries read on each list page reached, and the list pages asked for in order (a page
-    asked for again, as a pager leading back to page 1 asks, is in it again)."""
-    queue, asked, read = [(column.first, None, True)], [], {}
-    while queue:
-        url, reader, first = queue.pop(0)
-        asked.append(url)
-        if asked.count(url) > 1:                  # a pager leading back: the spider's filter drops it
-            continue
-        text = column.pages.get(url)
-        if text is None:                          # a page the column does not have: a 404
-            continue
-        name = reader or detect(text, url)
-        family = FAMILIES[name]
-        try:
-            read[url] = family.entries(text, url)
-        except pages.UnreadablePage:
-            read[url] = []
-            continue
-        queue += [(page.url, page.reader or name, False) for page in further_pages(family, text, url, first)]
-    return read, asked
-
-
 def score(column, verbose: bool = False) -> Counter:
     counts = Counter()
-    read, asked = walk(column)
+    read, asked = _redteam().walk(column)
     for url, expected in column.reports.items():
         found = {entry.url: entry for entry in read.get(url, [])}
         for report in expected:

@@ -319,6 +319,27 @@ def report_entries(html: str, base_url: str) -> list[Entry]:
     return entries
 
 
+def sub_columns(html: str, base_url: str) -> list[str]:
+    """The column's own sub-columns a list page links (部门年报 → ./bmnb/, 2023年度 → ./2023/,
+    a box's 更多 → ./xznb/index.html): links to column pages in a directory below the page's
+    own, outside its chrome; in page order, each once. A column at a site's root has none (its
+    "sub-columns" would be the whole site)."""
+    own = urlsplit(canonical_url(base_url))
+    directory = own.path.rpartition("/")[0] + "/"
+    if directory == "/":
+        return []
+    found = []
+    for anchor in Selector(text=html or "<html></html>").root.iter("a"):
+        url = _target(anchor, base_url)
+        if not url or url in found or not _column_page(url):
+            continue
+        parts = urlsplit(url)
+        if (parts.scheme, parts.netloc) == (own.scheme, own.netloc) and parts.path.rpartition("/")[0] + "/" != directory \
+                and parts.path.startswith(directory) and not _sidebar(anchor):
+            found.append(url)
+    return found
+
+
 def column_links(html: str, base_url: str) -> list[str]:
     """Links of a 政府信息公开 page whose text (or title) names the annual-report column, best
     wording first (the order of `column_link`); "政府信息<br>公开年报" is matched."""

@@ -65,7 +65,7 @@ def _friend_links() -> str:
 def trs() -> Column:
     """TRS: index.html, index_1.html, index_2.html declared by createPageHTML; table rows with
     relative links and a plain date cell; a left nav of the column's year sub-columns (titled
-    like reports) and a 相关链接 block."""
+    like reports: no reports, but columns to read) and a 相关链接 block."""
     host, col = "www.jianxi.gov.cn", "http://www.jianxi.gov.cn/zfxxgk/xxgknb/"
     urls = [col + "index.html", col + "index_1.html", col + "index_2.html"]
 
@@ -75,9 +75,9 @@ def trs() -> Column:
                 f"<a href='{href}' target='_blank'{attr}>{text}</a></td><td>{date}</td></tr>")
 
     left = ("<div class='left'><div class='left-nav'><h3>信息公开年报</h3><ul>"
-            "<li><a href='./2023/'>2023年政府信息公开年报</a></li>"
-            "<li><a href='./2022/'>2022年政府信息公开年报</a></li>"
-            "<li><a href='../xxgkzn/'>政府信息公开指南</a></li></ul></div></div>")
+            "<li><a href='/zfxxgk/xxgknb/2023/'>2023年政府信息公开年报</a></li>"
+            "<li><a href='/zfxxgk/xxgknb/2022/'>2022年政府信息公开年报</a></li>"
+            "<li><a href='/zfxxgk/xxgkzn/'>政府信息公开指南</a></li></ul></div></div>")
     rows = [
         [row("./202401/t20240120_3301.html", "涧西区人民政府2023年政府信息公开工作年度报告", "2024-01-20"),
          row("./202401/t20240118_3290.html", "涧西区2024年政务公开工作要点", "2024-01-18"),
@@ -108,17 +108,28 @@ def trs() -> Column:
                          "2023-01-28")],
         urls[2]: [Report("涧西区人民政府2021年政府信息公开工作年度报告", col + "202201/t20220120_2101.html", "2022-01-20")],
     }
+    # the year sub-columns the nav links: columns of their own, listing that year's reports
+    years = {col + "2023/": [row("../202401/t20240120_3301.html", "涧西区人民政府2023年政府信息公开工作年度报告",
+                                 "2024-01-20"),
+                             row("../202401/t20240116_3288.html", "涧西区卫生健康委员会2023年政府信息公开工作年度报告",
+                                 "2024-01-16")],
+             col + "2022/": [row("../202301/t20230130_2801.html", "涧西区人民政府2022年政府信息公开工作年度报告",
+                                 "2023-01-30")]}
+    reports[col + "2023/"] = reports[urls[0]][:2]
+    reports[col + "2022/"] = reports[urls[1]][:1]
+    rows += list(years.values())
     pages = {}
-    for n, url in enumerate(urls):
+    for n, url in enumerate([*urls, *years]):
         body = (_top_nav(host) + "<div class='main'>" + left + "<div class='right'>"
                 "<div class='position'>当前位置：<a href='/'>首页</a>&gt;<a href='../'>政府信息公开</a>&gt;"
                 "<a href='./' class='CurrChnlCls'>信息公开年报</a></div>"
                 "<table class='gl_list'><tbody>" + "".join(rows[n]) + "</tbody></table>"
                 "<div class='page'><script>var currentPage = %d;//所在页从0开始\n"
-                "createPageHTML(3, %d, \"index\", \"html\");</script></div></div>" % (n, n)
+                "createPageHTML(%d, %d, \"index\", \"html\");</script></div></div>"
+                % (n % 3, 3 if n < 3 else 1, n % 3)
                 + _friend_links() + "</div>" + _FOOTER)
         pages[url] = _page("信息公开年报", body)
-    return Column("TRS WCM", urls[0], pages, reports, urls)
+    return Column("TRS WCM", urls[0], pages, reports, [*urls, *years])
 
 
 # ------------------------------------------------------------------ Hanweb 大汉 jcms
@@ -469,6 +480,30 @@ def county() -> Column:
                         + "</div>" + related + _FOOTER, head=f"<base href='{col}'>")
              for n, url in enumerate(urls)}
     return Column("county plain", urls[0], pages, reports, urls)
+
+
+def walk(column: Column) -> tuple[dict[str, list], list[str]]:
+    """The entries read on each list page reached, and the list pages asked for in order, the
+    column walked as the spider walks it (crawler/spiders/annual_reports.py): the family by
+    `detect`, further pages by `further_pages`, sub-columns from their first page. A page asked
+    for again (a pager leading back to page 1) is in the list again; the spider's filter drops it."""
+    from crawler import pages
+    from crawler.families import FAMILIES, detect, further_pages
+
+    queue, asked, read = [(column.first, None, True)], [], {}
+    while queue:
+        url, reader, first = queue.pop(0)
+        asked.append(url)
+        if asked.count(url) > 1 or url not in column.pages:     # not the column's: a 404
+            continue
+        text = column.pages[url]
+        name = reader or detect(text, url)
+        family = FAMILIES[name]
+        read[url] = family.entries(text, url)
+        queue += [(page.url, page.reader or name, False) for page in further_pages(family, text, url, first)]
+        queue += [(sub, None, True) for sub in pages.sub_columns(text, url)
+                  if sub not in asked and sub not in [q[0] for q in queue]]
+    return read, asked
 
 
 def columns() -> list[Column]:

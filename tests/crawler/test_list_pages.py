@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from crawler import pages
-from crawler.families import FAMILIES, detect, further_pages
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import list_redteam  # noqa: E402
@@ -54,6 +53,14 @@ def test_trs_column_lists_its_reports_not_its_nav_sidebar_or_focus_box():
         ("涧西区教育局2023年政府信息公开工作年度报告", col + "202401/P020240115512301234567.pdf", "2024-01-15"),
         ("涧西区发展和改革委员会2023年政府信息公开工作年度报告", col + "202401/t20240112_3270.html", "2024-01-12"),
     ]
+
+
+def test_trs_year_sub_columns_are_columns_to_read():
+    # the left nav's ./2023/ and ./2022/ lie below the column: its sub-columns; ../xxgkzn/ does not
+    page = (LISTS / "trs_column_with_sidebars.html").read_text("utf-8")
+    col = "http://www.jianxi.gov.cn/zfxxgk/xxgknb/"
+    assert pages.sub_columns(page, col + "index.html") == [col + "2023/", col + "2022/"]
+    assert pages.sub_columns(page, "http://www.jianxi.gov.cn/index.html") == []   # a column at the root: none
 
 
 def test_ucap_items_grouped_under_years_keep_their_own_dates():
@@ -120,23 +127,16 @@ def test_listed_titles(title, listed_as_report):
 # ------------------------------------------------------------------ the red team, whole
 def test_red_team_columns_are_read_whole_with_right_dates():
     """Every column of the red team walked as the spider walks it: every report found, titles and
-    dates right (or absent where the page is unsure), every list page reached once. The one
-    extra known: the xxgk platform's 主题分类 tree lists an older report under 公开年报, an
-    undated block no marker tells from a list (docs/crawling.md, "List pages")."""
+    dates right (or absent where the page is unsure), every list page (sub-columns too) reached
+    once. The one extra known: the xxgk platform's 主题分类 tree lists an older report under
+    公开年报, an undated block no marker tells from a list (docs/crawling.md, "List pages")."""
     extra = []
     for column in list_redteam.columns():
-        queue, asked = [(column.first, None, True)], []
-        while queue:
-            url, reader, first = queue.pop(0)
-            assert url not in asked, f"{column.family}: {url} asked for twice"
-            asked.append(url)
-            text = column.pages[url]
-            name = reader or detect(text, url)
-            entries = {e.url: e for e in FAMILIES[name].entries(text, url)}
-            for report in column.reports[url]:
-                entry = entries.pop(report.url)
-                assert (entry.title, entry.listed_date) == (report.title, report.date), column.family
-            extra += [(column.family, e.url) for e in entries.values()]
-            queue += [(p.url, p.reader or name, False) for p in further_pages(FAMILIES[name], text, url, first)]
+        read, asked = list_redteam.walk(column)
         assert asked == column.list_pages, column.family
+        for url, reports in column.reports.items():
+            entries = {e.url: e for e in read[url]}
+            assert [(e.title, e.listed_date) for e in map(entries.pop, [r.url for r in reports])] == [
+                (r.title, r.date) for r in reports], url
+            extra += [(column.family, e.url) for e in entries.values()]
     assert extra == [("政府信息公开平台 xxgk", "http://xxgk.yanjin.gov.cn/xxgk/detail.jsp?id=5001")] * 2
