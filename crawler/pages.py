@@ -269,13 +269,19 @@ def _sidebar(row) -> bool:
 
 
 def _column_page(url: str) -> bool:
-    """True when a URL names a column's list page (a directory, `index.html`, `list.jsp?…`):
-    a year's sub-column ("2023年政府信息公开年报" → ./2023/) or an organ's page, never a report."""
-    name = urlsplit(url).path.rpartition("/")[2]
+    """True when a URL names a column's list page (a directory, `index.html`, `list.jsp?…`): a
+    year's sub-column ("2023年政府信息公开年报" → ./2023/) or an organ's page, never a report.
+    `index.php?…&id=5` may be a dynamic CMS's article: only `column_pages_with_query` names
+    keep a query."""
+    parts = urlsplit(url)
+    name = parts.path.rpartition("/")[2]
     stem, _, extension = name.rpartition(".")
     kinds = patterns()["attachments"]
-    return not name or (stem.lower() in patterns()["column_pages"]
-                        and extension.lower() not in (*kinds["supported"], *kinds["unsupported"]))
+    if extension.lower() in (*kinds["supported"], *kinds["unsupported"]):
+        return False
+    if parts.query:
+        return stem.lower() in patterns()["column_pages_with_query"]
+    return not name or stem.lower() in patterns()["column_pages"]
 
 
 def report_entries(html: str, base_url: str) -> list[Entry]:

@@ -63,6 +63,14 @@ def test_trs_year_sub_columns_are_columns_to_read():
     assert pages.sub_columns(page, "http://www.jianxi.gov.cn/index.html") == []   # a column at the root: none
 
 
+def test_a_dynamic_cms_article_named_index_is_a_report_link():
+    # PHPCMS lists its articles as index.php?m=content&c=index&a=show&catid=12&id=345: no column page
+    page = ("<ul><li><a href='/index.php?m=content&amp;c=index&amp;a=show&amp;catid=12&amp;id=345'>"
+            "某县2023年政府信息公开工作年度报告</a><span>2024-01-20</span></li></ul>")
+    assert [(e.url, e.listed_date) for e in pages.report_entries(page, "http://a.gov.cn/index.php?catid=12")] == [
+        ("http://a.gov.cn/index.php?m=content&c=index&a=show&catid=12&id=345", "2024-01-20")]
+
+
 def test_ucap_items_grouped_under_years_keep_their_own_dates():
     # Each year is one <li> holding <div class="item">s: each item's date is its own, not the
     # first one of its <li>. "01-29" under 2022年度 is no date a reader may complete. A title
