@@ -199,12 +199,12 @@ def _row_texts(row, anchor) -> list[str]:
 
 def _header(tr) -> list[str] | None:
     """The column labels of the table a row is in, spans spread (a `colspan=2` label names two
-    columns): its first row of <th>s, or of text cells naming a date (`<td>发布日期</td>`)
-    before the row; None when it has none."""
+    columns): among its first `header_rows` rows, the first of <th>s, or of text cells naming
+    a date (`<td>发布日期</td>`), before the row; None when it has none."""
     table = next((a for a in tr.iterancestors() if a.tag == "table"), None)
     if table is None:
         return None
-    for row in table.iter("tr"):
+    for row in islice(table.iter("tr"), _list_rules()["header_rows"]):
         if row is tr:
             return None
         cells = row.xpath("./td|./th")
