@@ -18,7 +18,7 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from parsers.html import content_root, table_pictures
-from parsers.page import meta_tags, parse_date, published_date
+from parsers.page import iso_date, meta_tags, published_date
 
 
 @lru_cache(maxsize=None)
@@ -53,6 +53,21 @@ def is_report_title(title: str | None) -> bool:
             and report_year(text) is not None)
 
 
+_CUT = re.compile(r"(?:…+|\.{2,})$")
+
+
+def listed_report(title: str | None) -> bool:
+    """True when a list's link title names a report, or is cut (… or ...) inside the report
+    phrase ("某县2023年政府信息公开工作年度..."): the report page then tells."""
+    if is_report_title(title):
+        return True
+    text = compact(title)
+    shown = _CUT.sub("", text)
+    return (shown != text and report_year(shown) is not None
+            and any(re.search(p, shown) for p in patterns()["report_title"]["cut"])
+            and not any(re.search(p, shown) for p in patterns()["report_title"]["exclude"]))
+
+
 def report_year(title: str | None) -> int | None:
     """The report year a title names: "鄂尔多斯市2019年政府信息公开工作年度报告" → 2019.
     Chinese numerals ("二〇二三年") are read too. The year nearest before the report phrase wins, else the first one."""
@@ -83,30 +98,6 @@ class UnreadablePage(ValueError):
 
 
 @dataclass(frozen=True)
-class Entry:
-    """A report listed on a column page."""
-    url: str
-    title: str
-    year: int
-    listed_date: str | None = None
-
-
-def _link_title(anchor: Selector) -> str:
-    text = compact(" ".join(anchor.xpath(".//text()").getall()))
-    title = compact(anchor.attrib.get("title", ""))
-    # List items truncate long titles ("…年度报…"); the title attribute holds the whole one.
-    return title if len(title) > len(text.rstrip(".…")) or not text else text
-
-
-def _row_date(anchor: Selector) -> str | None:
-    for row in anchor.xpath("ancestor::*[self::li or self::tr or self::dd or self::p][1]"):
-        found = parse_date(" ".join(row.xpath(".//text()").getall()))
-        if found:
-            return found
-    return None
-
-
-@dataclass(frozen=True)
 class ListPage:
     """A further page of a column: a URL, or a form POST (Hanweb's dataproxy.jsp). `reader`
     names the family that reads the answer when it is not HTML (Hanweb XML, gkmlpt JSON)."""
@@ -115,25 +106,244 @@ class ListPage:
     reader: str | None = None
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A report listed on a column page."""
+    url: str
+    title: str
+    year: int
+    listed_date: str | None = None
+
+
+# A date in a list row: digits on neither side ("2023-00012" in a 索引号 is none), the year
+# first. A month and day alone ("01-20") are no date (its year would be a guess), but are left
+# out of a title like a whole date shown inside the link.
+_LIST_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+_MONTH_DAY = re.compile(r"(?<![\d/.-])(?:0?[1-9]|1[0-2])\s*[-/.月]\s*(?:0?[1-9]|[12]\d|3[01])(?![\d/.-])")
+# A text that is only a date: bracketed, labelled ("发布时间：") or timed ("10:30") at most.
+_DATE_ONLY = re.compile(r"(?:[^\d\s:：]{1,6}\s*[:：])?\s*[\[(（【]?\s*(?:%s|%s)\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+                        r"\s*[\])）】]?" % (_LIST_DATE.pattern, _MONTH_DAY.pattern))
+# The address a script link opens (`window.open('…')`, `location.href='…'`, `openWin('…')`):
+# its first quoted string that is one (a path, or a file name with a page's extension).
+_SCRIPT_TARGET = re.compile(r"""['"]((?:https?:)?//[^'"\s]+|\.{0,2}/[^'"\s]*|[\w.-]+\."""
+                            r"""(?:s?html?|jhtml|jsp|aspx?|php|pdf|docx?|wps|ofd)(?:\?[^'"\s]*)?)['"]""", re.I)
+
+
+def _list_dates(text: str) -> set[str]:
+    return {found for m in _LIST_DATE.finditer(text) if (found := iso_date(*m.groups()))}
+
+
+def _target(anchor, base_url: str) -> str | None:
+    """Where a link leads: its href, else the address its script opens (`href="#"
+    onclick="window.open('…')"`). A script link whose address is unknown stays as written (the
+    crawler records it as a bad link); an in-page link leads nowhere."""
+    href = (anchor.get("href") or "").strip()
+    if href and not href.lower().startswith(("#", "javascript:")):
+        return canonical_url(href, base_url)
+    for script in (anchor.get("onclick") or "", href):
+        if found := _SCRIPT_TARGET.search(script):
+            return canonical_url(found.group(1), base_url)
+    return href if href.lower().startswith("javascript:") else None
+
+
+def _own_texts(anchor) -> list[str]:
+    """The link's text nodes but a date shown inside the link (a card's `<span>2024-01-23</span>`)."""
+    return [t for t in anchor.xpath(".//text()") if not _DATE_ONLY.fullmatch(t.strip())]
+
+
+def _link_title(anchor) -> str:
+    """The link's text, or its `title` attribute when that is longer (lists cut long titles:
+    "…年度报…"), without the file extension of an attachment listed directly ("….pdf")."""
+    text = compact(" ".join(_own_texts(anchor)))
+    title = compact(anchor.get("title", ""))
+    chosen = title if len(title) > len(text.rstrip(".…")) or not text else text
+    return _attachment_suffix().sub("", chosen)
+
+
+@lru_cache(maxsize=1)
+def _attachment_suffix() -> re.Pattern:
+    kinds = patterns()["attachments"]
+    return re.compile(r"\.(?:%s)$" % "|".join((*kinds["supported"], *kinds["unsupported"])), re.I)
+
+
+@lru_cache(maxsize=1)
+def _list_rules() -> dict:
+    rules = dict(patterns()["list_rows"])
+    rules["heading_class"] = re.compile(rules["heading_class"], re.I)
+    rules["sidebar_headings"] = [re.compile(p) for p in rules["sidebar_headings"]]
+    return rules
+
+
+def _row(anchor, url: str, owners: dict) -> object:
+    """The list row a link is the item of: its highest ancestor holding no other item's link, a
+    few levels up at most, ending at a `row_tags` element (li, tr …), never a whole list (ul,
+    table …)."""
+    rules, row = _list_rules(), anchor
+    for depth, parent in enumerate(anchor.iterancestors()):
+        if depth >= rules["max_depth"] or parent.tag in rules["never_rows"] or owners.get(parent) != {url}:
+            break
+        row = parent
+        if parent.tag in rules["row_tags"]:
+            break
+    return row
+
+
+def _row_texts(row, anchor) -> list[str]:
+    """The row's text nodes but the link's own (a title may name a date; a date inside the link
+    is the row's)."""
+    inside = set(anchor.iter())
+    return [t for t in row.xpath(".//text()")
+            if t.getparent() not in inside or (t.is_tail and t.getparent() is anchor)
+            or _DATE_ONLY.fullmatch(t.strip())]
+
+
+def _header(tr) -> list[str] | None:
+    """The column labels of the table a row is in, spans spread (a `colspan=2` label names two
+    columns): among its first `header_rows` rows, the first of <th>s, or of text cells naming
+    a date (`<td>发布日期</td>`), before the row; None when it has none."""
+    table = next((a for a in tr.iterancestors() if a.tag == "table"), None)
+    if table is None:
+        return None
+    for row in islice(table.iter("tr"), _list_rules()["header_rows"]):
+        if row is tr:
+            return None
+        cells = row.xpath("./td|./th")
+        labels = [compact(cell.xpath("string()")) for cell in cells]
+        if row.xpath("./th") or (not row.xpath(".//a") and any("日期" in t or "时间" in t for t in labels)):
+            return [label for cell, label in zip(cells, labels) for _ in range(_span(cell))]
+    return None
+
+
+def _span(cell) -> int:
+    span = (cell.get("colspan") or "1").strip()
+    return int(span) if span.isdigit() and 0 < int(span) < 20 else 1
+
+
+def _column_date(row) -> str | None | bool:
+    """The date of a table row under a header naming its date columns (索引号 | 名称 | 发布机构 |
+    成文日期 | 发布日期): the one in the first publication column `date_columns` names; None when
+    the header names only other dates (成文日期 is no publication date); False when the row is
+    no such table's whole row (a <tr> of two items is read cell by cell)."""
+    tr = row if row.tag == "tr" else None
+    labels = _header(tr) if tr is not None else None
+    if not labels or not any("日期" in label or "时间" in label for label in labels):
+        return False
+    cells = [cell for cell in tr.xpath("./td|./th") for _ in range(_span(cell))]
+    for wanted in _list_rules()["date_columns"]:
+        if wanted in labels and labels.index(wanted) < len(cells):
+            dates = _list_dates(" ".join(cells[labels.index(wanted)].xpath(".//text()")))
+            return dates.pop() if len(dates) == 1 else None
+    return None
+
+
+def _row_date(row, anchor) -> str | None:
+    """The date a row shows, when it shows exactly one whole date (a row with two, or with
+    only "01-20", has none a reader may be sure of); a table's by its header."""
+    if (by_column := _column_date(row)) is not False:
+        return by_column
+    dates = _list_dates(" ".join(_row_texts(row, anchor)))
+    return dates.pop() if len(dates) == 1 else None
+
+
+def _sidebar(row) -> bool:
+    """True when the row sits in the page's chrome (nav, header, footer, aside) or in a block
+    whose own heading is a sidebar's (相关链接, 热点信息, 最新文章 …). Its own heading: looking
+    outwards from the row, the first heading before it at a level where no block of links
+    comes between them (a heading beyond such a block is that block's)."""
+    rules = _list_rules()
+    if any(a.tag in rules["chrome_tags"] for a in row.iterancestors()):
+        return True
+    for element in (row, *row.iterancestors()):
+        if element.tag in ("body", "html"):
+            return False
+        for sibling in element.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str):
+                continue
+            named = f"{sibling.get('class', '')} {sibling.get('id', '')}"
+            if sibling.tag in rules["heading_tags"] or rules["heading_class"].search(named):
+                text = compact(sibling.xpath("string()"))
+                return len(text) <= rules["heading_length"] and any(p.match(text) for p in rules["sidebar_headings"])
+            if sibling.tag == "a" or next(sibling.iter("a"), None) is not None:
+                break                  # another block (or row) of links: look one level out
+    return False
+
+
+def _column_page(url: str) -> bool:
+    """True when a URL names a column's list page (a directory, `index.html`, `list.jsp?…`): a
+    year's sub-column ("2023年政府信息公开年报" → ./2023/) or an organ's page, never a report.
+    `index.php?…&id=5` may be a dynamic CMS's article: only `column_pages_with_query` names
+    keep a query."""
+    parts = urlsplit(url)
+    name = parts.path.rpartition("/")[2]
+    stem, _, extension = name.rpartition(".")
+    kinds = patterns()["attachments"]
+    if extension.lower() in (*kinds["supported"], *kinds["unsupported"]):
+        return False
+    if parts.query:
+        return stem.lower() in patterns()["column_pages_with_query"]
+    return not name or stem.lower() in patterns()["column_pages"]
+
+
 def report_entries(html: str, base_url: str) -> list[Entry]:
-    """Links on a list page (or list fragment) whose title names an annual report and a year;
-    each URL once, in page order. Links to other sites, `javascript:` or `file://` are kept:
-    the crawler refuses them and records why (crawler/origins.py)."""
+    """The reports a list page (or list fragment) lists: links whose title names an annual
+    report and a year (or is cut inside that phrase: "…年度..."), in the page rather than its
+    chrome (nav, header, footer, a block headed 相关链接/热点/最新…), and no sub-column's; each
+    URL once, in page order, with the date its row shows (see `_row_date`), the date all its
+    rows agree on when it is listed twice. Links to other sites, `javascript:` or `file://`
+    are kept: the crawler refuses them and records why (crawler/origins.py)."""
     selector = Selector(text=html or "<html></html>")
-    entries, seen = [], set()
-    for anchor in selector.xpath("//a[@href]"):
-        href = anchor.attrib["href"].strip()
-        if not href or href.startswith("#"):
+    root = selector.root
+    for base in root.iter("base"):
+        if base.get("href"):
+            base_url = urljoin(base_url, base.get("href").strip())
+            break
+    shortest = _list_rules()["item_title"]
+    links = []
+    for anchor in root.iter("a"):
+        if (url := _target(anchor, base_url)) is not None:
+            links.append((anchor, url, _link_title(anchor)))
+    owners: dict = {}                         # element → the item links under it (two are enough)
+    for anchor, url, title in links:
+        # an item: a titled link, not one to a column or an organ's page (发布机构 in a row)
+        if len(title) >= shortest and not _column_page(url):
+            for parent in anchor.iterancestors():
+                held = owners.setdefault(parent, set())
+                if len(held) < 2:
+                    held.add(url)
+    listed: dict[str, list[tuple[str, str | None]]] = {}
+    for anchor, url, title in links:
+        if not listed_report(title) or _column_page(url):
             continue
-        title = _link_title(anchor)
-        if not is_report_title(title):
-            continue
-        url = canonical_url(href, base_url)
-        if url in seen:
-            continue
-        seen.add(url)
-        entries.append(Entry(url, title, report_year(title), _row_date(anchor)))
+        row = _row(anchor, url, owners)
+        if not _sidebar(row):
+            listed.setdefault(url, []).append((title, _row_date(row, anchor)))
+    entries = []
+    for url, rows in listed.items():
+        title = max((title for title, _ in rows), key=len)
+        dates = {date for _, date in rows} - {None}
+        entries.append(Entry(url, title, report_year(title), dates.pop() if len(dates) == 1 else None))
     return entries
+
+
+def sub_columns(html: str, base_url: str) -> list[str]:
+    """The column's own sub-columns a list page links (部门年报 → ./bmnb/, 2023年度 → ./2023/,
+    a box's 更多 → ./xznb/index.html): links to column pages in a directory below the page's
+    own, outside its chrome; in page order, each once. A column at a site's root has none (its
+    "sub-columns" would be the whole site)."""
+    own = urlsplit(canonical_url(base_url))
+    directory = own.path.rpartition("/")[0] + "/"
+    if directory == "/":
+        return []
+    found = []
+    for anchor in Selector(text=html or "<html></html>").root.iter("a"):
+        url = _target(anchor, base_url)
+        if not url or url in found or not _column_page(url):
+            continue
+        parts = urlsplit(url)
+        if (parts.scheme, parts.netloc) == (own.scheme, own.netloc) and parts.path.rpartition("/")[0] + "/" != directory \
+                and parts.path.startswith(directory) and not _sidebar(anchor):
+            found.append(url)
+    return found
 
 
 def column_links(html: str, base_url: str) -> list[str]:
@@ -174,25 +384,63 @@ def _postback(anchor: Selector, selector: Selector, base_url: str, target: str, 
 
 
 def next_pages(html: str, base_url: str) -> list[ListPage]:
-    """Plain pagination: the 下一页 link(s), or ASP.NET's 下一页 postback (a form POST; the
-    session cookie it needs is kept, see `cookies` in docs/crawling.md). Other script pagers
-    (`javascript:…`) are no links."""
+    """Plain pagination: the 下一页 link(s) (or the address a 下一页 script opens), or ASP.NET's
+    下一页 postback (a form POST; the session cookie it needs is kept, see `cookies` in
+    docs/crawling.md). Other script pagers (`javascript:…`) are no links, and neither is a 下一页
+    leading back to this page or an earlier one (a last page's pager wrapping round to page 1)."""
     selector = Selector(text=html or "<html></html>")
     wording = set(patterns()["next_page_link"])
+    here = canonical_url(base_url)
     found: list[ListPage] = []
-    for anchor in selector.xpath("//a[@href]"):
-        if compact(" ".join(anchor.xpath(".//text()").getall())) not in wording:
+    for anchor in selector.xpath("//a"):
+        # the link's text, else its title or its picture's alt (a pager of images)
+        texts = [" ".join(anchor.xpath(".//text()").getall()), anchor.attrib.get("title", ""),
+                 *anchor.xpath(".//img/@alt").getall()]
+        if next((compact(t) for t in texts if compact(t)), "") not in wording:
             continue
-        href = anchor.attrib["href"].strip()
-        if postback := _POSTBACK.match(href):
+        if postback := _POSTBACK.match(anchor.attrib.get("href", "").strip()):
             page = _postback(anchor, selector, base_url, *postback.groups())
-        elif href.lower().startswith(("javascript:", "#")) or canonical_url(href, base_url) == canonical_url(base_url):
-            continue
         else:
-            page = ListPage(canonical_url(href, base_url))
+            target = _target(anchor.root, base_url)
+            if not target or target.lower().startswith("javascript:") or _leads_back(target, here):
+                continue
+            page = ListPage(target)
         if page not in found:
             found.append(page)
     return found
+
+
+def _page_of(url: str) -> tuple[tuple, int] | None:
+    """(the pager, N) when a list page's URL numbers it: `index_3.html` (pager: the directory
+    and `index`), `list.jsp?channelId=12&pageNo=3` (the path, the other parameters), else None."""
+    parts = urlsplit(url)
+    if page := _page_param(url, set(patterns()["article_parts"]["query_params"])):
+        return ("query", parts.netloc, parts.path, page[0], tuple(page[2])), page[1]
+    named = _file_name(url)
+    if named and (numbered := _PART_SUFFIX.match(named[1])):
+        return ("file", parts.netloc, named[0], numbered.group("stem"), named[2]), int(numbered.group("n"))
+    return None
+
+
+def _leads_back(target: str, here: str) -> bool:
+    """True when `target` is this list page or an earlier page of the same pager: a lower
+    number, or the pager's unnumbered first page (`index.html`, the directory, no `pageNo`)."""
+    if target == here:
+        return True
+    numbered, mine = _page_of(target), _page_of(here)
+    if mine is None:
+        return False
+    if numbered is not None:
+        return numbered[0] == mine[0] and numbered[1] <= mine[1]
+    kind, netloc, path, name, rest = mine[0]
+    parts = urlsplit(target)
+    if parts.netloc != netloc:
+        return False
+    if kind == "query":
+        return parts.path == path and tuple(_without(target, name)) == rest
+    directory, _, file = parts.path.rpartition("/")
+    stem = file.rpartition(".")[0] or file
+    return directory == path and (not file or stem == name or stem.lower() in patterns()["column_pages"])
 
 
 # ------------------------------------------------------------------ detail pages
@@ -385,7 +633,7 @@ def article_parts(html: str, url: str, selector: Selector | None = None) -> list
     own = canonical_url(url)
     mine = _file_name(own)
     numbered_self = _page_param(own, names)
-    if numbered_self and numbered_self[1] >= 2 or mine and mine[1].lower() in rules["column_pages"]:
+    if numbered_self and numbered_self[1] >= 2 or mine and mine[1].lower() in patterns()["column_pages"]:
         return []                          # a later part (?page=2), or a list page
     found: dict[tuple[str, int], str] = {}
     selector = selector or Selector(text=html or "<html></html>")

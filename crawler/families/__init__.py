@@ -8,9 +8,18 @@ and the spider picks the family from the source's `cms` hint or, for `auto`, by 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from crawler.families import gkmlpt, hanweb, plain, trs
+from crawler.pages import ListPage
 
 FAMILIES = {"trs": trs, "hanweb": hanweb, "gkmlpt": gkmlpt, "plain": plain}
+
+
+def further_pages(family, text: str, url: str, first: bool) -> Iterable[ListPage]:
+    """The list pages a column page leads to: a family whose first page declares them all (TRS,
+    Hanweb) is asked on that page only; a chained family's every page names the next one."""
+    return family.more_pages(text, url) if first or family.CHAINED else ()
 
 
 def detect(text: str, url: str) -> str:

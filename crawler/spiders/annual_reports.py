@@ -18,7 +18,7 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import pages
-from crawler.families import FAMILIES, detect
+from crawler.families import FAMILIES, detect, further_pages
 from crawler.items import ReportDocument
 from crawler.ledger import LIST, PART, Fetch, Ledger
 from crawler.origins import SourcePolicy, origin, origin_text
@@ -67,6 +67,7 @@ class AnnualReportsSpider(scrapy.Spider):
         self.policies: dict[str, SourcePolicy] = {}
         self.ledger: Ledger | None = None
         self.list_pages: dict[str, int] = {}
+        self.sub_columns: dict[str, set[str]] = {}      # source id → the sub-columns asked for
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -95,6 +96,7 @@ class AnnualReportsSpider(scrapy.Spider):
     async def start(self):
         # With JOBDIR, `state` is restored on resume: list pages already counted stay counted.
         self.list_pages = getattr(self, "state", {}).setdefault("list_pages", {})
+        self.sub_columns = getattr(self, "state", {}).setdefault("sub_columns", {})
         for source in self.sources.values():
             if source.find_column:
                 yield self.request(source, source.url, self.parse_entry, kind="entry")
@@ -192,17 +194,29 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         for entry in entries:
             yield self.report_request(source, entry)
-        # A column's first page declares all its pages (TRS, Hanweb); chained families' pages
-        # (plain, gkmlpt) each name the next one. Pages are made lazily: the cap bounds the cost.
-        if not (response.meta.get("first") or family.CHAINED):
-            return
-        for page in family.more_pages(text, url):
-            if self.list_pages.get(source.id, 0) >= self.max_list_pages:
-                self.ledger.note(source.id, f"stopped at {self.max_list_pages} list pages "
-                                            "(NIANJIAN_MAX_LIST_PAGES)", error=False)
+        # Pages are made lazily: the cap bounds the cost.
+        for page in further_pages(family, text, url, bool(response.meta.get("first"))):
+            if not self.count_list_page(source):
                 break
-            self.list_pages[source.id] = self.list_pages.get(source.id, 0) + 1
             yield self.list_request(source, pages.ListPage(page.url, page.formdata, page.reader or family_name))
+        # The column's sub-columns (部门年报, 乡镇年报, a year's) are columns of their own: each
+        # read from its first page, asked once however many of the column's pages link it.
+        asked = self.sub_columns.setdefault(source.id, set())
+        for column in pages.sub_columns(text, url):
+            if column not in asked:
+                if not self.count_list_page(source):
+                    break
+                asked.add(column)
+                yield self.list_request(source, pages.ListPage(column), first=True)
+
+    def count_list_page(self, source: Source) -> bool:
+        """Counts one more list page of the source; False (and a note) past the cap."""
+        if self.list_pages.get(source.id, 0) >= self.max_list_pages:
+            self.ledger.note(source.id, f"stopped at {self.max_list_pages} list pages "
+                                        "(NIANJIAN_MAX_LIST_PAGES)", error=False)
+            return False
+        self.list_pages[source.id] = self.list_pages.get(source.id, 0) + 1
+        return True
 
     def report_request(self, source: Source, entry: pages.Entry) -> scrapy.Request | None:
         meta = {"title": entry.title, "year": entry.year, "listed": entry.listed_date}

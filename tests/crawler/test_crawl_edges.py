@@ -1,6 +1,6 @@
 """Crawl edge cases on one loopback host: plain 下一页 chains (with a loop back to page 1), a
 list-page cap against an endless chain, an entry page without a report column, a download over
-DOWNLOAD_MAXSIZE, and a redirected column."""
+DOWNLOAD_MAXSIZE, a redirected column, and a column whose reports are in its sub-columns."""
 from __future__ import annotations
 
 import sqlite_utils
@@ -29,6 +29,16 @@ def test_edges(serve, kit, crawl, tmp_path):
     # a column that moved
     site.add("/old/index.html", b"", status=301, headers={"Location": "/q/list.html"}, conditional=False)
     site.add("/q/list.html", kit.list_page([]))
+    # a column whose reports are in its sub-columns (部门年报, 乡镇年报), each linking the other
+    xiguan = kit.seed("001")
+    tabs = ("<div class='tabs'><a href='/c/nb/bmnb/'>部门年报</a><a href='/c/nb/xznb/index.html'>乡镇年报</a>"
+            "<a href='/c/xxgkzn/'>政府信息公开指南</a></div>")
+    site.add("/c/nb/index.html", kit.list_page([], extra=tabs))
+    site.add("/c/nb/bmnb/", kit.list_page([], extra=tabs))
+    site.add("/c/nb/xznb/index.html", kit.list_page([("t20220125_3.html", kit.seed_title(xiguan), "2022-01-25")],
+                                                    extra=tabs))
+    site.add("/c/nb/xznb/t20220125_3.html", kit.detail_page(kit.seed_title(xiguan), kit.seed_body_html(xiguan),
+                                                            date_line="发布日期：2022-01-25"))
 
     agency = lambda name: [{"name": name, "level": "government"}]  # noqa: E731
     sources = tmp_path / "sources.yaml"
@@ -38,14 +48,18 @@ def test_edges(serve, kit, crawl, tmp_path):
         {"id": "no-column", "url": site.url("/x/index.html"), "find_column": True, "agencies": agency("某县")},
         {"id": "big", "url": site.url("/b/index.html"), "agencies": agency("老城区西关街道办事处")},
         {"id": "moved", "url": site.url("/old/index.html"), "agencies": agency("涧西区人民政府")},
+        {"id": "sub-columns", "url": site.url("/c/nb/index.html"), "agencies": agency("老城区西关街道办事处")},
     ]))
     db = tmp_path / "nianjian.db"
     done = crawl(sources, db, "NIANJIAN_MAX_LIST_PAGES=5", "DOWNLOAD_MAXSIZE=200000")
     assert done.returncode == 0, done.stderr[-3000:]
 
     store = sqlite_utils.Database(db)
-    assert [(r["agency"], r["year"], r["published"]) for r in store.query("select * from reports")] == [
-        ("涧西区人民政府", 2021, "2022-01-20")]
+    assert sorted((r["agency"], r["year"], r["published"]) for r in store.query("select * from reports")) == [
+        ("涧西区人民政府", 2021, "2022-01-20"), ("老城区西关街道办事处", 2021, "2022-01-25")]
+    # the sub-columns, each once, never the page beside the column (指南)
+    assert sorted(p for p in site.paths() if p.startswith("/c/")) == [
+        "/c/nb/bmnb/", "/c/nb/index.html", "/c/nb/xznb/index.html", "/c/nb/xznb/t20220125_3.html"]
     # each plain page once, although page 3 links back to page 1 and "moved" leads there too
     assert sorted(p for p in site.paths() if p.startswith("/p/list")) == ["/p/list.html", "/p/list_2.html", "/p/list_3.html"]
     assert len(site.fetched("/p/t20220120_1.html")) == 1
