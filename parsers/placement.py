@@ -32,16 +32,16 @@ def offsets(after: Sequence[str], width: int) -> list[int]:
 
 
 def place(after: Sequence[str], width: int, *, layout: Iterable[int] = (),
-          header: int | None = None) -> Placement | None:
+          header: Sequence[int] | None = None) -> Placement | None:
     """The row's `width` value cells, or None when no run holds them (too many values, or a
     row printed shorter than its columns): the caller reads such a row another way. A row with
     at least `width` cells, all empty, is a row of blanks.
 
     `layout`: offsets the table's layout suggests (its other rows, its header). `header`: in a
-    grid, the offset its header names the columns at. A filled cell right of that run may be a
-    figure the header does not stand over, or no figure at all (备注): both readings are kept
-    as possible, and only what they agree on is read. (Filled cells left of it mean the header
-    is off its rows: the rows win.)"""
+    grid, the offset its header names each column at. A filled cell the header names no column
+    over may be a figure it does not stand over, or no figure at all (备注, 小计): both readings
+    are kept as possible, and only what they agree on is read. (Filled cells left of its first
+    column mean the header is off its rows: the rows win.)"""
     starts = offsets(after, width)
     if not starts:
         # Nothing filled: a row of blank cells when the row has room for them all.
@@ -49,9 +49,8 @@ def place(after: Sequence[str], width: int, *, layout: Iterable[int] = (),
     if len(starts) > 1:
         starts = [s for s in starts if s in set(layout)] or starts
     readings = {tuple(after[s:s + width]) for s in starts}
-    if header is not None and header not in starts and 0 <= header <= len(after) - width \
-            and not any(after[:header]):
-        readings.add(tuple(after[header:header + width]))
+    if header is not None and max(header) < len(after) and not any(after[:min(header)]):
+        readings.add(tuple(after[at] for at in header))
     if len(readings) == 1:
         return Placement(readings.pop(), False)
     agreed = tuple(texts[0] if len(set(texts)) == 1 else None for texts in zip(*readings))

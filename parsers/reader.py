@@ -111,6 +111,9 @@ class _Layout:
     # whether the header stands over the rows' figures or a column off them: each row is read
     # both ways, and only what both agree on is kept.
     doubtful: bool = False
+    # Every figure of its t3 rows stands under a column its header names: the header's
+    # positions hold, whatever its columns' order or the empty columns between them.
+    header_fits: bool = False
 
     def agrees(self, column: int) -> bool:
         """A header naming 自然人 at `column` fits the rows (none contradicts it)."""
@@ -203,30 +206,33 @@ class Reader:
         # A grid with its spans expanded (HTML, DOCX, PDF) keeps cells under their header; in
         # text spans were lost, so values are placed after their label (parsers.placement).
         self.grid = bool(table.origin)
-        beyond: frozenset[int] = frozenset()
+        otherwise: frozenset[int] = frozenset()
         if self.grid:
-            rows, beyond = self.without_foreign_columns(rows)
-        self.t3_layout = self.t3_layout_of(rows, beyond)
+            rows, otherwise = self.without_foreign_columns(rows)
+        self.t3_layout = self.t3_layout_of(rows, otherwise)
         for row in rows:
             self.row(row)
 
-    def t3_layout_of(self, rows: list[_Row], beyond: frozenset[int] = frozenset()) -> "_Layout":
+    def t3_layout_of(self, rows: list[_Row], otherwise: frozenset[int] = frozenset()) -> "_Layout":
         """Where this table's t3 rows put their seven values, from the rows that can be placed
-        one way only. `beyond`: the columns its header labels right of 总计 (备注?) that no row
-        showed to be set aside (`without_foreign_columns`); figures under them leave the
-        header's positions in doubt."""
+        one way only. `otherwise`: the columns its header labels as no t3 column (备注? 小计?)
+        that no row showed to be set aside (`without_foreign_columns`); figures under them
+        leave the header's positions in doubt."""
         relative, absolute = [], []
         doubtful = False
+        named = _header_columns(rows, "t3_column")[1] or self.state.t3_header_at
+        fits = bool(named)
         for row in rows:
             if not row.labels or row.senses[-1].t3_row is None:
                 continue
             label_at = row.labels[-1][0]
-            doubtful = doubtful or any(row.cells[i] for i in beyond if i < len(row.cells))
+            doubtful = doubtful or any(row.cells[i] for i in otherwise if i < len(row.cells))
+            fits = fits and all(i in named for i in range(label_at + 1, len(row.cells)) if row.cells[i])
             starts = offsets(row.cells[label_at + 1:], len(T3_COLUMNS))
             if len(starts) == 1:
                 relative.append(starts[0])
                 absolute.append(label_at + 1 + starts[0])
-        return _Layout(consensus(relative), consensus(absolute), bool(relative), doubtful)
+        return _Layout(consensus(relative), consensus(absolute), bool(relative), doubtful, fits)
 
     def without_foreign_columns(self, rows: list[_Row]) -> tuple[list[_Row], frozenset[int]]:
         """(the rows without the columns their header labels right of its last template column
@@ -235,14 +241,14 @@ class Reader:
         one that lost such columns, with no header of its own and as wide, loses the same."""
         width = max((len(row.cells) for row in rows), default=0)
         foreign, has_header = frozenset(), False
-        beyond: frozenset[int] = frozenset()
+        otherwise: frozenset[int] = frozenset()
         for column_meaning, row_meaning, columns in _HEADED_TABLES:
             labelled, named = _header_columns(rows, column_meaning)
             has_header = has_header or bool(named)
             found = _foreign_columns(rows, labelled, named, row_meaning, columns)
             foreign = foreign or found
             if column_meaning == "t3_column" and not found:
-                beyond = _beyond(labelled, named)
+                otherwise = _in_doubt(labelled, named)
         if foreign:
             self.state.foreign_cut = width, foreign
         elif has_header:
@@ -250,7 +256,7 @@ class Reader:
         elif self.state.foreign_cut and self.state.foreign_cut[0] == width:
             foreign = self.state.foreign_cut[1]
         if not foreign:
-            return rows, beyond
+            return rows, otherwise
         return [_Row.of([cell for i, cell in enumerate(row.cells) if i not in foreign], self.labels)
                 for row in rows], frozenset()
 
@@ -484,7 +490,8 @@ class Reader:
             and len(cells) == state.t3_header_width          # a header of a table like this one
             and (len(header) == len(T3_COLUMNS) or spread == list(range(label_at + 1, spread[-1] + 1)))
             and all(i in own or self.under_own_column(row, i) for i in range(label_at + 1, len(cells)) if cells[i])
-            and (T3_COLUMNS[0] not in header or self.t3_layout.agrees(header[T3_COLUMNS[0]]))
+            and (T3_COLUMNS[0] not in header or self.t3_layout.agrees(header[T3_COLUMNS[0]])
+                 or self.t3_layout.header_fits)
             and not self.t3_layout.doubtful
         )
         if by_position:
@@ -495,8 +502,15 @@ class Reader:
             return
         natural, doubtful = header.get(T3_COLUMNS[0]), self.t3_layout.doubtful
         placement = place(row.cells[label_at + 1:], len(T3_COLUMNS), layout=[] if doubtful else self.t3_hints(label_at),
-                          header=self.header_start(label_at, [header.get(c) for c in T3_COLUMNS])
+                          header=self.header_offsets(label_at, [header.get(c) for c in T3_COLUMNS],
+                                                     side_by_side=not doubtful)
                           if natural is not None and (doubtful or self.t3_layout.agrees(natural)) else None)
+        if placement is None and doubtful:
+            # A figure too many under a header in doubt: a reading that adds up may do so by chance.
+            texts = [t for _, t in row.after(label_at)]
+            self.report.problem("ROW_MISALIGNED", f"t3.{key}: {len(texts)} values for {len(T3_COLUMNS)} columns under "
+                                                  "a header naming other columns too; not read")
+            return
         if placement is None:
             self.t3_repair(key, [t for _, t in row.after(label_at)])
             return
@@ -613,7 +627,7 @@ class Reader:
                 self.put(f"t4.{key}.{column[1]}", texts[0] if texts else "")
             return True
         placement = place(row.cells[label_at + 1:], len(T4_COLUMNS),
-                          header=self.header_start(label_at, self.t4_header_columns()))
+                          header=self.header_offsets(label_at, self.t4_header_columns()))
         if placement is None:
             texts = [t for _, t in row.after(label_at)]
             self.report.problem("ROW_MISALIGNED", f"t4.{key}: {len(texts)} values for {len(T4_COLUMNS)} columns; not read")
@@ -621,12 +635,14 @@ class Reader:
             self.put_placed(f"t4.{key}", T4_COLUMNS, placement)
         return True
 
-    def header_start(self, label_at: int, positions: list[int | None]) -> int | None:
-        """In a grid, the offset after the label where its header names the columns side by
-        side (`positions`: each column's index, in order), else None."""
-        if not self.grid or None in positions or positions != list(range(positions[0], positions[0] + len(positions))):
+    def header_offsets(self, label_at: int, positions: list[int | None], *, side_by_side: bool = True) -> list[int] | None:
+        """In a grid, where after the label its header names each column (`positions`: each
+        column's index, in the template's order; `side_by_side`: only if they follow each
+        other), else None."""
+        if not self.grid or None in positions or min(positions) <= label_at or side_by_side and \
+                positions != list(range(positions[0], positions[0] + len(positions))):
             return None
-        return positions[0] - label_at - 1
+        return [index - label_at - 1 for index in positions]
 
     def t4_header_columns(self) -> list[int | None]:
         """The index of each t4 result column where the header rows first name it."""
@@ -717,27 +733,36 @@ def _header_columns(rows: list[_Row], column_meaning: str) -> tuple[set[int], di
     return labelled, named
 
 
-def _beyond(labelled: set[int], named: dict[int, str]) -> frozenset[int]:
-    """The indexes a header labels right of the last column it names."""
-    return frozenset(i for i in labelled if named and i > max(named))
+def _in_doubt(labelled: set[int], named: dict[int, str]) -> frozenset[int]:
+    """The columns a header labels otherwise after the columns it names (备注): figures under
+    them leave its positions in doubt. (A column labelled otherwise among them may be a group
+    label given a column of its own in a header flattened to one row, off its rows by one: the
+    rows' own layout is read then.)"""
+    return frozenset(i for i in _labelled_otherwise(labelled, named) if i > max(named))
+
+
+def _labelled_otherwise(labelled: set[int], named: dict[int, str]) -> frozenset[int]:
+    """The indexes a header labels, among or after the columns it names, as none of them."""
+    return frozenset(i for i in labelled if named and i > min(named) and i not in named)
 
 
 def _foreign_columns(rows: list[_Row], labelled: set[int], named: dict[int, str], row_meaning: str,
                      columns: list[str]) -> frozenset[int]:
-    """The columns right of 总计 that a header naming all the table's columns labels as
-    something else (备注, 上年数): they hold no template figure. Only when a row, read by the
-    header's positions, adds up (总计 = the others, not 0) does the header stand over its
-    figures; a header a column off its figures would have 总计's figures set aside."""
+    """The columns among or after those a header naming all the table's columns labels as
+    something else (备注, 上年数, 法人小计): they hold no template figure. Only when a row, read
+    by the header's positions, adds up (总计 = the others, not 0) does the header stand over its
+    figures; a header a column off its figures (or a group label given a column of its own in
+    a header flattened to one row) would have figures set aside."""
     first: dict[str, int] = {}
     for index in sorted(named):
         first.setdefault(named[index], index)
     if len(first) != len(columns):
         return frozenset()
-    foreign = _beyond(labelled, named)
+    foreign = _labelled_otherwise(labelled, named)
     if foreign:
         positions = [first[column] for column in columns]
         for row in rows:
-            if row.values and len(row.cells) > positions[-1] and any(getattr(s, row_meaning) for s in row.senses):
+            if row.values and len(row.cells) > max(positions) and any(getattr(s, row_meaning) for s in row.senses):
                 values = _add_up([row.cells[i] for i in positions])
                 if values and values[-1]:
                     return foreign
