@@ -1,0 +1,416 @@
+"""What a browser shows of an HTML page: one pass over the article body that drops what it does
+not show and marks what it shows ambiguously, before the text is read.
+
+Hidden is decided the way Chromium decides it, for what this module can evaluate: the inline
+`style` attributes, the page's own `<style>` rules with simple selectors (tag, `#id`, `.class`,
+descendant and child combinators, `!important`, specificity and order; a rule with anything
+else is not applied), the `hidden` attribute, and elements whose content is never shown
+(`<template>`, `<noscript>`, scripts). An element is dropped when its box shows nothing
+(display:none, opacity:0, far off-screen, a clip or clip-path of no area, a zero-sized box that
+hides its overflow); its text alone when an inherited property hides it (visibility:hidden,
+color:transparent, font-size:0), unless a descendant shows it again (visibility:visible).
+
+What is shown but cannot be read as one figure is marked: struck text (`<del>`, `<s>`,
+`<strike>`, text-decoration:line-through) becomes `<s>`, raised text (vertical-align:super)
+`<sup>`, and a clip-path this module cannot evaluate is `doubtful`; the HTML front-end then
+reads the table cells holding them (`parsers.html`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
+
+# Values that may hide (or strike, or raise) text: a style without any is not looked into.
+_MAY_HIDE = re.compile(r"none|hidden|collapse|opacity|transparent|rgba|hsla|clip|line-through|super|"
+                       r":\s*-\s*\d{3}|(?:width|height|size|font)\s*:\s*0", re.I)
+# The properties that decide what is shown; other declarations are not kept.
+_PROPERTIES = frozenset({"display", "visibility", "opacity", "color", "font-size", "font", "position", "left",
+                         "top", "clip", "clip-path", "width", "height", "overflow", "overflow-x", "overflow-y",
+                         "float", "text-decoration", "text-decoration-line", "vertical-align"})
+# Inherited properties that hide text while a descendant may show it again.
+_INHERITED = ("visibility", "color", "font-size")
+# Elements whose content the browser never shows; what a script writes in their place cannot be told.
+NEVER_SHOWN = ("template", "noscript", "style", "script")
+# An offset this far to the left or top (px; em taken as 16 px) puts a box off the screen.
+OFF_SCREEN_PX = -1000
+
+_STYLE_TEXTS = etree.XPath("descendant::*/@style", smart_strings=False)
+_STYLED = etree.XPath("descendant::*[@style]")
+_HIDDEN_ATTRIBUTE = etree.XPath("descendant::*/@hidden")
+_SHEETS = etree.XPath("//style/text()", smart_strings=False)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    chain: tuple            # compounds right to left, each (combinator to its left, tag, id, classes)
+    specificity: tuple[int, int, int]
+    order: int
+    declarations: tuple     # (property, value, important)
+
+
+# ---------------------------------------------------------------- declarations and rules
+_DECLARATION = re.compile(r"([-a-zA-Z]+)\s*:\s*([^;]*)")
+
+
+def declarations(style: str) -> list[tuple[str, str, bool]]:
+    """(property, value, important) of a style's declarations that decide what is shown."""
+    out = []
+    for name, value in _DECLARATION.findall(style):
+        name = name.lower()
+        if name in _PROPERTIES:
+            value = value.strip().lower()
+            important = value.endswith("important") and "!" in value
+            out.append((name, value.split("!")[0].strip() if important else value, important))
+    return out
+
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_COMPOUND = re.compile(r"([a-zA-Z][\w-]*)?((?:[#.][\w-]+)*)$")
+_COMBINATOR = re.compile(r"\s*>\s*|\s+")
+_SCREEN_MEDIA = re.compile(r"@media\s+(?:only\s+)?(?:screen|all)\s*(?:,\s*(?:screen|all|print)\s*)*$", re.I)
+
+
+def _blocks(css: str):
+    """(prelude, body) of each top-level block of a style sheet, nested blocks left inside."""
+    at = 0
+    while True:
+        start = css.find("{", at)
+        if start < 0:
+            return
+        depth, end = 1, start + 1
+        while depth and end < len(css):
+            char = css[end]
+            depth += char == "{"
+            depth -= char == "}"
+            end += 1
+        prelude = css[at:start]
+        yield prelude[prelude.rfind("}") + 1:].strip(), css[start + 1:end - 1]
+        at = end
+
+
+def _selector(text: str):
+    """A selector as compounds right to left, or None when it is not a simple one."""
+    parts = _COMBINATOR.split(text.strip())
+    combinators = _COMBINATOR.findall(text.strip())
+    chain = []
+    for at, part in enumerate(parts):
+        found = _COMPOUND.match(part)
+        if not part or not found:
+            return None
+        tag, rest = found.group(1), found.group(2)
+        ids = re.findall(r"#([\w-]+)", rest)
+        chain.append((">" if at and ">" in combinators[at - 1] else " ", (tag or "").lower() or None,
+                      ids[0] if len(ids) == 1 else None if not ids else "\x00",
+                      frozenset(re.findall(r"\.([\w-]+)", rest))))
+    return tuple(reversed(chain))
+
+
+@dataclass
+class Sheet:
+    """The page's simple style rules that decide what is shown, indexed by what their last
+    compound asks (an id, a class, a tag)."""
+    by_key: dict
+    hiding: list        # rules with a declaration that may hide on its own
+
+    def rules_for(self, element) -> list[_Rule]:
+        found = list(self.by_key.get(("tag", element.tag), ()))
+        if element.get("id"):
+            found += self.by_key.get(("id", element.get("id")), ())
+        for name in (element.get("class") or "").split():
+            found += self.by_key.get(("class", name), ())
+        return found
+
+
+@lru_cache(maxsize=64)
+def sheet(css: str) -> Sheet:
+    """The page's style text compiled (portals serve the same sheet on every page: remembered)."""
+    css = _COMMENT.sub("", css).replace("<!--", "").replace("-->", "")
+    rules: list[_Rule] = []
+
+    def read(text: str) -> None:
+        for prelude, body in _blocks(text):
+            if prelude.startswith("@"):
+                if _SCREEN_MEDIA.match(prelude):
+                    read(body)
+                continue
+            kept = tuple(declarations(body))
+            if not kept:
+                continue
+            for selector in prelude.split(","):
+                chain = _selector(selector)
+                if chain is None:
+                    continue        # not a simple selector: not applied
+                specificity = (sum(c[2] is not None for c in chain), sum(len(c[3]) for c in chain),
+                               sum(c[1] is not None for c in chain))
+                rules.append(_Rule(chain, specificity, len(rules), kept))
+    read(css)
+    by_key: dict = {}
+    for rule in rules:
+        _, tag, id_, classes = rule.chain[0]
+        key = ("id", id_) if id_ else ("class", min(classes)) if classes else ("tag", tag)
+        by_key.setdefault(key, []).append(rule)
+    hiding = [r for r in rules if _may_hide(r.declarations)]
+    return Sheet(by_key, hiding)
+
+
+def _may_hide(declared) -> bool:
+    """Whether declarations may hide (strike, raise) on their own or with others' help (a
+    position, a display, an overflow from another rule)."""
+    values = {name: value for name, value, _ in declared}
+    if verdict(values) is not None:
+        return True
+    get = values.get
+    return _zero(get("width")) or _zero(get("height")) or (get("clip") or "auto") != "auto" or \
+        any((_length(get(side)) or 0) <= OFF_SCREEN_PX for side in ("left", "top"))
+
+
+def _compound_matches(element, compound) -> bool:
+    _, tag, id_, classes = compound
+    if tag and element.tag != tag or id_ and element.get("id") != id_:
+        return False
+    return not classes or classes <= set((element.get("class") or "").split())
+
+
+def _matches(element, chain) -> bool:
+    if not _compound_matches(element, chain[0]):
+        return False
+    return _ancestors_match(element, chain, 1)
+
+
+def _ancestors_match(element, chain, at: int) -> bool:
+    if at == len(chain):
+        return True
+    child_only = chain[at - 1][0] == ">"
+    for ancestor in element.iterancestors():
+        if _compound_matches(ancestor, chain[at]) and _ancestors_match(ancestor, chain, at + 1):
+            return True
+        if child_only:
+            return False
+    return False
+
+
+def _xpath(chain) -> str:
+    """An XPath finding the elements a selector matches, below the context element."""
+    def test(compound) -> str:
+        _, tag, id_, classes = compound
+        tests = ([f"@id='{id_}'"] if id_ else []) + \
+            [f"contains(concat(' ',normalize-space(@class),' '),' {c} ')" for c in sorted(classes)]
+        return (tag or "*") + "".join(f"[{t}]" for t in tests)
+    path = test(chain[0])
+    inner = ""
+    for at in range(len(chain) - 1, 0, -1):
+        axis = "parent" if chain[at - 1][0] == ">" else "ancestor"
+        inner = f"[{axis}::{test(chain[at])}{inner}]"
+    return "descendant-or-self::" + path + inner
+
+
+@lru_cache(maxsize=4096)
+def _finder(chain) -> etree.XPath:
+    return etree.XPath(_xpath(chain))
+
+
+# ---------------------------------------------------------------- the cascade
+def computed(element, sheet_: Sheet | None, wanted=None) -> dict[str, str]:
+    """The winning value of each property deciding what is shown, declared on `element` (not
+    inherited): the hidden attribute below every author rule, the sheet's rules by importance,
+    specificity and order, the inline style above them unless they are !important."""
+    ranked: dict[str, tuple] = {}
+
+    def offer(name, value, rank):
+        if (wanted is None or name in wanted) and (name not in ranked or rank >= ranked[name][0]):
+            ranked[name] = (rank, value)
+    if element.get("hidden") is not None:
+        offer("display", "none", (0, 0, (0, 0, 0), -1))
+    if sheet_ is not None:
+        for rule in sheet_.rules_for(element):
+            if _matches(element, rule.chain):
+                for name, value, important in rule.declarations:
+                    offer(name, value, (1 + 2 * important, 0, rule.specificity, rule.order))
+    style = element.get("style")
+    if style:
+        for name, value, important in declarations(style):
+            offer(name, value, (2 + 2 * important, 1, (0, 0, 0), 0))
+    values = {name: value for name, (_, value) in ranked.items()}
+    if "font" in values:
+        size = re.match(r"(?:[a-z-]+\s+)*([\d.]+)([a-z%]*)", values["font"])
+        if size and "font-size" not in values:
+            values["font-size"] = size.group(1) + size.group(2)
+    return values
+
+
+_LENGTH = re.compile(r"(-?[\d.]+)\s*(px|pt|em|rem|%|cm|mm|in|vw|vh)?$")
+
+
+def _length(value: str | None) -> float | None:
+    found = _LENGTH.match(value or "")
+    if not found:
+        return None
+    number = float(found.group(1)) if found.group(1).strip(".-") else 0.0
+    return number * {"em": 16, "rem": 16, "pt": 4 / 3, "cm": 38, "mm": 3.8, "in": 96}.get(found.group(2), 1)
+
+
+def _zero(value: str | None) -> bool:
+    return _length(value) == 0
+
+
+def _transparent(color: str | None) -> bool:
+    if not color:
+        return False
+    if color == "transparent":
+        return True
+    alpha = re.match(r"(?:rgba|hsla)\(.*[,/]\s*([\d.]+)(%?)\s*\)$", color)
+    return bool(alpha) and float(alpha.group(1) or 0) == 0
+
+
+_BOXES = ("block", "inline-block", "flex", "inline-flex", "grid", "inline-grid", "table", "list-item", "flow-root")
+_AREA_LESS_CLIP_PATH = re.compile(r"inset\(\s*(?:5\d|[6-9]\d|100)%|(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]")
+
+
+def verdict(values: dict[str, str]) -> str | None:
+    """What the browser does with an element's box, from its declared values: 'gone' (nothing
+    of it shows), 'text' (an inherited property hides its text), 'doubtful' (this module cannot
+    tell), 'struck', 'raised', or None (shown)."""
+    get = values.get
+    if get("display") == "none" or get("opacity") is not None and _length(get("opacity").rstrip("%")) == 0:
+        return "gone"
+    positioned = get("position") in ("absolute", "fixed")
+    if get("position") in ("absolute", "fixed", "relative") and \
+            any((_length(get(side)) or 0) <= OFF_SCREEN_PX for side in ("left", "top")):
+        return "gone"
+    clip_path = get("clip-path")
+    if clip_path and clip_path != "none":
+        if _AREA_LESS_CLIP_PATH.match(clip_path):
+            return "gone"
+        return "doubtful"
+    clip = get("clip")
+    if positioned and clip and clip != "auto":      # clip applies to positioned boxes only
+        sides = [_length(s) for s in re.split(r"[\s,]+", clip[5:-1].strip())] if clip.startswith("rect(") else []
+        if len(sides) == 4 and None not in sides and (sides[0] >= sides[2] or sides[3] >= sides[1]):
+            return "gone"
+        return "doubtful"
+    boxed = positioned or get("display") in _BOXES or get("float") in ("left", "right")
+    overflow = {get("overflow"), get("overflow-x"), get("overflow-y")}
+    if boxed and overflow & {"hidden", "clip"} and (_zero(get("width")) or _zero(get("height"))):
+        return "gone"
+    if _hides_text(values):
+        return "text"
+    if "line-through" in (get("text-decoration") or "") + (get("text-decoration-line") or ""):
+        return "struck"
+    if get("vertical-align") == "super":
+        return "raised"
+    return None
+
+
+def _hides_text(values: dict) -> bool:
+    return values.get("visibility") in ("hidden", "collapse") or _transparent(values.get("color")) or \
+        _zero(values.get("font-size"))
+
+
+def _shows_text(values: dict) -> dict[str, bool]:
+    """For each inherited property an element declares: whether its value hides text."""
+    out = {}
+    if "visibility" in values:
+        out["visibility"] = values["visibility"] in ("hidden", "collapse")
+    if "color" in values:
+        out["color"] = _transparent(values["color"])
+    if "font-size" in values:
+        size = _length(values["font-size"])
+        relative = values["font-size"].endswith(("em", "%")) and not values["font-size"].endswith("rem")
+        if size == 0:
+            out["font-size"] = True
+        elif size is not None and not relative or values["font-size"] in _FONT_SIZE_WORDS:
+            out["font-size"] = False        # a size of its own shows text again; one relative to 0 does not
+    return out
+
+
+_FONT_SIZE_WORDS = ("xx-small", "x-small", "small", "medium", "large", "x-large", "xx-large")
+
+
+# ---------------------------------------------------------------- the pass
+@dataclass
+class Shown:
+    """What the pass found: elements shown ambiguously (struck, raised are renamed <s>, <sup>)."""
+    doubtful: list
+
+
+def drop_unshown(root, body) -> Shown:
+    """Drop from `body` what the browser does not show; mark what it shows ambiguously."""
+    shown = Shown([])
+    texts = _SHEETS(root)
+    sheet_ = sheet("\n".join(texts)) if texts else None
+    candidates = []
+    if sheet_ is not None and sheet_.hiding:
+        seen = set()
+        for rule in sheet_.hiding:
+            for element in _finder(rule.chain)(body):
+                if element not in seen:
+                    seen.add(element)
+                    candidates.append(element)
+    styles = _STYLE_TEXTS(body)
+    if styles and _MAY_HIDE.search("\n".join(styles)):
+        candidates += [e for e in _STYLED(body) if _MAY_HIDE.search(e.get("style"))]
+    candidates += [value.getparent() for value in _HIDDEN_ATTRIBUTE(body)]
+    candidates += body.iter(*NEVER_SHOWN)
+    inherited: list = []
+    for element in candidates:
+        if not _attached(element, body):
+            continue            # inside what was dropped already
+        if element.tag in NEVER_SHOWN:
+            if element.tag == "script":     # what it writes cannot be told
+                shown.doubtful.append(element)
+            else:
+                drop(element)
+            continue
+        found = verdict(computed(element, sheet_))
+        if found == "gone":
+            drop(element)
+        elif found == "text":
+            inherited.append(element)
+        elif found == "doubtful":
+            shown.doubtful.append(element)
+        elif found == "struck":
+            element.tag = "s"
+        elif found == "raised":
+            element.tag = "sup"
+    for element in inherited:
+        _hide_text(element, sheet_, dict.fromkeys(_INHERITED, False))
+    return shown
+
+
+def _hide_text(element, sheet_, hidden: dict) -> None:
+    """Drop the text an inherited property hides, below `element` (`hidden`: which inherited
+    properties hide at its parent), keeping what a descendant shows again."""
+    here = dict(hidden)
+    for name, hides in _shows_text(computed(element, sheet_, _INHERITED + ("font",))).items():
+        if hides is not None:
+            here[name] = hides
+    gone = any(here.values())
+    if gone:
+        element.text = None
+    for child in element:
+        if isinstance(child.tag, str):
+            _hide_text(child, sheet_, here)
+        if gone:
+            child.tail = None
+
+
+def _attached(element, body) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor is body:
+            return True
+    return False
+
+
+def drop(element) -> None:
+    """Remove an element, keeping the text after it."""
+    parent = element.getparent()
+    if element.tail:
+        before = element.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
