@@ -34,6 +34,8 @@ _PROPERTIES = frozenset({"display", "visibility", "opacity", "color", "font-size
 _INHERITED = ("visibility", "color", "font-size")
 # Elements whose content the browser never shows; what a script writes in their place cannot be told.
 NEVER_SHOWN = ("template", "noscript", "style", "script")
+# A hidden row or cell is a hidden row or column of the table (Excel, Word), read as not there.
+_TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot"})
 # An offset this far to the left or top (px; em taken as 16 px) puts a box off the screen.
 OFF_SCREEN_PX = -1000
 
@@ -365,7 +367,7 @@ def drop_unshown(root, body) -> Shown:
                 drop(element)
             continue
         found = verdict(computed(element, sheet_))
-        if found == "gone":
+        if found == "gone" or found == "text" and element.tag in _TABLE_PARTS:
             drop(element)
         elif found == "text":
             inherited.append(element)
