@@ -360,7 +360,7 @@ def _fill_pending(row: list[str], marks: list[bool], pending: dict[int, tuple[in
 
 
 # A figure with a footnote mark printed after it (12*, 12①, 12¹): the mark is no digit of it.
-_MARKED_FIGURE = re.compile(r"([0-9０-９][0-9０-９,，.．]*)\s*[*＊※†‡\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]+")
+_MARKED_FIGURE = re.compile(r"([-+－]?[0-9０-９][0-9０-９,，.．]*)\s*[*＊※†‡\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]+")
 _MARK_ENDS = frozenset("*＊※†‡¹²³" + "".join(map(chr, range(0x2460, 0x2474))) + "".join(map(chr, range(0x2070, 0x207a))))
 
 

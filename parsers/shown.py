@@ -65,8 +65,17 @@ def declarations(style: str) -> list[tuple[str, str, bool]]:
         if name in _PROPERTIES:
             value = value.strip().lower()
             important = value.endswith("important") and "!" in value
-            out.append((name, value.split("!")[0].strip() if important else value, important))
+            value = value.split("!")[0].strip() if important else value
+            if name == "font":          # the shorthand sets the size: font:0/0 a hides text
+                size = _FONT_SIZE.match(value)
+                if not size:
+                    continue
+                name, value = "font-size", size.group(1)
+            out.append((name, value, important))
     return out
+
+
+_FONT_SIZE = re.compile(r"(?:[a-z-]+\s+)*([\d.]+[a-z%]*)")
 
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -235,12 +244,7 @@ def computed(element, sheet_: Sheet | None, wanted=None) -> dict[str, str]:
     if style:
         for name, value, important in declarations(style):
             offer(name, value, (2 + 2 * important, 1, (0, 0, 0), 0))
-    values = {name: value for name, (_, value) in ranked.items()}
-    if "font" in values:
-        size = re.match(r"(?:[a-z-]+\s+)*([\d.]+)([a-z%]*)", values["font"])
-        if size and "font-size" not in values:
-            values["font-size"] = size.group(1) + size.group(2)
-    return values
+    return {name: value for name, (_, value) in ranked.items()}
 
 
 _LENGTH = re.compile(r"(-?[\d.]+)\s*(px|pt|em|rem|%|cm|mm|in|vw|vh)?$")
@@ -386,7 +390,7 @@ def _hide_text(element, sheet_, hidden: dict) -> None:
     """Drop the text an inherited property hides, below `element` (`hidden`: which inherited
     properties hide at its parent), keeping what a descendant shows again."""
     here = dict(hidden)
-    for name, hides in _shows_text(computed(element, sheet_, _INHERITED + ("font",))).items():
+    for name, hides in _shows_text(computed(element, sheet_, _INHERITED)).items():
         if hides is not None:
             here[name] = hides
     gone = any(here.values())
