@@ -25,7 +25,7 @@ from lxml import etree
 
 # Values that may hide (or strike, or raise) text: a style without any is not looked into.
 _MAY_HIDE = re.compile(r"none|hidden|collapse|opacity|transparent|rgba|hsla|clip|line-through|super|"
-                       r":\s*-\s*\d{3}|(?:width|height|size|font)\s*:\s*0", re.I)
+                       r"(?<![-\w])(?:left|top)\s*:\s*-|(?:width|height|size|font)\s*:\s*0", re.I)
 # The properties that decide what is shown; other declarations are not kept.
 _PROPERTIES = frozenset({"display", "visibility", "opacity", "color", "font-size", "font", "position", "left",
                          "top", "clip", "clip-path", "width", "height", "overflow", "overflow-x", "overflow-y",
@@ -38,6 +38,8 @@ NEVER_SHOWN = ("template", "noscript", "style", "script")
 _TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot"})
 # An offset this far to the left or top (px; em taken as 16 px) puts a box off the screen.
 OFF_SCREEN_PX = -1000
+# A box put back this far from where it stood (position:relative) may be off the page or not.
+NEAR_OFF_SCREEN_PX = -100
 
 _STYLE_TEXTS = etree.XPath("descendant::*/@style", smart_strings=False)
 _STYLED = etree.XPath("descendant::*[@style]")
@@ -175,7 +177,7 @@ def _may_hide(declared) -> bool:
         return True
     get = values.get
     return _zero(get("width")) or _zero(get("height")) or (get("clip") or "auto") != "auto" or \
-        any((_length(get(side)) or 0) <= OFF_SCREEN_PX for side in ("left", "top"))
+        any((_length(get(side)) or 0) < 0 for side in ("left", "top"))
 
 
 def _compound_matches(element, compound) -> bool:
@@ -283,9 +285,13 @@ def verdict(values: dict[str, str]) -> str | None:
     if get("display") == "none" or get("opacity") is not None and _length(get("opacity").rstrip("%")) == 0:
         return "gone"
     positioned = get("position") in ("absolute", "fixed")
-    if get("position") in ("absolute", "fixed", "relative") and \
-            any((_length(get(side)) or 0) <= OFF_SCREEN_PX for side in ("left", "top")):
-        return "gone"
+    if positioned or get("position") == "relative":
+        offset = min(_length(get("left")) or 0, _length(get("top")) or 0)
+        if offset <= OFF_SCREEN_PX:
+            return "gone"
+        # Whether a box moved left or up falls off the page depends on where it stood.
+        if offset < 0 and positioned or offset <= NEAR_OFF_SCREEN_PX:
+            return "doubtful"
     clip_path = get("clip-path")
     if clip_path and clip_path != "none":
         if _AREA_LESS_CLIP_PATH.match(clip_path):
