@@ -61,9 +61,10 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     metas = meta_tags(root)
     doc.title = _title(root, metas)
     doc.published = published_date(text, url, metas)
-    body = content_root(root)
+    names = _IDS_AND_CLASSES(root)
+    body = content_root(root, names)
     footnotes: list[str] = []           # marks after figures and labels, set aside
-    _read_marks(body, drop_unshown(root, body).doubtful, doc, footnotes)
+    _read_marks(body, drop_unshown(root, body, " ".join(names)).doubtful, doc, footnotes)
     _Walker(doc, footnotes).walk(body)
     if footnotes:
         doc.problems.append(("FOOTNOTE_MARK", f"{len(footnotes)} footnote mark(s) after a figure or label set "
@@ -194,10 +195,10 @@ def _container_rank(element) -> int | None:
     return min(ranks) if ranks else None
 
 
-def content_root(root):
+def content_root(root, names: list | None = None):
     """The article body container of the common CMS families (in the order of page.yaml),
-    or <body>."""
-    found = dict.fromkeys(value.getparent() for value in _IDS_AND_CLASSES(root)
+    or <body>. `names`: the page's `_IDS_AND_CLASSES`, when already asked."""
+    found = dict.fromkeys(value.getparent() for value in (_IDS_AND_CLASSES(root) if names is None else names)
                           if value in _CONTAINER_IDS or not _CONTAINER_CLASSES.keys().isdisjoint(value.split()))
     ranked = [(rank, n, el) for n, el in enumerate(found) if (rank := _container_rank(el)) is not None]
     for _, _, element in sorted(ranked, key=lambda item: item[:2]):
@@ -232,7 +233,9 @@ _FORMAT_CHARACTERS = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 
 def _clean(text: str) -> str:
     # str.split() splits on every Unicode space (NBSP, ideographic space) in C.
-    return " ".join(_FORMAT_CHARACTERS.sub("", text).split())
+    if _FORMAT_CHARACTERS.search(text):     # rare: searching is cheaper than substituting
+        text = _FORMAT_CHARACTERS.sub("", text)
+    return " ".join(text.split())
 
 
 def _text(element) -> str:

@@ -23,9 +23,13 @@ from functools import lru_cache
 
 from lxml import etree
 
-# Values that may hide (or strike, or raise) text: a style without any is not looked into.
-_MAY_HIDE = re.compile(r"none|hidden|collapse|opacity|transparent|rgba|hsla|clip|line-through|super|"
-                       r"(?<![-\w])(?:left|top)\s*:\s*-|(?:width|height|size|font)\s*:\s*0", re.I)
+# Declarations that may hide (or strike, or raise) text, in lower case: an inline style with
+# none is not looked into. Each test starts with a literal, which the regular expression engine
+# finds fast in the page's joined styles; only the tests found there are asked of each style.
+_MAY_HIDE = tuple(re.compile(test) for test in (
+    r"display\s*:\s*none", r"visibility\s*:\s*(?:hidden|collapse)", r"opacity\s*:\s*[0.]",
+    r"color\s*:\s*(?:transparent|rgba|hsla)", r"clip", r"line-through", r"super", r"left\s*:\s*-", r"top\s*:\s*-",
+    r"width\s*:\s*0", r"height\s*:\s*0", r"size\s*:\s*0", r"font\s*:\s*0"))
 # The properties that decide what is shown; other declarations are not kept.
 _PROPERTIES = frozenset({"display", "visibility", "opacity", "color", "font-size", "font", "position", "left",
                          "top", "clip", "clip-path", "width", "height", "overflow", "overflow-x", "overflow-y",
@@ -348,8 +352,9 @@ class Shown:
     doubtful: list
 
 
-def drop_unshown(root, body) -> Shown:
-    """Drop from `body` what the browser does not show; mark what it shows ambiguously."""
+def drop_unshown(root, body, names: str) -> Shown:
+    """Drop from `body` what the browser does not show; mark what it shows ambiguously.
+    `names`: the page's ids and class attributes, joined (rules naming others match nothing)."""
     shown = Shown([])
     texts = _SHEETS(root)
     sheet_ = sheet("\n".join(texts)) if texts else None
@@ -357,13 +362,19 @@ def drop_unshown(root, body) -> Shown:
     if sheet_ is not None and sheet_.hiding:
         seen = set()
         for rule in sheet_.hiding:
+            _, tag, id_, classes = rule.chain[0]
+            if (id_ or classes) and not all(name in names for name in ([id_] if id_ else classes)):
+                continue        # no element of the page has its id or classes
             for element in _finder(rule.chain)(body):
                 if element not in seen:
                     seen.add(element)
                     candidates.append(element)
     styles = _STYLE_TEXTS(body)
-    if styles and _MAY_HIDE.search("\n".join(styles)):
-        candidates += [e for e in _STYLED(body) if _MAY_HIDE.search(e.get("style"))]
+    if styles:
+        joined = "\n".join(styles).lower()
+        tests = [test for test in _MAY_HIDE if test.search(joined)]
+        if tests:
+            candidates += [e for e in _STYLED(body) if any(test.search(e.get("style").lower()) for test in tests)]
     candidates += [value.getparent() for value in _HIDDEN_ATTRIBUTE(body)]
     candidates += body.iter(*NEVER_SHOWN)
     inherited: list = []
