@@ -64,7 +64,7 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     names = _IDS_AND_CLASSES(root)
     body = content_root(root, names)
     footnotes: list[str] = []           # marks after figures and labels, set aside
-    _read_marks(body, drop_unshown(root, body, " ".join(names)).doubtful, doc, footnotes)
+    _read_marks(body, drop_unshown(root, body, names).doubtful, doc, footnotes)
     _Walker(doc, footnotes).walk(body)
     if footnotes:
         doc.problems.append(("FOOTNOTE_MARK", f"{len(footnotes)} footnote mark(s) after a figure or label set "
@@ -233,7 +233,9 @@ _FORMAT_CHARACTERS = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 
 def _clean(text: str) -> str:
     # str.split() splits on every Unicode space (NBSP, ideographic space) in C.
-    if _FORMAT_CHARACTERS.search(text):     # rare: searching is cheaper than substituting
+    # Rare: only text that is not all printable (they are not, nor are line breaks and NBSP)
+    # is searched, and searching is cheaper than substituting.
+    if not text.isprintable() and _FORMAT_CHARACTERS.search(text):
         text = _FORMAT_CHARACTERS.sub("", text)
     return " ".join(text.split())
 

@@ -147,9 +147,27 @@ class Sheet:
         return found
 
 
-@lru_cache(maxsize=64)
+# Sheets compiled, by the lengths of their style texts: portals serve the same sheet on every
+# page. Found by lengths and then compared (tens of KB compare faster than they hash).
+_SHEETS_SEEN: dict[tuple[int, ...], tuple[tuple[str, ...], "Sheet"]] = {}
+SHEETS_REMEMBERED = 64
+
+
+def page_sheet(texts: tuple[str, ...]) -> "Sheet":
+    """The page's style texts compiled, remembered (bounded memory: cleared when full)."""
+    key = tuple(map(len, texts))
+    seen = _SHEETS_SEEN.get(key)
+    if seen is not None and seen[0] == texts:
+        return seen[1]
+    if len(_SHEETS_SEEN) >= SHEETS_REMEMBERED:
+        _SHEETS_SEEN.clear()
+    compiled = sheet("\n".join(texts))
+    _SHEETS_SEEN[key] = (texts, compiled)
+    return compiled
+
+
 def sheet(css: str) -> Sheet:
-    """The page's style text compiled (portals serve the same sheet on every page: remembered)."""
+    """A style sheet's simple rules that decide what is shown."""
     css = _COMMENT.sub("", css).replace("<!--", "").replace("-->", "")
     rules: list[_Rule] = []
 
@@ -358,18 +376,19 @@ class Shown:
     doubtful: list
 
 
-def drop_unshown(root, body, names: str) -> Shown:
+def drop_unshown(root, body, names: list[str]) -> Shown:
     """Drop from `body` what the browser does not show; mark what it shows ambiguously.
-    `names`: the page's ids and class attributes, joined (rules naming others match nothing)."""
+    `names`: the page's id and class attributes (rules naming others match nothing)."""
     shown = Shown([])
     texts = _SHEETS(root)
-    sheet_ = sheet("\n".join(texts)) if texts else None
+    sheet_ = page_sheet(tuple(texts)) if texts else None
     candidates = []
     if sheet_ is not None and sheet_.hiding:
+        named = " ".join(names)
         seen = set()
         for rule in sheet_.hiding:
             _, tag, id_, classes = rule.chain[0]
-            if (id_ or classes) and not all(name in names for name in ([id_] if id_ else classes)):
+            if (id_ or classes) and not all(name in named for name in ([id_] if id_ else classes)):
                 continue        # no element of the page has its id or classes
             for element in _finder(rule.chain)(body):
                 if element not in seen:
