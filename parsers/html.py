@@ -14,7 +14,7 @@ from lxml import etree
 
 from parsers.document import UNREAD, Document, Paragraph, Table
 from parsers.page import decode, meta_tags, published_date
-from parsers.shown import drop, drop_unshown
+from parsers.shown import Shown, drop, drop_unshown
 from parsers.text import read_text_str
 from parsers.values import page_spec
 
@@ -64,7 +64,7 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     names = _IDS_AND_CLASSES(root)
     body = content_root(root, names)
     footnotes: list[str] = []           # marks after figures and labels, set aside
-    _read_marks(body, drop_unshown(root, body, names).doubtful, doc, footnotes)
+    _read_marks(drop_unshown(root, body, names), doc, footnotes)
     _Walker(doc, footnotes).walk(body)
     if footnotes:
         doc.problems.append(("FOOTNOTE_MARK", f"{len(footnotes)} footnote mark(s) after a figure or label set "
@@ -76,21 +76,19 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     return doc
 
 
-# Table cells holding marks of these tags (or doubtful elements) are not read as printed.
-_MARK_TAGS = ("sup", "s", "del", "strike")
 _STRUCK = frozenset({"s", "del", "strike"})
 
 
-def _read_marks(body, doubtful: list, doc: Document, footnotes: list[str]) -> None:
+def _read_marks(shown: Shown, doc: Document, footnotes: list[str]) -> None:
     """Grid cells as a reader takes them from what the browser shows: a footnote mark raised
     after a figure or label (12<sup>1</sup>) is set aside (FOOTNOTE_MARK); a cell whose shown
     figure cannot be told (struck text beside a correction, a mark raised between digits, a
     clip or script `parsers.shown` cannot evaluate) becomes UNREAD (CELL_AMBIGUOUS)."""
-    marks = [*body.iter(*_MARK_TAGS), *doubtful]
-    if not marks:
+    if not shown.marks and not shown.doubtful:
         return
+    doubtful = shown.doubtful
     unread: dict = {}           # cell → why
-    for mark in marks:
+    for mark in [*shown.marks, *doubtful]:
         cell = _grid_cell(mark)
         if cell is None or cell in unread:
             continue

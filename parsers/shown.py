@@ -44,6 +44,8 @@ _PROPERTIES = frozenset({"display", "visibility", "opacity", "color", "font-size
 _INHERITED = ("visibility", "color", "font-size")
 # Elements whose content the browser never shows; what a script writes in their place cannot be told.
 NEVER_SHOWN = ("template", "noscript", "style", "script")
+# Struck text and raised text, as marked up (the pass gives styled ones these tags).
+MARK_TAGS = ("sup", "s", "del", "strike")
 # A hidden row or cell is a hidden row or column of the table (Excel, Word), read as not there.
 _TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot"})
 # An offset this far to the left or top (px; em taken as 16 px) puts a box off the screen.
@@ -372,14 +374,16 @@ _FONT_SIZE_WORDS = ("xx-small", "x-small", "small", "medium", "large", "x-large"
 # ---------------------------------------------------------------- the pass
 @dataclass
 class Shown:
-    """What the pass found: elements shown ambiguously (struck, raised are renamed <s>, <sup>)."""
+    """What the pass found: struck and raised elements (MARK_TAGS; those styles make struck or
+    raised are renamed <s>, <sup>), and elements whose effect cannot be told."""
+    marks: list
     doubtful: list
 
 
 def drop_unshown(root, body, names: list[str]) -> Shown:
     """Drop from `body` what the browser does not show; mark what it shows ambiguously.
     `names`: the page's id and class attributes (rules naming others match nothing)."""
-    shown = Shown([])
+    shown = Shown([], [])
     texts = _SHEETS(root)
     sheet_ = page_sheet(tuple(texts)) if texts else None
     candidates = []
@@ -398,7 +402,8 @@ def drop_unshown(root, body, names: list[str]) -> Shown:
     if styles and _may_hide_style("\n".join(styles).lower()):
         candidates += [e for e in _STYLED(body) if _may_hide_style(e.get("style").lower())]
     candidates += [value.getparent() for value in _HIDDEN_ATTRIBUTE(body)]
-    candidates += body.iter(*NEVER_SHOWN)
+    for element in body.iter(*NEVER_SHOWN, *MARK_TAGS):
+        (shown.marks if element.tag in MARK_TAGS else candidates).append(element)
     inherited: list = []
     for element in candidates:
         if not _attached(element, body):
@@ -418,8 +423,10 @@ def drop_unshown(root, body, names: list[str]) -> Shown:
             shown.doubtful.append(element)
         elif found == "struck":
             element.tag = "s"
+            shown.marks.append(element)
         elif found == "raised":
             element.tag = "sup"
+            shown.marks.append(element)
     for element in inherited:
         _hide_text(element, sheet_, dict.fromkeys(_INHERITED, False))
     return shown
