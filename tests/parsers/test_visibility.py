@@ -5,16 +5,11 @@ markup that only looks hidden give back every cell, none wrong; a struck figure'
 with CELL_AMBIGUOUS, a footnote mark is set aside with FOOTNOTE_MARK."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+import visibility as V      # beside the tests (conftest puts them on the path)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import visibility as V  # noqa: E402
-
-from parsers import parse  # noqa: E402
-from parsers.html import read_html  # noqa: E402
+from parsers import parse
+from parsers.html import read_html
 
 
 @pytest.mark.parametrize("family", list(V.FAMILIES))

@@ -104,9 +104,9 @@ def head(quirks) -> str:
     return (f"<style>{sheet}</style>" if sheet else "") + raw
 
 
-def _keyed_grids(edition: str, cells: dict) -> tuple[dict, dict]:
-    """The report's grids, and the same grids with every printed figure replaced by a number
-    naming its key (which key each figure cell holds)."""
+def _keyed_grids(edition: str, cells: dict) -> tuple[dict, dict, list[str]]:
+    """The report's grids, the same grids with every printed figure replaced by a number naming
+    its key (which key each figure cell holds), and the keys so numbered."""
     keys = sorted(cells)
     probe = {k: None if cells[k] is None else 900000 + at for at, k in enumerate(keys)}
     return R._changed_grids(edition, cells, ()), R._changed_grids(edition, probe, ()), keys
