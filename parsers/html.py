@@ -88,8 +88,9 @@ def _read_marks(shown: Shown, doc: Document, footnotes: list[str]) -> None:
         return
     doubtful = shown.doubtful
     unread: dict = {}           # cell → why
+    grids: dict = {}
     for mark in [*shown.marks, *doubtful]:
-        cell = _grid_cell(mark)
+        cell = _grid_cell(mark, grids)
         if cell is None or cell in unread:
             continue
         if mark.tag == "sup" and mark not in doubtful:
@@ -111,12 +112,17 @@ def _read_marks(shown: Shown, doc: Document, footnotes: list[str]) -> None:
                                                f"them is not one figure ({reasons})"))
 
 
-def _grid_cell(element):
-    """The cell of a table read as a grid holding `element`, or None."""
-    for ancestor in element.iterancestors():
+def _grid_cell(element, grids: dict):
+    """The cell of a table read as a grid holding `element`, or None (`grids`: table → whether
+    it is one, as found so far)."""
+    for ancestor in (element, *element.iterancestors()):
         if ancestor.tag in ("td", "th"):
             table = next(ancestor.iterancestors("table"), None)
-            return ancestor if table is not None and _is_grid(table) else None
+            if table is None:
+                return None
+            if table not in grids:
+                grids[table] = _is_grid(table)
+            return ancestor if grids[table] else None
     return None
 
 

@@ -98,28 +98,35 @@ _COMBINATOR = re.compile(r"\s*>\s*|\s+")
 _SCREEN_MEDIA = re.compile(r"@media\s+(?:only\s+)?(?:screen|all)\s*(?:,\s*(?:screen|all|print)\s*)*$", re.I)
 
 
+_BRACES = re.compile(r"[{}]")
+
+
 def _blocks(css: str):
-    """(prelude, body) of each top-level block of a style sheet, nested blocks left inside."""
-    at = 0
-    while True:
-        start = css.find("{", at)
-        if start < 0:
-            return
-        depth, end = 1, start + 1
-        while depth and end < len(css):
-            char = css[end]
-            depth += char == "{"
-            depth -= char == "}"
-            end += 1
+    """(prelude, body) of each top-level block of a style sheet, nested blocks left inside; a
+    block left open at the end runs to the end (as browsers close it)."""
+    depth = start = at = 0
+    for brace in _BRACES.finditer(css):
+        if brace.group() == "{":
+            if not depth:
+                start = brace.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if not depth:
+                prelude = css[at:start]
+                yield prelude[prelude.rfind("}") + 1:].strip(), css[start + 1:brace.start()]
+                at = brace.end()
+    if depth:
         prelude = css[at:start]
-        yield prelude[prelude.rfind("}") + 1:].strip(), css[start + 1:end - 1]
-        at = end
+        yield prelude[prelude.rfind("}") + 1:].strip(), css[start + 1:]
 
 
 def _selector(text: str):
     """A selector as compounds right to left, or None when it is not a simple one."""
     parts = _COMBINATOR.split(text.strip())
     combinators = _COMBINATOR.findall(text.strip())
+    if len(parts) > MAX_COMPOUNDS:
+        return None
     chain = []
     for at, part in enumerate(parts):
         found = _COMPOUND.match(part)
@@ -140,15 +147,25 @@ class Sheet:
     by_key: dict
     hiding: list        # rules with a declaration that may hide on its own
 
+    def keys_for(self, element) -> list:
+        keys = [("tag", element.tag)] + ([("id", element.get("id"))] if element.get("id") else [])
+        return keys + [("class", name) for name in (element.get("class") or "").split()]
+
+    def weighings(self, element) -> int:
+        """How many rules `computed` weighs for an element."""
+        return sum(len(self.by_key.get(key, ())) for key in self.keys_for(element))
+
     def rules_for(self, element) -> list[_Rule]:
-        found = list(self.by_key.get(("tag", element.tag), ()))
-        if element.get("id"):
-            found += self.by_key.get(("id", element.get("id")), ())
-        for name in (element.get("class") or "").split():
-            found += self.by_key.get(("class", name), ())
-        return found
+        return [rule for key in self.keys_for(element) for rule in self.by_key.get(key, ())]
 
 
+# Rules read of a page's sheets that decide what is shown (a real portal's run to a few hundred;
+# a hostile page's further ones are not applied).
+MAX_RULES = 5000
+# Beyond these a page's sheet is not evaluated and its table cells are left out, as what they
+# show cannot be told (hostile pages): compounds of a selector, selectors that may hide looked
+# for, rules weighed for the elements they may hide.
+MAX_COMPOUNDS, MAX_SELECTORS, MAX_WEIGHINGS = 12, 300, 100_000
 # Sheets compiled, by the lengths of their style texts: portals serve the same sheet on every
 # page. Found by lengths and then compared (tens of KB compare faster than they hash).
 _SHEETS_SEEN: dict[tuple[int, ...], tuple[tuple[str, ...], "Sheet"]] = {}
@@ -173,23 +190,25 @@ def sheet(css: str) -> Sheet:
     css = _COMMENT.sub("", css).replace("<!--", "").replace("-->", "")
     rules: list[_Rule] = []
 
-    def read(text: str) -> None:
+    def read(text: str, nested: bool) -> None:
         for prelude, body in _blocks(text):
             if prelude.startswith("@"):
-                if _SCREEN_MEDIA.match(prelude):
-                    read(body)
+                if not nested and _SCREEN_MEDIA.match(prelude):     # one level: hostile nesting is no sheet
+                    read(body, True)
                 continue
             kept = tuple(declarations(body))
             if not kept:
                 continue
             for selector in prelude.split(","):
+                if len(rules) >= MAX_RULES:
+                    return
                 chain = _selector(selector)
                 if chain is None:
                     continue        # not a simple selector: not applied
                 specificity = (sum(c[2] is not None for c in chain), sum(len(c[3]) for c in chain),
                                sum(c[1] is not None for c in chain))
                 rules.append(_Rule(chain, specificity, len(rules), kept))
-    read(css)
+    read(css, False)
     by_key: dict = {}
     for rule in rules:
         _, tag, id_, classes = rule.chain[0]
@@ -220,16 +239,20 @@ def _compound_matches(element, compound) -> bool:
 def _matches(element, chain) -> bool:
     if not _compound_matches(element, chain[0]):
         return False
-    return _ancestors_match(element, chain, 1)
+    return _ancestors_match(element, chain, 1, set())
 
 
-def _ancestors_match(element, chain, at: int) -> bool:
+def _ancestors_match(element, chain, at: int, failed: set) -> bool:
+    """Whether the ancestors of `element` match chain[at:]; `failed`: (ancestor, at) already
+    tried in vain (no backtracking twice through the same place: bounded work)."""
     if at == len(chain):
         return True
     child_only = chain[at - 1][0] == ">"
     for ancestor in element.iterancestors():
-        if _compound_matches(ancestor, chain[at]) and _ancestors_match(ancestor, chain, at + 1):
-            return True
+        if (ancestor, at) not in failed and _compound_matches(ancestor, chain[at]):
+            if _ancestors_match(ancestor, chain, at + 1, failed):
+                return True
+            failed.add((ancestor, at))
         if child_only:
             return False
     return False
@@ -390,11 +413,11 @@ def drop_unshown(root, body, names: list[str]) -> Shown:
     if sheet_ is not None and sheet_.hiding:
         named = " ".join(names)
         seen = set()
-        for rule in sheet_.hiding:
-            _, tag, id_, classes = rule.chain[0]
-            if (id_ or classes) and not all(name in named for name in ([id_] if id_ else classes)):
-                continue        # no element of the page has its id or classes
-            for element in _finder(rule.chain)(body):
+        chains = [chain for chain in dict.fromkeys(rule.chain for rule in sheet_.hiding) if _may_match(chain, named)]
+        if len(chains) > MAX_SELECTORS:
+            return _beyond_reading(shown, body)
+        for chain in chains:
+            for element in _finder(chain)(body):
                 if element not in seen:
                     seen.add(element)
                     candidates.append(element)
@@ -404,6 +427,8 @@ def drop_unshown(root, body, names: list[str]) -> Shown:
     candidates += [value.getparent() for value in _HIDDEN_ATTRIBUTE(body)]
     for element in body.iter(*NEVER_SHOWN, *MARK_TAGS):
         (shown.marks if element.tag in MARK_TAGS else candidates).append(element)
+    if sheet_ is not None and sum(map(sheet_.weighings, candidates)) > MAX_WEIGHINGS:
+        return _beyond_reading(shown, body)
     inherited: list = []
     for element in candidates:
         if not _attached(element, body):
@@ -429,6 +454,19 @@ def drop_unshown(root, body, names: list[str]) -> Shown:
             shown.marks.append(element)
     for element in inherited:
         _hide_text(element, sheet_, dict.fromkeys(_INHERITED, False))
+    return shown
+
+
+def _may_match(chain, named: str) -> bool:
+    """Whether the page has the id or classes a selector's last compound names (`named`: the
+    page's id and class attributes, joined)."""
+    _, _, id_, classes = chain[0]
+    return all(name in named for name in ([id_] if id_ else classes))
+
+
+def _beyond_reading(shown: Shown, body) -> Shown:
+    """Every table cell doubtful: the page's sheet is too large to tell what they show."""
+    shown.doubtful[:] = body.iter("td", "th")
     return shown
 
 
