@@ -82,3 +82,15 @@ def test_footnote_marks_after_a_figure_are_set_aside(markup, shown):
     doc = read_html(f"<html><body><table><tr><td>项目</td><td>{markup}</td></tr></table></body></html>".encode())
     assert doc.tables[0].rows[0][1] == shown
     assert [code for code, _ in doc.problems] == ["FOOTNOTE_MARK"]
+
+
+def test_a_sheet_too_large_to_evaluate_leaves_the_cells_out():
+    """A hostile page's thousands of hiding selectors are not weighed one by one: what its cells
+    show cannot be told, so they are absent (never read with what the sheet may hide)."""
+    from parsers.shown import MAX_SELECTORS
+    sheet = "".join(f".c{i}{{display:none}}" for i in range(MAX_SELECTORS + 1))
+    cells = "".join(f'<td>1<span class="c{i}">7</span>2</td>' for i in range(MAX_SELECTORS + 1))
+    doc = read_html(f"<html><head><style>{sheet}</style></head><body><table><tr>{cells}</tr></table>"
+                    "</body></html>".encode())
+    assert set(doc.tables[0].rows[0]) == {"\ufffd"}
+    assert [code for code, _ in doc.problems] == ["CELL_AMBIGUOUS"]
