@@ -56,7 +56,7 @@ NEAR_OFF_SCREEN_PX = -100
 _STYLE_TEXTS = etree.XPath("descendant::*/@style", smart_strings=False)
 _STYLED = etree.XPath("descendant::*[@style]")
 _HIDDEN_ATTRIBUTE = etree.XPath("descendant::*/@hidden")
-_SHEETS = etree.XPath("//style/text()", smart_strings=False)
+_SHEETS = etree.XPath("descendant::style/text()", smart_strings=False)
 
 
 @dataclass(frozen=True)
