@@ -46,7 +46,8 @@ _INHERITED = ("visibility", "color", "font-size")
 NEVER_SHOWN = ("template", "noscript", "style", "script")
 # Struck text and raised text, as marked up (the pass gives styled ones these tags).
 MARK_TAGS = ("sup", "s", "del", "strike")
-# A hidden row or cell is a hidden row or column of the table (Excel, Word), read as not there.
+# A row or cell whose text is all hidden is a hidden row or column of the table (Excel, Word),
+# read as not there.
 _TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot"})
 # An offset this far to the left or top (px; em taken as 16 px) puts a box off the screen.
 OFF_SCREEN_PX = -1000
@@ -440,7 +441,7 @@ def drop_unshown(root, body, names: list[str]) -> Shown:
                 drop(element)
             continue
         found = verdict(computed(element, sheet_))
-        if found == "gone" or found == "text" and element.tag in _TABLE_PARTS:
+        if found == "gone":
             drop(element)
         elif found == "text":
             inherited.append(element)
@@ -454,6 +455,8 @@ def drop_unshown(root, body, names: list[str]) -> Shown:
             shown.marks.append(element)
     for element in inherited:
         _hide_text(element, sheet_, dict.fromkeys(_INHERITED, False))
+        if element.tag in _TABLE_PARTS and not "".join(element.itertext()).strip():
+            drop(element)       # nothing of it shown again below: a hidden row or column
     return shown
 
 

@@ -62,6 +62,16 @@ def test_what_is_shown_follows_the_cascade(markup, head, shown):
     assert cell(markup, head) == shown
 
 
+@pytest.mark.parametrize("cells, shown", [
+    # a cell hidden whole is a hidden column; one whose text is shown again below is no column hidden
+    ('<td>1</td><td style="visibility:hidden">7</td><td>2</td>', ["1", "2"]),
+    ('<td>1</td><td style="visibility:hidden"><span style="visibility:visible">7</span></td><td>2</td>', ["1", "7", "2"]),
+])
+def test_hidden_cells_are_hidden_columns_unless_shown_again(cells, shown):
+    doc = read_html(f"<html><body><table><tr>{cells}</tr></table></body></html>".encode())
+    assert doc.tables[0].rows == [shown]
+
+
 @pytest.mark.parametrize("markup, head", [
     ('<s>17</s> 12', ""),
     ('1<sup>7</sup>2', ""),                                     # raised between digits: 1⁷2 is no figure
