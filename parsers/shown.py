@@ -57,7 +57,8 @@ NEAR_OFF_SCREEN_PX = -100
 _STYLE_TEXTS = etree.XPath("descendant::*/@style", smart_strings=False)
 _STYLED = etree.XPath("descendant::*[@style]")
 _HIDDEN_ATTRIBUTE = etree.XPath("descendant::*/@hidden")
-_SHEETS = etree.XPath("descendant::style/text()", smart_strings=False)
+# A sheet inside <noscript> or <template> is not applied (a browser running scripts does not read them).
+_SHEETS = etree.XPath("descendant::style[not(ancestor::noscript or ancestor::template)]/text()", smart_strings=False)
 
 
 @dataclass(frozen=True)

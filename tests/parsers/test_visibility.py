@@ -104,3 +104,7 @@ def test_a_sheet_too_large_to_evaluate_leaves_the_cells_out():
                     "</body></html>".encode())
     assert set(doc.tables[0].rows[0]) == {"\ufffd"}
     assert [code for code, _ in doc.problems] == ["CELL_AMBIGUOUS"]
+
+
+def test_a_sheet_inside_noscript_is_not_applied():
+    assert cell('1<span class="a">7</span>2', "<noscript><style>.a{display:none}</style></noscript>") == "172"
