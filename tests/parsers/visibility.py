@@ -81,6 +81,7 @@ FAMILIES: dict[str, tuple[tuple[str, str, str], ...]] = {
         (".k-2{width:0;height:0;overflow:hidden}", '{a}<span class="k-2">{b}</span>', "shown"),
         (".k-3{display:inline}", '{a}<span hidden class="k-3">{b}</span>', "shown"),
         (".k-4{display:none} .k-4{display:inline}", '{a}<span class="k-4">{b}</span>', "shown"),
+        ("<noscript><style>.k-5{display:none}</style></noscript>", '{a}<span class="k-5">{b}</span>', "shown"),
     ),
 }
 # One struck figure in this many: a table of struck figures would leave little to read.
