@@ -147,7 +147,7 @@ class Sheet:
     """The page's simple style rules that decide what is shown, indexed by what their last
     compound asks (an id, a class, a tag)."""
     by_key: dict
-    hiding: list        # rules with a declaration that may hide on its own
+    hiding: list        # rules with declarations that may hide, alone or with other rules' help
 
     def keys_for(self, element) -> list:
         keys = [("tag", element.tag)] + ([("id", element.get("id"))] if element.get("id") else [])
@@ -311,7 +311,9 @@ def _length(value: str | None) -> float | None:
     found = _LENGTH.match(value or "")
     if not found:
         return None
-    number = float(found.group(1)) if found.group(1).strip(".-") else 0.0
+    if not found.group(1).strip(".-"):
+        return None
+    number = float(found.group(1))
     return number * {"em": 16, "rem": 16, "pt": 4 / 3, "cm": 38, "mm": 3.8, "in": 96}.get(found.group(2), 1)
 
 
