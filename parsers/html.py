@@ -86,10 +86,10 @@ def _read_marks(shown: Shown, doc: Document, footnotes: list[str]) -> None:
     clip or script `parsers.shown` cannot evaluate) becomes UNREAD (CELL_AMBIGUOUS)."""
     if not shown.marks and not shown.doubtful:
         return
-    doubtful = shown.doubtful
+    doubtful = set(shown.doubtful)
     unread: dict = {}           # cell → why
     grids: dict = {}
-    for mark in [*shown.marks, *doubtful]:
+    for mark in [*shown.marks, *shown.doubtful]:
         cell = _grid_cell(mark, grids)
         if cell is None or cell in unread:
             continue
