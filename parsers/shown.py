@@ -149,16 +149,33 @@ class Sheet:
     by_key: dict
     hiding: list        # rules with declarations that may hide, alone or with other rules' help
 
-    def keys_for(self, element) -> list:
-        keys = [("tag", element.tag)] + ([("id", element.get("id"))] if element.get("id") else [])
-        return keys + [("class", name) for name in (element.get("class") or "").split()]
+    folded: dict | None = None      # by_key with ids and classes in lower case (quirks mode)
 
-    def weighings(self, element) -> int:
-        """How many rules `computed` weighs for an element."""
-        return sum(len(self.by_key.get(key, ())) for key in self.keys_for(element))
+    def index(self, fold: bool) -> dict:
+        if not fold:
+            return self.by_key
+        if self.folded is None:
+            self.folded = {}
+            for (kind, name), rules in self.by_key.items():
+                self.folded.setdefault((kind, name if kind == "tag" else name.lower()), []).extend(rules)
+        return self.folded
 
-    def rules_for(self, element) -> list[_Rule]:
-        return [rule for key in self.keys_for(element) for rule in self.by_key.get(key, ())]
+    def weighings(self, element, fold: bool) -> int:
+        """How many rules a cascade weighs for an element."""
+        index = self.index(fold)
+        return sum(len(index.get(key, ())) for key in _keys(element, fold))
+
+    def rules_for(self, element, fold: bool) -> list[_Rule]:
+        index = self.index(fold)
+        return [rule for key in _keys(element, fold) for rule in index.get(key, ())]
+
+
+def _keys(element, fold: bool) -> list:
+    """The keys of Sheet.by_key an element's tag, id and classes name."""
+    id_, classes = element.get("id"), element.get("class") or ""
+    if fold:
+        id_, classes = id_ and id_.lower(), classes.lower()
+    return [("tag", element.tag)] + ([("id", id_)] if id_ else []) + [("class", name) for name in classes.split()]
 
 
 # Rules read of a page's sheets that decide what is shown (a real portal's run to a few hundred;
@@ -231,28 +248,36 @@ def _may_hide(declared) -> bool:
         any((_length(get(side)) or 0) < 0 for side in ("left", "top"))
 
 
-def _compound_matches(element, compound) -> bool:
+def _compound_matches(element, compound, fold: bool) -> bool:
+    """Whether an element matches a compound; `fold`: ids and classes matched case-blind, as
+    in quirks mode."""
     _, tag, id_, classes = compound
-    if tag and element.tag != tag or id_ and element.get("id") != id_:
+    if tag and element.tag != tag:
         return False
-    return not classes or classes <= set((element.get("class") or "").split())
-
-
-def _matches(element, chain) -> bool:
-    if not _compound_matches(element, chain[0]):
+    own_id, own_classes = element.get("id"), element.get("class") or ""
+    if fold:
+        id_, classes = id_ and id_.lower(), {name.lower() for name in classes}
+        own_id, own_classes = own_id and own_id.lower(), own_classes.lower()
+    if id_ and own_id != id_:
         return False
-    return _ancestors_match(element, chain, 1, set())
+    return not classes or classes <= set(own_classes.split())
 
 
-def _ancestors_match(element, chain, at: int, failed: set) -> bool:
+def _matches(element, chain, fold: bool) -> bool:
+    if not _compound_matches(element, chain[0], fold):
+        return False
+    return _ancestors_match(element, chain, 1, set(), fold)
+
+
+def _ancestors_match(element, chain, at: int, failed: set, fold: bool) -> bool:
     """Whether the ancestors of `element` match chain[at:]; `failed`: (ancestor, at) already
     tried in vain (no backtracking twice through the same place: bounded work)."""
     if at == len(chain):
         return True
     child_only = chain[at - 1][0] == ">"
     for ancestor in element.iterancestors():
-        if (ancestor, at) not in failed and _compound_matches(ancestor, chain[at]):
-            if _ancestors_match(ancestor, chain, at + 1, failed):
+        if (ancestor, at) not in failed and _compound_matches(ancestor, chain[at], fold):
+            if _ancestors_match(ancestor, chain, at + 1, failed, fold):
                 return True
             failed.add((ancestor, at))
         if child_only:
@@ -260,12 +285,20 @@ def _ancestors_match(element, chain, at: int, failed: set) -> bool:
     return False
 
 
-def _xpath(chain) -> str:
-    """An XPath finding the elements a selector matches, below the context element."""
+_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
+
+
+def _xpath(chain, fold: bool) -> str:
+    """An XPath finding the elements a selector matches, below the context element (`fold`:
+    ids and classes case-blind)."""
+    id_attr, class_attr = (f"translate(@id,'{_UPPER}','{_LOWER}')", f"translate(@class,'{_UPPER}','{_LOWER}')") \
+        if fold else ("@id", "@class")
+
     def test(compound) -> str:
         _, tag, id_, classes = compound
-        tests = ([f"@id='{id_}'"] if id_ else []) + \
-            [f"contains(concat(' ',normalize-space(@class),' '),' {c} ')" for c in sorted(classes)]
+        tests = ([f"{id_attr}='{id_.lower() if fold else id_}'"] if id_ else []) + \
+            [f"contains(concat(' ',normalize-space({class_attr}),' '),' {c.lower() if fold else c} ')"
+             for c in sorted(classes)]
         return (tag or "*") + "".join(f"[{t}]" for t in tests)
     path = test(chain[0])
     inner = ""
@@ -276,15 +309,15 @@ def _xpath(chain) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _finder(chain) -> etree.XPath:
-    return etree.XPath(_xpath(chain))
+def _finder(chain, fold: bool) -> etree.XPath:
+    return etree.XPath(_xpath(chain, fold))
 
 
-# ---------------------------------------------------------------- the cascade
-def computed(element, sheet_: Sheet | None, wanted=None) -> dict[str, str]:
+def computed(element, sheet_: Sheet | None, wanted=None, fold: bool = False) -> dict[str, str]:
     """The winning value of each property deciding what is shown, declared on `element` (not
     inherited): the hidden attribute below every author rule, the sheet's rules by importance,
-    specificity and order, the inline style above them unless they are !important."""
+    specificity and order, the inline style above them unless they are !important (`fold`: ids
+    and classes matched case-blind, as in quirks mode)."""
     ranked: dict[str, tuple] = {}
 
     def offer(name, value, rank):
@@ -293,8 +326,8 @@ def computed(element, sheet_: Sheet | None, wanted=None) -> dict[str, str]:
     if element.get("hidden") is not None:
         offer("display", "none", (0, 0, (0, 0, 0), -1))
     if sheet_ is not None:
-        for rule in sheet_.rules_for(element):
-            if _matches(element, rule.chain):
+        for rule in sheet_.rules_for(element, fold):
+            if _matches(element, rule.chain, fold):
                 for name, value, important in rule.declarations:
                     offer(name, value, (1 + 2 * important, 0, rule.specificity, rule.order))
     style = element.get("style")
@@ -414,14 +447,21 @@ def drop_unshown(root, body, names: list[str]) -> Shown:
     texts = _SHEETS(root)
     sheet_ = page_sheet(tuple(texts)) if texts else None
     candidates = []
+    # Quirks mode matches ids and classes case-blind; when the mode is not sure, an element
+    # whose fate depends on it is doubtful.
+    mode = quirks_mode(root) if sheet_ is not None else False
+    fold = mode is not False
     if sheet_ is not None and sheet_.hiding:
         named = " ".join(names)
+        if fold:
+            named = named.lower()
         seen = set()
-        chains = [chain for chain in dict.fromkeys(rule.chain for rule in sheet_.hiding) if _may_match(chain, named)]
+        chains = [chain for chain in dict.fromkeys(rule.chain for rule in sheet_.hiding)
+                  if _may_match(chain, named, fold)]
         if len(chains) > MAX_SELECTORS:
             return _beyond_reading(shown, body)
         for chain in chains:
-            for element in _finder(chain)(body):
+            for element in _finder(chain, fold)(body):
                 if element not in seen:
                     seen.add(element)
                     candidates.append(element)
@@ -431,7 +471,7 @@ def drop_unshown(root, body, names: list[str]) -> Shown:
     candidates += [value.getparent() for value in _HIDDEN_ATTRIBUTE(body)]
     for element in body.iter(*NEVER_SHOWN, *MARK_TAGS):
         (shown.marks if element.tag in MARK_TAGS else candidates).append(element)
-    if sheet_ is not None and sum(map(sheet_.weighings, candidates)) > MAX_WEIGHINGS:
+    if sheet_ is not None and sum(sheet_.weighings(e, fold) for e in candidates) > MAX_WEIGHINGS:
         return _beyond_reading(shown, body)
     inherited: list = []
     for element in candidates:
@@ -443,7 +483,9 @@ def drop_unshown(root, body, names: list[str]) -> Shown:
             else:
                 drop(element)
             continue
-        found = verdict(computed(element, sheet_))
+        found = verdict(computed(element, sheet_, fold=fold))
+        if mode is None and found != verdict(computed(element, sheet_)):
+            found = "doubtful"
         if found == "gone":
             drop(element)
         elif found == "text":
@@ -457,17 +499,44 @@ def drop_unshown(root, body, names: list[str]) -> Shown:
             element.tag = "sup"
             shown.marks.append(element)
     for element in inherited:
-        _hide_text(element, sheet_, dict.fromkeys(_INHERITED, False))
+        _hide_text(element, sheet_, fold, dict.fromkeys(_INHERITED, False))
         if element.tag in _TABLE_PARTS and not "".join(element.itertext()).strip():
             drop(element)       # nothing of it shown again below: a hidden row or column
     return shown
 
 
-def _may_match(chain, named: str) -> bool:
+# Document types a browser renders in quirks mode (the HTML standard's list, the common part):
+# public identifiers starting so, and two more when no system identifier follows them.
+_QUIRKS_PUBLIC = ("-//w3c//dtd html 4.0 transitional//", "-//w3c//dtd html 4.0 frameset//", "-//w3c//dtd html 3",
+                  "-//w3c//dtd w3 html//", "-//w3o//dtd w3 html", "-//ietf//dtd html", "-//netscape comm. corp.//",
+                  "-//microsoft//dtd internet explorer", "-//softquad", "-//spyglass//", "-//webtechs//",
+                  "-//o'reilly and associates//", "-//sq//", "-//sun microsystems corp.//", "-//metrius//",
+                  "-//w3c//dtd html experimental", "-//w3c//dtd html 4.0 draft//", "-//w3c//dtd html 3.2")
+_QUIRKS_WITHOUT_SYSTEM = ("-//w3c//dtd html 4.01 transitional//", "-//w3c//dtd html 4.01 frameset//")
+_STANDARDS_PUBLIC = ("-//w3c//dtd xhtml", "-//w3c//dtd html 4.01//", "-//w3c//dtd html 4.01 transitional//",
+                     "-//w3c//dtd html 4.01 frameset//")
+
+
+def quirks_mode(root) -> bool | None:
+    """Whether Chromium renders the page in quirks mode (ids and classes match case-blind):
+    True, False, or None when its document type is none this module knows. libxml2 gives a
+    page without one the HTML 4.0 Transitional type, which is quirks mode too."""
+    info = root.getroottree().docinfo
+    public = (info.public_id or "").lower()
+    if (info.root_name or "").lower() != "html":
+        return True
+    if not public:
+        return False if not info.system_url else None
+    if public.startswith(_QUIRKS_PUBLIC) or not info.system_url and public.startswith(_QUIRKS_WITHOUT_SYSTEM):
+        return True
+    return False if public.startswith(_STANDARDS_PUBLIC) else None
+
+
+def _may_match(chain, named: str, fold: bool) -> bool:
     """Whether the page has the id or classes a selector's last compound names (`named`: the
-    page's id and class attributes, joined)."""
+    page's id and class attributes, joined; in lower case when `fold`)."""
     _, _, id_, classes = chain[0]
-    return all(name in named for name in ([id_] if id_ else classes))
+    return all((name.lower() if fold else name) in named for name in ([id_] if id_ else classes))
 
 
 def _beyond_reading(shown: Shown, body) -> Shown:
@@ -476,11 +545,11 @@ def _beyond_reading(shown: Shown, body) -> Shown:
     return shown
 
 
-def _hide_text(element, sheet_, hidden: dict) -> None:
+def _hide_text(element, sheet_, fold: bool, hidden: dict) -> None:
     """Drop the text an inherited property hides, below `element` (`hidden`: which inherited
     properties hide at its parent), keeping what a descendant shows again."""
     here = dict(hidden)
-    for name, hides in _shows_text(computed(element, sheet_, _INHERITED)).items():
+    for name, hides in _shows_text(computed(element, sheet_, _INHERITED, fold)).items():
         if hides is not None:
             here[name] = hides
     gone = any(here.values())
@@ -488,7 +557,7 @@ def _hide_text(element, sheet_, hidden: dict) -> None:
         element.text = None
     for child in element:
         if isinstance(child.tag, str):
-            _hide_text(child, sheet_, here)
+            _hide_text(child, sheet_, fold, here)
         if gone:
             child.tail = None
 

@@ -1,7 +1,7 @@
 """Check the `kind` of every quirk in visibility.py against what headless Chromium draws, once,
 by hand (the tests do not need a browser): each quirk dresses a figure (1234) and a label
 (予以公开) in a table cell, next to the same text printed plainly; the two cells' ink is
-compared (cut to the ink, blank pixel columns taken out, so a hidden character's empty place
+compared (in quirks mode, as the generated pages, which have no document type; cut to the ink, blank pixel columns taken out, so a hidden character's empty place
 does not count). `hidden` and `shown` quirks must draw the plain text's ink; `mark` and
 `struck` quirks must draw more than it (the mark, the struck figure are really shown).
 
@@ -60,7 +60,7 @@ def main() -> int:
                 for figure, text in SAMPLES.items():
                     if not V.applies(quirk[2], figure):
                         continue
-                    html = ('<!DOCTYPE html><html><head><meta charset="utf-8">'
+                    html = ('<html><head><meta charset="utf-8">'
                             "<style>td{font-size:16px;padding:4px;font-family:sans-serif}</style>"
                             f'{V.head([quirk])}</head><body><div id="report"><table border="0"><tr>'
                             f'<td id="dressed">{V.dressed(text, quirk, figure)}</td>'

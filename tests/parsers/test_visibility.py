@@ -108,3 +108,18 @@ def test_a_sheet_too_large_to_evaluate_leaves_the_cells_out():
 
 def test_a_sheet_inside_noscript_is_not_applied():
     assert cell('1<span class="a">7</span>2', "<noscript><style>.a{display:none}</style></noscript>") == "172"
+
+
+@pytest.mark.parametrize("doctype, shown", [
+    ("", "12"),                                                                         # quirks mode
+    ('<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">', "12"),            # quirks mode
+    ("<!DOCTYPE html>", "172"),                                                         # standards
+    ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+     '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">', "172"),
+    ('<!DOCTYPE html PUBLIC "-//Acme//DTD Portal 1.0//EN">', "\ufffd"),                  # which, cannot be told
+])
+def test_classes_match_case_blind_in_quirks_mode_only(doctype, shown):
+    """As Chromium (document.compatMode) shows `.Hide{display:none}` on class="hide"."""
+    doc = read_html(f"{doctype}<html><head><style>.Hide{{display:none}}</style></head><body><table><tr>"
+                    '<td>项目</td><td>1<span class="hide">7</span>2</td></tr></table></body></html>'.encode())
+    assert doc.tables[0].rows[0][1] == shown

@@ -5,8 +5,8 @@ dressed in one quirk of a family, the way portals hide anti-copy characters and 
 A quirk is `(css, markup, kind)`: `css` goes into the page's `<style>` (or, starting with `<`,
 into its head as it is), `markup` dresses a cell's text (`{t}` the text, `{a}` its first
 character, `{b}` the rest, `{d}` a decoy the browser must not show: 7 in a figure, 据 in a
-label). `kind` says what Chromium shows, checked once by check_visibility_with_chromium.py and
-written here:
+label). The page has no document type (quirks mode, as many portals' pages). `kind` says what
+Chromium shows, checked once by check_visibility_with_chromium.py and written here:
 
 - `hidden`: the decoy is not shown: the cell reads as its text;
 - `shown`: markup that only looks hidden; the cell reads as its text, all of it;
@@ -42,6 +42,8 @@ FAMILIES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("@media screen{.k-o{display:none}}", '{a}<span class="k-o">{d}</span>{b}', "hidden"),
         ("<style><!-- .k-p{display:none} --></style>", '{a}<span class="k-p">{d}</span>{b}', "hidden"),
         (".k-q.k-r{opacity:0.0}", '{a}<span class="k-q k-r">{d}</span>{b}', "hidden"),
+        # the page has no document type: quirks mode, where ids and classes match case-blind
+        (".K-Upper{display:none}", '{a}<span class="k-upper">{d}</span>{b}', "hidden"),
     ),
     "hidden_attribute": (
         ("", "{a}<span hidden>{d}</span>{b}", "hidden"),
