@@ -3,8 +3,8 @@ not show and marks what it shows ambiguously, before the text is read.
 
 Hidden is decided the way Chromium decides it, for what this module can evaluate: the inline
 `style` attributes, the page's own `<style>` rules with simple selectors (tag, `#id`, `.class`,
-descendant and child combinators, `!important`, specificity and order; a rule with anything
-else is not applied), the `hidden` attribute, and elements whose content is never shown
+descendant and child combinators, `!important`, specificity and order, ids and classes
+case-blind in quirks mode; a rule with anything else is not applied), the `hidden` attribute, and elements whose content is never shown
 (`<template>`, `<noscript>`, scripts). An element is dropped when its box shows nothing
 (display:none, opacity:0, far off-screen, a clip or clip-path of no area, a zero-sized box that
 hides its overflow); its text alone when an inherited property hides it (visibility:hidden,
