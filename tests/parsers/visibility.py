@@ -10,7 +10,8 @@ Chromium shows, checked once by check_visibility_with_chromium.py and written he
 
 - `hidden`: the decoy is not shown: the cell reads as its text;
 - `shown`: markup that only looks hidden; the cell reads as its text, all of it;
-- `mark`: a footnote mark after the text: read as the text (FOOTNOTE_MARK);
+- `mark`: a footnote mark after the text: read as the text (FOOTNOTE_MARK); `mark figure`: the
+  same, after figures only (a character after a label is part of the label);
 - `struck`: a struck figure beside the right one: the cell is absent (CELL_AMBIGUOUS).
 """
 from __future__ import annotations
