@@ -12,8 +12,9 @@ from itertools import islice
 
 from lxml import etree
 
-from parsers.document import Document, Paragraph, Table
+from parsers.document import UNREAD, Document, Paragraph, Table
 from parsers.page import decode, meta_tags, published_date
+from parsers.shown import Shown, drop, drop_unshown
 from parsers.text import read_text_str
 from parsers.values import page_spec
 
@@ -24,8 +25,6 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
                     "dd", "section", "article", "header", "footer", "nav", "aside", "blockquote",
                     "pre", "center", "form", "fieldset", "address", "main", "figure", "hr",
                     "caption", "tr", "td", "th", "tbody", "thead", "tfoot"})
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|(?<![-\w])font-size\s*:\s*0+(?:\.0+)?(?:px|pt|em|rem|%)?\s*(?:;|!|$)",
-                     re.I)
 # Hostile pages: refuse to build grids larger than this (cells), and spans beyond these.
 MAX_COLSPAN, MAX_ROWSPAN, MAX_GRID_CELLS = 60, 500, 200_000
 # A table of at most this many rows with a cell longer than this is page layout, not data.
@@ -62,9 +61,14 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     metas = meta_tags(root)
     doc.title = _title(root, metas)
     doc.published = published_date(text, url, metas)
-    body = content_root(root)
-    _drop_hidden(body)
-    _Walker(doc).walk(body)
+    names = _IDS_AND_CLASSES(root)
+    body = content_root(root, names)
+    footnotes: list[str] = []           # marks after figures and labels, set aside
+    _read_marks(drop_unshown(root, body, names), doc, footnotes)
+    _Walker(doc, footnotes).walk(body)
+    if footnotes:
+        doc.problems.append(("FOOTNOTE_MARK", f"{len(footnotes)} footnote mark(s) after a figure or label set "
+                                              f"aside: {'; '.join(footnotes[:5])}"))
     pictures = len(doc.picture_places)
     if pictures and not doc.tables:
         doc.problems.append(("TABLE_IMAGES", f"the page holds no table but {pictures} pictures: "
@@ -72,48 +76,75 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
     return doc
 
 
-# What the walker does not skip by itself is inside tables (a cell's text is taken whole). The
-# style texts come cheaply from libxml2; the styled elements, ten times dearer, are asked for
-# only when a style may hide something.
-_STYLE_TEXTS = etree.XPath("descendant::*/@style", smart_strings=False)
-_STYLED = etree.XPath("descendant::*[@style]")
-_MAY_HIDE = ("display", "visibility")
-_ZERO_FONT = re.compile(r"font-size\s*:\s*0")
+_STRUCK = frozenset({"s", "del", "strike"})
 
 
-def _drop_hidden(body) -> None:
-    """Remove what the browser does not show inside tables (display:none, visibility:hidden,
-    font-size:0), keeping the text after it: hidden columns of Excel exports, Word's hidden
-    text, and the hidden characters some portals slip between a table's figures against
-    copying (12<span style="display:none">7</span> shows 12)."""
-    styles = _STYLE_TEXTS(body)
-    joined = "\n".join(styles).lower()
-    if not any(word in joined for word in _MAY_HIDE) and not _ZERO_FONT.search(joined):
+def _read_marks(shown: Shown, doc: Document, footnotes: list[str]) -> None:
+    """Grid cells as a reader takes them from what the browser shows: a footnote mark raised
+    after a figure or label (12<sup>1</sup>) is set aside (FOOTNOTE_MARK); a cell whose shown
+    figure cannot be told (struck text beside a correction, a mark raised between digits, a
+    clip or script `parsers.shown` cannot evaluate) becomes UNREAD (CELL_AMBIGUOUS)."""
+    if not shown.marks and not shown.doubtful:
         return
-    for element, style in zip(_STYLED(body), styles):      # one style attribute each, in order
-        if not _HIDDEN.search(style) or not _inside_table(element, body):
+    doubtful = set(shown.doubtful)
+    unread: dict = {}           # cell → why
+    grids: dict = {}
+    for mark in [*shown.marks, *shown.doubtful]:
+        cell = _grid_cell(mark, grids)
+        if cell is None or cell in unread:
             continue
-        parent = element.getparent()
-        if parent is None:
-            continue
-        if element.tail:
-            before = element.getprevious()
-            if before is not None:
-                before.tail = (before.tail or "") + element.tail
+        if mark.tag == "sup" and mark not in doubtful:
+            before, after = _around(mark, cell)
+            if after.strip() and before.rstrip()[-1:].isdigit() and after.lstrip()[:1].isdigit():
+                unread[cell] = "a mark raised between digits"
             else:
-                parent.text = (parent.text or "") + element.tail
-        parent.remove(element)
+                footnotes.append(f"{_clean(before + after)!r} marked {_clean(_text(mark))!r}")
+                drop(mark)
+        else:
+            unread[cell] = "struck text" if mark.tag in _STRUCK else "a style or script whose effect cannot be told"
+    for cell in unread:
+        for child in list(cell):
+            cell.remove(child)
+        cell.text = UNREAD
+    if unread:
+        reasons = ", ".join(sorted(set(unread.values())))
+        doc.problems.append(("CELL_AMBIGUOUS", f"{len(unread)} table cells left out: what the browser shows in "
+                                               f"them is not one figure ({reasons})"))
 
 
-def _inside_table(element, body) -> bool:
-    """Whether a table inside `body` holds `element` (a hidden element elsewhere is skipped by
-    the walker itself)."""
-    for ancestor in element.iterancestors():
-        if ancestor is body:
-            return False
-        if ancestor.tag == "table":
-            return True
-    return False
+def _grid_cell(element, grids: dict):
+    """The cell of a table read as a grid holding `element`, or None (`grids`: table → whether
+    it is one, as found so far)."""
+    for ancestor in (element, *element.iterancestors()):
+        if ancestor.tag in ("td", "th"):
+            table = next(ancestor.iterancestors("table"), None)
+            if table is None:
+                return None
+            if table not in grids:
+                grids[table] = _is_grid(table)
+            return ancestor if grids[table] else None
+    return None
+
+
+def _around(mark, cell) -> tuple[str, str]:
+    """The cell's text before `mark` and after it."""
+    before: list[str] = []
+    after: list[str] = []
+    inside = done = False
+    for event, element in etree.iterwalk(cell, events=("start", "end")):
+        if element is mark:
+            inside, done = event == "start", event == "end"
+            if done:
+                after.append(mark.tail or "")
+            continue
+        if inside:
+            continue
+        pieces = after if done else before
+        if event == "start":
+            pieces.append(element.text or "")
+        elif element is not cell:
+            pieces.append(element.tail or "")
+    return "".join(before), "".join(after)
 
 
 def table_pictures(body) -> list[str]:
@@ -168,10 +199,10 @@ def _container_rank(element) -> int | None:
     return min(ranks) if ranks else None
 
 
-def content_root(root):
+def content_root(root, names: list | None = None):
     """The article body container of the common CMS families (in the order of page.yaml),
-    or <body>."""
-    found = dict.fromkeys(value.getparent() for value in _IDS_AND_CLASSES(root)
+    or <body>. `names`: the page's `_IDS_AND_CLASSES`, when already asked."""
+    found = dict.fromkeys(value.getparent() for value in (_IDS_AND_CLASSES(root) if names is None else names)
                           if value in _CONTAINER_IDS or not _CONTAINER_CLASSES.keys().isdisjoint(value.split()))
     ranked = [(rank, n, el) for n, el in enumerate(found) if (rank := _container_rank(el)) is not None]
     for _, _, element in sorted(ranked, key=lambda item: item[:2]):
@@ -199,9 +230,18 @@ def _holds_text(element, chars: int) -> bool:
     return False
 
 
+# Format characters a browser draws as nothing (zero-width spaces and joiners, direction marks,
+# the word joiner, the BOM, the soft hyphen): anti-copy filler inside figures and labels.
+_FORMAT_CHARACTERS = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
 def _clean(text: str) -> str:
     # str.split() splits on every Unicode space (NBSP, ideographic space) in C.
-    return " ".join(text.replace("\u200b", "").split())
+    # Rare: only text that is not all printable (they are not, nor are line breaks and NBSP)
+    # is searched, and searching is cheaper than substituting.
+    if not text.isprintable() and _FORMAT_CHARACTERS.search(text):
+        text = _FORMAT_CHARACTERS.sub("", text)
+    return " ".join(text.split())
 
 
 def _text(element) -> str:
@@ -220,9 +260,10 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-
 class _Walker:
     """Depth-first walk emitting paragraphs (text between block boundaries) and tables."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, footnotes: list[str]):
         self.doc = doc
         self.parts: list[str] = []
+        self.footnotes = footnotes          # figures printed with a mark after them (12①)
 
     def flush(self) -> None:
         if self.parts:
@@ -236,16 +277,15 @@ class _Walker:
         tag = element.tag
         if not tag or not isinstance(tag, str):       # comment or processing instruction
             return
-        style = element.get("style")
-        if tag in _SKIP or style and _HIDDEN.search(style):
+        if tag in _SKIP:
             return
-        if tag == "table" and not _has_nested_table(element) and not _is_layout(element):
+        if tag == "table" and _is_grid(element):
             self.flush()
             caption = element.find("caption")       # a section heading printed as the table's caption
             if caption is not None:
                 self.parts.append(_text(caption))
                 self.flush()
-            table = _grid(element)
+            table = _grid(element, self.footnotes)
             if table.rows:
                 self.doc.blocks.append(table)
             return
@@ -256,6 +296,7 @@ class _Walker:
             self.flush()
             self.doc.picture_places.append(len(self.doc.blocks))
             return
+        style = element.get("style")
         if tag == "pre" or style and "white-space:pre" in style.replace(" ", "").lower():
             # Preformatted text keeps tab-separated or pipe tables: the text front-end reads it.
             self.flush()
@@ -274,6 +315,11 @@ class _Walker:
                 self.parts.append(tail)
         if block:
             self.flush()
+
+
+def _is_grid(table) -> bool:
+    """A table read as a grid of cells: not a container of tables, not page layout."""
+    return not _has_nested_table(table) and not _is_layout(table)
 
 
 def _has_nested_table(table) -> bool:
@@ -326,8 +372,14 @@ def _fill_pending(row: list[str], marks: list[bool], pending: dict[int, tuple[in
             pending[col] = (left - 1, text)
 
 
-def _grid(table) -> Table:
-    """Expand rowspan/colspan into a full grid; `origin` marks the cells as printed."""
+# A figure with a footnote mark printed after it (12*, 12①, 12¹): the mark is no digit of it.
+_MARKED_FIGURE = re.compile(r"([-+－]?[0-9０-９][0-9０-９,，.．]*)\s*[*＊※†‡\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]+")
+_MARK_ENDS = frozenset("*＊※†‡¹²³" + "".join(map(chr, range(0x2460, 0x2474))) + "".join(map(chr, range(0x2070, 0x207a))))
+
+
+def _grid(table, footnotes: list[str]) -> Table:
+    """Expand rowspan/colspan into a full grid; `origin` marks the cells as printed. Figures
+    printed with a footnote mark after them are read without it, noted in `footnotes`."""
     rows: list[list[str]] = []
     origin: list[list[bool]] = []
     pending: dict[int, tuple[int, str]] = {}     # column → (rows left, text) from rowspans above
@@ -344,8 +396,11 @@ def _grid(table) -> Table:
             text = tostring(cell, method="text", encoding="unicode", with_tail=False) if len(cell) else cell.text
             if not text:
                 text = ""
-            elif not text.isdigit():
+            elif not (text.isdigit() and text.isascii()):      # isdigit() holds for ① and ¹ too
                 text = _clean(text)
+                if text[-1:] in _MARK_ENDS and (marked := _MARKED_FIGURE.fullmatch(text)):
+                    footnotes.append(f"{text!r} read as {marked.group(1)!r}")
+                    text = marked.group(1)
             raw_colspan, raw_rowspan = cell.get("colspan"), cell.get("rowspan")
             if raw_colspan in _NO_SPAN and raw_rowspan in _NO_SPAN:
                 row.append(text)

@@ -31,7 +31,9 @@ UNREADABLE_CODES = ("UNREADABLE_FILE", "UNREADABLE_TEXT", "TOO_LARGE", "SCANNED_
 # OCR_UNCERTAIN: cells OCR was not sure of were left out; OCR_READ: OCR may miss what it does not
 # know it missed (a label misread, a faint row), so a section or cell lacking is no evidence.
 # DOCX_UNSHOWN: DOCX cells whose shown text the file does not tell (a field never computed) were left out.
-PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT", "DENSE_PAGES", "OCR_UNCERTAIN", "OCR_READ", "DOCX_UNSHOWN")
+# CELL_AMBIGUOUS: HTML cells whose shown figure cannot be told (struck text beside a correction) were left out.
+PARTLY_READ_CODES = (*UNREADABLE_CODES, "PAGE_LIMIT", "DENSE_PAGES", "OCR_UNCERTAIN", "OCR_READ", "DOCX_UNSHOWN",
+                     "CELL_AMBIGUOUS")
 # Problems that say rows of a table were not read (their values fitted no reading, or several,
 # or their label none): the table's missing cells may be those rows'. Their detail starts with the
 # table (`t3.granted: …`, `t4: …`), as every parser problem about cells does.
