@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 from parsers.document import Document, Paragraph
@@ -27,6 +29,13 @@ _ORGAN_SUFFIXES = tuple(_SPEC["organ_suffixes"])
 _SIGNATURE_DATE = re.compile(_SPEC["signature_date"])
 _SENTENCE_ENDS = _SPEC["sentence_ends"]
 _NOT_IN_AGENCY = re.compile(r"[，。；：！？,.;:!?、\d]")
+_AGENCY_LISTS = tuple(_SPEC["agency_lists"])
+_CUT_SHORT = tuple(_SPEC["cut_short"])
+_OFFICES = tuple(_SPEC["organ_offices"])
+_SYNONYMS = _SPEC["organ_synonyms"]
+_YEAR_RANGE = re.compile(_SPEC["year_range"])
+_OPENING_YEAR = re.compile(_SPEC["opening_year"])
+FIRST_REPORT_YEAR = _SPEC["first_report_year"]
 # A signature's organ: Chinese characters and brackets, as long as an organ's name may be.
 _SIGNATURE_AGENCY = re.compile(r"[\u4e00-\u9fff()（）]{2,30}$")
 # How many paragraphs from the end may hold the signature.
@@ -50,20 +59,72 @@ def _compact(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", c) if c.isdigit() else c for c in text)
 
 
-def title_match(text: str):
-    """(title, agency, year) when `text` is a report title, else None."""
+@dataclass
+class _Reading:
+    """What one title says: the agency and year, or why one of them is left out (`doubts`)."""
+    title: str
+    agency: str | None
+    year: int | None
+    doubts: list[tuple[str, str]] = field(default_factory=list)   # (field, why)
+    named: bool = False        # the title names someone where the organ stands (not 我局, nothing)
+
+
+def _read_title(text: str) -> _Reading | None:
     compact = _compact(text)
     folded = unicodedata.normalize("NFKC", compact)
     if not any(word in folded for word in _REPORT_WORDS) and "年报" not in folded:
         return None
+    # A range of years reads as its last year, which is then not known.
+    ranged = _YEAR_RANGE.search(compact)
+    matched = compact if not ranged else compact[: ranged.start()] + ranged.group()[-4:] + compact[ranged.end():]
     for pattern in _TITLE_PATTERNS:
-        match = pattern.search(compact)
+        match = pattern.search(matched)
         if match:
-            agency = _clean_agency(match.group("agency"))
-            if agency in _SPEC["agency_placeholders"]:
-                agency = ""
-            return compact[: match.end()].lstrip("《"), agency or None, int(match.group("year"))
+            break
+    else:
+        return None
+    year = int(match.group("year")) if "year" in pattern.groupindex else None
+    ranged = ranged if ranged and ranged.start() < match.end() else None
+    shift = len(ranged.group()) - 4 if ranged else 0
+    reading = _Reading(compact[: match.end() + shift].lstrip("《"), None, year)
+    if ranged and year is not None:
+        reading.year = None
+        reading.doubts.append(("year", f"the title names a range of years ({ranged.group()})"))
+    elif year is not None and not FIRST_REPORT_YEAR <= year <= date.today().year:
+        reading.year = None
+        reading.doubts.append(("year", f"{year} cannot be a report year (the first is {FIRST_REPORT_YEAR})"))
+    agency = _clean_agency(match.group("agency"))
+    if agency and agency not in _SPEC["agency_placeholders"]:
+        reading.named = True
+        why = _not_an_organ(agency)
+        if why and why != _CUT and year is None:
+            return None     # prose or a breadcrumb naming the kind of report ("…要认真做好政府信息公开工作年度报告")
+        if why:
+            reading.doubts.append(("agency", f"{agency!r} in the title {why}"))
+        else:
+            reading.agency = agency
+    return reading
+
+
+def _not_an_organ(name: str) -> str | None:
+    """Why a name in the organ's place names no one organ, or None when it does."""
+    if any(mark in name for mark in _CUT_SHORT):
+        return _CUT
+    if any(mark in name for mark in _AGENCY_LISTS):
+        return "names several organs"
+    if _NOT_IN_AGENCY.search(name) or not name.endswith(_ORGAN_SUFFIXES):
+        return _NOT_A_NAME
     return None
+
+
+_NOT_A_NAME, _CUT = "is not an organ's name", "is cut short"
+
+
+def title_match(text: str):
+    """(title, agency, year) when `text` is a report title, else None; the agency or the year
+    None when the title does not name it surely."""
+    reading = _read_title(text)
+    return (reading.title, reading.agency, reading.year) if reading else None
 
 
 def _clean_agency(agency: str) -> str:
@@ -115,10 +176,12 @@ def glued_title(text: str):
 
 
 def _title_candidates(doc: Document):
-    """(text, glued): the page title, then the first paragraphs, each also joined to the next
+    """(text, glued): the page's titles, then the first paragraphs, each also joined to the next
     (a title printed over two lines: "2025年某市人民政府办公厅政府信息公开" / "工作年度报告")."""
     if doc.title:
         yield doc.title, False
+        for other in doc.other_titles:
+            yield other, False
     paragraphs = [b.text for b in doc.blocks[:TITLE_SEARCH_DEPTH * 2] if isinstance(b, Paragraph)][:TITLE_SEARCH_DEPTH]
     for i, text in enumerate(paragraphs):
         yield text, False
@@ -129,63 +192,198 @@ def _title_candidates(doc: Document):
 def signature_agency(paragraphs: list[str]) -> str | None:
     """The issuing organ of the signature line (落款) at the end: "某某市人民政府办公厅 2022年1月20日",
     on one line, over two, or glued after the last sentence of flattened text."""
+    return _signature(paragraphs)[0]
+
+
+def _signature(paragraphs: list[str]) -> tuple[str | None, int | None]:
+    """(organ, year signed) of the signature line; the year also when no organ reads surely."""
     tail = [_compact(p) for p in paragraphs[-SIGNATURE_SEARCH_DEPTH:] if p.strip()]
     for i in range(len(tail) - 1, -1, -1):
-        date = _SIGNATURE_DATE.search(tail[i])
-        if not date:
+        date_ = _SIGNATURE_DATE.search(tail[i])
+        if not date_:
             continue
-        before = tail[i][: date.start()]
+        signed = int(date_.group()[:4])
+        before = tail[i][: date_.start()]
         own_line = not before and i > 0
         if own_line:
             before = tail[i - 1]
         name = _SIGNATURE_AGENCY.search(before)
         if not name:
-            return None
+            return None, signed
         start = name.start()
         if start and before[start - 1] not in _SENTENCE_ENDS:
-            return None          # glued to prose that does not end a sentence: where the name starts is unknown
+            return None, signed   # glued to prose that does not end a sentence: where the name starts is unknown
         agency = name.group()
-        return agency if agency.endswith(_ORGAN_SUFFIXES) else None
+        return (agency if agency.endswith(_ORGAN_SUFFIXES) else None), signed
+    return None, None
+
+
+def _organ_core(name: str) -> str:
+    """The organ a name stands for, to compare two names: its issuing office dropped
+    (某县人民政府办公室 → 某县人民政府), synonyms made one (人民政府 → 政府)."""
+    for office in _OFFICES:
+        rest = name[: -len(office)]
+        if name.endswith(office) and rest.endswith(_ORGAN_SUFFIXES):
+            name = rest
+            break
+    for long, short in _SYNONYMS.items():
+        name = name.replace(long, short)
+    return name
+
+
+def same_organ(a: str, b: str) -> str | None:
+    """The fuller of two names of one organ ("教育局" / "某县教育局" → "某县教育局"; "某县人民政府" /
+    its 办公室, which issues its reports → "某县人民政府"), or None when they name different organs."""
+    core_a, core_b = _organ_core(a), _organ_core(b)
+    if core_a.endswith(core_b):
+        return a
+    if core_b.endswith(core_a):
+        return core_b[: len(core_b) - len(core_a)] + a      # the place b names in front, a's own words
     return None
 
 
-def read_metadata(doc: Document, report: Report) -> None:
-    """Fill title, agency and year; mark documents that are not annual reports."""
-    for text, joined in _title_candidates(doc):
+def _opening_years(doc: Document) -> set[int]:
+    """The years the paragraphs before section 二 open with ("2022年，本机关…", "第一部分 2022年…")."""
+    years = set()
+    for text in doc.paragraphs[:TITLE_SEARCH_DEPTH * 2]:
+        number = section_of(text)
+        if number is not None and number > 1:
+            break
+        match = _OPENING_YEAR.match(_compact(text))
+        if match and _read_title(text) is None:
+            years.add(int(match.group("year")))
+    return years
+
+
+def _title_readings(doc: Document) -> tuple[list[tuple[_Reading, bool]], str | None]:
+    """Each title read in the page (with whether it is one of the page's own titles: meta, h1,
+    <title>), and the text of a page that is no report (None when it is one)."""
+    found = []
+    page_titles = len(doc.other_titles) + 1 if doc.title else 0
+    for at, (text, joined) in enumerate(_title_candidates(doc)):
         # Title-like lines only, in order: a report's prose may well mention the 网站年度报表.
         if len(text) > MAX_TITLE_CHARS:
-            found = None if joined else glued_title(_compact(text))
-            if found:
-                report.title, report.agency, report.year = found
+            glued = None if joined else glued_title(_compact(text))
+            reading = _read_title(glued[0]) if glued else None
+        else:
+            reading = _read_title(text)
+        if reading is not None:
+            found.append((reading, at < page_titles))
+            if at >= page_titles and reading.year is not None and reading.agency is not None:
                 break
-            continue
-        found = title_match(text)
-        if found:
-            report.title, report.agency, report.year = found
-            break
-        if is_not_report(text):
-            report.title = _compact(text)
-            report.problem("NOT_A_REPORT", f"{report.title!r} is not a 政府信息公开 annual report")
+        elif not found and is_not_report(text):
+            return found, text
+    return found, None
+
+
+class _Sure:
+    """A field read from several places: its value, unless they disagree (then why)."""
+
+    def __init__(self, what: str):
+        self.what, self.value, self.doubt = what, None, None
+
+    def offer(self, value, where: str) -> None:
+        """A value read from `where`: taken when none yet, a doubt when it differs."""
+        if value is None or self.doubt:
             return
-    report.published = doc.published
-    if report.year is None:
+        if self.value is None:
+            self.value = value
+        elif value != self.value:
+            self.doubt = f"{where} names another {self.what}: {value!r}, not {self.value!r}"
+
+    def doubted(self, why: str) -> None:
+        self.doubt = self.doubt or why
+
+    @property
+    def sure(self):
+        return None if self.doubt else self.value
+
+
+def _year(readings: list[tuple[_Reading, bool]], title: _Reading | None, doc: Document,
+          report: Report, signed: int | None) -> _Sure:
+    year = _Sure("year")
+    for reading, own in readings:
+        if own or reading is title:
+            for what, why in reading.doubts:
+                if what == "year":
+                    year.doubted(why)
+            year.offer(reading.year, "a title of the page")
+    if year.value is None:
+        year.offer(next((r.year for r, _ in readings if r.year is not None), None), "a title in the text")
+    if year.value is None:
         match = _PERIOD.search(_compact(report.narrative))
-        if match:
-            report.year = int(match.group("year"))
+        year.offer(int(match.group("year")) if match else None, "the statistical period")
+        for opening in sorted(_opening_years(doc)):
+            year.offer(opening, "the opening words")
+    # The report of year N is written after N ends: not signed nor published within N or before.
+    dates = [signed] + [int(doc.published[:4])] if doc.published else [signed]
+    latest = max((d for d in dates if d), default=None)
+    if year.value is not None and latest is not None and year.value >= latest:
+        year.doubted(f"a report for {year.value} cannot be signed or published in {latest}")
+    return year
+
+
+def _agency(readings: list[tuple[_Reading, bool]], title: _Reading | None, signed_by: str | None) -> _Sure:
+    agency = _Sure("agency")
+    named = False
+    for reading, own in readings:
+        if own or reading is title:
+            named = named or reading.named
+            for what, why in reading.doubts:
+                if what == "agency":
+                    agency.doubted(why)
+            if reading.agency and agency.value:
+                fuller = same_organ(agency.value, reading.agency)
+                agency.offer(reading.agency if fuller is None else None, "a title of the page")
+                agency.value = fuller or agency.value
+            else:
+                agency.offer(reading.agency, "a title of the page")
+    if agency.value is None and not named:
+        agency.offer(next((r.agency for r, _ in readings if r.agency), None), "a title in the text")
+    if signed_by and not agency.doubt:
+        if agency.value is None and not named:
+            agency.offer(signed_by, "the signature")
+        elif agency.value is not None:
+            fuller = same_organ(agency.value, signed_by)
+            if fuller is None:
+                agency.doubted(f"the signature names another organ: {signed_by!r}, not {agency.value!r}")
+            agency.value = fuller or agency.value
+    return agency
+
+
+def read_metadata(doc: Document, report: Report) -> None:
+    """Fill title, agency and year; mark documents that are not annual reports. Where the page
+    names them in ways that disagree or cannot be right, they are left out with a problem."""
+    readings, not_report = _title_readings(doc)
+    if not_report is not None:
+        report.title = _compact(not_report)
+        report.problem("NOT_A_REPORT", f"{report.title!r} is not a 政府信息公开 annual report")
+        return
+    report.published = doc.published
+    # The title: the first that names the most of year and organ.
+    title = max((r for r, _ in readings), key=lambda r: (r.year is not None) + (r.agency is not None), default=None)
+    signed_by, signed = _signature(doc.paragraphs)
+    year = _year(readings, title, doc, report, signed)
     has_tables = any(key.startswith(("t2.", "t3.")) for key in report.cells)
-    if report.title is None:
-        if not has_tables and len(report.sections) < 3:
-            shown = _compact(doc.title or next((b.text for b in doc.blocks if isinstance(b, Paragraph)), ""))[:60]
-            report.title = shown or None
-            report.problem("NOT_A_REPORT", f"no report title, tables or section headings found ({shown!r})"
-                           if shown else "the document is empty")
-            return
+    if title is None and not has_tables and len(report.sections) < 3:
+        shown = _compact(doc.title or next((b.text for b in doc.blocks if isinstance(b, Paragraph)), ""))[:60]
+        report.title = shown or None
+        report.problem("NOT_A_REPORT", f"no report title, tables or section headings found ({shown!r})"
+                       if shown else "the document is empty")
+        return
+    agency = _agency(readings, title, signed_by)
+    report.year, report.agency = year.sure, agency.sure
+    if title is None:
         report.title = _compact(doc.title) if doc.title else None
-        report.agency = signature_agency(doc.paragraphs)
         report.problem("TITLE_MISSING", "no report title found; " + (
             f"agency {report.agency!r} from the signature line" if report.agency else "agency unknown"))
-    elif report.agency is None:
+    else:
+        report.title = title.title
+    if agency.doubt:
+        report.problem("AGENCY_UNSURE", agency.doubt)
+    elif report.agency is None and title is not None:
         report.problem("AGENCY_UNKNOWN", f"no issuing organ in the title {report.title!r}")
-    if report.year is None:
+    if year.doubt:
+        report.problem("YEAR_UNSURE", year.doubt)
+    elif report.year is None:
         report.problem("YEAR_UNKNOWN", "no report year in the title or the statistical period")
-

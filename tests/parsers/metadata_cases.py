@@ -1,0 +1,200 @@
+"""A red team for the report year and the issuing organ: report pages and texts worded the ways
+real offices word them, each with its year and agency checked by hand.
+
+A wrong year or organ becomes a false 'missing' or 'late' verdict against a real agency, so
+where a page does not say surely (two years, a date only, title and signature naming different
+organs, a list of organs, a name cut short), the expected value is None: absent, never a guess.
+
+A case is the page's parts; `page(case)` puts them together with the report's six sections and
+tables (tests/parsers/renderings.py) around them. `CASES` is grouped in families (the first
+word of each case's name), which benchmarks/metadata_accuracy.py tallies.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from renderings import SECTIONS, _html_table, consistent_cells, tables
+
+SITE = "青山区人民政府门户网站"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str                       # "family/what it shows"
+    year: int | None                # checked by hand; None: the page does not say surely
+    agency: str | None
+    h1: str | None = None           # the article heading (the first line of a text)
+    head: str | None = None         # <title>; None: the heading, then the site's name
+    meta: str | None = None         # <meta name="ArticleTitle">
+    lead: tuple[str, ...] = ()      # paragraphs between the heading and 一、总体情况
+    first: str | None = None        # section 一's own first paragraph
+    signature: tuple[str, ...] = ()  # the 落款 lines at the end
+    edition: str = "2021"
+    text: bool = False              # a plain-text file rather than a web page
+
+    @property
+    def family(self) -> str:
+        return self.name.split("/")[0]
+
+
+def page(case: Case) -> tuple[bytes, str]:
+    """(bytes, file name) of the case's page."""
+    by_section = tables(case.edition, consistent_cells(case.edition, len(case.name)))
+    paragraphs = [*case.lead]
+    blocks = []
+    for number, heading in SECTIONS.items():
+        blocks.append(heading)
+        if number == 1 and case.first:
+            blocks.append(case.first)
+        if number == 6:
+            blocks.append("无。")
+        blocks += by_section.get(number, [])
+    blocks += case.signature
+    if case.text:
+        lines = ([case.h1] if case.h1 else []) + paragraphs
+        for block in blocks:
+            lines += ["| " + " | ".join(row) + " |" for row in block] if isinstance(block, list) else [block]
+        return "\n".join(lines).encode("utf-8"), "r.txt"
+    head = case.head if case.head is not None else f"{case.h1 or ''}_{SITE}"
+    meta = f'<meta name="ArticleTitle" content="{escape(case.meta)}">' if case.meta else ""
+    body = [f"<h1>{escape(case.h1)}</h1>"] if case.h1 else []
+    body += [f"<p>{escape(p)}</p>" for p in paragraphs]
+    body += [_html_table(b) if isinstance(b, list) else f"<p>{escape(b)}</p>" for b in blocks]
+    html = (f'<html><head><meta charset="utf-8">{meta}<title>{escape(head)}</title></head>'
+            f'<body><div id="zoom">{"".join(body)}</div></body></html>')
+    return html.encode("utf-8"), "r.html"
+
+
+EDU = "青山县教育局"
+GOV = "青山县人民政府"
+REPORT = "政府信息公开工作年度报告"
+SIGNED = "2023年1月20日"
+
+CASES = (
+    # ---- years as offices write them
+    Case("year_forms/numerals_〇", 2022, GOV, h1=f"{GOV}二〇二二年{REPORT}"),
+    Case("year_forms/numerals_零_年度", 2022, "青山县水利局", h1=f"青山县水利局二零二二年度{REPORT}"),
+    Case("year_forms/numerals_first", 2022, "青山县民政局", h1=f"二〇二二年度青山县民政局{REPORT}"),
+    Case("year_forms/full_width", 2022, "青山县统计局", h1=f"青山县统计局２０２２年{REPORT}"),
+    Case("year_forms/年度", 2022, "青山县财政局", h1=f"青山县财政局2022年度{REPORT}"),
+    Case("year_forms/spaced", 2022, "青山县审计局", h1=f"青山县审计局 2022 年{REPORT}"),
+    Case("year_forms/after_the_name", 2022, "青山县卫生健康委员会", h1=f"青山县卫生健康委员会{REPORT}（2022年度）"),
+    Case("year_forms/text_file", 2022, "青山县司法局", h1=f"青山县司法局2022年{REPORT}", text=True),
+    Case("year_forms/text_numerals", 2021, "青山县公安局", h1=f"青山县公安局二〇二一年{REPORT}", text=True,
+         edition="2021"),
+
+    # ---- the publication date beside the report year
+    Case("published/date_line", 2022, EDU, h1=f"{EDU}2022年{REPORT}", lead=(f"（{SIGNED}）",)),
+    Case("published/source_line", 2022, "青山县交通运输局", h1=f"青山县交通运输局2022年{REPORT}",
+         lead=(f"发布时间：{SIGNED}", "来源：青山县交通运输局")),
+    Case("published/date_in_title", None, "青山县人民政府", h1=f"{GOV}{REPORT}（{SIGNED}）"),
+    Case("published/date_after_title", None, "青山县应急管理局", h1=f"青山县应急管理局{REPORT} {SIGNED}"),
+    Case("published/month_after_title", None, "青山县农业农村局", h1=f"青山县农业农村局{REPORT}（2023年1月）"),
+    Case("published/发布_line", None, "青山县农业农村局", h1=f"青山县农业农村局{REPORT}", lead=("2023年1月发布",)),
+    Case("published/text_date_line", 2022, "青山县商务局", h1=f"青山县商务局2022年{REPORT}", lead=(SIGNED,),
+         text=True),
+
+    # ---- two years, or a range
+    Case("two_years/range_hyphen", None, GOV, h1=f"{GOV}2021-2022年{REPORT}"),
+    Case("two_years/range_dash", None, GOV, h1=f"{GOV}2021—2022年度{REPORT}"),
+    Case("two_years/range_至", None, GOV, h1=f"{GOV}2020年至2022年{REPORT}"),
+    Case("two_years/published_in_brackets", 2022, GOV, h1=f"关于{GOV}2022年度{REPORT}（2023年）"),
+    Case("two_years/published_month", 2022, "青山县林业局", h1=f"青山县林业局2022年{REPORT}（2023年1月）"),
+    Case("two_years/revised", 2022, "青山县文化和旅游局", h1=f"青山县文化和旅游局2022年{REPORT}（2023年修订）"),
+
+    # ---- no year in the title: the first paragraph, the 第一部分 heading, the period
+    Case("body_year/first_paragraph", 2022, "青山县住房和城乡建设局", h1=f"青山县住房和城乡建设局{REPORT}",
+         first="2022年，本机关严格落实《中华人民共和国政府信息公开条例》，全面推进政务公开。"),
+    Case("body_year/年度_first", 2022, "青山县市场监督管理局", h1=f"青山县市场监督管理局{REPORT}",
+         first="2022年度，我局认真贯彻落实政务公开各项部署。"),
+    Case("body_year/part_heading", 2022, "青山县退役军人事务局", h1=f"青山县退役军人事务局{REPORT}",
+         lead=("第一部分 2022年政府信息公开工作总体情况",)),
+    Case("body_year/period", 2022, "青山县人民政府办公室", h1=f"青山县人民政府办公室{REPORT}",
+         first="本报告中所列数据的统计期限为2022年1月1日至2022年12月31日。"),
+    Case("body_year/revised_条例", None, "青山县医疗保障局", h1=f"青山县医疗保障局{REPORT}",
+         first="根据2019年修订的《中华人民共和国政府信息公开条例》要求，现公布本机关政府信息公开工作年度报告。"),
+    Case("body_year/date_only", None, "青山县粮食和物资储备局", h1=f"青山县粮食和物资储备局{REPORT}",
+         lead=(SIGNED,)),
+    Case("body_year/two_openings", None, "青山县体育局", h1=f"青山县体育局{REPORT}",
+         lead=("2022年，本机关全面推进政务公开。",), first="2021年，我局公开政府信息1200条。"),
+    Case("body_year/title_wins", 2022, "青山县水务局", h1=f"青山县水务局2022年{REPORT}",
+         first="2022年，本机关全面推进政务公开。"),
+    # the title wins over the body: the checks' YEAR_MISMATCH tells the office of its period
+    Case("body_year/period_disagrees", 2022, "青山县人防办", h1=f"青山县人防办2022年{REPORT}",
+         first="本报告中所列数据的统计期限为2021年1月1日至2021年12月31日。"),
+
+    # ---- titles in the page: cut short, the site's name after them, places disagreeing
+    Case("page_title/site_name_no_h1", 2022, EDU, head=f"{EDU}2022年{REPORT}_{SITE}"),
+    Case("page_title/site_name_dash", 2022, EDU, head=f"{EDU}2022年{REPORT}-青山县人民政府"),
+    Case("page_title/truncated_h1", 2022, EDU, h1=f"{EDU}2022年政府信息公开工作年度...",
+         head=f"{EDU}2022年{REPORT}_{SITE}"),
+    Case("page_title/truncated_front", 2022, None, h1=f"…教育局2022年{REPORT}", head=SITE),
+    Case("page_title/truncated_front_dots", 2022, None, h1=f"...县教育局2022年{REPORT}", head=SITE),
+    Case("page_title/stale_head_year", None, EDU, h1=f"{EDU}2022年{REPORT}", head=f"{EDU}2021年{REPORT}_{SITE}"),
+    Case("page_title/stale_head_agency", 2022, None, h1=f"{EDU}2022年{REPORT}",
+         head=f"青山县卫生健康委员会2022年{REPORT}_{SITE}"),
+    Case("page_title/meta_and_h1_disagree", None, EDU, meta=f"{EDU}2021年{REPORT}", h1=f"{EDU}2022年{REPORT}"),
+    Case("page_title/head_names_nothing", 2022, GOV, head=f"{REPORT}_{SITE}", lead=(f"{GOV}2022年{REPORT}",)),
+    Case("page_title/meta", 2022, EDU, meta=f"{EDU}2022年{REPORT}", head=SITE),
+
+    # ---- how organs are named
+    Case("agency_forms/government", 2022, GOV, h1=f"{GOV}2022年{REPORT}"),
+    Case("agency_forms/government_office", 2022, "青山县人民政府办公室", h1=f"青山县人民政府办公室2022年{REPORT}"),
+    Case("agency_forms/bureau", 2022, "青山县公安局", h1=f"青山县公安局2022年{REPORT}"),
+    Case("agency_forms/commission", 2022, "青山县发展和改革委员会", h1=f"青山县发展和改革委员会2022年度{REPORT}"),
+    Case("agency_forms/street", 2022, "青山区城关街道办事处", h1=f"青山区城关街道办事处2022年{REPORT}"),
+    Case("agency_forms/township", 2022, "青山县石门乡人民政府", h1=f"青山县石门乡人民政府2022年{REPORT}"),
+    Case("agency_forms/town_no_county", 2022, "白沙镇人民政府", h1=f"白沙镇人民政府2022年{REPORT}"),
+    Case("agency_forms/bare_乡", 2022, "石门乡", h1=f"石门乡2022年政府信息公开年报"),
+    Case("agency_forms/zone", 2022, "青山经济技术开发区管委会", h1=f"青山经济技术开发区管委会2022年{REPORT}"),
+    Case("agency_forms/full_prefix", 2022, "河南省洛阳市涧西区人民政府", h1=f"河南省洛阳市涧西区人民政府2022年{REPORT}"),
+    Case("agency_forms/year_first", 2022, "青山县自然资源局", h1=f"2022年青山县自然资源局{REPORT}"),
+    Case("agency_forms/关于_notice", 2022, GOV, h1=f"青山县人民政府办公室关于印发{GOV}2022年{REPORT}的通知"),
+
+    # ---- the organ from the signature (落款)
+    Case("signature/title_without_organ", 2022, "青山县统计局", h1=f"2022年{REPORT}",
+         signature=("青山县统计局", SIGNED)),
+    Case("signature/one_line", 2022, "青山县城关镇人民政府", h1=f"2022年度{REPORT}",
+         signature=(f"青山县城关镇人民政府 {SIGNED}",)),
+    Case("signature/我局", 2022, "青山县自然资源局", h1=f"我局2022年{REPORT}",
+         signature=("青山县自然资源局", SIGNED)),
+    Case("signature/no_title", 2022, "青山县林业局", head=SITE,
+         first="本报告中所列数据的统计期限为2022年1月1日至2022年12月31日。",
+         signature=("青山县林业局", "2023年1月18日")),
+    Case("signature/office_signs_for_government", 2022, GOV, h1=f"{GOV}2022年{REPORT}",
+         signature=(f"青山县人民政府办公室 {SIGNED}",)),
+    Case("signature/prefix_in_signature", 2022, EDU, h1=f"教育局2022年{REPORT}", signature=(EDU, SIGNED)),
+    Case("signature/prefix_in_title", 2022, "洛阳市青山县教育局", h1=f"洛阳市青山县教育局2022年{REPORT}",
+         signature=(EDU, SIGNED)),
+    Case("signature/another_organ", 2022, None, h1=f"{EDU}2022年{REPORT}", signature=("青山县财政局", SIGNED)),
+    Case("signature/none", 2022, None, h1=f"2022年{REPORT}"),
+    Case("signature/text_file", 2022, "青山县统计局", h1=f"2022年{REPORT}", signature=("青山县统计局", SIGNED),
+         text=True),
+
+    # ---- traps
+    Case("traps/republished_转载", 2022, "洛阳市人民政府", h1=f"洛阳市人民政府2022年{REPORT}",
+         lead=("来源：洛阳市人民政府 转载自洛阳市人民政府网",), signature=("洛阳市人民政府", SIGNED)),
+    Case("traps/republished_no_organ", 2022, "洛阳市人民政府", h1=f"2022年{REPORT}",
+         head=f"2022年{REPORT}_青山区人民政府", lead=("转载自：洛阳市人民政府网站",),
+         signature=(f"洛阳市人民政府 {SIGNED}",)),
+    Case("traps/转发", 2022, "洛阳市人民政府", h1=f"青山区人民政府办公室转发洛阳市人民政府2022年{REPORT}的通知"),
+    Case("traps/superior_in_title", 2022, None, h1=f"关于洛阳市2022年{REPORT}",
+         signature=(f"洛阳市青山区人民政府 {SIGNED}",)),
+    Case("traps/superior_body_signs", 2022, None, h1=f"青山区教育局2022年{REPORT}",
+         signature=(f"洛阳市教育局 {SIGNED}",)),
+    Case("traps/several_organs", 2022, None, h1=f"青山县发展和改革委员会、青山县统计局2022年{REPORT}"),
+    Case("traps/organ_and_its_departments", 2022, None, h1=f"青山县人民政府及所属部门2022年{REPORT}"),
+    Case("traps/各乡镇", 2022, None, h1=f"青山县各乡镇2022年{REPORT}"),
+    Case("traps/edition_2019_tables", 2020, "青山县气象局", h1=f"青山县气象局2020年{REPORT}", edition="2019"),
+    Case("traps/edition_2019_no_year", None, "青山县气象局", h1=f"青山县气象局{REPORT}", edition="2019",
+         first="根据2019年修订的《中华人民共和国政府信息公开条例》编制本报告。"),
+    Case("traps/edition_2021_format", None, "青山县档案馆", h1=f"青山县档案馆{REPORT}",
+         first="本报告按照2021年新修订的格式编制。"),
+    Case("traps/future_signed", None, EDU, h1=f"{EDU}2032年{REPORT}", signature=(EDU, SIGNED)),
+    Case("traps/future", None, EDU, h1=f"{EDU}2099年{REPORT}"),
+    Case("traps/same_year_as_signed", None, EDU, h1=f"{EDU}2023年{REPORT}", signature=(EDU, SIGNED)),
+    Case("traps/before_2008", None, EDU, h1=f"{EDU}2007年{REPORT}"),
+    Case("traps/nineties", None, EDU, h1=f"{EDU}1998年{REPORT}"),
+    Case("traps/first_year_2008", 2008, EDU, h1=f"{EDU}2008年{REPORT}"),
+)
