@@ -30,6 +30,7 @@ _SIGNATURE_DATE = re.compile(_SPEC["signature_date"])
 _SENTENCE_ENDS = _SPEC["sentence_ends"]
 _NOT_IN_AGENCY = re.compile(r"[，。；：！？,.;:!?、\d]")
 _AGENCY_LISTS = tuple(_SPEC["agency_lists"])
+_AROUND_NAME = "《》“”\"' ：:【】[]"
 _CUT_SHORT = tuple(_SPEC["cut_short"])
 _OFFICES = tuple(_SPEC["organ_offices"])
 _SYNONYMS = _SPEC["organ_synonyms"]
@@ -128,10 +129,10 @@ def title_match(text: str):
 
 
 def _clean_agency(agency: str) -> str:
-    agency = agency.strip("《》“”\"' ：:【】[]")
-    for word in _SPEC["agency_forwarding"]:
-        if word in agency and agency.split(word)[-1]:
-            agency = agency.split(word)[-1].strip("《“\"'")
+    agency = agency.strip(_AROUND_NAME)
+    for word in (*_SPEC["title_separators"], *_SPEC["agency_forwarding"]):
+        if word in agency and agency.split(word)[-1].strip(_AROUND_NAME):
+            agency = agency.split(word)[-1].strip(_AROUND_NAME)
     for word in _SPEC["agency_leading"]:
         if agency.startswith(word) and len(agency) > len(word):
             agency = agency[len(word):]
@@ -221,7 +222,7 @@ def _signature(paragraphs: list[str]) -> tuple[str | None, int | None]:
 def _organ_core(name: str) -> str:
     """The organ a name stands for, to compare two names: its issuing office dropped
     (某县人民政府办公室 → 某县人民政府), synonyms made one (人民政府 → 政府)."""
-    for office in _OFFICES:
+    for office in sorted(_OFFICES, key=len, reverse=True):
         rest = name[: -len(office)]
         if name.endswith(office) and rest.endswith(_ORGAN_SUFFIXES):
             name = rest

@@ -137,6 +137,9 @@ CASES = (
     Case("page_title/meta_and_h1_disagree", None, EDU, meta=f"{EDU}2021年{REPORT}", h1=f"{EDU}2022年{REPORT}"),
     Case("page_title/head_names_nothing", 2022, GOV, head=f"{REPORT}_{SITE}", lead=(f"{GOV}2022年{REPORT}",)),
     Case("page_title/meta", 2022, EDU, meta=f"{EDU}2022年{REPORT}", head=SITE),
+    Case("page_title/site_name_first", 2022, EDU, head=f"{SITE}-{EDU}2022年{REPORT}"),
+    Case("page_title/breadcrumb", 2022, EDU, head=f"首页>信息公开>{EDU}2022年{REPORT}"),
+    Case("page_title/site_name_first_underscore", 2022, EDU, head=f"{SITE}_{EDU}2022年{REPORT}"),
 
     # ---- how organs are named
     Case("agency_forms/government", 2022, GOV, h1=f"{GOV}2022年{REPORT}"),
@@ -167,6 +170,11 @@ CASES = (
     Case("signature/prefix_in_signature", 2022, EDU, h1=f"教育局2022年{REPORT}", signature=(EDU, SIGNED)),
     Case("signature/prefix_in_title", 2022, "洛阳市青山县教育局", h1=f"洛阳市青山县教育局2022年{REPORT}",
          signature=(EDU, SIGNED)),
+    Case("signature/bureau_office", 2022, EDU, h1=f"{EDU}2022年{REPORT}", signature=(f"{EDU}办公室", SIGNED)),
+    Case("signature/政务公开办公室", 2022, GOV, h1=f"{GOV}2022年{REPORT}",
+         signature=("青山县人民政府政务公开办公室", SIGNED)),
+    Case("signature/another_organs_office", 2022, None, h1=f"{GOV}2022年{REPORT}",
+         signature=("青山县财政局办公室", SIGNED)),
     Case("signature/another_organ", 2022, None, h1=f"{EDU}2022年{REPORT}", signature=("青山县财政局", SIGNED)),
     Case("signature/none", 2022, None, h1=f"2022年{REPORT}"),
     Case("signature/text_file", 2022, "青山县统计局", h1=f"2022年{REPORT}", signature=("青山县统计局", SIGNED),
@@ -178,6 +186,8 @@ CASES = (
     Case("traps/republished_no_organ", 2022, "洛阳市人民政府", h1=f"2022年{REPORT}",
          head=f"2022年{REPORT}_青山区人民政府", lead=("转载自：洛阳市人民政府网站",),
          signature=(f"洛阳市人民政府 {SIGNED}",)),
+    Case("traps/【转载】", 2022, "洛阳市人民政府", h1=f"【转载】洛阳市人民政府2022年{REPORT}"),
+    Case("traps/转载_suffix", 2022, "洛阳市人民政府", h1=f"洛阳市人民政府2022年{REPORT}（转载）"),
     Case("traps/转发", 2022, "洛阳市人民政府", h1=f"青山区人民政府办公室转发洛阳市人民政府2022年{REPORT}的通知"),
     Case("traps/superior_in_title", 2022, None, h1=f"关于洛阳市2022年{REPORT}",
          signature=(f"洛阳市青山区人民政府 {SIGNED}",)),
@@ -198,3 +208,31 @@ CASES = (
     Case("traps/nineties", None, EDU, h1=f"{EDU}1998年{REPORT}"),
     Case("traps/first_year_2008", 2008, EDU, h1=f"{EDU}2008年{REPORT}"),
 )
+
+# ---- crossed: each organ in each way of writing the year, title wording and place on the page
+# (each part checked by hand; the case takes the organ's and the year's expected values).
+ORGANS = (GOV, "青山县人民政府办公室", "青山县发展和改革委员会", "青山县住房和城乡建设局", "青山区城关街道办事处",
+          "青山县石门乡人民政府", "白沙镇人民政府", "青山经济技术开发区管委会", "洛阳市青山区教育局", "青山县档案馆")
+YEARS = (("2021年", 2021), ("二〇二二年", 2022), ("２０２３年", 2023), ("2020 年", 2020), ("二零一九年", 2019),
+         ("2024年", 2024))
+WORDINGS = ("{organ}{year}政府信息公开工作年度报告", "关于{year}{organ}政府信息公开工作年度报告的通知",
+            "{year}度{organ}政府信息公开工作年度报告", "【{organ}】{year}度政府信息公开工作年度报告",
+            "{organ}政府信息公开工作年度报告（{year}度）", "《{organ}{year}政府信息公开工作年度报告》",
+            "{organ}关于{year}政府信息公开工作年度报告")
+
+
+def _placed(name: str, title: str, year: int, organ: str, at: int) -> Case:
+    """The title in one of the places a page shows it, with a signature dated the next year."""
+    signature = (organ, f"{year + 1}年1月{at % 28 + 1}日")
+    return (Case(name, year, organ, h1=title, signature=signature),
+            Case(name, year, organ, head=f"{title}_{SITE}", signature=signature[1:]),
+            Case(name, year, organ, h1=title, text=True),
+            Case(name, year, organ, meta=title, h1=title, head=SITE, lead=(f"发布日期：{year + 1}-02-0{at % 9 + 1}",)),
+            )[at % 4]
+
+
+CROSSED = tuple(
+    _placed(f"crossed/{at}", wording.format(organ=organ, year=printed), year, organ, at)
+    for at, (organ, (printed, year), wording) in enumerate(
+        (ORGANS[i % len(ORGANS)], YEARS[i % len(YEARS)], WORDINGS[i % len(WORDINGS)]) for i in range(70)))
+CASES += CROSSED
