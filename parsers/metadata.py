@@ -91,9 +91,12 @@ def _read_title(text: str) -> _Reading | None:
     if ranged and year is not None:
         reading.year = None
         reading.doubts.append(("year", f"the title names a range of years ({ranged.group()})"))
-    elif year is not None and not FIRST_REPORT_YEAR <= year <= date.today().year:
+    elif year is not None and year < FIRST_REPORT_YEAR:
         reading.year = None
-        reading.doubts.append(("year", f"{year} cannot be a report year (the first is {FIRST_REPORT_YEAR})"))
+        reading.doubts.append(("year", f"{year} is before the first report year, {FIRST_REPORT_YEAR}"))
+    elif year is not None and year > date.today().year:      # the clock: the one thing not in the bytes
+        reading.year = None
+        reading.doubts.append(("year", f"{year} is in the future"))
     agency = _clean_agency(match.group("agency"))
     if agency and agency not in _SPEC["agency_placeholders"]:
         reading.named = True
@@ -107,6 +110,9 @@ def _read_title(text: str) -> _Reading | None:
     return reading
 
 
+_NOT_A_NAME, _CUT = "is not an organ's name", "is cut short"
+
+
 def _not_an_organ(name: str) -> str | None:
     """Why a name in the organ's place names no one organ, or None when it does."""
     if any(mark in name for mark in _CUT_SHORT):
@@ -116,9 +122,6 @@ def _not_an_organ(name: str) -> str | None:
     if _NOT_IN_AGENCY.search(name) or not name.endswith(_ORGAN_SUFFIXES):
         return _NOT_A_NAME
     return None
-
-
-_NOT_A_NAME, _CUT = "is not an organ's name", "is cut short"
 
 
 def title_match(text: str):
@@ -186,18 +189,15 @@ def _title_candidates(doc: Document):
     paragraphs = [b.text for b in doc.blocks[:TITLE_SEARCH_DEPTH * 2] if isinstance(b, Paragraph)][:TITLE_SEARCH_DEPTH]
     for i, text in enumerate(paragraphs):
         yield text, False
-        if i + 1 < len(paragraphs) and len(text) < MAX_TITLE_CHARS:
+        # joined only when the next line is no title itself (a breadcrumb before a title is not part of it)
+        if i + 1 < len(paragraphs) and len(text) < MAX_TITLE_CHARS and _read_title(paragraphs[i + 1]) is None:
             yield text + paragraphs[i + 1], True
 
 
-def signature_agency(paragraphs: list[str]) -> str | None:
-    """The issuing organ of the signature line (落款) at the end: "某某市人民政府办公厅 2022年1月20日",
-    on one line, over two, or glued after the last sentence of flattened text."""
-    return _signature(paragraphs)[0]
-
-
-def _signature(paragraphs: list[str]) -> tuple[str | None, int | None]:
-    """(organ, year signed) of the signature line; the year also when no organ reads surely."""
+def signature(paragraphs: list[str]) -> tuple[str | None, int | None]:
+    """(organ, year signed) of the signature line (落款) at the end: "某某市人民政府办公厅 2022年1月20日",
+    on one line, over two, or glued after the last sentence of flattened text; the year also when
+    no organ reads surely."""
     tail = [_compact(p) for p in paragraphs[-SIGNATURE_SEARCH_DEPTH:] if p.strip()]
     for i in range(len(tail) - 1, -1, -1):
         date_ = _SIGNATURE_DATE.search(tail[i])
@@ -270,11 +270,15 @@ def _title_readings(doc: Document) -> tuple[list[tuple[_Reading, bool]], str | N
             reading = _read_title(text)
         if reading is not None:
             found.append((reading, at < page_titles))
-            if at >= page_titles and reading.year is not None and reading.agency is not None:
-                break
         elif not found and is_not_report(text):
             return found, text
+        if at >= page_titles - 1 and any(r.year is not None and r.agency is not None for r, _ in found):
+            break       # the page's titles all read, and one names both
     return found, None
+
+
+def _equal(a, b):
+    return a if a == b else None
 
 
 class _Sure:
@@ -283,17 +287,23 @@ class _Sure:
     def __init__(self, what: str):
         self.what, self.value, self.doubt = what, None, None
 
-    def offer(self, value, where: str) -> None:
-        """A value read from `where`: taken when none yet, a doubt when it differs."""
+    def offer(self, value, where: str, same=_equal) -> None:
+        """A value read from `where`: taken when none yet; else `same(value so far, value)` is
+        the value both stand for, and None (a doubt) when they disagree."""
         if value is None or self.doubt:
             return
-        if self.value is None:
-            self.value = value
-        elif value != self.value:
-            self.doubt = f"{where} names another {self.what}: {value!r}, not {self.value!r}"
+        merged = value if self.value is None else same(self.value, value)
+        if merged is None:
+            self.doubted(f"{where} names another {self.what}: {value!r}, not {self.value!r}")
+        self.value = merged or self.value
 
     def doubted(self, why: str) -> None:
         self.doubt = self.doubt or why
+
+    def doubt_of(self, reading: _Reading) -> None:
+        for what, why in reading.doubts:
+            if what == self.what:
+                self.doubted(why)
 
     @property
     def sure(self):
@@ -301,54 +311,45 @@ class _Sure:
 
 
 def _year(readings: list[tuple[_Reading, bool]], title: _Reading | None, doc: Document,
-          report: Report, signed: int | None) -> _Sure:
+          narrative: str, signed: int | None) -> _Sure:
+    """The title's year, which the page's other titles must not contradict; else a title's in the
+    text, else the statistical period's and the opening words' (agreeing); never a year not
+    before the report was signed or published."""
     year = _Sure("year")
     for reading, own in readings:
         if own or reading is title:
-            for what, why in reading.doubts:
-                if what == "year":
-                    year.doubted(why)
+            year.doubt_of(reading)
             year.offer(reading.year, "a title of the page")
     if year.value is None:
         year.offer(next((r.year for r, _ in readings if r.year is not None), None), "a title in the text")
     if year.value is None:
-        match = _PERIOD.search(_compact(report.narrative))
-        year.offer(int(match.group("year")) if match else None, "the statistical period")
+        period = _PERIOD.search(_compact(narrative))
+        year.offer(int(period.group("year")) if period else None, "the statistical period")
         for opening in sorted(_opening_years(doc)):
             year.offer(opening, "the opening words")
     # The report of year N is written after N ends: not signed nor published within N or before.
-    dates = [signed] + [int(doc.published[:4])] if doc.published else [signed]
-    latest = max((d for d in dates if d), default=None)
+    published = int(doc.published[:4]) if doc.published and doc.published[:4].isdigit() else None
+    latest = max((d for d in (signed, published) if d), default=None)
     if year.value is not None and latest is not None and year.value >= latest:
         year.doubted(f"a report for {year.value} cannot be signed or published in {latest}")
     return year
 
 
 def _agency(readings: list[tuple[_Reading, bool]], title: _Reading | None, signed_by: str | None) -> _Sure:
+    """The title's organ, which the page's other titles and the signature must name too (an
+    office signs for its organ); else a title's in the text, else the signature's — unless a
+    title names someone who is no one organ (a list, a place, a name cut short)."""
     agency = _Sure("agency")
     named = False
     for reading, own in readings:
         if own or reading is title:
             named = named or reading.named
-            for what, why in reading.doubts:
-                if what == "agency":
-                    agency.doubted(why)
-            if reading.agency and agency.value:
-                fuller = same_organ(agency.value, reading.agency)
-                agency.offer(reading.agency if fuller is None else None, "a title of the page")
-                agency.value = fuller or agency.value
-            else:
-                agency.offer(reading.agency, "a title of the page")
+            agency.doubt_of(reading)
+            agency.offer(reading.agency, "a title of the page", same_organ)
     if agency.value is None and not named:
         agency.offer(next((r.agency for r, _ in readings if r.agency), None), "a title in the text")
-    if signed_by and not agency.doubt:
-        if agency.value is None and not named:
-            agency.offer(signed_by, "the signature")
-        elif agency.value is not None:
-            fuller = same_organ(agency.value, signed_by)
-            if fuller is None:
-                agency.doubted(f"the signature names another organ: {signed_by!r}, not {agency.value!r}")
-            agency.value = fuller or agency.value
+    if agency.value is not None or not named:
+        agency.offer(signed_by, "the signature", same_organ)
     return agency
 
 
@@ -363,8 +364,8 @@ def read_metadata(doc: Document, report: Report) -> None:
     report.published = doc.published
     # The title: the first that names the most of year and organ.
     title = max((r for r, _ in readings), key=lambda r: (r.year is not None) + (r.agency is not None), default=None)
-    signed_by, signed = _signature(doc.paragraphs)
-    year = _year(readings, title, doc, report, signed)
+    signed_by, signed = signature(doc.paragraphs)
+    year = _year(readings, title, doc, report.narrative, signed)
     has_tables = any(key.startswith(("t2.", "t3.")) for key in report.cells)
     if title is None and not has_tables and len(report.sections) < 3:
         shown = _compact(doc.title or next((b.text for b in doc.blocks if isinstance(b, Paragraph)), ""))[:60]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from parsers import parse
-from parsers.metadata import glued_title, same_organ, section_of, signature_agency, title_match
+from parsers.metadata import glued_title, same_organ, section_of, signature, title_match
 
 
 @pytest.mark.parametrize("title, agency, year", [
@@ -129,7 +129,7 @@ def test_title_glued_to_the_first_paragraph(text, found):
     (["六、其他需要报告的事项", "无。"], None),
 ])
 def test_agency_from_the_signature_line(paragraphs, agency):
-    assert signature_agency(paragraphs) == agency
+    assert signature(paragraphs)[0] == agency
 
 
 def test_body_without_a_title_takes_the_organ_from_the_signature(fixtures):
@@ -202,3 +202,8 @@ def test_prose_naming_the_kind_of_report_is_no_title(text):
 ])
 def test_same_organ(a, b, same):
     assert same_organ(a, b) == same
+
+
+def test_the_signature_gives_the_year_signed_even_without_an_organ():
+    assert signature(["六、其他需要报告的事项", "无。", "某县人民政府 2023年1月20日"]) == ("某县人民政府", 2023)
+    assert signature(["本报告由张三整理。", "张三", "2023年1月20日"]) == (None, 2023)
