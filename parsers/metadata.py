@@ -21,6 +21,7 @@ _SPEC = page_spec()
 _TITLE_PATTERNS = [re.compile(p) for p in _SPEC["title_patterns"]]
 _REPORT_WORDS = tuple(_SPEC["report_title_words"])
 _NOT_REPORT = tuple(_SPEC["not_report_markers"])
+_NOT_ANNUAL = tuple(_SPEC["not_annual"])
 _PERIOD = re.compile(_SPEC["period_pattern"])
 _SPACES = re.compile(r"\s+")
 _NUMERALS = "一二三四五六七八九十"
@@ -48,9 +49,9 @@ TITLE_SEARCH_DEPTH = 15
 MAX_TITLE_CHARS = 80
 
 
-# A year in Chinese numerals (二〇二二年, 二零二二年): its digits.
-_NUMERAL_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=年)")
-_NUMERAL_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+# A year in Chinese numerals (二〇二二年, 二零二二年; the zero also typed as 0 or the letter O): its digits.
+_NUMERAL_YEAR = re.compile(r"[〇○零0OoＯ一二三四五六七八九]{4}(?=年)")
+_NUMERAL_DIGITS = str.maketrans("〇○零OoＯ一二三四五六七八九", "000000123456789")
 
 
 def _compact(text: str) -> str:
@@ -70,10 +71,15 @@ class _Reading:
     named: bool = False        # the title names someone where the organ stands (not 我局, nothing)
 
 
+def _names_a_report(compact: str) -> bool:
+    """Whether a line (compacted) speaks of a 政府信息公开 report at all."""
+    folded = unicodedata.normalize("NFKC", compact)
+    return any(word in folded for word in _REPORT_WORDS) or "年报" in folded
+
+
 def _read_title(text: str) -> _Reading | None:
     compact = _compact(text)
-    folded = unicodedata.normalize("NFKC", compact)
-    if not any(word in folded for word in _REPORT_WORDS) and "年报" not in folded:
+    if not _names_a_report(compact):
         return None
     # A range of years reads as its last year, which is then not known.
     ranged = _YEAR_RANGE.search(compact)
@@ -84,6 +90,8 @@ def _read_title(text: str) -> _Reading | None:
             break
     else:
         return None
+    if any(word in match.group() for word in _NOT_ANNUAL):
+        return None         # a half-year or quarterly report
     year = int(match.group("year")) if "year" in pattern.groupindex else None
     ranged = ranged if ranged and ranged.start() < match.end() else None
     shift = len(ranged.group()) - 4 if ranged else 0
@@ -250,8 +258,9 @@ def _opening_years(doc: Document) -> set[int]:
         number = section_of(text)
         if number is not None and number > 1:
             break
-        match = _OPENING_YEAR.match(_compact(text))
-        if match and _read_title(text) is None:
+        compact = _compact(text)
+        match = _OPENING_YEAR.match(compact)
+        if match and not _names_a_report(compact):      # a title's year is the title's to give
             years.add(int(match.group("year")))
     return years
 
