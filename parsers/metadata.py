@@ -37,6 +37,7 @@ _OFFICES = tuple(_SPEC["organ_offices"])
 _SYNONYMS = _SPEC["organ_synonyms"]
 _YEAR_RANGE = re.compile(_SPEC["year_range"])
 _OPENING_YEAR = re.compile(_SPEC["opening_year"])
+_LEADING_DATE = re.compile(_SPEC["agency_leading_date"])
 FIRST_REPORT_YEAR = _SPEC["first_report_year"]
 # A signature's organ: Chinese characters and brackets, as long as an organ's name may be.
 _SIGNATURE_AGENCY = re.compile(r"[\u4e00-\u9fff()（）]{2,30}$")
@@ -147,6 +148,7 @@ def _clean_agency(agency: str) -> str:
     for word in _SPEC["agency_leading"]:
         if agency.startswith(word) and len(agency) > len(word):
             agency = agency[len(word):]
+    agency = _LEADING_DATE.sub("", agency)
     changed = True
     while changed:
         changed = False

@@ -98,6 +98,7 @@ CASES = tuple(Case(f"agency_forms/{organ}", 2022, organ, h1=f"{organ}2022年{REP
     Case("published/date_in_title", None, "青山县人民政府", h1=f"{GOV}{REPORT}（{SIGNED}）"),
     Case("published/date_after_title", None, "青山县应急管理局", h1=f"青山县应急管理局{REPORT} {SIGNED}"),
     Case("published/month_after_title", None, "青山县农业农村局", h1=f"青山县农业农村局{REPORT}（2023年1月）"),
+    Case("published/date_first", None, "青山县农业农村局", h1=f"2023年1月青山县农业农村局{REPORT}"),
     Case("published/发布_line", None, "青山县农业农村局", h1=f"青山县农业农村局{REPORT}", lead=("2023年1月发布",)),
     Case("published/text_date_line", 2022, "青山县商务局", h1=f"青山县商务局2022年{REPORT}", lead=(SIGNED,),
          text=True),
