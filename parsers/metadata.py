@@ -199,9 +199,14 @@ def _title_candidates(doc: Document):
     paragraphs = [b.text for b in doc.blocks[:TITLE_SEARCH_DEPTH * 2] if isinstance(b, Paragraph)][:TITLE_SEARCH_DEPTH]
     for i, text in enumerate(paragraphs):
         yield text, False
-        # joined only when the next line is no title itself (a breadcrumb before a title is not part of it)
-        if i + 1 < len(paragraphs) and len(text) < MAX_TITLE_CHARS and _read_title(paragraphs[i + 1]) is None:
+        # not joined to a title naming its organ itself: a breadcrumb before it is not part of it
+        if i + 1 < len(paragraphs) and len(text) < MAX_TITLE_CHARS and not _names_an_organ(paragraphs[i + 1]):
             yield text + paragraphs[i + 1], True
+
+
+def _names_an_organ(text: str) -> bool:
+    reading = _read_title(text)
+    return reading is not None and reading.named
 
 
 def signature(paragraphs: list[str]) -> tuple[str | None, int | None]:
