@@ -36,9 +36,10 @@ _CUT_SHORT = tuple(_SPEC["cut_short"])
 _OFFICES = tuple(_SPEC["organ_offices"])
 _SYNONYMS = _SPEC["organ_synonyms"]
 _YEAR_RANGE = re.compile(_SPEC["year_range"])
-_OPENING_YEAR = re.compile(_SPEC["opening_year"])
+_OPENING_YEARS = [re.compile(p) for p in _SPEC["opening_years"]]
 _LEADING_DATE = re.compile(_SPEC["agency_leading_date"])
 FIRST_REPORT_YEAR = _SPEC["first_report_year"]
+_EDITION_FIRST_YEAR = {str(k): v for k, v in _SPEC["edition_first_year"].items()}
 # A signature's organ: Chinese characters and brackets, as long as an organ's name may be.
 _SIGNATURE_AGENCY = re.compile(r"[\u4e00-\u9fff()（）]{2,30}$")
 # How many paragraphs from the end may hold the signature.
@@ -266,7 +267,7 @@ def _opening_years(doc: Document) -> set[int]:
         if number is not None and number > 1:
             break
         compact = _compact(text)
-        match = _OPENING_YEAR.match(compact)
+        match = next((m for p in _OPENING_YEARS for m in [p.match(compact)] if m), None)
         if match and not _names_a_report(compact):      # a title's year is the title's to give
             years.add(int(match.group("year")))
     return years
@@ -405,3 +406,13 @@ def read_metadata(doc: Document, report: Report) -> None:
         report.problem("YEAR_UNSURE", year.doubt)
     elif report.year is None:
         report.problem("YEAR_UNKNOWN", "no report year in the title or the statistical period")
+
+
+def year_against_edition(report: Report) -> None:
+    """Leave out a year before the first the tables' edition was used for (once the edition is
+    told from the labels): the year or the tables are not the report's."""
+    first = _EDITION_FIRST_YEAR.get(report.template or "")
+    if report.year is not None and first is not None and report.year < first:
+        report.problem("YEAR_UNSURE", f"a report for {report.year} in the {report.template} edition's "
+                       f"tables, first used for {first}")
+        report.year = None

@@ -123,6 +123,10 @@ CASES = tuple(Case(f"agency_forms/{organ}", 2022, organ, h1=f"{organ}2022年{REP
          first="本报告中所列数据的统计期限为2022年1月1日至2022年12月31日。"),
     Case("body_year/revised_条例", None, "青山县医疗保障局", h1=f"青山县医疗保障局{REPORT}",
          first="根据2019年修订的《中华人民共和国政府信息公开条例》要求，现公布本机关政府信息公开工作年度报告。"),
+    Case("body_year/since", None, "青山县司法局", h1=f"青山县司法局{REPORT}",
+         first="2021年以来，我局持续推进政务公开标准化规范化建设。"),
+    Case("body_year/我局", 2022, "青山县司法局", h1=f"青山县司法局{REPORT}",
+         first="2022年我局坚持以公开为常态、不公开为例外。"),
     Case("body_year/date_only", None, "青山县粮食和物资储备局", h1=f"青山县粮食和物资储备局{REPORT}",
          lead=(SIGNED,)),
     Case("body_year/two_openings", None, "青山县体育局", h1=f"青山县体育局{REPORT}",
@@ -207,6 +211,9 @@ CASES = tuple(Case(f"agency_forms/{organ}", 2022, organ, h1=f"{organ}2022年{REP
     Case("traps/half_year_first", None, None, h1="2022年上半年青山县教育局政府信息公开工作报告"),
     Case("traps/quarter", None, None, h1="2022年第一季度青山县教育局政府信息公开工作报告"),
     Case("traps/edition_2019_tables", 2020, "青山县气象局", h1=f"青山县气象局2020年{REPORT}", edition="2019"),
+    Case("traps/edition_2021_for_2019", None, "青山县气象局", h1=f"青山县气象局2019年{REPORT}", edition="2021"),
+    Case("traps/edition_2019_for_2018", None, "青山县气象局", h1=f"青山县气象局2018年{REPORT}", edition="2019"),
+    Case("traps/edition_2019_for_2022", 2022, "青山县气象局", h1=f"青山县气象局2022年{REPORT}", edition="2019"),
     Case("traps/edition_2019_no_year", None, "青山县气象局", h1=f"青山县气象局{REPORT}", edition="2019",
          first="根据2019年修订的《中华人民共和国政府信息公开条例》编制本报告。"),
     Case("traps/edition_2021_format", None, "青山县档案馆", h1=f"青山县档案馆{REPORT}",
@@ -216,7 +223,6 @@ CASES = tuple(Case(f"agency_forms/{organ}", 2022, organ, h1=f"{organ}2022年{REP
     Case("traps/same_year_as_signed", None, EDU, h1=f"{EDU}2023年{REPORT}", signature=(EDU, SIGNED)),
     Case("traps/before_2008", None, EDU, h1=f"{EDU}2007年{REPORT}"),
     Case("traps/nineties", None, EDU, h1=f"{EDU}1998年{REPORT}"),
-    Case("traps/first_year_2008", 2008, EDU, h1=f"{EDU}2008年{REPORT}"),
 )
 
 # ---- crossed: each organ in each way of writing the year, title wording and place on the page
@@ -232,12 +238,15 @@ WORDINGS = ("{organ}{year}政府信息公开工作年度报告", "关于{year}{o
 
 
 def _placed(name: str, title: str, year: int, organ: str, at: int) -> Case:
-    """The title in one of the places a page shows it, with a signature dated the next year."""
+    """The title in one of the places a page shows it, with a signature dated the next year and
+    the tables of the edition of its year."""
     signature = (organ, f"{year + 1}年1月{at % 28 + 1}日")
-    return (Case(name, year, organ, h1=title, signature=signature),
-            Case(name, year, organ, head=f"{title}_{SITE}", signature=signature[1:]),
-            Case(name, year, organ, h1=title, text=True),
-            Case(name, year, organ, meta=title, h1=title, head=SITE, lead=(f"发布日期：{year + 1}-02-0{at % 9 + 1}",)),
+    edition = "2021" if year >= 2021 else "2019"
+    return (Case(name, year, organ, h1=title, signature=signature, edition=edition),
+            Case(name, year, organ, head=f"{title}_{SITE}", signature=signature[1:], edition=edition),
+            Case(name, year, organ, h1=title, text=True, edition=edition),
+            Case(name, year, organ, meta=title, h1=title, head=SITE, edition=edition,
+                 lead=(f"发布日期：{year + 1}-02-0{at % 9 + 1}",)),
             )[at % 4]
 
 
