@@ -206,6 +206,7 @@ def _title_candidates(doc: Document):
 
 
 def _names_an_organ(text: str) -> bool:
+    """Whether the text is a report title naming someone where the organ stands."""
     reading = _read_title(text)
     return reading is not None and reading.named
 
@@ -280,14 +281,15 @@ def _title_readings(doc: Document) -> tuple[list[tuple[_Reading, bool]], str | N
     page_titles = len(doc.other_titles) + 1 if doc.title else 0
     for at, (text, joined) in enumerate(_title_candidates(doc)):
         # Title-like lines only, in order: a report's prose may well mention the 网站年度报表.
-        if len(text) > MAX_TITLE_CHARS:
+        prose = len(text) > MAX_TITLE_CHARS
+        if prose:
             glued = None if joined else glued_title(_compact(text))
             reading = _read_title(glued[0]) if glued else None
         else:
             reading = _read_title(text)
         if reading is not None:
             found.append((reading, at < page_titles))
-        elif not found and is_not_report(text):
+        elif not found and not prose and is_not_report(text):
             return found, text
         if at >= page_titles - 1 and any(r.year is not None and r.agency is not None for r, _ in found):
             break       # the page's titles all read, and one names both
@@ -381,8 +383,6 @@ def read_metadata(doc: Document, report: Report) -> None:
     report.published = doc.published
     # The title: the first that names the most of year and organ.
     title = max((r for r, _ in readings), key=lambda r: (r.year is not None) + (r.agency is not None), default=None)
-    signed_by, signed = signature(doc.paragraphs)
-    year = _year(readings, title, doc, report.narrative, signed)
     has_tables = any(key.startswith(("t2.", "t3.")) for key in report.cells)
     if title is None and not has_tables and len(report.sections) < 3:
         shown = _compact(doc.title or next((b.text for b in doc.blocks if isinstance(b, Paragraph)), ""))[:60]
@@ -390,6 +390,8 @@ def read_metadata(doc: Document, report: Report) -> None:
         report.problem("NOT_A_REPORT", f"no report title, tables or section headings found ({shown!r})"
                        if shown else "the document is empty")
         return
+    signed_by, signed = signature(doc.paragraphs)
+    year = _year(readings, title, doc, report.narrative, signed)
     agency = _agency(readings, title, signed_by)
     report.year, report.agency = year.sure, agency.sure
     if title is None:
