@@ -29,6 +29,7 @@ _HEADING_NUMBER = re.compile(r"^\s*([一二三四五六七八九十])\s*[、.．
 _ORGAN_SUFFIXES = tuple(_SPEC["organ_suffixes"])
 _SIGNATURE_DATE = re.compile(_SPEC["signature_date"])
 _SENTENCE_ENDS = _SPEC["sentence_ends"]
+_SIGNATURE_NOTES = tuple(_SPEC["signature_notes"])
 _NOT_IN_AGENCY = re.compile(r"[，。；：！？,.;:!?、\d]")
 _AGENCY_LISTS = tuple(_SPEC["agency_lists"])
 _AROUND_NAME = "《》“”\"' ：:【】[]"
@@ -232,6 +233,8 @@ def signature(paragraphs: list[str]) -> tuple[str | None, int | None]:
         if start and before[start - 1] not in _SENTENCE_ENDS:
             return None, signed   # glued to prose that does not end a sentence: where the name starts is unknown
         agency = name.group()
+        for note in _SIGNATURE_NOTES:
+            agency = agency.removesuffix(note)
         return (agency if agency.endswith(_ORGAN_SUFFIXES) else None), signed
     return None, None
 

@@ -163,6 +163,12 @@ CASES = tuple(Case(f"agency_forms/{organ}", 2022, organ, h1=f"{organ}2022年{REP
     Case("agency_forms/year_first", 2022, "青山县自然资源局", h1=f"2022年青山县自然资源局{REPORT}"),
     Case("agency_forms/关于_notice", 2022, GOV, h1=f"青山县人民政府办公室关于印发{GOV}2022年{REPORT}的通知"),
 
+    Case("page_title/全文", 2022, EDU, h1=f"{EDU}2022年度{REPORT}（全文）"),
+    Case("page_title/公告", 2022, EDU, h1=f"{EDU}关于2022年度{REPORT}的公告"),
+    Case("page_title/file_name", 2022, EDU, head=f"{EDU}2022年{REPORT}.pdf"),
+    Case("page_title/numerals_both", 2022, EDU, h1=f"{EDU}二〇二二年度{REPORT}（二〇二三年一月）"),
+    Case("page_title/labelled", 2022, EDU, head=SITE, lead=(f"标题：{EDU}2022年{REPORT}", "发布机构：青山县人民政府办公室")),
+
     # ---- the organ from the signature (落款)
     Case("signature/title_without_organ", 2022, "青山县统计局", h1=f"2022年{REPORT}",
          signature=("青山县统计局", SIGNED)),
@@ -185,6 +191,11 @@ CASES = tuple(Case(f"agency_forms/{organ}", 2022, organ, h1=f"{organ}2022年{REP
          signature=("青山县人民政府政务公开办公室", SIGNED)),
     Case("signature/another_organs_office", 2022, None, h1=f"{GOV}2022年{REPORT}",
          signature=("青山县财政局办公室", SIGNED)),
+    Case("signature/sealed", 2022, EDU, h1=f"2022年{REPORT}", signature=(f"{EDU}（盖章）", SIGNED)),
+    Case("signature/dashed_date", 2022, EDU, h1=f"2022年{REPORT}", signature=(EDU, "2023-01-20")),
+    Case("signature/dotted_date", 2022, EDU, h1=f"2022年{REPORT}", signature=(f"{EDU} 2023.1.20",)),
+    Case("signature/政府办", 2022, GOV, h1=f"{GOV}2022年{REPORT}", signature=("青山县政府办", SIGNED)),
+    Case("signature/县政府办公室", 2022, GOV, h1=f"{GOV}2022年{REPORT}", signature=("县政府办公室", SIGNED)),
     Case("signature/another_organ", 2022, None, h1=f"{EDU}2022年{REPORT}", signature=("青山县财政局", SIGNED)),
     Case("signature/none", 2022, None, h1=f"2022年{REPORT}"),
     Case("signature/text_file", 2022, "青山县统计局", h1=f"2022年{REPORT}", signature=("青山县统计局", SIGNED),
