@@ -30,7 +30,8 @@ _ORGAN_SUFFIXES = tuple(_SPEC["organ_suffixes"])
 _SIGNATURE_DATE = re.compile(_SPEC["signature_date"])
 _SENTENCE_ENDS = _SPEC["sentence_ends"]
 _SIGNATURE_NOTES = tuple(_SPEC["signature_notes"])
-_NOT_IN_AGENCY = re.compile(r"[，。；：！？,.;:!?、\d]")
+# Characters no organ's name holds: punctuation, digits, the marks around a cited title.
+_NOT_IN_AGENCY = re.compile(r"[，。；：！？,.;:!?、\d《》“”]")
 _AGENCY_LISTS = tuple(_SPEC["agency_lists"])
 _AROUND_NAME = "《》“”\"' ：:【】[]"
 _CUT_SHORT = tuple(_SPEC["cut_short"])
@@ -192,13 +193,16 @@ def glued_title(text: str):
 
 
 def _title_candidates(doc: Document):
-    """(text, glued): the page's titles, then the first paragraphs, each also joined to the next
-    (a title printed over two lines: "2025年某市人民政府办公厅政府信息公开" / "工作年度报告")."""
+    """(text, glued): the page's titles, then the first paragraphs up to the first section
+    heading (after it, a report's title is one the prose cites: last year's), each also joined to
+    the next (a title printed over two lines: "2025年某市人民政府办公厅政府信息公开" / "工作年度报告")."""
     if doc.title:
         yield doc.title, False
         for other in doc.other_titles:
             yield other, False
     paragraphs = [b.text for b in doc.blocks[:TITLE_SEARCH_DEPTH * 2] if isinstance(b, Paragraph)][:TITLE_SEARCH_DEPTH]
+    heading = next((i for i, text in enumerate(paragraphs) if section_of(text) is not None), None)
+    paragraphs = paragraphs[:heading]
     for i, text in enumerate(paragraphs):
         yield text, False
         # not joined to a title naming its organ itself: a breadcrumb before it is not part of it

@@ -29,6 +29,7 @@ class Case:
     meta: str | None = None         # <meta name="ArticleTitle">
     lead: tuple[str, ...] = ()      # paragraphs between the heading and 一、总体情况
     first: str | None = None        # section 一's own first paragraph
+    later: str | None = None        # a paragraph of section 五 (problems and their mending)
     signature: tuple[str, ...] = ()  # the 落款 lines at the end
     edition: str = "2021"
     text: bool = False              # a plain-text file rather than a web page
@@ -47,6 +48,8 @@ def page(case: Case) -> tuple[bytes, str]:
         blocks.append(heading)
         if number == 1 and case.first:
             blocks.append(case.first)
+        if number == 5 and case.later:
+            blocks.append(case.later)
         if number == 6:
             blocks.append("无。")
         blocks += by_section.get(number, [])
@@ -127,6 +130,10 @@ CASES = tuple(Case(f"agency_forms/{organ}", 2022, organ, h1=f"{organ}2022年{REP
          first="2021年以来，我局持续推进政务公开标准化规范化建设。"),
     Case("body_year/我局", 2022, "青山县司法局", h1=f"青山县司法局{REPORT}",
          first="2022年我局坚持以公开为常态、不公开为例外。"),
+    Case("body_year/last_years_report_cited", None, EDU, h1=f"{EDU}{REPORT}",
+         later=f"针对《{EDU}2021年{REPORT}》中指出的问题，我局已整改到位。"),
+    Case("body_year/last_years_report_cited_no_organ", None, EDU, h1=f"本机关{REPORT}",
+         later=f"针对{EDU}2021年{REPORT}中指出的问题，已整改到位。", signature=(EDU, SIGNED)),
     Case("body_year/date_only", None, "青山县粮食和物资储备局", h1=f"青山县粮食和物资储备局{REPORT}",
          lead=(SIGNED,)),
     Case("body_year/two_openings", None, "青山县体育局", h1=f"青山县体育局{REPORT}",
