@@ -131,9 +131,19 @@ def _not_an_organ(name: str) -> str | None:
         return _CUT
     if any(mark in name for mark in _AGENCY_LISTS):
         return "names several organs"
-    if _NOT_IN_AGENCY.search(name) or not name.endswith(_ORGAN_SUFFIXES):
+    if _NOT_IN_AGENCY.search(name) or not all(part.endswith(_ORGAN_SUFFIXES) for part in _names_in(name)):
         return _NOT_A_NAME
     return None
+
+
+_SECOND_NAME = re.compile(r"(.+?)[（(]([^（）()]+)[）)]")
+
+
+def _names_in(name: str) -> list[str]:
+    """The names an organ goes by: "某县委宣传部（某县新闻出版局）" → both; brackets inside a name
+    ("某区(某高新区)政府办公室") leave it one."""
+    second = _SECOND_NAME.fullmatch(name)
+    return [second.group(1), second.group(2)] if second else [name]
 
 
 def title_match(text: str):
@@ -239,7 +249,7 @@ def signature(paragraphs: list[str]) -> tuple[str | None, int | None]:
         agency = name.group()
         for note in _SIGNATURE_NOTES:
             agency = agency.removesuffix(note)
-        return (agency if agency.endswith(_ORGAN_SUFFIXES) else None), signed
+        return (agency if _not_an_organ(agency) is None else None), signed
     return None, None
 
 

@@ -75,9 +75,12 @@ REPORT = "政府信息公开工作年度报告"
 SIGNED = "2023年1月20日"
 
 # Organs named as offices name them: 人民政府 and its 办公室, 局, 委员会, 街道办事处, 乡/镇人民政府,
-# 管委会, with their place in front or without.
+# 管委会, with their place in front or without; people's organisations, schools, hospitals (public
+# bodies publish reports too), an organ with two names (一套班子两块牌子).
 NAMED = (GOV, "青山县人民政府办公室", "青山县公安局", "青山县发展和改革委员会", "青山区城关街道办事处",
-         "青山县石门乡人民政府", "白沙镇人民政府", "青山经济技术开发区管委会", "河南省洛阳市涧西区人民政府")
+         "青山县石门乡人民政府", "白沙镇人民政府", "青山经济技术开发区管委会", "河南省洛阳市涧西区人民政府",
+         "国家税务总局青山县税务局", "青山县妇女联合会", "青山县妇联", "青山县科协", "青山县第一中学",
+         "中共青山县委宣传部（青山县新闻出版局）", "青山县人民医院")
 
 CASES = tuple(Case(f"agency_forms/{organ}", 2022, organ, h1=f"{organ}2022年{REPORT}") for organ in NAMED) + (
     # ---- years as offices write them
@@ -203,6 +206,8 @@ CASES = tuple(Case(f"agency_forms/{organ}", 2022, organ, h1=f"{organ}2022年{REP
     Case("signature/dotted_date", 2022, EDU, h1=f"2022年{REPORT}", signature=(f"{EDU} 2023.1.20",)),
     Case("signature/政府办", 2022, GOV, h1=f"{GOV}2022年{REPORT}", signature=("青山县政府办", SIGNED)),
     Case("signature/县政府办公室", 2022, GOV, h1=f"{GOV}2022年{REPORT}", signature=("县政府办公室", SIGNED)),
+    Case("signature/two_names", 2022, "中共青山县委宣传部（青山县新闻出版局）", h1=f"2022年{REPORT}",
+         signature=("中共青山县委宣传部（青山县新闻出版局）", SIGNED)),
     Case("signature/another_organ", 2022, None, h1=f"{EDU}2022年{REPORT}", signature=("青山县财政局", SIGNED)),
     Case("signature/none", 2022, None, h1=f"2022年{REPORT}"),
     Case("signature/text_file", 2022, "青山县统计局", h1=f"2022年{REPORT}", signature=("青山县统计局", SIGNED),
