@@ -34,6 +34,9 @@ UNREAD = "\ufffd"
 class Document:
     blocks: list[Block] = field(default_factory=list)
     title: str | None = None          # <title>/ArticleTitle/h1, when the format has one
+    # The page's other title places (h1, <title>) besides `title`: they should name the same
+    # report, and where they do not, its year or organ is not sure.
+    other_titles: list[str] = field(default_factory=list)
     published: str | None = None      # ISO date read from page metadata, when the format has one
     # Problems met while reading the format (encoding, unsupported, truncated): (code, detail)
     problems: list[tuple[str, str]] = field(default_factory=list)

@@ -59,7 +59,8 @@ def read_html(data: bytes, *, content_type: str | None = None, url: str | None =
         doc.problems.append(("EMPTY_DOCUMENT", "the page has no content"))
         return doc
     metas = meta_tags(root)
-    doc.title = _title(root, metas)
+    titles = _titles(root, metas)
+    doc.title, doc.other_titles = (titles[0], titles[1:]) if titles else (None, [])
     doc.published = published_date(text, url, metas)
     names = _IDS_AND_CLASSES(root)
     body = content_root(root, names)
@@ -169,19 +170,16 @@ def _charset_from_content_type(content_type: str | None) -> str | None:
 _TITLE_PLACES = ("h1", "title")
 
 
-def _title(root, metas: dict[str, str]) -> str | None:
+def _titles(root, metas: dict[str, str]) -> list[str]:
+    """The page's titles, most trusted first: the title meta tag, the first <h1>, <title>
+    (which often appends the site's name); each once."""
     lowered = {k.lower(): v for k, v in metas.items()}
-    for name in _SPEC["title_meta"]:
-        value = lowered.get(name.lower())
-        if value:
-            return _clean(value)
+    found = [_clean(lowered[n.lower()]) for n in _SPEC["title_meta"] if lowered.get(n.lower())][:1]
     for tag in _TITLE_PLACES:
-        found = next(root.iter(tag), None)      # the first in document order, as //h1 gives
-        if found is not None:
-            value = _clean(_text(found))
-            if value:
-                return value
-    return None
+        element = next(root.iter(tag), None)      # the first in document order, as //h1 gives
+        if element is not None:
+            found.append(_clean(_text(element)))
+    return list(dict.fromkeys(t for t in found if t))
 
 
 _CONTAINER_IDS = {sel[1:]: rank for rank, sel in enumerate(_SPEC["content_containers"]) if sel.startswith("#")}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from parsers.document import UNREAD, Document, Paragraph, Table
 from parsers.flattened import glued_rows, read_flattened
 from parsers.labels import BLANK, T3_OTHER_SUBROWS, VALUE, Labels, Sense, labels
-from parsers.metadata import read_metadata, section_of, title_match
+from parsers.metadata import read_metadata, section_of, title_match, year_against_edition
 from parsers.placement import consensus, offsets, place
 from parsers.record import Report
 from parsers.template import TEMPLATE, normalise_label
@@ -867,6 +867,7 @@ def read_document(doc: Document) -> Report:
         report.problems = [p for p in report.problems if p.code != "TABLE_IMAGES"]
         return report
     report.template = detect_template(report) or (flat.template if flat else None)
+    year_against_edition(report)
     _completeness(report)
     return report
 

@@ -7,6 +7,7 @@ import unicodedata
 from nianjian.checks.catalogue import CATALOGUE
 from nianjian.checks.finding import Finding, finding
 from nianjian.checks.sheet import Sheet, edition_for_year
+from parsers.metadata import title_match
 
 _YEAR = CATALOGUE.narrative["year"]
 _TITLE_YEAR = re.compile(_YEAR["title"])
@@ -21,9 +22,16 @@ def outdated_template(sheet: Sheet) -> list[Finding]:
 
 
 def title_year(sheet: Sheet) -> int | None:
-    """The year the title names (the report year N); the parsed year when there is no title."""
-    match = _TITLE_YEAR.search(unicodedata.normalize("NFKC", sheet.report.title or ""))
-    return int(match.group("year")) if match else sheet.report.year
+    """The year the title names (the report year N), read as the parser reads titles: none where
+    it names none surely (a publication date, a range); the parsed year when there is no title
+    or it names no year."""
+    report = sheet.report
+    found = title_match(report.title) if report.title else None
+    if found is None:
+        return report.year
+    if found[2] is None and _TITLE_YEAR.search(unicodedata.normalize("NFKC", report.title)):
+        return None         # a year is printed, but it is not the report's surely
+    return found[2] or report.year
 
 
 def stated_period_year(narrative: str) -> int | None:

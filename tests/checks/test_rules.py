@@ -135,6 +135,20 @@ def test_year_mismatch_against_the_expected_year(kit):
     assert "the expected year 2022" in found[0].message_en
 
 
+@pytest.mark.parametrize("title", [
+    "某县人民政府政府信息公开工作年度报告（2023年1月20日）",     # the date it was published
+    "某县人民政府2021-2022年政府信息公开工作年度报告",          # a range: which year is not known
+    "2023年1月某县人民政府政府信息公开工作年度报告",
+])
+def test_year_mismatch_reads_no_year_where_the_title_names_none_surely(kit, title):
+    """A year the parser would not take as the report year (a date, a range) is no 'title year'
+    to hold against the period: that would accuse the agency of a mismatch it did not make."""
+    report = kit.variant(kit.seed_000(), title=title)
+    assert "统计期限为2021年1月1日至2021年12月31日" in report.narrative
+    assert of(check(report), "YEAR_MISMATCH") == []
+    assert of(check(report, expected_year=2021), "YEAR_MISMATCH") == []
+
+
 def test_blank_cells_is_info_listing_them(kit):
     report = kit.variant(kit.seed_000(), cells={"t2.fees.amount": None, "t3.granted.legal": None})
     blank = of(check(report), "BLANK_CELLS")
