@@ -16,7 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = next((ROOT / "tests" / "fixtures" / "seeds").glob("000_*.txt")).read_text("utf-8")
-YEARS = (2019, 2020, 2021, 2022, 2023)
+# Years whose reports use the seed's 2021-edition tables (an earlier year in them is in doubt).
+YEARS = (2021, 2022, 2023, 2024, 2025)
 AGENCIES_PER_SOURCE = 50
 PER_PAGE = 20
 POOL = "".join(re.findall(r"[\u4e00-\u9fff，。、]+", "".join(

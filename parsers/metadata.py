@@ -30,8 +30,9 @@ _ORGAN_SUFFIXES = tuple(_SPEC["organ_suffixes"])
 _SIGNATURE_DATE = re.compile(_SPEC["signature_date"])
 _SENTENCE_ENDS = _SPEC["sentence_ends"]
 _SIGNATURE_NOTES = tuple(_SPEC["signature_notes"])
-# Characters no organ's name holds: punctuation, digits, the marks around a cited title.
-_NOT_IN_AGENCY = re.compile(r"[，。；：！？,.;:!?、\d《》“”]")
+# What no organ's name holds: punctuation, a date's year, month or day, the marks around a
+# cited title. (Other figures may be part of a name: 第1号局, 12345热线办公室.)
+_NOT_IN_AGENCY = re.compile(r"[，。；：！？,.;:!?、《》“”]|\d+\s*[年月日]|\d{4}")
 _AGENCY_LISTS = tuple(_SPEC["agency_lists"])
 _AROUND_NAME = "《》“”\"' ：:【】[]"
 _CUT_SHORT = tuple(_SPEC["cut_short"])
