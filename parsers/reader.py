@@ -621,8 +621,12 @@ class Reader:
             # The labels name one cell (行政诉讼 | 复议后起诉 | 结果维持 | 3: the table printed
             # downwards, one row per result): its figure is the one after them.
             texts = [t for _, t in row.after(column[0])]
-            if len(texts) > 1:
-                self.report.problem("ROW_MISALIGNED", f"t4.{key}.{column[1]}: {len(texts)} values for one cell; not read")
+            # In a grid the figure is the cell right after them: a blank there before a figure
+            # further right (a 备注) leaves which is the cell's in doubt.
+            blank_first = self.grid and texts and not row.cells[column[0] + 1]
+            if len(texts) > 1 or blank_first:
+                self.report.problem("ROW_MISALIGNED", f"t4.{key}.{column[1]}: {len(texts) + blank_first} values for "
+                                                      "one cell; not read")
             else:
                 self.put(f"t4.{key}.{column[1]}", texts[0] if texts else "")
             return True
@@ -675,6 +679,11 @@ class Reader:
             for key, index in positions.items():
                 if index < len(row.cells):
                     self.put(key, row.cells[index])
+            return
+        if self.grid and positions and not filled & set(positions.values()):
+            # Figures under no column its header names: no t4 numbers, whatever else it holds.
+            self.report.problem("UNKNOWN_ROW", f"t4: row {' | '.join(c for c in row.cells if c)!r} has no figure "
+                                               "under the columns its header names; not read")
             return
         cells = [f"{r}.{c}" for r in T4_ROWS for c in T4_COLUMNS]
         placement = place(row.cells[label_at + 1:], len(cells))
@@ -749,24 +758,30 @@ def _labelled_otherwise(labelled: set[int], named: dict[int, str]) -> frozenset[
 def _foreign_columns(rows: list[_Row], labelled: set[int], named: dict[int, str], row_meaning: str,
                      columns: list[str]) -> frozenset[int]:
     """The columns among or after those a header naming all the table's columns labels as
-    something else (备注, 上年数, 法人小计): they hold no template figure. Only when a row, read
-    by the header's positions, adds up (总计 = the others, not 0) does the header stand over its
-    figures; a header a column off its figures (or a group label given a column of its own in
-    a header flattened to one row) would have figures set aside."""
+    something else (备注, 上年数, 法人小计): they hold no template figure, when the header stands
+    over the rows' figures: rows read by its positions add up (总计 = the others, not 0), more
+    of them than do not. A header a column off its figures (or a group label given a column of
+    its own in a header flattened to one row) would have figures set aside. (A column the header
+    does not label is no evidence: rows whose label takes one cell more put their figures
+    there.)"""
     first: dict[str, int] = {}
     for index in sorted(named):
         first.setdefault(named[index], index)
     if len(first) != len(columns):
         return frozenset()
+    data = [row for row in rows if row.values and any(getattr(s, row_meaning) for s in row.senses)]
     foreign = _labelled_otherwise(labelled, named)
-    if foreign:
-        positions = [first[column] for column in columns]
-        for row in rows:
-            if row.values and len(row.cells) > max(positions) and any(getattr(s, row_meaning) for s in row.senses):
-                values = _add_up([row.cells[i] for i in positions])
-                if values and values[-1]:
-                    return foreign
-    return frozenset()
+    if not foreign:
+        return frozenset()
+    positions = [first[column] for column in columns]
+    add_up = fail = 0
+    for row in data:
+        if len(row.cells) > max(positions):
+            values = [read_value(row.cells[i]).value if row.cells[i] else None for i in positions]
+            if None not in values:
+                add_up += sum(values[:-1]) == values[-1] != 0
+                fail += sum(values[:-1]) != values[-1]
+    return frozenset(foreign) if add_up and add_up > fail else frozenset()
 
 
 def _spans_repeated(cells: list[str], columns: list[tuple[int | None, str]]) -> bool:

@@ -134,3 +134,47 @@ def test_a_subtotal_column_among_the_t3_columns_is_set_aside(renderings, edition
                   lambda row: str(sum(int(t) for t in row[2:7] if t.isdigit())))
     report = parse(page(renderings, tables), filename="r.html")
     assert report.cells == cells
+
+
+def with_notes_column(page_bytes: bytes, holds: str, notes: list[str]) -> bytes:
+    """The page with a 备注 column at the right of its innermost table holding `holds`: the
+    label spanning the header rows, `notes` in the rows below."""
+    from lxml import etree, html
+
+    root = html.document_fromstring(page_bytes)
+    table = next(t for t in root.iter("table") if holds in t.text_content() and t.find(".//table") is None)
+    rows = list(table.iter("tr"))
+    first = next(i for i, tr in enumerate(rows) if any(td.text_content().strip()[:1].isdigit() for td in tr))
+    if first:
+        head = etree.SubElement(rows[0], "td", rowspan=str(first))
+        head.text = "备注"
+    for tr, note in zip(rows[first:], notes):
+        etree.SubElement(tr, "td").text = note
+    return html.tostring(root, encoding="utf-8")
+
+
+@pytest.mark.parametrize("grid", ["official_html", "word_html", "wps_html", "excel_html", "nested_html"])
+def test_the_official_grid_with_a_notes_column_reads_no_wrong_cell(renderings, grid):
+    """The official three-row t3 header with 备注 spanning it; and t4, whose flat row of 15
+    figures and a 备注 figure is not read (absent), never shifted."""
+    cells = renderings.consistent_cells("2021", 1)
+    data, filename = renderings.render(TITLE, "2021", cells, grid)
+    data = with_notes_column(data, "自然人", [str(n % 10) for n in range(40)])
+    data = with_notes_column(data, "结果维持", ["7"] * 5)
+    report = parse(data, filename=filename)
+    assert {k: v for k, v in report.cells.items() if k.startswith("t3.")} == \
+        {k: v for k, v in cells.items() if k.startswith("t3.")}
+    assert {k: v for k, v in report.cells.items() if v != cells[k]} == {}
+    assert [f.rule for f in check(report) if f.severity == "error"] == []
+
+
+def test_a_t4_printed_downwards_with_notes_reads_no_note_as_a_figure(renderings):
+    """行政复议 | 结果纠正 | (blank) | 9: the blank is the cell's, the 9 a note; which of the two
+    is the figure is not guessed."""
+    cells = renderings.consistent_cells("2021", 1)
+    data, filename = renderings.render(TITLE, "2021", cells, "transposed_t4_html")
+    data = with_notes_column(data, "结果维持", [str(n % 9 + 1) for n in range(15)])
+    report = parse(data, filename=filename)
+    assert {k: v for k, v in report.cells.items() if v != cells[k]} == {}
+    blank = [k for k in cells if k.startswith("t4.") and cells[k] is None]
+    assert blank and not any(k in report.cells for k in blank)
