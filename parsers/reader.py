@@ -43,6 +43,8 @@ _T2_KEYS_OF_COLUMNS = {
     edition: frozenset(key for keys in _T2_KEYS.values() for key in keys if key.split(".")[2] in columns)
     for edition, columns in (("2021", {"issued", "repealed", "in_force"}),
                              ("2019", {"made", "published", "total", "prev_items", "change", "items"}))}
+# Header labels over several t3 columns (申请人情况, 法人或其他组织): no column of another kind.
+_T3_COLUMN_GROUPS = frozenset(normalise_label(label) for label in TEMPLATE.t3_column_groups)
 _OTHER_SUBROW_CELLS = frozenset(key for row in T3_OTHER_SUBROWS for key in _T3_ROW_KEYS[row])
 _ENUMERATOR_START = frozenset("（(0123456789０１２３４５６７８９一二三四五六七八九十")
 
@@ -248,7 +250,7 @@ class Reader:
             found = _foreign_columns(rows, labelled, named, row_meaning, columns)
             foreign = foreign or found
             if column_meaning == "t3_column" and not found:
-                otherwise = _in_doubt(labelled, named)
+                otherwise = _labelled_otherwise(labelled, named)
         if foreign:
             self.state.foreign_cut = width, foreign
         elif has_header:
@@ -730,24 +732,17 @@ _HEADED_TABLES = (("t3_column", "t3_row", T3_COLUMNS), ("t4_column", "t4_row", T
 
 
 def _header_columns(rows: list[_Row], column_meaning: str) -> tuple[set[int], dict[int, str]]:
-    """(every index the table's header rows label, index → column where they name a column of
-    the kind `column_meaning`: a `Sense` field, t3_column or t4_column)."""
+    """(every index the table's header rows label, but with a group's label (法人或其他组织),
+    index → column where they name a column of the kind `column_meaning`: a `Sense` field,
+    t3_column or t4_column)."""
     labelled: set[int] = set()
     named: dict[int, str] = {}
     for row in rows:
         if not row.values and any(getattr(s, column_meaning) for s in row.senses):
-            labelled.update(i for i, _ in row.labels)
+            labelled.update(i for i, text in row.labels if text not in _T3_COLUMN_GROUPS)
             named.update((i, getattr(s, column_meaning)) for (i, _), s in zip(row.labels, row.senses)
                          if getattr(s, column_meaning))
     return labelled, named
-
-
-def _in_doubt(labelled: set[int], named: dict[int, str]) -> frozenset[int]:
-    """The columns a header labels otherwise after the columns it names (备注): figures under
-    them leave its positions in doubt. (A column labelled otherwise among them may be a group
-    label given a column of its own in a header flattened to one row, off its rows by one: the
-    rows' own layout is read then.)"""
-    return frozenset(i for i in _labelled_otherwise(labelled, named) if i > max(named))
 
 
 def _labelled_otherwise(labelled: set[int], named: dict[int, str]) -> frozenset[int]:

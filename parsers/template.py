@@ -59,6 +59,7 @@ class Template:
             for edition, blocks in data["t2"].items()
         }
         self.t3_columns: dict[str, list[str]] = dict(data["t3"]["columns"])
+        self.t3_column_groups: list[str] = list(data["t3"]["column_groups"])
         self.t3_rows: dict[str, list[str]] = dict(data["t3"]["rows"])
         self.t3_groups: dict[str, list[str]] = dict(data["t3"]["groups"])
         self.t3_prefixes: dict[str, frozenset[str]] = {
