@@ -317,6 +317,22 @@ def _signatures_again(db: sqlite_utils.Database) -> None:
 
 # Ordered: position + 1 is the schema version a migration brings the database to. Append only;
 # a released migration is never edited. A migration is SQL, or a function of the database.
+# A report nianjian read but could not place (its agency or year unsure or unnamed): evidence that
+# something was published, for the (agency, year)s it may be (monitor: 待核实, never missing).
+_UNPLACED = """
+CREATE TABLE IF NOT EXISTS unplaced (
+    url         TEXT PRIMARY KEY,
+    title       TEXT,
+    agencies    TEXT NOT NULL,    -- JSON list: the agencies it may be of
+    years       TEXT,             -- JSON list: the years it may be for; NULL: any year before it was seen
+    why         TEXT NOT NULL,    -- the problems that left it unplaced, "CODE: detail; …"
+    published   TEXT,
+    first_seen  TEXT NOT NULL,
+    last_seen   TEXT NOT NULL,
+    run_id      INTEGER REFERENCES runs(id)
+);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("tables", _TABLES),
     ("full-text search", _FULL_TEXT_SEARCH),
@@ -333,6 +349,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("spool progress", "CREATE TABLE spool_progress (spool TEXT PRIMARY KEY, applied_through INTEGER NOT NULL);"),
     ("two-character search", _bigram_index),
     ("narrative signatures of the vectorised MinHash", _signatures_again),
+    ("documents read but not placed", _UNPLACED),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
