@@ -76,6 +76,10 @@ def describe(alert: dict, event: str, base_url: str | None = None) -> str:
     values["date_basis"] = text["date_basis"][basis].format_map(values)
     values["rules"] = "、".join(details.get("rules") or [])
     values["findings"] = _findings(details.get("findings") or [])
+    if alert["kind"] == "unsure":
+        values["unsure_of"] = text["unsure_of"].get(details.get("unsure_of"), "")
+        others = len(details.get("documents") or []) - 1
+        values["more"] = text["more_documents"].format(count=others) if others > 0 else ""
     if alert["kind"] == "changed":
         cells = details.get("cells") or []
         sample = text["changes"]["separator"].join(
@@ -106,6 +110,10 @@ def _page(alert: dict, base_url: str | None) -> str:
     if not isinstance(report_id, int) or alert["kind"] not in ("late", "inconsistent", "changed"):
         return ""
     links = SiteLinks((base_url or "").rstrip("/"))
+    if alert["kind"] == "unsure":
+        values["unsure_of"] = text["unsure_of"].get(details.get("unsure_of"), "")
+        others = len(details.get("documents") or []) - 1
+        values["more"] = text["more_documents"].format(count=others) if others > 0 else ""
     if alert["kind"] == "changed":
         link = links.changes(report_id, details.get("from_version"), details.get("to_version"))
     else:

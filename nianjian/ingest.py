@@ -103,7 +103,8 @@ def _unplaced(report: Report, source: Source | None, agency: str | None, year: i
     years = [year] if year else sorted(printed | {y - 1 for y in printed} | expected) or None
     why = "; ".join(f"{p['code']}: {p['detail']}" for p in problems
                     if p["code"] in (*_UNSURE.values(), "YEAR_UNKNOWN", "AGENCY_UNKNOWN", "UNMATCHED"))
-    return {"title": report.title, "agencies": agencies, "years": years, "why": why[:1000],
+    return {"title": report.title, "agency": agency, "year": year, "agencies": agencies, "years": years,
+            "why": why[:1000],
             "published": report.published}
 
 

@@ -263,7 +263,8 @@ class Store:
                 "recorded_at": clock.isoformat()})
 
     # ------------------------------------------------------------------ documents not placed
-    def record_unplaced(self, url: str, *, title: str | None, agencies: Sequence[str],
+    def record_unplaced(self, url: str, *, title: str | None, agency: str | None, year: int | None,
+                        agencies: Sequence[str],
                         years: Sequence[int] | None, why: str, published: str | None = None,
                         seen_at: datetime | None = None, run_id: int | None = None) -> None:
         """A report read but not placed (agency or year unsure or unnamed), with the agencies
@@ -271,12 +272,14 @@ class Store:
         seen = clock.isoformat(seen_at)
         with self._transaction():
             self.db.execute(
-                """INSERT INTO unplaced (url, title, agencies, years, why, published, first_seen, last_seen, run_id)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (url) DO UPDATE SET title = excluded.title, agencies = excluded.agencies,
+                """INSERT INTO unplaced (url, title, agency, year, agencies, years, why, published,
+                                         first_seen, last_seen, run_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET title = excluded.title, agency = excluded.agency,
+                     year = excluded.year, agencies = excluded.agencies,
                      years = excluded.years, why = excluded.why, published = excluded.published,
                      last_seen = excluded.last_seen, run_id = excluded.run_id""",
-                [url, title, _json(list(agencies)), None if years is None else _json(list(years)), why,
+                [url, title, agency, year, _json(list(agencies)), None if years is None else _json(list(years)), why,
                  published, seen, seen, run_id])
 
     def forget_unplaced(self, url: str) -> None:
