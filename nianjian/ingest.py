@@ -86,19 +86,20 @@ def _place(report: Report, listed_title: str | None, source: Source | None, agen
 _PRINTED_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-def _unplaced(report: Report, source: Source | None, agency: str | None, year: int | None,
-              expected_year: int | None, problems: list[dict]) -> dict:
+def _unplaced(report: Report, titles: list[str | None], source: Source | None, agency: str | None,
+              year: int | None, expected_year: int | None, problems: list[dict]) -> dict:
     """Where a report read but not placed may belong: its agency, else the watched agencies its
-    title names, else its column's; its year, else each year printed in its title and the year
-    before (a publication date's year follows the report's) and the year the list expected;
-    None, any year, when nothing names one."""
+    title names, else its column's; its year, else each year printed in its titles (its own, the
+    listed one) and the year before (a publication date's year follows the report's) and the
+    year the list expected; None, any year, when nothing names one."""
     if agency:
         agencies = [agency]
     elif source is not None:
         agencies = [a.name for a in source.agencies_in_title(report.title) or source.agencies]
     else:
         agencies = []
-    printed = {int(y) for y in _PRINTED_YEAR.findall(unicodedata.normalize("NFKC", report.title or ""))}
+    printed = {int(y) for title in titles if title
+               for y in _PRINTED_YEAR.findall(unicodedata.normalize("NFKC", title))}
     expected = {expected_year} if expected_year else set()
     years = [year] if year else sorted(printed | {y - 1 for y in printed} | expected) or None
     why = "; ".join(f"{p['code']}: {p['detail']}" for p in problems
@@ -171,6 +172,7 @@ def read_document(*, body: bytes, url: str, content_type: str | None = None,
         return reading
 
     # The detail page's title and date win over what an attachment carries.
+    titles = [report.title, listed_title]
     if listed_title:
         report.title = listed_title
     if published_hint:
@@ -183,7 +185,7 @@ def read_document(*, body: bytes, url: str, content_type: str | None = None,
                          "detail": f"no {missing} found surely (title: {report.title or 'none'})"})
         reading.result = IngestResult("unreadable" if report.unreadable else "unmatched", agency=agency,
                                       year=year, problems=problems)
-        reading.unplaced = _unplaced(report, source, agency, year, expected_year, problems)
+        reading.unplaced = _unplaced(report, titles, source, agency, year, expected_year, problems)
         return reading
     report.agency, report.year = agency, year
     reading.report = report
