@@ -37,7 +37,7 @@ import apprise
 import yaml
 
 from monitor.alerts import transaction
-from monitor.config import Channel, Config
+from monitor.config import ALERT_KINDS, Channel, Config
 from nianjian.browse.links import SiteLinks
 from nianjian.browse.report import cell_label
 from nianjian.clock import isoformat
@@ -48,7 +48,6 @@ MESSAGES = Path(__file__).with_name("messages.yaml")
 
 # Robot message size limits (bytes of the text), with room for the JSON around it.
 TEXT_LIMIT = {"dingtalk": 19000, "wecom": 2000, "feishu": 29000}
-KIND_ORDER = ("missing", "late", "inconsistent", "changed", "source_failing")
 
 
 @lru_cache(maxsize=1)
@@ -142,7 +141,7 @@ def render(rows: list[dict], delivery: str = "", base_url: str | None = None) ->
     opened = sum(r["event"] == "open" for r in rows)
     groups: dict[tuple, list[str]] = defaultdict(list)
     items = []
-    for row in sorted(rows, key=lambda r: (r["event"] != "open", KIND_ORDER.index(r["kind"]),
+    for row in sorted(rows, key=lambda r: (r["event"] != "open", ALERT_KINDS.index(r["kind"]),
                                            r["agency"] or "", r["year"] or 0)):
         line = describe(row, row["event"], base_url)
         groups[(row["event"], row["kind"])].append(line)
