@@ -105,8 +105,7 @@ def _unplaced(report: Report, titles: list[str | None], source: Source | None, a
     why = "; ".join(f"{p['code']}: {p['detail']}" for p in problems
                     if p["code"] in (*_UNSURE.values(), "YEAR_UNKNOWN", "AGENCY_UNKNOWN", "UNMATCHED"))
     return {"title": report.title, "agency": agency, "year": year, "agencies": agencies, "years": years,
-            "why": why[:1000],
-            "published": report.published}
+            "why": why[:1000], "published": report.published}
 
 
 def _is_page(body: bytes, filename: str | None, content_type: str | None) -> bool:
@@ -219,10 +218,10 @@ def store_document(store: Store, reading: Reading, *, url: str, run_id: int | No
         saved = store.save_report(agency=agency, year=year, url=url, report=report,
                                   findings=findings, content_hash=reading.content_hash,
                                   seen_at=seen_at, run_id=run_id)
+        store.forget_unplaced(url)          # placed now, should it have been read unplaced before
     except sqlite3.Error as error:  # locked past the busy timeout, disk full: the transaction rolled back
         problems.append({"code": "STORE_ERROR", "detail": f"{type(error).__name__}: {error}"})
         return IngestResult("error", agency=agency, year=year, problems=problems)
-    store.forget_unplaced(url)
     if saved.kept:
         problems.append({"code": "KEPT_READABLE_VERSION", "detail": "not stored: the version "
                          "already stored, read better, stays current"})
