@@ -86,24 +86,27 @@ def expected_years(agency: Agency, now: datetime) -> range:
     return range(agency.first_year, now.astimezone(SHANGHAI).year)
 
 
-def may_be(unplaced: dict, agency: str, year: int) -> bool:
-    """Whether an unplaced report may be `agency`'s report for `year`: one of the agencies and
-    years it may be of; with no year named, any year before the one it was first seen in (a
+def may_be(unplaced: dict, year: int) -> bool:
+    """Whether an unplaced report (its `years` decoded) may be the report for `year`: one of
+    the years it may be for; with none named, any year before the one it was first seen in (a
     report for N is published after N ends)."""
-    years = json.loads(unplaced["years"]) if unplaced["years"] else None
-    return agency in json.loads(unplaced["agencies"]) and (
-        year in years if years is not None else year < int(unplaced["first_seen"][:4]))
+    years = unplaced["years"]
+    return year in years if years is not None else year < int(unplaced["first_seen"][:4])
 
 
 def assess_all(db, agencies: list[Agency], now: datetime, grace_days: int) -> list[Expectation]:
     reports = {(row["agency"], row["year"]): row for row in db.query(
         "SELECT id, agency, year, title, url, published, first_seen, errors FROM reports")}
-    unplaced = list(db.query("SELECT url, title, agency, year, agencies, years, why, first_seen "
-                             "FROM unplaced ORDER BY first_seen, url"))
+    unplaced: dict[str, list[dict]] = {}       # agency → the unplaced reports that may be its
+    for row in db.query("SELECT url, title, agency, year, agencies, years, why, first_seen "
+                        "FROM unplaced ORDER BY first_seen, url"):
+        row["years"] = json.loads(row["years"]) if row["years"] else None
+        for name in json.loads(row["agencies"]):
+            unplaced.setdefault(name, []).append(row)
     # an agency listed by two sources (a county column and its own site) is expected once
     unique = list({agency.name: agency for agency in reversed(agencies)}.values())[::-1]
     return [assess(agency, year, reports.get((agency.name, year)), now, grace_days,
-                   [u for u in unplaced if may_be(u, agency.name, year)])
+                   [u for u in unplaced.get(agency.name, ()) if may_be(u, year)])
             for agency in unique for year in expected_years(agency, now)]
 
 
