@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from parsers.html import content_root, table_pictures
+from parsers.metadata import title_match
 from parsers.page import iso_date, meta_tags, published_date
 
 
@@ -32,9 +33,9 @@ def botwalls() -> list[dict]:
 
 
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年")
+# A year printed in a title, in digits or Chinese numerals (二〇二三年): whether the title names
+# one at all, not which is the report's (`report_year`).
+_PRINTED_YEAR = re.compile(r"(?:19|20)\d\d|[〇○零一二三四五六七八九]{4}年")
 
 
 def compact(text: str | None) -> str:
@@ -50,7 +51,7 @@ def is_report_title(title: str | None) -> bool:
     rules = patterns()["report_title"]
     return (any(re.search(p, text) for p in rules["include"])
             and not any(re.search(p, text) for p in rules["exclude"])
-            and report_year(text) is not None)
+            and _PRINTED_YEAR.search(text) is not None)
 
 
 _CUT = re.compile(r"(?:…+|\.{2,})$")
@@ -63,22 +64,17 @@ def listed_report(title: str | None) -> bool:
         return True
     text = compact(title)
     shown = _CUT.sub("", text)
-    return (shown != text and report_year(shown) is not None
+    return (shown != text and _PRINTED_YEAR.search(shown) is not None
             and any(re.search(p, shown) for p in patterns()["report_title"]["cut"])
             and not any(re.search(p, shown) for p in patterns()["report_title"]["exclude"]))
 
 
 def report_year(title: str | None) -> int | None:
-    """The report year a title names: "鄂尔多斯市2019年政府信息公开工作年度报告" → 2019.
-    Chinese numerals ("二〇二三年") are read too. The year nearest before the report phrase wins, else the first one."""
-    text = compact(title)
-    text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(1)) + "年", text)
-    phrase = [m.start() for p in patterns()["report_title"]["include"] for m in [re.search(p, text)] if m]
-    years = [(m.start(), int(m.group(1))) for m in re.finditer(r"((?:19|20)\d\d)", text)]
-    before = [year for start, year in years if phrase and start < min(phrase)]
-    if before:
-        return before[-1]
-    return years[0][1] if years else None
+    """The report year a title names, read as the parser reads a title (`title_match`), so the
+    crawl and the parse agree: "鄂尔多斯市2019年政府信息公开工作年度报告" → 2019, "二〇二三年" too.
+    None when it names none surely: a publication date ("…年度报告（2023年1月20日）"), a range."""
+    found = title_match(compact(title))
+    return found[2] if found else None
 
 
 # ------------------------------------------------------------------ URLs
@@ -111,7 +107,7 @@ class Entry:
     """A report listed on a column page."""
     url: str
     title: str
-    year: int
+    year: int | None                # None: the title names no year surely (its page may)
     listed_date: str | None = None
 
 

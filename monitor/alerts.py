@@ -48,6 +48,12 @@ def expectation_conditions(expectations: list[Expectation], grace_days: int) -> 
         if item.status == "missing":
             conditions.append(Condition(_key("missing", item.agency, item.year), "missing",
                                         item.agency, item.year, {**base, "grace_days": grace_days}))
+        elif item.status == "unsure":
+            # not an accusation: a document that may be the report asks for review (待核实)
+            conditions.append(Condition(
+                _key("unsure", item.agency, item.year), "unsure", item.agency, item.year,
+                {**base, "documents": list(item.review), "unsure_of": item.review[0]["unsure_of"],
+                 "url": item.url, "title": item.title}))
         elif item.status == "late":
             conditions.append(Condition(
                 _key("late", item.agency, item.year), "late", item.agency, item.year,
@@ -146,9 +152,13 @@ def _resolution(row: dict, wanted: dict[str, Condition], expectations: dict, sou
         return {"resolution": "superseded", "version": newer[0].details["to_version"]} if newer \
             else {"resolution": "cleared"}
     expectation = expectations.get((row["agency"], row["year"]))
-    if kind == "missing":
+    if kind in ("missing", "unsure"):
         if expectation is None:
             return {"resolution": "not_watched"}
+        if expectation.status == "unsure":      # missing no more: a document may be it
+            return {"resolution": "review", "url": expectation.url, "title": expectation.title}
+        if expectation.report_id is None:
+            return {"resolution": "cleared"}
         return {"resolution": "found", "published": expectation.published, "url": expectation.url,
                 "report_id": expectation.report_id}
     if kind == "late" and expectation is None:

@@ -18,7 +18,7 @@ from nianjian.commands import WORDS
 from nianjian.errors import UserError, read_user_file
 
 DEFAULT_CONFIG = "data/nianjian.toml"
-ALERT_KINDS = ("missing", "late", "inconsistent", "changed", "source_failing")
+ALERT_KINDS = ("missing", "unsure", "late", "inconsistent", "changed", "source_failing")
 CHANNEL_TYPES = ("email", "webhook", "dingtalk", "wecom", "feishu", "apprise")
 NOTIFY_MODES = ("digest", "per_alert")
 EMAIL_SECURITY = ("starttls", "ssl", "none")

@@ -37,7 +37,7 @@ import apprise
 import yaml
 
 from monitor.alerts import transaction
-from monitor.config import Channel, Config
+from monitor.config import ALERT_KINDS, Channel, Config
 from nianjian.browse.links import SiteLinks
 from nianjian.browse.report import cell_label
 from nianjian.clock import isoformat
@@ -48,7 +48,6 @@ MESSAGES = Path(__file__).with_name("messages.yaml")
 
 # Robot message size limits (bytes of the text), with room for the JSON around it.
 TEXT_LIMIT = {"dingtalk": 19000, "wecom": 2000, "feishu": 29000}
-KIND_ORDER = ("missing", "late", "inconsistent", "changed", "source_failing")
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +75,10 @@ def describe(alert: dict, event: str, base_url: str | None = None) -> str:
     values["date_basis"] = text["date_basis"][basis].format_map(values)
     values["rules"] = "、".join(details.get("rules") or [])
     values["findings"] = _findings(details.get("findings") or [])
+    if alert["kind"] == "unsure":
+        values["unsure_of"] = text["unsure_of"].get(details.get("unsure_of"), "")
+        others = len(details.get("documents") or []) - 1
+        values["more"] = text["more_documents"].format(count=others) if others > 0 else ""
     if alert["kind"] == "changed":
         cells = details.get("cells") or []
         sample = text["changes"]["separator"].join(
@@ -106,6 +109,10 @@ def _page(alert: dict, base_url: str | None) -> str:
     if not isinstance(report_id, int) or alert["kind"] not in ("late", "inconsistent", "changed"):
         return ""
     links = SiteLinks((base_url or "").rstrip("/"))
+    if alert["kind"] == "unsure":
+        values["unsure_of"] = text["unsure_of"].get(details.get("unsure_of"), "")
+        others = len(details.get("documents") or []) - 1
+        values["more"] = text["more_documents"].format(count=others) if others > 0 else ""
     if alert["kind"] == "changed":
         link = links.changes(report_id, details.get("from_version"), details.get("to_version"))
     else:
@@ -134,7 +141,7 @@ def render(rows: list[dict], delivery: str = "", base_url: str | None = None) ->
     opened = sum(r["event"] == "open" for r in rows)
     groups: dict[tuple, list[str]] = defaultdict(list)
     items = []
-    for row in sorted(rows, key=lambda r: (r["event"] != "open", KIND_ORDER.index(r["kind"]),
+    for row in sorted(rows, key=lambda r: (r["event"] != "open", ALERT_KINDS.index(r["kind"]),
                                            r["agency"] or "", r["year"] or 0)):
         line = describe(row, row["event"], base_url)
         groups[(row["event"], row["kind"])].append(line)

@@ -7,7 +7,9 @@ problems in the `IngestResult`.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Sequence
@@ -50,12 +52,60 @@ def _parse(body: bytes, url: str | None, content_type: str | None, filename: str
     return parse(body, url=url, content_type=content_type, filename=filename, pictures=pictures)
 
 
-def _agency_name(report: Report, source: Source | None, agency_hint: str | None) -> str | None:
-    if source is not None:
-        agency = source.agency_for_title(report.title)
-        if agency is not None:
-            return agency.name
-    return agency_hint or report.agency
+_UNSURE = {"agency": "AGENCY_UNSURE", "year": "YEAR_UNSURE"}
+
+
+def _place(report: Report, listed_title: str | None, source: Source | None, agency_hint: str | None,
+           expected_year: int | None) -> tuple[str | None, int | None, list[tuple[str, str]]]:
+    """(agency, year, doubts) of a report. One rule for both: a value some reading names
+    unsurely (the parser's AGENCY_UNSURE / YEAR_UNSURE, the listed title's doubt, a title naming
+    several watched agencies) is left out, whatever else names one. Else the agency is the watched
+    one the title names, else the caller's (`--agency`), else the organ read; the year the listed
+    title's, else the document's, else the one the caller expected (the list's, `--year`)."""
+    from parsers.metadata import title_doubts, title_match    # the parser's own reading of a title
+    doubts = {what: next(p.detail for p in report.problems if p.code == code)
+              for what, code in _UNSURE.items() if any(p.code == code for p in report.problems)}
+    agency, year = report.agency, report.year
+    if listed_title:
+        _, listed_agency, listed_year = title_match(listed_title) or (None, None, None)
+        agency, year = listed_agency or agency, listed_year or year
+        for what, why in title_doubts(listed_title).items():
+            doubts.setdefault(what, f"the listed title {listed_title!r}: {why}")
+    named = source.agencies_in_title(report.title) if source is not None else []
+    if len(named) > 1:
+        doubts.setdefault("agency", f"the title names {len(named)} watched agencies: "
+                                    + ", ".join(a.name for a in named))
+    agency = named[0].name if len(named) == 1 else agency_hint or agency
+    year = year or expected_year
+    new = [(_UNSURE[what], why) for what, why in doubts.items()
+           if not any(p.code == _UNSURE[what] for p in report.problems)]
+    return (None if "agency" in doubts else agency, None if "year" in doubts else year, new)
+
+
+# A year printed in a title (digits as the parser compares them): a year the report may be for.
+_PRINTED_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _unplaced(report: Report, titles: list[str | None], source: Source | None, agency: str | None,
+              year: int | None, expected_year: int | None, problems: list[dict]) -> dict:
+    """Where a report read but not placed may belong: its agency, else the watched agencies its
+    title names, else its column's; its year, else each year printed in its titles (its own, the
+    listed one) and the year before (a publication date's year follows the report's) and the
+    year the list expected; None, any year, when nothing names one."""
+    if agency:
+        agencies = [agency]
+    elif source is not None:
+        agencies = [a.name for a in source.agencies_in_title(report.title) or source.agencies]
+    else:
+        agencies = []
+    printed = {int(y) for title in titles if title
+               for y in _PRINTED_YEAR.findall(unicodedata.normalize("NFKC", title))}
+    expected = {expected_year} if expected_year else set()
+    years = [year] if year else sorted(printed | {y - 1 for y in printed} | expected) or None
+    why = "; ".join(f"{p['code']}: {p['detail']}" for p in problems
+                    if p["code"] in (*_UNSURE.values(), "YEAR_UNKNOWN", "AGENCY_UNKNOWN", "UNMATCHED"))
+    return {"title": report.title, "agency": agency, "year": year, "agencies": agencies, "years": years,
+            "why": why[:1000], "published": report.published}
 
 
 def _is_page(body: bytes, filename: str | None, content_type: str | None) -> bool:
@@ -81,6 +131,7 @@ class Reading:
     report: Report | None = None
     problems: list[dict] = field(default_factory=list)
     own_findings: list | None = None       # None: the checks crashed (the report is stored unchecked)
+    unplaced: dict | None = None           # a report read but not placed: where it may belong (Store.record_unplaced)
 
 
 def read_document(*, body: bytes, url: str, content_type: str | None = None,
@@ -120,22 +171,20 @@ def read_document(*, body: bytes, url: str, content_type: str | None = None,
         return reading
 
     # The detail page's title and date win over what an attachment carries.
+    titles = [report.title, listed_title]
     if listed_title:
-        from parsers.metadata import title_match    # the parser's own reading of a title
         report.title = listed_title
-        _, listed_agency, listed_year = title_match(listed_title) or (None, None, None)
-        report.agency = listed_agency or report.agency
-        report.year = listed_year or report.year
     if published_hint:
         report.published = published_hint
-    agency = _agency_name(report, source, agency_hint)
-    year = report.year or expected_year
+    agency, year, doubts = _place(report, listed_title, source, agency_hint, expected_year)
     if not agency or not year:
+        problems.extend({"code": code, "detail": why} for code, why in doubts)
         missing = "agency" if not agency else "year"
         problems.append({"code": "UNMATCHED",
-                         "detail": f"no {missing} found (title: {report.title or 'none'})"})
+                         "detail": f"no {missing} found surely (title: {report.title or 'none'})"})
         reading.result = IngestResult("unreadable" if report.unreadable else "unmatched", agency=agency,
                                       year=year, problems=problems)
+        reading.unplaced = _unplaced(report, titles, source, agency, year, expected_year, problems)
         return reading
     report.agency, report.year = agency, year
     reading.report = report
@@ -152,6 +201,8 @@ def store_document(store: Store, reading: Reading, *, url: str, run_id: int | No
     """A read document into the store: the checks against last year's report and the likely
     copies among other agencies' reports (both from the store), then the report itself."""
     if reading.result is not None:
+        if reading.unplaced is not None:
+            _store_unplaced(store, reading.unplaced, url, run_id, seen_at, reading.result)
         return reading.result
     report, problems = reading.report, reading.problems
     agency, year = report.agency, report.year
@@ -167,6 +218,7 @@ def store_document(store: Store, reading: Reading, *, url: str, run_id: int | No
         saved = store.save_report(agency=agency, year=year, url=url, report=report,
                                   findings=findings, content_hash=reading.content_hash,
                                   seen_at=seen_at, run_id=run_id)
+        store.forget_unplaced(url)          # placed now, should it have been read unplaced before
     except sqlite3.Error as error:  # locked past the busy timeout, disk full: the transaction rolled back
         problems.append({"code": "STORE_ERROR", "detail": f"{type(error).__name__}: {error}"})
         return IngestResult("error", agency=agency, year=year, problems=problems)
@@ -179,6 +231,14 @@ def store_document(store: Store, reading: Reading, *, url: str, run_id: int | No
     status = "stored" if saved.created else "new_version" if saved.new_version else "unchanged"
     return IngestResult(status, saved.report_id, saved.version_id, agency, year, problems,
                         saved.errors)
+
+
+def _store_unplaced(store: Store, unplaced: dict, url: str, run_id: int | None,
+                    seen_at: datetime | None, result: IngestResult) -> None:
+    try:
+        store.record_unplaced(url, **unplaced, seen_at=seen_at, run_id=run_id)
+    except sqlite3.Error as error:  # the result still says why it was not placed
+        result.problems.append({"code": "STORE_ERROR", "detail": f"{type(error).__name__}: {error}"})
 
 
 def ingest_document(store: Store, *, url: str, run_id: int | None = None,

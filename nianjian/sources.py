@@ -1,6 +1,7 @@
 """The sources file: which portals to crawl and which agencies publish there (docs/design.md)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,14 +42,24 @@ class Source:
     cookies: bool = True                 # keep the portal's cookies (in a jar of this source's own)
     render: str = "auto"                 # auto: a browser only when the column needs one
 
+    def agencies_in_title(self, title: str | None) -> list[Agency]:
+        """The agencies a title names, in the order it names them, each once. A name inside a
+        longer one the title names is part of that one: "老城区西关街道办事处" names the 街道办事处,
+        not "老城区"."""
+        compact = "".join((title or "").split())
+        spans = [(found.start(), found.start() + len(name), agency) for agency in self.agencies
+                 for name in agency.names for found in re.finditer(re.escape(name), compact)]
+        outer = [span for span in spans if not any(
+            start <= span[0] and span[1] <= end and end - start > span[1] - span[0]
+            for start, end, _ in spans)]
+        named = {agency.name: agency for _, _, agency in sorted(outer, key=lambda span: span[0])}
+        return list(named.values())
+
     def agency_for_title(self, title: str | None) -> Agency | None:
-        """The agency whose name (or alias) the title names; the longest match wins, so
-        "老城区西关街道办事处" is not taken for "老城区人民政府"'s report."""
-        if not title:
-            return None
-        compact = "".join(title.split())
-        matches = [(len(n), a) for a in self.agencies for n in a.names if n in compact]
-        return max(matches, key=lambda m: m[0])[1] if matches else None
+        """The one agency the title names; None when it names none, or several ("甲局、乙局2022年…":
+        whose report it is cannot be told from the title)."""
+        named = self.agencies_in_title(title)
+        return named[0] if len(named) == 1 else None
 
 
 def _require(mapping: dict, key: str, where: str):

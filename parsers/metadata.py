@@ -154,6 +154,14 @@ def title_match(text: str):
     return (reading.title, reading.agency, reading.year) if reading else None
 
 
+def title_doubts(text: str) -> dict[str, str]:
+    """Why `title_match` leaves a title's agency or year out ({"agency": why, "year": why}): the
+    title names one that cannot be right (a range of years, a year in the future; several organs,
+    a name cut short). Empty when the title names them surely, names none, or is no report title."""
+    reading = _read_title(text)
+    return dict(reversed(reading.doubts)) if reading else {}
+
+
 def _clean_agency(agency: str) -> str:
     agency = agency.strip(_AROUND_NAME)
     for word in (*_SPEC["title_separators"], *_SPEC["agency_forwarding"]):

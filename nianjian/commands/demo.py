@@ -105,11 +105,11 @@ def print_summary(db: Path, base_url: str, round_: int, result, now) -> None:
     console.print(words["title"].format(date=now.date().isoformat(), round=round_), style="bold")
     console.print(render_terminal(grid))
     console.print(legend_terminal(grid))
-    expected = [cell for cell in grid.cells.values() if cell.status in ("on_time", "late", "missing", "pending")]
+    from monitor.expected import STATUSES
+    expected = [cell for cell in grid.cells.values() if cell.status in STATUSES]
     counts = Counter(cell.status for cell in expected)
     say = partial(console.print, markup=False, highlight=False)
-    say("\n" + words["expected"].format(total=len(expected), **{k: counts[k] for k in
-                                                               ("on_time", "late", "missing", "pending")}))
+    say("\n" + words["expected"].format(total=len(expected), **{k: counts[k] for k in STATUSES}))
     for cell in sorted(grid.cells.values(), key=lambda c: (c.agency, c.year)):
         if cell.state == "inconsistent":
             say(words["inconsistent"].format(agency=cell.agency, year=cell.year, rules=cell.error_rules))

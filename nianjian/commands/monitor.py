@@ -9,6 +9,7 @@ from rich.console import Console
 
 from monitor.config import add_config_arguments, config_from_args
 from monitor.cycle import run_once, setup_logging
+from monitor.expected import STATUSES
 from nianjian.commands import WORDS
 from nianjian.clock import parse_moment
 from nianjian.errors import UserError, error_line
@@ -46,7 +47,7 @@ def run(args) -> int:
     words, counts = WORDS["monitor"], result.expectations
     print(words["run"].format(run=result.run_id, crawl=result.crawl))
     print(WORDS["demo"]["expected"].format(total=sum(counts.values()), **{
-        status: counts.get(status, 0) for status in ("on_time", "late", "missing", "pending")}))
+        status: counts.get(status, 0) for status in STATUSES}))
     print(words["alerts"].format(opened=len(result.changes.opened), resolved=len(result.changes.resolved),
                                  delivered=result.delivery.delivered, messages=result.delivery.messages,
                                  pending=result.delivery.pending))

@@ -173,7 +173,7 @@ CREATE TABLE expectations (
     agency          TEXT NOT NULL,
     year            INTEGER NOT NULL,
     deadline        TEXT NOT NULL,
-    status          TEXT NOT NULL,    -- on_time | late | missing | pending
+    status          TEXT NOT NULL,    -- on_time | late | missing | pending (| unsure: see _UNPLACED)
     report_id       INTEGER REFERENCES reports(id),
     published       TEXT,
     days_late       INTEGER,
@@ -317,6 +317,32 @@ def _signatures_again(db: sqlite_utils.Database) -> None:
 
 # Ordered: position + 1 is the schema version a migration brings the database to. Append only;
 # a released migration is never edited. A migration is SQL, or a function of the database.
+# A report nianjian read but could not place (its agency or year unsure or unnamed): evidence that
+# something was published, for the (agency, year)s it may be (monitor: 待核实, never missing).
+_UNPLACED = """
+CREATE TABLE IF NOT EXISTS unplaced (
+    url         TEXT PRIMARY KEY,
+    title       TEXT,
+    agency      TEXT,             -- the agency when read surely (then only its year is not)
+    year        INTEGER,          -- the year when read surely (then only its agency is not)
+    agencies    TEXT NOT NULL,    -- JSON list: the agencies it may be of
+    years       TEXT,             -- JSON list: the years it may be for; NULL: any year before it was seen
+    why         TEXT NOT NULL,    -- the problems that left it unplaced, "CODE: detail; …"
+    published   TEXT,
+    first_seen  TEXT NOT NULL,
+    last_seen   TEXT NOT NULL,
+    run_id      INTEGER REFERENCES runs(id)
+);
+"""
+
+
+def _unplaced(db: sqlite_utils.Database) -> None:
+    """The table, and the unplaced reports an expectation may be (JSON list, status unsure);
+    idempotent, as a test replays the migrations before it."""
+    _run_script(db, _UNPLACED)
+    if "review" not in db["expectations"].columns_dict:
+        db.execute("ALTER TABLE expectations ADD COLUMN review TEXT")
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("tables", _TABLES),
     ("full-text search", _FULL_TEXT_SEARCH),
@@ -333,6 +359,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("spool progress", "CREATE TABLE spool_progress (spool TEXT PRIMARY KEY, applied_through INTEGER NOT NULL);"),
     ("two-character search", _bigram_index),
     ("narrative signatures of the vectorised MinHash", _signatures_again),
+    ("documents read but not placed", _unplaced),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

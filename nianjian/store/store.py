@@ -262,6 +262,37 @@ class Store:
                 "reports": reports, "errors": errors, "message": message,
                 "recorded_at": clock.isoformat()})
 
+    # ------------------------------------------------------------------ documents not placed
+    def record_unplaced(self, url: str, *, title: str | None, agency: str | None, year: int | None,
+                        agencies: Sequence[str],
+                        years: Sequence[int] | None, why: str, published: str | None = None,
+                        seen_at: datetime | None = None, run_id: int | None = None) -> None:
+        """A report read but not placed (agency or year unsure or unnamed), with the agencies
+        and years it may be of; seen again, its reading replaces the old one."""
+        seen = clock.isoformat(seen_at)
+        with self._transaction():
+            self.db.execute(
+                """INSERT INTO unplaced (url, title, agency, year, agencies, years, why, published,
+                                         first_seen, last_seen, run_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET title = excluded.title, agency = excluded.agency,
+                     year = excluded.year, agencies = excluded.agencies,
+                     years = excluded.years, why = excluded.why, published = excluded.published,
+                     last_seen = excluded.last_seen, run_id = excluded.run_id""",
+                [url, title, agency, year, _json(list(agencies)), None if years is None else _json(list(years)), why,
+                 published, seen, seen, run_id])
+
+    def forget_unplaced(self, url: str) -> None:
+        """The document at `url` is placed now (or no report): it no longer stands unplaced."""
+        with self._transaction():
+            self.db.execute("DELETE FROM unplaced WHERE url = ?", [url])
+
+    def unplaced(self) -> list[dict]:
+        """Reports read but not placed, their agencies and years decoded (years None: any)."""
+        return [{**row, "agencies": json.loads(row["agencies"]),
+                 "years": None if row["years"] is None else json.loads(row["years"])}
+                for row in self.db.query("SELECT * FROM unplaced ORDER BY first_seen, url")]
+
     # ------------------------------------------------------------------ reports
     def save_report(self, *, agency: str, year: int, url: str | None, report: Report,
                     findings: Sequence, content_hash: str, seen_at: datetime | None = None,

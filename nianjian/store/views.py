@@ -49,10 +49,12 @@ WHERE {_has_cells("'t4'")}"""
 
 # One row per expected (agency, year) from the monitor's `expectations`, plus reports the monitor
 # has not assessed yet (status 'unassessed'), so a database filled only by `nianjian ingest`
-# still shows what it holds.
+# still shows what it holds. An unsure one (待核实) shows the document that may be it.
 _AGENCY_YEAR_STATUS = """SELECT e.agency, a.level, a.region, e.year, e.deadline, e.status,
   e.published, e.days_late, e.first_seen_used, COALESCE(r.errors, e.errors) AS errors,
-  r.warnings, r.error_rules, e.report_id, r.title, r.url, e.updated_at, r.parse_status
+  r.warnings, r.error_rules, e.report_id,
+  COALESCE(r.title, json_extract(e.review, '$[0].title')) AS title,
+  COALESCE(r.url, json_extract(e.review, '$[0].url')) AS url, e.updated_at, r.parse_status
 FROM expectations e
 LEFT JOIN agencies a ON a.name = e.agency
 LEFT JOIN reports r ON r.id = e.report_id

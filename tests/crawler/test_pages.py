@@ -95,6 +95,16 @@ def test_report_titles_and_years(title, year):
 
 
 @pytest.mark.parametrize("title", [
+    "某县政府信息公开工作年度报告（2023年1月20日）",     # a publication date, not the report's year
+    "某县2021-2022年政府信息公开工作年度报告",            # a range: which year is not known
+])
+def test_a_title_whose_year_is_not_surely_the_reports_is_listed_without_one(title):
+    """Read as the parser reads a title (parsers.metadata.title_match): listed, its page tells."""
+    assert pages.is_report_title(title)
+    assert pages.report_year(title) is None
+
+
+@pytest.mark.parametrize("title", [
     "涧西区人民政府2021年政府网站工作年度报表",
     "关于报送2023年政府信息公开工作年度报告的通知",
     "涧西区召开2022年政务公开工作会议",

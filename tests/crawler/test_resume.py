@@ -11,7 +11,8 @@ from pathlib import Path
 import sqlite_utils
 
 ROOT = Path(__file__).resolve().parents[2]
-AGENCIES = [f"涧西区第{n}局" for n in range(1, 31)]
+# Named without Arabic digits: no organ's name holds them (the parser reads "第1局" as no organ's name).
+AGENCIES = [f"涧西区第{str(n).translate(str.maketrans('0123456789', '〇一二三四五六七八九'))}局" for n in range(1, 31)]
 
 
 def test_sigterm_then_resume_with_the_same_jobdir(serve, kit, crawl, tmp_path):

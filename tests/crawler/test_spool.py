@@ -20,7 +20,8 @@ from nianjian.spool import Spool
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = (ROOT / "tests/fixtures/seeds/000_c31dcc775cd75b8e.txt").read_text("utf-8")
-AGENCIES = [f"第{n}号局" for n in range(12)]
+AGENCIES = [f"涧西区{work}局" for work in ("教育", "财政", "民政", "司法", "商务", "审计", "统计", "水利",
+                                           "应急管理", "自然资源", "交通运输", "市场监督管理")]
 
 
 def writer(tmp_path: Path, *args: str) -> subprocess.Popen:

@@ -102,9 +102,9 @@ def portal(tmp_path) -> GeneratedPortal:
     path.write_text(yaml.safe_dump({"sources": sources}, allow_unicode=True), "utf-8")
     reports = sorted(p for p in pages if "/t" in p)
     titles = {}
-    for p in reports:                      # /s0/202201/t20220120_3.html → 第4号局, 2021
+    for p in reports:                      # /s0/202201/t20220120_3.html → 第四号局, 2021
         year = int(p.split("/")[2][:4]) - 1
-        titles[p] = (f"第{int(p.rsplit('_', 1)[1].split('.')[0]) + 1}号局", year)
+        titles[p] = (synthetic_portal.agency_name(int(p.rsplit('_', 1)[1].split('.')[0]) + 1), year)
     return GeneratedPortal(server, path, reports, titles)
 
 

@@ -237,6 +237,17 @@ class Database:
                                      url=url or f"http://127.0.0.1:9/{year}/{agency}.html",
                                      content_hash=content_hash, seen_at=_at(seen))
 
+    def unplaced(self, url: str, *, title: str, agency: str | None, year: int | None,
+                 agencies: list[str], years: list[int] | None, why: str, seen: str) -> None:
+        """A report read but not placed, as the ingest records it (Store.record_unplaced)."""
+        with Store(self.path) as store:
+            store.record_unplaced(url, title=title, agency=agency, year=year, agencies=agencies,
+                                  years=years, why=why, seen_at=_at(seen))
+
+    def placed(self, url: str) -> None:
+        with Store(self.path) as store:
+            store.forget_unplaced(url)
+
     def source_run(self, source_id: str, status: str, message: str | None = None) -> None:
         with Store(self.path) as store:
             store.record_source_run(None, source_id, status=status, message=message)

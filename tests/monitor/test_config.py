@@ -49,7 +49,7 @@ def test_every_commented_channel_in_the_sample_is_valid(tmp_path, monkeypatch):
     ('[alerts]\ngrace_day = 3', "未知的键 unknown key 'alerts.grace_day'"),
     ('[alerts]\ngrace_days = "3"', "'alerts.grace_days' 应为整数，而不是 '3'"),
     ('[alerts]\ngrace_days = -1', "'alerts.grace_days' 至少为 0，而不是 -1"),
-    ('[alerts]\nkinds = ["missing", "lost"]', "'alerts.kinds' 含 'lost'；应取自 missing, late, inconsistent, changed, source_failing"),
+    ('[alerts]\nkinds = ["missing", "lost"]', "'alerts.kinds' 含 'lost'；应取自 missing, unsure, late, inconsistent, changed, source_failing"),
     ('[schedule]\ncron = "0 25 * * *"', "'schedule.cron' 是 '0 25 * * *'，不是 crontab 行（分 时 日 月 星期）："),
     ('[schedule]\ntimezone = "Mars/Olympus"', "'schedule.timezone' 是 'Mars/Olympus'，不是时区名（如 Asia/Shanghai）"),
     ('[notify]\nmode = "weekly"', "'notify.mode' 是 'weekly'；应为 digest, per_alert 之一"),

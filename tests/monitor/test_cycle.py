@@ -266,3 +266,52 @@ def test_a_previous_year_found_later_gets_this_years_report_checked_again(at, wr
     assert database.query("SELECT json_extract(counts, '$.rechecked') AS n FROM runs ORDER BY id DESC LIMIT 1") \
         == [{"n": 0}]
     assert result.ok
+
+
+DATED_URL = "http://127.0.0.1:9/nb/t9.html"
+DATED_TITLE = "涧西区人民政府政府信息公开工作年度报告（2024年4月1日）"
+
+
+def test_a_report_read_but_not_placed_holds_missing_as_unsure_for_its_years_only(at, write_sources, make_config,
+                                                                                 database, smtp_server):
+    write_sources(agencies=[{**GOVERNMENT, "first_year": 2022}])
+    config = make_config(channels=[{"name": "office", "type": "email", "host": "127.0.0.1",
+                                    "port": smtp_server.port, "security": "none",
+                                    "from": "nianjian@example.org", "to": ["gongkai@example.org"]}])
+    database.save("涧西区人民政府", 2022, seen="2023-03-01T02:00", published="2023-02-28")
+    run_once(config, now=at("2024-04-01T02:00"))
+    assert [a["key"] for a in database.alerts()] == ["missing|涧西区人民政府|2023"]
+
+    # a page whose title carries its publication date: its year unsure, 2023 or 2024 (years printed, and before)
+    database.unplaced(DATED_URL, title=DATED_TITLE, agency="涧西区人民政府", year=None,
+                      agencies=["涧西区人民政府"], years=[2023, 2024], seen="2024-04-02T01:00",
+                      why="YEAR_UNKNOWN: no report year in the title or the statistical period")
+    result = run_once(config, now=at("2024-04-02T02:00"))
+    assert result.expectations == {"on_time": 1, "unsure": 1}
+    [unsure] = database.alerts()
+    assert (unsure["key"], unsure["details"]["url"], unsure["details"]["unsure_of"]) == \
+        ("unsure|涧西区人民政府|2023", DATED_URL, "year")
+    [missing] = database.alerts("resolved")
+    assert (missing["key"], missing["details"]["resolution"]) == ("missing|涧西区人民政府|2023", "review")
+    body = smtp_server.messages[-1]["body"]
+    assert (f"涧西区人民政府2023年度报告待核实（截止 2024-03-31）：发现一份可能是该报告的文件，但无法确定其年度，"
+            f"请人工核实：《{DATED_TITLE}》 {DATED_URL}") in body
+    assert f"涧西区人民政府2023年度报告转为待核实：发现可能是该报告的文件 {DATED_URL}" in body
+    rows = {r["year"]: r for r in database.query("SELECT year, status, report_id, review FROM expectations")}
+    assert (rows[2023]["status"], rows[2023]["report_id"]) == ("unsure", None)     # not on time, not late
+    assert rows[2022]["status"] == "on_time"
+
+    # it is no document of 2021 or 2022: an agency watched from 2021 is missing 2021 all the same
+    write_sources(agencies=[{**GOVERNMENT, "first_year": 2021}])
+    run_once(config, now=at("2024-04-02T03:00"))
+    assert sorted(a["key"] for a in database.alerts()) == ["missing|涧西区人民政府|2021", "unsure|涧西区人民政府|2023"]
+
+    # the report is placed at last (read again with its year): the review is over, found
+    database.placed(DATED_URL)
+    database.save("涧西区人民政府", 2023, seen="2024-04-03T01:00", published="2024-03-28", url=DATED_URL)
+    run_once(config, now=at("2024-04-03T02:00"))
+    assert sorted(a["key"] for a in database.alerts()) == ["missing|涧西区人民政府|2021"]
+    resolved = {a["key"]: a["details"]["resolution"] for a in database.alerts("resolved")}
+    assert resolved["unsure|涧西区人民政府|2023"] == "found"
+    assert f"涧西区人民政府2023年度报告的待核实提醒已解除，已找到：已于 2024-03-28 找到 {DATED_URL}" in \
+        smtp_server.messages[-1]["body"]

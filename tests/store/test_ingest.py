@@ -127,3 +127,47 @@ def test_a_page_with_nothing_of_a_report_is_not_one_whatever_the_listing_says(st
     assert walled.status == "not_a_report" and [p["code"] for p in walled.problems] == ["NOT_A_REPORT"]
     assert "访问过于频繁，请稍后再试" in walled.problems[0]["detail"]
     assert store.db["reports"].count == 0
+
+
+# ---------------------------------------------------------------- a year or agency not read surely
+RANGED = JIANXI.decode("utf-8").replace("涧西区人民政府2021年", "涧西区人民政府2020-2021年", 1).encode("utf-8")
+
+
+def test_a_year_the_parser_is_unsure_of_is_filled_by_neither_the_listed_title_nor_the_crawl(store):
+    """The page's own title names 2020-2021: neither the list's title nor the list's year
+    makes it 2021's report. It is kept unplaced, with where it may belong."""
+    store.sync_agencies([SOURCE])
+    result = ingest(store, RANGED, source=SOURCE, listed_title="涧西区人民政府2021年政府信息公开工作年度报告",
+                    expected_year=2021, seen_at=datetime(2022, 1, 25, 9, 30, tzinfo=SHANGHAI))
+    assert (result.status, result.agency, result.year) == ("unmatched", "涧西区人民政府", None)
+    assert [p["code"] for p in result.problems][-2:] == ["YEAR_UNSURE", "UNMATCHED"]
+    assert store.db["reports"].count == 0
+    [unplaced] = store.unplaced()
+    assert {k: unplaced[k] for k in ("url", "agency", "year", "agencies", "years", "first_seen")} == {
+        "url": "http://www.jianxi.gov.cn/2022/t1.html", "agency": "涧西区人民政府", "year": None,
+        "agencies": ["涧西区人民政府"], "years": [2019, 2020, 2021], "first_seen": "2022-01-25T09:30:00+08:00"}
+    assert unplaced["why"].startswith("YEAR_UNSURE: the title names a range of years (2020-2021)")
+    alone = ingest(store, RANGED, expected_year=2021, url="http://www.jianxi.gov.cn/2022/t2.html")
+    assert (alone.status, alone.year) == ("unmatched", None)       # the expected year fills no doubt
+
+
+def test_a_listed_title_naming_a_year_unsurely_places_nothing(store):
+    result = ingest(store, JIANXI, source=SOURCE, listed_title="涧西区人民政府2020-2021年政府信息公开工作年度报告")
+    assert (result.status, result.year) == ("unmatched", None)
+    assert "YEAR_UNSURE" in [p["code"] for p in result.problems] and store.db["reports"].count == 0
+    # the page's title carrying its publication date names no year: the report's own year stands
+    dated = ingest(store, JIANXI, source=SOURCE,
+                   listed_title="涧西区人民政府政府信息公开工作年度报告（2022年1月20日）")
+    assert (dated.status, dated.agency, dated.year) == ("stored", "涧西区人民政府", 2021)
+    assert store.unplaced() == []              # placed now: the same page is unplaced no more
+
+
+def test_a_title_naming_several_watched_agencies_is_neither_ones(store):
+    assert SOURCE.agency_for_title("涧西区教育局、涧西区人民政府2021年政府信息公开工作年度报告") is None
+    assert SOURCE.agency_for_title("涧西区人民政府2021年政府信息公开工作年度报告").name == "涧西区人民政府"
+    result = ingest(store, JIANXI, source=SOURCE,
+                    listed_title="涧西区教育局、涧西区人民政府2021年政府信息公开工作年度报告")
+    assert (result.status, result.agency, result.year) == ("unmatched", None, 2021)
+    assert store.db["reports"].count == 0
+    [unplaced] = store.unplaced()
+    assert (unplaced["agencies"], unplaced["years"]) == (["涧西区教育局", "涧西区人民政府"], [2021])
