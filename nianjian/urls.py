@@ -34,12 +34,16 @@ def spellings() -> dict:
 
 
 def fetch_url(url: str, base: str | None = None) -> str:
-    """The address to fetch a link at: resolved against `base`, lower-case host, no #fragment,
-    no tracking parameters or cache busters (session parameters stay: a column may need them)."""
+    """The address to fetch a link at: resolved against `base`, lower-case host, no default
+    port, no #fragment, no tracking parameters or cache busters (session parameters stay: a
+    column may need them)."""
     url = urljoin(base, url.strip()) if base else url.strip()
     parts = urlsplit(url)
+    scheme, host = parts.scheme.lower(), parts.netloc.lower()
+    if host.endswith(f":{_DEFAULT_PORTS.get(scheme)}"):
+        host = host.rpartition(":")[0]
     kept = [pair for pair in _pairs(parts.query) if not _says_nothing(pair, session=False)]
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", "&".join(kept), ""))
+    return urlunsplit((scheme, host, parts.path or "/", "&".join(kept), ""))
 
 
 def canonical_url(url: str, base: str | None = None) -> str:

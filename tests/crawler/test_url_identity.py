@@ -62,8 +62,9 @@ def test_addresses_of_different_documents_stay_apart(one, other):
 
 
 def test_the_address_fetched_keeps_what_a_server_may_need():
-    url = "http://a.gov.cn/list.jsp;jsessionid=ABC?page=2&from=list#top"
+    url = "HTTP://A.gov.cn:80/list.jsp;jsessionid=ABC?page=2&from=list#top"
     assert fetch_url(url) == "http://a.gov.cn/list.jsp;jsessionid=ABC?page=2"
+    assert fetch_url("https://a.gov.cn:8443/nb/") == "https://a.gov.cn:8443/nb/"     # scheme and path as linked
 
 
 def test_a_portal_spelling_its_reports_many_ways_gives_each_report_once(tmp_path):
