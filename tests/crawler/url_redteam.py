@@ -20,16 +20,19 @@ spellings has two bodies. Used by tests/crawler/test_url_identity.py and benchma
 from __future__ import annotations
 
 import html
+import importlib.util
 import subprocess
 import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
 SETTINGS = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_TIMEOUT=5", "RETRY_TIMES=0",
             "CONCURRENT_REQUESTS_PER_DOMAIN=4", "LOG_LEVEL=INFO", "NIANJIAN_REVERIFY_NIGHTS=1"]
 
@@ -92,18 +95,16 @@ def _seed(prefix: str) -> str:
     return next((FIXTURES / "seeds").glob(f"{prefix}_*.txt")).read_text("utf-8")
 
 
+@lru_cache(maxsize=1)
+def _synthetic_portal():
+    spec = importlib.util.spec_from_file_location("synthetic_portal", ROOT / "benchmarks" / "synthetic_portal.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _seed_html(text: str) -> str:
-    out, table = [], []
-    for line in text.splitlines()[1:] + [""]:
-        if "\t" in line:
-            table.append("<tr>" + "".join(f"<td>{c}</td>" for c in line.rstrip("\t").split("\t")) + "</tr>")
-            continue
-        if table:
-            out.append("<table border='1'>" + "".join(table) + "</table>")
-            table = []
-        if line.strip():
-            out.append(f"<p>{line.strip()}</p>")
-    return "\n".join(out)
+    return _synthetic_portal().seed_html(text.splitlines()[1:])
 
 
 def _report_page(document: Document) -> str:
@@ -206,7 +207,7 @@ def crawl(sources: Path, db: Path, *, python: str = sys.executable, root: Path |
     """One night's crawl, as the monitor runs it (`python -m crawler.run`)."""
     command = [python, "-m", "crawler.run", "--sources", str(sources), "--db", str(db)]
     command += [arg for setting in SETTINGS for arg in ("-s", setting)]
-    return subprocess.run(command, cwd=root or Path(__file__).resolve().parents[2], capture_output=True,
+    return subprocess.run(command, cwd=root or ROOT, capture_output=True,
                           text=True, timeout=300, env=env)
 
 
