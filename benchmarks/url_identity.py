@@ -4,7 +4,8 @@ and the traps `info.jsp?id=123/124`, `ndbg.html` in two years' directories, Hanw
 `?uid=…&pageNum=N` pages) crawled on two nights. Prints the reports stored and missing (merged
 away), the versions beyond the first (each a false 'changed after publication'), the report
 downloads beyond one per night, the fetch-record rows beyond one per document, and the reports
-stored under an address that redirects.
+stored under an address that redirects. After the first night the lists link in the other
+order, so another spelling of a page comes first.
 
 Run: PYTHONPATH=$PWD .venv/bin/python benchmarks/url_identity.py [--code DIR]
 (--code: another checkout of nianjian to crawl with, e.g. `git archive 785daae | tar -x -C DIR`
@@ -16,7 +17,6 @@ import argparse
 import os
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,13 +37,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             sources, db = Path(tmp) / "sources.yaml", Path(tmp) / "nianjian.db"
             sources.write_text(url_redteam.sources_yaml(portal), "utf-8")
-            nights = []
-            for _ in range(args.nights):
-                portal.hits.clear()
-                done = url_redteam.crawl(sources, db, root=code, env=env)
-                if done.returncode:
-                    sys.exit(done.stderr[-3000:])
-                nights.append(Counter(portal.hits))
+            try:
+                nights = url_redteam.nights(portal, sources, db, args.nights, root=code, env=env)
+            except RuntimeError as error:
+                sys.exit(str(error))
             figures = url_redteam.figures(portal, db, nights)
     finally:
         portal.stop()

@@ -33,24 +33,28 @@ def spellings() -> dict:
             "session": lower(data["session_params"]), "index_files": lower(data["index_files"])}
 
 
-def fetch_url(url: str, base: str | None = None) -> str:
+def fetch_url(url: str, base: str | None = None, *, session: bool = True) -> str:
     """The address to fetch a link at: resolved against `base`, lower-case host, no default
-    port, no #fragment, no tracking parameters or cache busters (session parameters stay: a
-    column may need them)."""
+    port, dot segments resolved, no #fragment, no tracking parameters or cache busters.
+    `session=False` drops session parameters too (a source keeping cookies has its session in
+    them); by default they stay, as a column without cookies may need them."""
     url = urljoin(base, url.strip()) if base else url.strip()
     parts = urlsplit(url)
     scheme, host = parts.scheme.lower(), parts.netloc.lower()
     if host.endswith(f":{_DEFAULT_PORTS.get(scheme)}"):
         host = host.rpartition(":")[0]
-    kept = [pair for pair in _pairs(parts.query) if not _says_nothing(pair, session=False)]
-    return urlunsplit((scheme, host, parts.path or "/", "&".join(kept), ""))
+    path = _without_dots(parts.path or "/")
+    if not session:
+        path = _without_session(path)
+    kept = [pair for pair in _pairs(parts.query) if not _says_nothing(pair, session=not session)]
+    return urlunsplit((scheme, host, path, "&".join(kept), ""))
 
 
 def canonical_url(url: str, base: str | None = None) -> str:
     """The document's key: `fetch_url`, then one scheme (`http`), no default port, dot segments
     resolved, no session parameters, an index file or a trailing slash as the directory,
     percent-encoding normalised, parameters sorted."""
-    parts = urlsplit(fetch_url(url, base))
+    parts = urlsplit(fetch_url(url, base, session=False))
     host = parts.hostname or ""
     try:
         port = parts.port
@@ -59,8 +63,8 @@ def canonical_url(url: str, base: str | None = None) -> str:
     if port is not None and port != _DEFAULT_PORTS.get(parts.scheme):
         host = f"{host}:{port}"
     scheme = "http" if parts.scheme in _DEFAULT_PORTS else parts.scheme
-    path = _directory(_without_dots(_without_session(_escaped(parts.path))))
-    query = sorted(_escaped(pair) for pair in _pairs(parts.query) if not _says_nothing(pair, session=True))
+    path = _directory(_without_dots(_escaped(parts.path)))
+    query = sorted(_escaped(pair) for pair in _pairs(parts.query))
     return urlunsplit((scheme, host, path, "&".join(query), ""))
 
 

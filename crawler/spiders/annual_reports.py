@@ -24,6 +24,7 @@ from crawler.ledger import LIST, PART, Fetch, Ledger
 from crawler.origins import SourcePolicy, origin, origin_text
 from crawler.spool_writer import SpoolLedger
 from nianjian.sources import Source, load_sources
+from nianjian.urls import fetch_url
 
 _DISPOSITION_NAME = re.compile(r"""filename\*?=(?:UTF-8'')?["']?([^"';]+)""", re.I)
 
@@ -113,6 +114,7 @@ class AnnualReportsSpider(scrapy.Spider):
         if refusal is not None and refusal.outcome == "bad_link":
             self.ledger.record(source.id, Fetch(url=url, outcome=refusal.outcome, error=refusal.reason))
             return None
+        url = fetch_url(url, session=not source.cookies)    # with cookies the session is in them
         meta = {"source": source.id, "kind": kind, **meta}
         if source.cookies:
             meta["cookiejar"] = source.id

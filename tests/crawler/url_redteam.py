@@ -15,7 +15,8 @@ The traps: `info.jsp?id=123` and `?id=124` (two agencies' reports), `ndbg.html` 
 The server answers as static servers do: a static file ignores its query and path parameters, a
 directory serves its index.html, `.jsp` pages are selected by their query. Report pages echo the
 address they were asked by (a share link, as portals write them), so one report fetched under two
-spellings has two bodies. Used by tests/crawler/test_url_identity.py and benchmarks/url_identity.py.
+spellings has two bodies; on later nights the lists link in the other order (`reordered`), so
+another spelling comes first. Used by tests/crawler/test_url_identity.py and benchmarks/url_identity.py.
 """
 from __future__ import annotations
 
@@ -116,9 +117,10 @@ def _report_page(document: Document) -> str:
             "<div class='share'><a href='{SELF}'>分享到微信</a></div></body></html>")
 
 
-def _list_page(name: str, root: str) -> str:
+def _list_page(name: str, root: str, reordered: bool) -> str:
+    links = LINKS[name][::-1] if reordered else LINKS[name]
     rows = "".join(f"<li><a href='{href.replace('{ROOT_UPPER}', root.upper())}'>{BY_NAME[doc].title}</a>"
-                   f"<span>{BY_NAME[doc].year + 1}-01-20</span></li>" for href, doc in LINKS[name])
+                   f"<span>{BY_NAME[doc].year + 1}-01-20</span></li>" for href, doc in links)
     pager = f"<div class='page'><a href='{NEXT[name]}'>下一页</a></div>" if name in NEXT else ""
     return (f"<html><head><meta charset='utf-8'><title>政府信息公开年报</title></head><body>"
             f"<ul class='list'>{rows}</ul>{pager}</body></html>")
@@ -129,6 +131,7 @@ class Portal:
 
     def __init__(self):
         self.hits: Counter = Counter()
+        self.reordered = False             # the lists' links in the other order (a later night)
         self.pdf = (FIXTURES / "corpus" / "hongze_2023.pdf").read_bytes()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -167,7 +170,7 @@ class Portal:
         if document.pdf:
             return 200, {"Content-Type": "application/pdf"}, self.pdf, document.name
         if document.agency is None:
-            body = _list_page(document.name, self.root)
+            body = _list_page(document.name, self.root, self.reordered)
         else:
             body = self.pages[document.name].replace("{SELF}", html.escape(address))
         return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode("utf-8"), document.name
@@ -209,6 +212,19 @@ def crawl(sources: Path, db: Path, *, python: str = sys.executable, root: Path |
     command += [arg for setting in SETTINGS for arg in ("-s", setting)]
     return subprocess.run(command, cwd=root or ROOT, capture_output=True,
                           text=True, timeout=300, env=env)
+
+
+def nights(portal: Portal, sources: Path, db: Path, count: int, **crawling) -> list[Counter]:
+    """`count` nights' crawls, the lists reordered after the first; each night's hits."""
+    hits = []
+    for night in range(count):
+        portal.hits.clear()
+        portal.reordered = night > 0
+        done = crawl(sources, db, **crawling)
+        if done.returncode:
+            raise RuntimeError(done.stderr[-3000:])
+        hits.append(Counter(portal.hits))
+    return hits
 
 
 def figures(portal: Portal, db: Path, nights: list[Counter]) -> dict:
