@@ -114,7 +114,10 @@ class AnnualReportsSpider(scrapy.Spider):
         if refusal is not None and refusal.outcome == "bad_link":
             self.ledger.record(source.id, Fetch(url=url, outcome=refusal.outcome, error=refusal.reason))
             return None
-        url = fetch_url(url, session=not source.cookies)    # with cookies the session is in them
+        # With cookies the session is in them, not in the address; a gkmlpt column page names its
+        # column in the #fragment (`_page_url`), which the request keeps.
+        fragment = urlsplit(url).fragment
+        url = fetch_url(url, session=not source.cookies) + (f"#{fragment}" if fragment else "")
         meta = {"source": source.id, "kind": kind, **meta}
         if source.cookies:
             meta["cookiejar"] = source.id
