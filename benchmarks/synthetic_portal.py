@@ -42,8 +42,13 @@ def rewrite_prose(body: str, rng: random.Random) -> str:
 
 def report_body() -> str:
     """The seed report (涧西区 2021) as HTML: paragraphs and tables."""
+    return seed_html(SEED.splitlines()[2:])
+
+
+def seed_html(lines: list[str]) -> str:
+    """A seed's lines as HTML: paragraphs, and its tab-separated rows as tables."""
     out, rows = [], []
-    for line in SEED.splitlines()[2:] + [""]:
+    for line in [*lines, ""]:
         if "\t" in line:
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in line.rstrip("\t").split("\t")) + "</tr>")
             continue

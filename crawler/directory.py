@@ -13,7 +13,7 @@ from importlib import resources
 import yaml
 from parsel import Selector
 
-from crawler.pages import canonical_url, compact
+from crawler.pages import compact, fetch_url
 
 
 @lru_cache(maxsize=None)
@@ -88,7 +88,7 @@ def organ_links(html: str, base_url: str, prefix: str | None = None) -> list[Org
             level = level_of(text)
             if level:
                 name = full_name(text, prefix)
-                found.setdefault(name, OrganLink(name, level_of(name) or level, canonical_url(href, base_url)))
+                found.setdefault(name, OrganLink(name, level_of(name) or level, fetch_url(href, base_url)))
                 break
     return list(found.values())
 
@@ -99,7 +99,7 @@ def entry_links(html: str, base_url: str) -> list[str]:
     urls: list[str] = []
     for href, texts in _anchors(html):
         if any(rule.search(text) for text in texts for rule in rules):
-            url = canonical_url(href, base_url)
+            url = fetch_url(href, base_url)
             if url not in urls:
                 urls.append(url)
     return urls

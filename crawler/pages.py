@@ -17,6 +17,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
 
+from nianjian.urls import fetch_url
 from parsers.html import content_root, table_pictures
 from parsers.metadata import title_match
 from parsers.page import iso_date, meta_tags, published_date
@@ -77,17 +78,6 @@ def report_year(title: str | None) -> int | None:
     return found[2] if found else None
 
 
-# ------------------------------------------------------------------ URLs
-def canonical_url(url: str, base: str | None = None) -> str:
-    """One spelling per page: resolved against `base` (so "./a.html" and the absolute link are
-    equal), no #fragment, no volatile query parameters (`?uid=…&pageNum=N`)."""
-    url = urljoin(base, url.strip()) if base else url.strip()
-    parts = urlsplit(url)
-    volatile = set(patterns()["volatile_query_params"])
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in volatile])
-    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", query, ""))
-
-
 # ------------------------------------------------------------------ list pages
 class UnreadablePage(ValueError):
     """A list page that is not what its family reads (an HTML error page where JSON was due)."""
@@ -135,10 +125,10 @@ def _target(anchor, base_url: str) -> str | None:
     crawler records it as a bad link); an in-page link leads nowhere."""
     href = (anchor.get("href") or "").strip()
     if href and not href.lower().startswith(("#", "javascript:")):
-        return canonical_url(href, base_url)
+        return fetch_url(href, base_url)
     for script in (anchor.get("onclick") or "", href):
         if found := _SCRIPT_TARGET.search(script):
-            return canonical_url(found.group(1), base_url)
+            return fetch_url(found.group(1), base_url)
     return href if href.lower().startswith("javascript:") else None
 
 
@@ -326,7 +316,7 @@ def sub_columns(html: str, base_url: str) -> list[str]:
     a box's 更多 → ./xznb/index.html): links to column pages in a directory below the page's
     own, outside its chrome; in page order, each once. A column at a site's root has none (its
     "sub-columns" would be the whole site)."""
-    own = urlsplit(canonical_url(base_url))
+    own = urlsplit(fetch_url(base_url))
     directory = own.path.rpartition("/")[0] + "/"
     if directory == "/":
         return []
@@ -354,7 +344,7 @@ def column_links(html: str, base_url: str) -> list[str]:
         ranks = [rank for rank, pattern in enumerate(wording) for t in texts if re.fullmatch(pattern, t)]
         href = anchor.attrib["href"].strip()
         if ranks and href and not href.startswith("#"):
-            ranked.append((min(ranks), canonical_url(href, base_url)))
+            ranked.append((min(ranks), fetch_url(href, base_url)))
     urls = []
     for _, url in sorted(ranked, key=lambda r: r[0]):
         if url not in urls:
@@ -376,7 +366,7 @@ def _postback(anchor: Selector, selector: Selector, base_url: str, target: str, 
             fields[hidden.attrib["name"]] = hidden.attrib.get("value", "")
     fields.update({"__EVENTTARGET": target, "__EVENTARGUMENT": argument})
     action = form[0].attrib.get("action", "").strip() if form else ""
-    return ListPage(canonical_url(action or base_url, base_url), formdata=tuple(fields.items()))
+    return ListPage(fetch_url(action or base_url, base_url), formdata=tuple(fields.items()))
 
 
 def next_pages(html: str, base_url: str) -> list[ListPage]:
@@ -386,7 +376,7 @@ def next_pages(html: str, base_url: str) -> list[ListPage]:
     leading back to this page or an earlier one (a last page's pager wrapping round to page 1)."""
     selector = Selector(text=html or "<html></html>")
     wording = set(patterns()["next_page_link"])
-    here = canonical_url(base_url)
+    here = fetch_url(base_url)
     found: list[ListPage] = []
     for anchor in selector.xpath("//a"):
         # the link's text, else its title or its picture's alt (a pager of images)
@@ -467,7 +457,7 @@ _SCRIPT_HREF = re.compile(r"""href\s*=\s*\\?["']([^"'\\]+)\\?["']""", re.I)
 
 def _attachment(href: str, name: str, base_url: str) -> Attachment | None:
     kinds = patterns()["attachments"]
-    url = canonical_url(href, base_url)
+    url = fetch_url(href, base_url)
     extension = urlsplit(url).path.rsplit(".", 1)[-1].lower() if "." in urlsplit(url).path else ""
     if extension not in (*kinds["supported"], *kinds["unsupported"]):
         return None
@@ -514,7 +504,7 @@ def read_detail(html: str, base_url: str) -> Detail:
         if attachment and attachment.url not in found:
             found[attachment.url] = attachment
     pictures = () if has_tables or not body else tuple(dict.fromkeys(
-        canonical_url(src, base_url) for src in table_pictures(body_selector.root)))
+        fetch_url(src, base_url) for src in table_pictures(body_selector.root)))
     published = published_date(html or "", base_url, meta_tags(selector.root))
     parts = tuple(article_parts(html, base_url, selector))
     return Detail(detail_title(selector), body, has_tables, tuple(found.values()), pictures, published, parts)
@@ -594,10 +584,10 @@ def _numbered(own: str, kind: str, n: int) -> str:
     """Part `n` of the article beginning at `own`, numbered as `kind` says."""
     if kind == _SUFFIX:
         _, stem, ext = _file_name(own)
-        return canonical_url(f"{stem}_{n}.{ext}", own)
+        return fetch_url(f"{stem}_{n}.{ext}", own)
     parts = urlsplit(own)
     query = urlencode([*_without(own, kind), (kind, str(n))])
-    return canonical_url(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")))
+    return fetch_url(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")))
 
 
 def _declared_total(anchor: Selector, pattern: str) -> int | None:
@@ -626,7 +616,7 @@ def article_parts(html: str, url: str, selector: Selector | None = None) -> list
 
     rules = patterns()["article_parts"]
     names, cap = set(rules["query_params"]), rules["max_parts"]
-    own = canonical_url(url)
+    own = fetch_url(url)
     mine = _file_name(own)
     numbered_self = _page_param(own, names)
     if numbered_self and numbered_self[1] >= 2 or mine and mine[1].lower() in patterns()["column_pages"]:
@@ -638,7 +628,7 @@ def article_parts(html: str, url: str, selector: Selector | None = None) -> list
             continue
         if pager.prefix == mine[1]:
             for name in islice(pager.names(), 1, cap):
-                part = canonical_url(name, own)
+                part = fetch_url(name, own)
                 if number := _part_number(part, own, names):
                     found[number] = part
         elif (later := _PART_SUFFIX.match(mine[1])) and later.group("stem") == pager.prefix:
@@ -650,10 +640,10 @@ def article_parts(html: str, url: str, selector: Selector | None = None) -> list
         text = compact(" ".join(anchor.root.xpath(".//text()")))
         if not href or href.lower().startswith(("javascript:", "#")) or not any(w.fullmatch(text) for w in wording):
             continue
-        number = _part_number(canonical_url(href, own), own, names)
+        number = _part_number(fetch_url(href, own), own, names)
         if number is None or number[1] > cap:
             continue
-        found.setdefault(number, canonical_url(href, own))
+        found.setdefault(number, fetch_url(href, own))
         total = total or _declared_total(anchor, rules["total"])
     if total and found:
         # The pager's own numbering goes on: TRS numbers the second part _1, others _2 or page=2.

@@ -4,7 +4,8 @@ unchanged portal sends about 1/N of its report requests, and a silent edit is st
 N nights. List pages are always fetched (new reports appear there); pages never stored, or whose
 last fetch failed, are always asked; what is asked keeps its conditional request (304).
 
-A page's night is a stable hash of its URL (path and query) modulo N against the day number of `clock.now()`
+A page's night is a stable hash of its canonical URL's path and query (nianjian/urls.py: every
+spelling of a page has the same night) modulo N against the day number of `clock.now()`
 (NIANJIAN_NOW / --now move it), so the nightly share is even and needs no state. A page not
 asked for more than N days (its night was missed: no crawl, a failure) is asked at once.
 """
@@ -18,12 +19,13 @@ from scrapy import Request
 
 from crawler.ledger import FAILURES, REPORT_FAILURES, REPORT_KINDS, NotDue
 from nianjian import clock
+from nianjian.urls import canonical_url
 
 
 def night_of(url: str, nights: int) -> int:
-    """The page's night: from its path and query only, so it stays the same if a portal
-    moves host or port."""
-    parts = urlsplit(url)
+    """The page's night: from its canonical path and query only, so it stays the same if a
+    portal moves host or port, or links the page another way."""
+    parts = urlsplit(canonical_url(url))
     key = f"{parts.path}?{parts.query}".encode("utf-8")
     return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") % nights
 

@@ -55,6 +55,8 @@ RETRY_BACKOFF_BASE = 2.0                  # seconds before the first retry, doub
 RETRY_BACKOFF_MAX = 60.0
 DEPTH_LIMIT = 250                         # beyond NIANJIAN_MAX_LIST_PAGES plus detail/attachment hops
 REDIRECT_MAX_TIMES = 5
+# One request per document however its links spell it (crawler/fingerprints.py).
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprints.DocumentFingerprinter"
 # Cookies kept per source (each in a jar of its own; `cookies: false` in the sources file turns
 # them off for a source): session-paged columns (ASP.NET, JSESSIONID) serve page 2 only with them.
 COOKIES_ENABLED = True

@@ -82,7 +82,7 @@ def entries(text: str, url: str) -> list[pages.Entry]:
             continue
         title, link = pages.compact(str(article.get("title", ""))), article.get("url")
         if link and pages.is_report_title(title):
-            found.append(pages.Entry(pages.canonical_url(str(link), url), title, pages.report_year(title),
+            found.append(pages.Entry(pages.fetch_url(str(link), url), title, pages.report_year(title),
                                      _date(article)))
     return found
 

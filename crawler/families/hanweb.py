@@ -59,7 +59,7 @@ def more_pages(text: str, url: str) -> Iterator[pages.ListPage]:
         return iter(())
     step = per_page * (_number(_GROUP, text) or 3)
     proxy = _PROXY.search(text)
-    endpoint = pages.canonical_url(urljoin(url, proxy.group(1) if proxy else DEFAULT_PROXY))
+    endpoint = pages.fetch_url(urljoin(url, proxy.group(1) if proxy else DEFAULT_PROXY))
     found = dict((k.lower(), v) for k, v in _PARAM.findall(text))
     form = tuple((k, found[k.lower()]) for k in _FORM_KEYS if k.lower() in found)
     query = lambda start: urlencode(  # noqa: E731

@@ -82,10 +82,10 @@ def page_urls(text: str, url: str) -> Iterator[str]:
     declared = pagers(text)
     if not declared:
         return iter(())
-    return (pages.canonical_url(urljoin(url, name)) for name in declared[0].names())
+    return (pages.fetch_url(urljoin(url, name)) for name in declared[0].names())
 
 
 def more_pages(text: str, url: str) -> Iterator[pages.ListPage]:
     """Pages 2…N (asked from the first page, which may be `…/` or `…/index.html`)."""
-    first = pages.canonical_url(url)
+    first = pages.fetch_url(url)
     return (pages.ListPage(page) for page in islice(page_urls(text, url), 1, None) if page != first)

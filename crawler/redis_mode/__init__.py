@@ -82,7 +82,7 @@ class RedisMode:
             "REDIS_URL": url,
             "SCHEDULER": f"{COMPONENTS}.DistributedScheduler",
             "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
-            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            "DUPEFILTER_CLASS": "crawler.fingerprints.DocumentDupeFilter",
             "SCHEDULER_QUEUE_KEY": keys.requests,
             "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
             # A worker that stops leaves the queue and the seen URLs to the others.

@@ -22,6 +22,7 @@ from crawler.redis_mode.keys import CrawlKeys, worker_id
 from nianjian.errors import UserError
 from nianjian.sources import Source
 from nianjian.store import Store
+from nianjian.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +161,8 @@ class RedisIngester:
     def handle(self, batch: list[bytes]) -> None:
         urls = self.writer.apply(batch)
         # Committed: what the store now knows of these URLs, for the workers' conditional requests.
-        rows = [(url, _known_row(self.ledger.store, url)) for url in urls]
+        # Keyed as documents.url is (the canonical URL), which the workers look up.
+        rows = [(canonical_url(url), _known_row(self.ledger.store, url)) for url in urls]
         mirror = {url: json.dumps({k: row[k] for k in KNOWN_FIELDS})
                   for url, row in rows
                   if row and (row.get("etag") or row.get("last_modified") or row.get("content_hash"))}

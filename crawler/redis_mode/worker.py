@@ -27,6 +27,7 @@ from crawler import messages
 from crawler.redis_mode.keys import CLAIM_SEEDING, POP, CrawlKeys, pending, requeue, requeue_dead
 from nianjian import clock
 from nianjian.sources import Source
+from nianjian.urls import canonical_url
 from nianjian.store import Store
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class WorkerStore:
         self.client, self.keys = client, keys
 
     def known_document(self, url: str) -> dict | None:
-        raw = self.client.hget(self.keys.known, url)
+        raw = self.client.hget(self.keys.known, canonical_url(url))     # mirrored by documents.url
         return json.loads(raw) if raw else None
 
     def push(self, message: bytes) -> None:

@@ -24,6 +24,7 @@ from crawler.ledger import LIST, PART, Fetch, Ledger
 from crawler.origins import SourcePolicy, origin, origin_text
 from crawler.spool_writer import SpoolLedger
 from nianjian.sources import Source, load_sources
+from nianjian.urls import fetch_url
 
 _DISPOSITION_NAME = re.compile(r"""filename\*?=(?:UTF-8'')?["']?([^"';]+)""", re.I)
 
@@ -113,6 +114,10 @@ class AnnualReportsSpider(scrapy.Spider):
         if refusal is not None and refusal.outcome == "bad_link":
             self.ledger.record(source.id, Fetch(url=url, outcome=refusal.outcome, error=refusal.reason))
             return None
+        # With cookies the session is in them, not in the address; a gkmlpt column page names its
+        # column in the #fragment (`_page_url`), which the request keeps.
+        fragment = urlsplit(url).fragment
+        url = fetch_url(url, session=not source.cookies) + (f"#{fragment}" if fragment else "")
         meta = {"source": source.id, "kind": kind, **meta}
         if source.cookies:
             meta["cookiejar"] = source.id
@@ -249,7 +254,7 @@ class AnnualReportsSpider(scrapy.Spider):
             unread = tuple(a.url for a in detail.attachments if not a.supported)
             document = self.document(response, title, published, unread)
             if detail.parts:        # an article split over pages: its other parts come first, in order
-                article = SplitArticle(pages.canonical_url(response.url), response.encoding, [text], list(detail.parts))
+                article = SplitArticle(pages.fetch_url(response.url), response.encoding, [text], list(detail.parts))
                 yield self.part_request(source, document, article)
             else:
                 yield self.with_pictures(source, document, detail)
@@ -350,8 +355,9 @@ class AnnualReportsSpider(scrapy.Spider):
         named = _DISPOSITION_NAME.search(disposition)
         filename = unquote(named.group(1)) if named else unquote(urlsplit(response.url).path.rsplit("/", 1)[-1])
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
+        # Stored under the address it was served at: after a redirect the old one may die tomorrow.
         return ReportDocument(
-            source_id=meta["source"], url=meta["fetch"].url, body=response.body, content_type=content_type,
+            source_id=meta["source"], url=response.url, body=response.body, content_type=content_type,
             filename=filename or None, listed_title=title, published_hint=published,
             expected_year=meta.get("year"), fetch=meta["fetch"], parent=meta.get("parent"),
             unread_attachments=unread_attachments)

@@ -315,6 +315,23 @@ def _signatures_again(db: sqlite_utils.Database) -> None:
     copies.backfill(db.conn)
 
 
+def _documents_by_canonical_url(db: sqlite_utils.Database) -> None:
+    """`documents` re-keyed by the canonical URL (nianjian/urls.py): the rows of one page's
+    spellings become one, holding its latest fetch's validators and its first fetch's time.
+    Appended again if a change to nianjian/urls.yaml moves keys."""
+    from nianjian.urls import canonical_url
+    columns = [row[1] for row in db.execute("PRAGMA table_info(documents)").fetchall()]
+    merged: dict[str, dict] = {}
+    for values in db.execute(f"SELECT {', '.join(columns)} FROM documents ORDER BY last_fetched, rowid").fetchall():
+        row = dict(zip(columns, values))
+        key = canonical_url(row["url"])
+        first = merged[key]["first_fetched"] if key in merged else row["first_fetched"]
+        merged[key] = {**row, "url": key, "first_fetched": min(first, row["first_fetched"])}
+    db.execute("DELETE FROM documents")
+    db.conn.executemany(f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                        [[row[c] for c in columns] for row in merged.values()])
+
+
 # Ordered: position + 1 is the schema version a migration brings the database to. Append only;
 # a released migration is never edited. A migration is SQL, or a function of the database.
 # A report nianjian read but could not place (its agency or year unsure or unnamed): evidence that
@@ -360,6 +377,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("two-character search", _bigram_index),
     ("narrative signatures of the vectorised MinHash", _signatures_again),
     ("documents read but not placed", _unplaced),
+    ("documents keyed by their canonical URL", _documents_by_canonical_url),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -14,6 +14,7 @@ from nianjian import clock
 from nianjian.errors import UserError
 from nianjian.store import copies, fulltext, leases
 from nianjian.store.schema import DatabaseLocked, connect, migrate
+from nianjian.urls import canonical_url
 from parsers.record import READABILITY, Problem, Report, reading
 from parsers.template import TEMPLATE
 
@@ -224,6 +225,8 @@ class Store:
                      etag: str | None = None, last_modified: str | None = None,
                      outcome: str | None = None, error: str | None = None,
                      elapsed_ms: int | None = None, rendered: str | None = None) -> None:
+        """`fetches` keeps the URL as asked; `documents` is keyed by the document's canonical URL,
+        so every spelling of one page shares its validators and its rotation night."""
         values = {"final_url": final_url, "status": status, "content_type": content_type,
                   "encoding": encoding, "size": size, "content_hash": content_hash, "etag": etag,
                   "last_modified": last_modified, "outcome": outcome, "error": error}
@@ -234,18 +237,21 @@ class Store:
             assignments = ", ".join(f"{f} = COALESCE(excluded.{f}, {f})" for f in _DOCUMENT_FIELDS
                                     if f not in ("outcome", "error", "status"))
             # status, outcome and error describe the latest fetch, so they are always replaced.
-            self.db.execute(
-                f"""INSERT INTO documents (url, {', '.join(_DOCUMENT_FIELDS)}, first_fetched, last_fetched)
-                    VALUES (?, {', '.join('?' for _ in _DOCUMENT_FIELDS)}, ?, ?)
-                    ON CONFLICT (url) DO UPDATE SET {assignments}, status = excluded.status,
-                      outcome = excluded.outcome, error = excluded.error,
-                      last_fetched = excluded.last_fetched""",
-                [url, *(values[f] for f in _DOCUMENT_FIELDS), now, now])
+            # A redirect's target is known too: a link straight to it next time asks conditionally.
+            served = final_url if status is not None and (200 <= status < 300 or status == 304) else None
+            for key in dict.fromkeys(canonical_url(u) for u in (url, served) if u):
+                self.db.execute(
+                    f"""INSERT INTO documents (url, {', '.join(_DOCUMENT_FIELDS)}, first_fetched, last_fetched)
+                        VALUES (?, {', '.join('?' for _ in _DOCUMENT_FIELDS)}, ?, ?)
+                        ON CONFLICT (url) DO UPDATE SET {assignments}, status = excluded.status,
+                          outcome = excluded.outcome, error = excluded.error,
+                          last_fetched = excluded.last_fetched""",
+                    [key, *(values[f] for f in _DOCUMENT_FIELDS), now, now])
 
     def known_document(self, url: str) -> dict | None:
         row = self.db.execute(
             "SELECT etag, last_modified, content_hash, final_url, last_fetched, outcome FROM documents "
-            "WHERE url = ?", [url]).fetchone()
+            "WHERE url = ?", [canonical_url(url)]).fetchone()
         if row is None:
             return None
         return dict(zip(("etag", "last_modified", "content_hash", "final_url", "last_fetched",

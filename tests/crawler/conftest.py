@@ -288,7 +288,7 @@ def build_portals(serve, tmp_path: Path) -> Portals:
     county.add(f"{nb}/", first)
     county.add(f"{nb}/index.html", first)
     county.add(f"{nb}/index_1.html", list_page([
-        ("./202201/t20220120_1.html?uid=7&pageNum=2", JIANXI, "2022-01-20"),
+        ("./202201/t20220120_1.html;jsessionid=A1B2?from=list", JIANXI, "2022-01-20"),
         ("./202201/t20220125_7.html", XIGUAN, "2022-01-25"),
         ("./202101/t20210120_8.html", YIBIN, "2021-01-20"),
     ], script=TRS_PAGER.replace("3, 0,", "3, 1,")))

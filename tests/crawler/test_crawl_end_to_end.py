@@ -38,7 +38,7 @@ def test_crawl_finds_every_report_records_every_fetch_and_refetches_nothing_unch
     posted = next(h for h in portals.hanweb.hits if h.method == "POST").body.decode()
     assert "columnid=123" in posted and "unitid=6789" in posted and "webid=1" in posted
 
-    # Duplicates fetched once: "./…", the absolute link with #fragment, "?uid=…&pageNum=N".
+    # Duplicates fetched once: "./…", the absolute link with #fragment, ";jsessionid=…?from=list".
     assert len(portals.county.fetched(f"{NB}/202201/t20220120_1.html")) == 1
     # News and the 政府网站工作年度报表 are not report pages.
     assert not portals.county.fetched(f"{NB}/202201/t20220115_2.html")

@@ -28,7 +28,7 @@ def test_handan_department_list_gives_44_departments_with_full_names():
     assert "邯郸仲裁委" in names
     assert all(o.level == "department" for o in organs)
     education = next(o for o in organs if o.name == "邯郸市教育局")
-    assert education.url == "http://hdzfxxgk.hd.gov.cn/gszbm/auto23716/?id=1780%2F2138"
+    assert education.url == "http://hdzfxxgk.hd.gov.cn/gszbm/auto23716/?id=1780/2138"   # as the page links it
     # menu items and services are not organs
     assert not {"政府信息公开指南", "邯郸市政府信息公开", "邯郸市机构职责", "邯郸市网站首页"} & set(names)
 

@@ -114,13 +114,14 @@ def test_not_report_titles(title):
     assert not pages.is_report_title(title)
 
 
-def test_canonical_urls_make_duplicates_equal():
+def test_links_are_resolved_without_fragment_or_tracking():
     base = "http://a.gov.cn/nb/index.html"
-    same = {pages.canonical_url(u, base) for u in (
+    same = {pages.fetch_url(u, base) for u in (
         "./202201/t20220120_1.html", "http://A.gov.cn/nb/202201/t20220120_1.html#top",
-        "202201/t20220120_1.html?uid=3&pageNum=2")}
+        "202201/t20220120_1.html?from=list&utm_source=wx")}
     assert same == {"http://a.gov.cn/nb/202201/t20220120_1.html"}
-    assert pages.canonical_url("t.html?id=5&uid=3", base) == "http://a.gov.cn/nb/t.html?id=5"
+    # Parameters that may select a page stay: a Hanweb column's page 2 is not its page 1.
+    assert pages.fetch_url("index.html?uid=3&pageNum=2", base) == "http://a.gov.cn/nb/index.html?uid=3&pageNum=2"
 
 
 def test_attachments_written_by_a_script_unsupported_formats_and_on_other_sites():

@@ -9,8 +9,7 @@ import pytest
 from nianjian.errors import UserError
 from nianjian.sources import parse_sources
 from nianjian.store import SCHEMA_VERSION, Store
-from nianjian.store.schema import MIGRATIONS
-from nianjian.store.schema import migrate, connect
+from nianjian.store.schema import MIGRATIONS, migrate, connect
 
 
 TABLES = {"agencies", "documents", "fetches", "runs", "reports", "report_versions", "cells",
