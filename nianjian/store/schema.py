@@ -13,7 +13,7 @@ import sqlite3
 import sqlite_utils
 
 from nianjian.errors import UserError
-from nianjian.store import copies, fulltext
+from nianjian.store import copies, fulltext, identity
 from nianjian.store.views import VIEWS
 
 # The tables of docs/design.md. Types are SQLite affinities; `cells.value` is NUMERIC so counts
@@ -315,6 +315,13 @@ def _signatures_again(db: sqlite_utils.Database) -> None:
     copies.backfill(db.conn)
 
 
+def _content_identity(db: sqlite_utils.Database) -> None:
+    """Versions told apart by what the report says (nianjian/store/identity.py), not its bytes."""
+    _run_script(db, "ALTER TABLE report_versions ADD COLUMN content_key TEXT;\n"
+                    "CREATE INDEX report_versions_content ON report_versions(report_id, content_key);")
+    identity.backfill(db.conn)
+
+
 # Ordered: position + 1 is the schema version a migration brings the database to. Append only;
 # a released migration is never edited. A migration is SQL, or a function of the database.
 MIGRATIONS: list[tuple[str, str]] = [
@@ -333,6 +340,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("spool progress", "CREATE TABLE spool_progress (spool TEXT PRIMARY KEY, applied_through INTEGER NOT NULL);"),
     ("two-character search", _bigram_index),
     ("narrative signatures of the vectorised MinHash", _signatures_again),
+    ("versions by content", _content_identity),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -12,7 +12,7 @@ import sqlite_utils
 
 from nianjian import clock
 from nianjian.errors import UserError
-from nianjian.store import copies, fulltext, leases
+from nianjian.store import copies, fulltext, identity, leases
 from nianjian.store.schema import DatabaseLocked, connect, migrate
 from parsers.record import READABILITY, Problem, Report, reading
 from parsers.template import TEMPLATE
@@ -317,19 +317,24 @@ class Store:
 
     def _version(self, report_id: int, agency: str, year: int, url: str | None, report: Report,
                  content_hash: str, seen: str, run_id: int | None) -> int:
+        cells = _cell_rows(0, report)
+        key = identity.content_key(agency, year, report.title, [(row[1], row[5]) for row in cells],
+                                   report.narrative)
+        # The same bytes, or the same report in other bytes (a re-served page): the same version.
         found = self.db.execute(
-            "SELECT id FROM report_versions WHERE report_id = ? AND content_hash = ?",
-            [report_id, content_hash]).fetchone()
+            "SELECT id FROM report_versions WHERE report_id = ? AND (content_hash = ? OR content_key = ?) "
+            "ORDER BY content_hash = ? DESC, version DESC LIMIT 1",
+            [report_id, content_hash, key, content_hash]).fetchone()
         if found:
             self.db.execute("UPDATE report_versions SET last_seen = ? WHERE id = ?", [seen, found[0]])
             return found[0]
         number = self.db.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM report_versions "
                                  "WHERE report_id = ?", [report_id]).fetchone()[0]
         version_id = self.db.conn.execute(
-            """INSERT INTO report_versions (report_id, version, agency, year, content_hash, title, url,
-                 template, published, sections, problems, narrative, cell_count, first_seen,
-                 last_seen, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [report_id, number, agency, year, content_hash, report.title, url, report.template,
+            """INSERT INTO report_versions (report_id, version, agency, year, content_hash, content_key,
+                 title, url, template, published, sections, problems, narrative, cell_count, first_seen,
+                 last_seen, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [report_id, number, agency, year, content_hash, key, report.title, url, report.template,
              report.published, _json(list(report.sections)),
              _json([p.to_dict() for p in report.problems]), report.narrative, len(report.cells),
              seen, seen, run_id]).lastrowid
@@ -337,7 +342,7 @@ class Store:
         # A report has ~200 cells: one prepared statement, not sqlite-utils' per-row type handling
         # (which made this the bulk of the time of storing a report; see the store benchmark).
         self.db.conn.executemany("INSERT INTO cells (version_id, key, tbl, row, col, value, raw) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?)", _cell_rows(version_id, report))
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?)", [(version_id, *row[1:]) for row in cells])
         copies.index_version(self.db.conn, version_id, report.narrative)
         return version_id
 
