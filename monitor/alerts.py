@@ -16,6 +16,7 @@ from datetime import datetime
 from monitor.expected import Expectation
 from nianjian.clock import isoformat
 from nianjian.sources import Source
+from nianjian.store.identity import plain_text, sentences
 from nianjian.store.store import version_readability
 
 MAX_CHANGED_CELLS = 20
@@ -93,23 +94,31 @@ def _changed_cells(db, old_version_id: int, new_version_id: int) -> list[dict]:
 def changed_conditions(db) -> list[Condition]:
     """One alert per silent edit: the newest version of each report captured more than once.
     A later edit resolves the earlier alert (superseded) and opens its own. Only versions read
-    in full count: reading what nianjian failed to read before (a scan, skipped pages) is no edit."""
+    in full count: reading what nianjian failed to read before (a scan, skipped pages) is no edit.
+    Two versions saying the same (the same content identity: versions a database made before
+    versions were told apart by content holds for mere page changes) are no edit either. The
+    alert names what changed: the cells old → new, the title, whether the narrative did."""
     conditions = []
     for report in db.query("SELECT id, agency, year, url, title FROM reports WHERE versions > 1"):
         versions = [v for v in db.query(
-            "SELECT id, version, first_seen, cell_count, problems FROM report_versions "
-            "WHERE report_id = ? ORDER BY version DESC", [report["id"]])
+            "SELECT id, version, first_seen, cell_count, problems, content_key, title, narrative "
+            "FROM report_versions WHERE report_id = ? ORDER BY version DESC", [report["id"]])
             if version_readability(v["cell_count"], v["problems"]) == "read"][:2]
-        if len(versions) < 2:
+        if len(versions) < 2 or versions[0]["content_key"] == versions[1]["content_key"]:
             continue
         new, old = versions
         cells = _changed_cells(db, old["id"], new["id"])
+        titles = {}
+        if plain_text(old["title"]) != plain_text(new["title"]):
+            titles = {"title_from": old["title"], "title_to": new["title"]}
         conditions.append(Condition(
             _key("changed", report["agency"], report["year"], f"v{new['version']}"), "changed",
             report["agency"], report["year"],
             {"report_id": report["id"], "from_version": old["version"], "to_version": new["version"],
              "changed_at": new["first_seen"], "changed_cells": len(cells),
-             "cells": cells[:MAX_CHANGED_CELLS], "url": report["url"], "title": report["title"]}))
+             "cells": cells[:MAX_CHANGED_CELLS], **titles,
+             "narrative_changed": sentences(old["narrative"]) != sentences(new["narrative"]),
+             "url": report["url"], "title": report["title"]}))
     return conditions
 
 

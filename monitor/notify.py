@@ -77,11 +77,7 @@ def describe(alert: dict, event: str, base_url: str | None = None) -> str:
     values["rules"] = "、".join(details.get("rules") or [])
     values["findings"] = _findings(details.get("findings") or [])
     if alert["kind"] == "changed":
-        cells = details.get("cells") or []
-        sample = text["changes"]["separator"].join(
-            text["changes"]["cell"].format(**{**cell, "cell": cell_label(cell["cell"])}) for cell in cells[:3])
-        values["changes"] = (text["changes"]["cells"].format(count=details.get("changed_cells"), sample=sample)
-                             if cells else text["changes"]["text"])
+        values["changes"] = _changes(details)
     if details.get("url"):
         values["url"] = f" {details['url']}"
     values["page"] = _page(alert, base_url)
@@ -89,6 +85,22 @@ def describe(alert: dict, event: str, base_url: str | None = None) -> str:
         reason = details.get("resolution", "cleared")
         values["resolution"] = text["resolution"][reason].format_map(plain)
     return text["kinds"][alert["kind"]][event].format_map(values).strip()
+
+
+def _changes(details: dict) -> str:
+    """What a new version changed, in words: its cells old → new, its title, its narrative."""
+    words = messages()["changes"]
+    absent = words["absent"]
+    cells = details.get("cells") or []
+    sample = words["separator"].join(words["cell"].format(
+        cell=cell_label(cell["cell"]), **{side: absent if cell[side] is None else cell[side]
+                                          for side in ("from", "to")}) for cell in cells[:words["shown"]])
+    parts = [words["cells"].format(count=details.get("changed_cells"), sample=sample)] if cells else []
+    if details.get("title_to"):
+        parts.append(words["title"].format(**{"from": details["title_from"], "to": details["title_to"]}))
+    if details.get("narrative_changed"):
+        parts.append(words["narrative"])
+    return words["parts"].join(parts) or words["text"]
 
 
 def _findings(findings: list[dict]) -> str:
