@@ -28,7 +28,7 @@ class Case:
     filename: str | None = None
 
 
-def _page(name: str) -> str:
+def page_text(name: str) -> str:
     data = (FIXTURES / "html" / name).read_bytes()
     from parsers.page import decode_html
     return decode_html(data, None)
@@ -90,7 +90,7 @@ def split_parts(html: str, n: int) -> str:
     from lxml import html as lxml_html
     from crawler.pages import merge_parts
     from parsers.html import content_root
-    root = lxml_html.document_fromstring(html.encode("utf-8"))
+    root = lxml_html.document_fromstring(_utf8(html))
     children = list(content_root(root))
     later = lxml_html.document_fromstring("<html><body></body></html>")
     holder = later.body
@@ -123,7 +123,7 @@ def _resaved(pdf: bytes) -> bytes:
 def same_cases() -> list[Case]:
     cases = []
     for name in PAGES:
-        html = _page(name)
+        html = page_text(name)
         for family, chrome in CHROME.items():
             cases.append(Case(family, name, _utf8(chrome(html, 1)), _utf8(chrome(html, 2))))
         gbk = re.sub(r"charset=[\w-]+", "charset=gbk", html, flags=re.I)
@@ -141,7 +141,7 @@ _NUMBER_CELL = re.compile(r"(<td[^>]*>(?:\s*<[^>]+>)*\s*)(\d+)(\s*<)")
 EDIT_ROW = "8.属于行政查询事项"
 
 
-def _one_figure(html: str) -> str:
+def one_figure(html: str) -> str:
     """The first figure of table 三 (after its heading), one more."""
     match = _NUMBER_CELL.search(html, html.index("三、收到和处理"))
     return html[:match.start(2)] + str(int(match.group(2)) + 1) + html[match.end(2):]
@@ -172,8 +172,8 @@ def edit_cases() -> list[Case]:
     cases = []
     other = (FIXTURES / "pdf" / "browser_seed_000.pdf").read_bytes()
     for name in PAGES:
-        html = _page(name)
-        cases.append(Case("figure_changed", name, _utf8(html), _utf8(_one_figure(html))))
+        html = page_text(name)
+        cases.append(Case("figure_changed", name, _utf8(html), _utf8(one_figure(html))))
         cases.append(Case("row_added", name, _utf8(_without_row(html, EDIT_ROW)), _utf8(html)))
         cases.append(Case("paragraph_rewritten", name, _utf8(html), _utf8(_rewritten_paragraph(html))))
         cases.append(Case("title_year_corrected", name, _utf8(_title_year(html)), _utf8(html)))

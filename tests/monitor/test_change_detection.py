@@ -1,0 +1,148 @@
+"""The `changed` alert fires when a report was edited after publication, and only then: a
+report served again with a portal's chrome changed is the version already stored; an edit is a
+new version whose alert names what changed. Against a loopback portal through the real crawl →
+ingest → monitor cycle and a webhook receiver; the red team (change_redteam.py) through ingest;
+and a database made by the code before versions were told apart by content."""
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from change_redteam import (FIXTURES, Case, counters, edit_cases, one_figure, page_text,  # noqa: E402
+                            replay, retemplate, same_cases, sidebars)
+from monitor.alerts import changed_conditions
+from monitor.cycle import run_once
+from monitor.notify import describe
+from nianjian.ingest import ingest_document
+from nianjian.store import Store
+
+AGENCY = "洛阳市涧西区财政局"
+FAST_CRAWL = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_BACKOFF_BASE": 0.1,
+              "NIANJIAN_REVERIFY_NIGHTS": 1}
+
+
+class Portal:
+    """A report column on 127.0.0.1 whose report page the test replaces between crawls."""
+
+    def __init__(self):
+        self.pages: dict[str, bytes] = {}
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = portal.pages.get(self.path.split("?")[0])
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body or b"")))
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def portal():
+    served = Portal()
+    yield served
+    served.close()
+
+
+@pytest.mark.timeout(240)
+def test_a_reserved_page_raises_nothing_and_an_edit_names_its_cell(at, portal, write_sources, make_config,
+                                                                  database, webhook_server):
+    title = "洛阳市涧西区财政局2021年政府信息公开工作年度报告"
+    portal.pages["/zwgk/nb/index.html"] = (
+        f"<html><head><meta charset='utf-8'><title>政府信息公开年报</title></head><body><ul class='list'>"
+        f"<li><a href='t20220120_1.html' title='{title}'>{title}</a><span>2022-01-20</span></li>"
+        f"</ul></body></html>").encode("utf-8")
+    html = page_text("official_grid_trs.html")
+    write_sources(url=f"{portal.url}/zwgk/nb/index.html",
+                  agencies=[{"name": AGENCY, "level": "department", "first_year": 2021}])
+    config = make_config(crawl=True, channels=[{"name": "hook", "type": "webhook", "url": webhook_server.url}],
+                         sections={"crawl.settings": FAST_CRAWL, "alerts": {"kinds": ["changed"]}})
+
+    def cycle(page: str, moment: str) -> list[dict]:
+        portal.pages["/zwgk/nb/t20220120_1.html"] = page.encode("utf-8")
+        run_once(config, now=at(moment))
+        return database.alerts()
+
+    assert cycle(counters(html, 1), "2022-02-01T02:00") == []
+    # the next night: other counters and nonces, a rotating sidebar, a new template
+    assert cycle(sidebars(retemplate(counters(html, 2), 2), 2), "2022-02-02T02:00") == []
+    [report] = database.query("SELECT id, versions FROM reports")
+    assert report["versions"] == 1 and webhook_server.requests == []
+
+    # then the office edits one figure of table 三
+    [alert] = cycle(counters(one_figure(html), 3), "2022-02-03T02:00")
+    assert alert["key"] == f"changed|{AGENCY}|2021|v2"
+    assert alert["details"]["cells"] == [{"cell": "t3.new.natural", "from": 54, "to": 55}]
+    assert alert["details"]["narrative_changed"] is False and "title_to" not in alert["details"]
+    [request] = webhook_server.requests
+    assert ("发布后被修改（第 1 版 → 第 2 版，1 个数据单元格变化：表三「一、本年新收政府信息公开申请数量·自然人」 54→55）"
+            in request["json"]["text"])
+
+
+@pytest.mark.parametrize("case", same_cases(), ids=lambda c: f"{c.family}-{c.page}")
+def test_a_report_served_again_unedited_is_the_same_version(case, tmp_path):
+    statuses, alerts = replay(case, tmp_path / "nianjian.db")
+    assert statuses == ["stored", "unchanged"] and alerts == []
+
+
+# A report moved to another year or agency is a new report, not a version (see docs/monitor.md).
+MOVED = {("title_year_corrected", "word_export_2019.html"), ("title_year_corrected", "split_tables_gbk.html"),
+         ("another_agency", "word_export_2019.html"), ("another_agency", "split_tables_gbk.html")}
+
+
+@pytest.mark.parametrize("case", [c for c in edit_cases() if (c.family, c.page) not in MOVED],
+                         ids=lambda c: f"{c.family}-{c.page}")
+def test_an_edit_is_a_new_version_and_one_alert(case, tmp_path):
+    statuses, alerts = replay(case, tmp_path / "nianjian.db")
+    assert statuses == ["stored", "new_version"] and len(alerts) == 1
+
+
+def test_the_alert_says_the_narrative_and_the_title_changed(tmp_path):
+    html = page_text("official_grid_trs.html")
+    edited = html.replace("一是公开内容不够全面。", "一是公开内容不够全面，二是更新不够及时。").replace(
+        "洛阳市涧西区财政局2021年", "河南省洛阳市涧西区财政局2021年")
+    statuses, [alert] = replay(Case("narrative_and_title", "official_grid_trs.html", html.encode(),
+                                    edited.encode()), tmp_path / "nianjian.db")
+    assert alert.details["narrative_changed"] is True and alert.details["cells"] == []
+    assert alert.details["title_to"] == "河南省洛阳市涧西区财政局2021年政府信息公开工作年度报告"
+    text = describe({"kind": "changed", "agency": alert.agency, "year": alert.year, "details": alert.details}, "open")
+    assert ("第 1 版 → 第 2 版，标题由「洛阳市涧西区财政局2021年政府信息公开工作年度报告」改为"
+            "「河南省洛阳市涧西区财政局2021年政府信息公开工作年度报告」；正文文字有改动）") in text
+
+
+def test_a_database_made_before_keeps_working(tmp_path):
+    """Versions of the earlier code differ by bytes; once migrated, the byte-only one raises no
+    alert, the real edit still does, and the page served again is no new version."""
+    path = tmp_path / "nianjian.db"
+    shutil.copy(FIXTURES / "db" / "schema_before_content_identity.db", path)
+    with Store(path) as store:
+        keys = store.db.execute("SELECT agency, version, content_key FROM report_versions ORDER BY id").fetchall()
+        assert all(key for _, _, key in keys)
+        assert keys[0][2] == keys[1][2] and keys[2][2] != keys[3][2]      # 财政局 v1 = v2; 教育局 v1 ≠ v2
+        [alert] = changed_conditions(store.db)
+        assert (alert.agency, alert.details["cells"]) == ("洛阳市涧西区教育局", [
+            {"cell": "t3.new.total", "from": 60, "to": 61}])
+        assert alert.details["narrative_changed"] is True
+        page = (FIXTURES / "html" / "official_grid_trs.html").read_bytes()
+        result = ingest_document(store, body=page.replace(b"document.write(123)", b"document.write(789)"),
+                                 url="http://127.0.0.1:9/zwgk/nb/t20220120_1.html", content_type="text/html",
+                                 expected_year=2021)
+        assert (result.status, result.version_id) == ("unchanged", 2)
