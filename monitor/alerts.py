@@ -122,6 +122,48 @@ def changed_conditions(db) -> list[Condition]:
     return conditions
 
 
+def _issuer(title: str | None) -> str | None:
+    from parsers.metadata import title_match
+    return (title_match(title or "") or (None, None, None))[1]
+
+
+def _other_issuer(old_title: str | None, new_title: str | None) -> bool:
+    """The two titles name two organs (one name holding the other is one organ)."""
+    old, new = _issuer(old_title), _issuer(new_title)
+    return bool(old and new and old not in new and new not in old)
+
+
+def moved_conditions(db) -> list[Condition]:
+    """A report whose address now holds a document filed under another agency or year: either
+    the same cells and sentences (its title was corrected, the year 2019 → 2020) or another
+    organ's report. The report filed before changed after publication though no version of it
+    did. A page reused each year for the same organ's newest report raises nothing."""
+    conditions = []
+    for pair in db.query(
+            """SELECT o.id, o.agency, o.year, o.url, o.title, o.current_version AS old_version,
+                      n.id AS to_id, n.agency AS to_agency, n.year AS to_year, n.title AS to_title,
+                      n.current_version AS new_version, n.first_seen AS to_seen
+               FROM reports o JOIN reports n ON n.url = o.url AND n.id != o.id AND n.first_seen > o.last_seen
+               WHERE o.parse_status != 'unreadable' AND n.parse_status != 'unreadable'"""):
+        versions = {v["id"]: v for v in db.query(
+            "SELECT id, narrative FROM report_versions WHERE id IN (?, ?)", [pair["old_version"], pair["new_version"]])}
+        old, new = versions[pair["old_version"]], versions[pair["new_version"]]
+        cells = _changed_cells(db, old["id"], new["id"])
+        narrative_changed = sentences(old["narrative"]) != sentences(new["narrative"])
+        if (cells or narrative_changed) and not _other_issuer(pair["title"], pair["to_title"]):
+            continue
+        conditions.append(Condition(
+            _key("changed", pair["agency"], pair["year"], f"{pair['to_agency']}{pair['to_year']}"), "changed",
+            pair["agency"], pair["year"],
+            {"report_id": pair["id"], "moved_to": {"agency": pair["to_agency"], "year": pair["to_year"],
+                                                   "report_id": pair["to_id"]},
+             "changed_at": pair["to_seen"], "changed_cells": len(cells), "cells": cells[:MAX_CHANGED_CELLS],
+             "narrative_changed": narrative_changed,
+             "title_from": pair["title"], "title_to": pair["to_title"], "url": pair["url"],
+             "title": pair["title"]}))
+    return conditions
+
+
 def source_failing_conditions(db, sources: list[Source], threshold: int) -> list[Condition]:
     conditions = []
     for source in sources:
@@ -150,7 +192,7 @@ def _resolution(row: dict, wanted: dict[str, Condition], expectations: dict, sou
         return {"resolution": "recovered"} if json.loads(row["details"])["source"] in source_ids \
             else {"resolution": "not_watched"}
     if kind == "changed":
-        newer = [c for c in wanted.values() if c.kind == "changed"
+        newer = [c for c in wanted.values() if c.kind == "changed" and "to_version" in c.details
                  and (c.agency, c.year) == (row["agency"], row["year"])]
         return {"resolution": "superseded", "version": newer[0].details["to_version"]} if newer \
             else {"resolution": "cleared"}
@@ -235,7 +277,7 @@ def reconcile(db, conditions: list[Condition], *, kinds: tuple[str, ...], channe
 def all_conditions(db, expectations: list[Expectation], sources: list[Source], *,
                    grace_days: int, source_failing_after: int) -> list[Condition]:
     return [*expectation_conditions(expectations, grace_days), *inconsistent_conditions(db),
-            *changed_conditions(db), *source_failing_conditions(db, sources, source_failing_after)]
+            *changed_conditions(db), *moved_conditions(db), *source_failing_conditions(db, sources, source_failing_after)]
 
 
 def list_alerts(db, *, include_resolved: bool = False, kind: str | None = None) -> list[dict]:

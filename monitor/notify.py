@@ -84,7 +84,10 @@ def describe(alert: dict, event: str, base_url: str | None = None) -> str:
     if event == "resolve":
         reason = details.get("resolution", "cleared")
         values["resolution"] = text["resolution"][reason].format_map(plain)
-    return text["kinds"][alert["kind"]][event].format_map(values).strip()
+    moved = details.get("moved_to") if event == "open" else None
+    if moved:           # the document now reads as another agency's or year's (monitor.alerts)
+        values.update(moved_agency=moved["agency"], moved_year=moved["year"])
+    return text["kinds"][alert["kind"]]["moved" if moved else event].format_map(values).strip()
 
 
 def _changes(details: dict) -> str:
@@ -118,7 +121,9 @@ def _page(alert: dict, base_url: str | None) -> str:
     if not isinstance(report_id, int) or alert["kind"] not in ("late", "inconsistent", "changed"):
         return ""
     links = SiteLinks((base_url or "").rstrip("/"))
-    if alert["kind"] == "changed":
+    if details.get("moved_to"):
+        link = links.report(details["moved_to"]["report_id"])
+    elif alert["kind"] == "changed":
         link = links.changes(report_id, details.get("from_version"), details.get("to_version"))
     else:
         link = links.report(report_id) + ("#findings" if alert["kind"] == "inconsistent" else "")

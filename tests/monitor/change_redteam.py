@@ -189,7 +189,7 @@ def replay(case: Case, db_path: Path) -> tuple[list[str], list]:
     """Ingest the case's two bodies at one address a day apart, as two crawls would; the ingest
     statuses and the `changed` conditions the monitor then finds."""
     from datetime import datetime
-    from monitor.alerts import changed_conditions
+    from monitor.alerts import changed_conditions, moved_conditions
     from nianjian.clock import SHANGHAI
     from nianjian.ingest import ingest_document
     from nianjian.store import Store
@@ -206,4 +206,4 @@ def replay(case: Case, db_path: Path) -> tuple[list[str], list]:
                 filename=case.filename if pdf else None, source=None, agency_hint=truth.agency,
                 published_hint=None, listed_title=None, expected_year=truth.year,
                 seen_at=datetime(2022, 2, day, 2, tzinfo=SHANGHAI)).status)
-        return statuses, changed_conditions(store.db)
+        return statuses, changed_conditions(store.db) + moved_conditions(store.db)
