@@ -316,9 +316,11 @@ def _signatures_again(db: sqlite_utils.Database) -> None:
 
 
 def _content_identity(db: sqlite_utils.Database) -> None:
-    """Versions told apart by what the report says (nianjian/store/identity.py), not its bytes."""
+    """Versions told apart by what the report says (nianjian/store/identity.py), not its bytes;
+    reports by their address, for the monitor's reports whose address holds another now."""
     _run_script(db, "ALTER TABLE report_versions ADD COLUMN content_key TEXT;\n"
-                    "CREATE INDEX report_versions_content ON report_versions(report_id, content_key);")
+                    "CREATE INDEX report_versions_content ON report_versions(report_id, content_key);\n"
+                    "CREATE INDEX reports_url ON reports(url);")
     identity.backfill(db.conn)
 
 

@@ -159,3 +159,16 @@ def test_a_database_made_before_keeps_working(tmp_path):
                                  url="http://127.0.0.1:9/zwgk/nb/t20220120_1.html", content_type="text/html",
                                  expected_year=2021)
         assert (result.status, result.version_id) == ("unchanged", 2)
+
+
+def test_a_page_read_worse_is_no_change(tmp_path):
+    """A part of the page that could not be fetched (partly read), then the page whole again:
+    neither is a version, neither an alert."""
+    html = page_text("official_grid_trs.html").encode("utf-8")
+    url = "http://127.0.0.1:9/zwgk/nb/t20220120_1.html"
+    with Store(tmp_path / "nianjian.db") as store:
+        statuses = [ingest_document(store, body=html, url=url, content_type="text/html", expected_year=2021,
+                                    missing_parts=missing).status
+                    for missing in ((), (url.replace(".html", "_1.html"),), ())]
+        assert statuses == ["stored", "partly_read", "unchanged"]
+        assert changed_conditions(store.db) == [] and store.reports()[0]["versions"] == 1

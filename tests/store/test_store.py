@@ -306,6 +306,7 @@ def test_signatures_of_the_earlier_minhash_are_computed_again_on_open(db_path, m
         store.db.execute("UPDATE narrative_bands SET band = band + 1")
         # … in a database of the schema before that MinHash (without what came after it)
         store.db.execute("DROP INDEX report_versions_content")
+        store.db.execute("DROP INDEX reports_url")
         store.db.execute("ALTER TABLE report_versions DROP COLUMN content_key")
         store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 2}")
         assert store.likely_copies("西工区人民政府", 2023, LONG) == []
