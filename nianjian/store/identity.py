@@ -7,9 +7,10 @@ re-served page — counters and nonces outside the article, a new template, whit
 `&nbsp;` reflow, full- or half-width punctuation, another encoding, a re-saved PDF — is the
 version already stored, while any figure, word or year changed is a new one.
 
-Of the narrative only its sentences count (lines holding 。！？；): where a page has no article
-container the parser's narrative also holds the page's chrome (a view counter, today's date,
-相关文章 links, a footer), which no sentence of a report is; headings are in `sections`.
+Of the narrative only its prose counts: lines holding a sentence's end (。！？；), and lines of a
+sentence wrapped over lines (a PDF's) — holding a clause mark (，、) and followed by prose.
+Where a page has no article container the parser's narrative also holds the page's chrome (a
+view counter, today's date, 相关文章 links, a footer), which is no sentence of the report.
 """
 from __future__ import annotations
 
@@ -26,13 +27,18 @@ def plain_text(text: str | None) -> str:
                    if unicodedata.category(c)[0] in "LN")
 
 
-_SENTENCE_ENDS = frozenset("。!?;")       # after NFKC: ！？； are !?;
+_SENTENCE_ENDS = frozenset("。!?;")       # after NFKC: ！？；， are !?;,
+_CLAUSE_MARKS = frozenset(",、")
 
 
 def sentences(narrative: str | None) -> str:
-    """The narrative's lines that are prose (hold a sentence's end), letters and digits only."""
-    lines = unicodedata.normalize("NFKC", narrative or "").splitlines()
-    return plain_text("\n".join(line for line in lines if _SENTENCE_ENDS.intersection(line)))
+    """The narrative's prose lines (see above), letters and digits only."""
+    prose, follows = [], False
+    for line in reversed(unicodedata.normalize("NFKC", narrative or "").splitlines()):
+        follows = bool(_SENTENCE_ENDS.intersection(line)) or (follows and bool(_CLAUSE_MARKS.intersection(line)))
+        if follows:
+            prose.append(line)
+    return plain_text("\n".join(reversed(prose)))
 
 
 def content_key(agency: str, year: int, title: str | None, cells: Iterable[tuple[str, object]],
