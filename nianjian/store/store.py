@@ -320,11 +320,16 @@ class Store:
         cells = _cell_rows(0, report)
         key = identity.content_key(agency, year, report.title, [(row[1], row[5]) for row in cells],
                                    report.narrative)
-        # The same bytes, or the same report in other bytes (a re-served page): the same version.
+        # The same bytes, or the same report in other bytes (a re-served page): the same version,
+        # unless this reading of it is the better one (a part missing before is here now).
         found = self.db.execute(
-            "SELECT id FROM report_versions WHERE report_id = ? AND (content_hash = ? OR content_key = ?) "
+            "SELECT id, content_hash = ?, cell_count, problems FROM report_versions "
+            "WHERE report_id = ? AND (content_hash = ? OR content_key = ?) "
             "ORDER BY content_hash = ? DESC, version DESC LIMIT 1",
-            [report_id, content_hash, key, content_hash]).fetchone()
+            [content_hash, report_id, content_hash, key, content_hash]).fetchone()
+        if found and not found[1] and (READABILITY.index(version_readability(*found[2:]))
+                                       < READABILITY.index(report.readability)):
+            found = None
         if found:
             self.db.execute("UPDATE report_versions SET last_seen = ? WHERE id = ?", [seen, found[0]])
             return found[0]

@@ -172,3 +172,15 @@ def test_a_page_read_worse_is_no_change(tmp_path):
                     for missing in ((), (url.replace(".html", "_1.html"),), ())]
         assert statuses == ["stored", "partly_read", "unchanged"]
         assert changed_conditions(store.db) == [] and store.reports()[0]["versions"] == 1
+
+
+def test_the_same_report_read_better_becomes_current_without_an_alert(tmp_path):
+    html = page_text("official_grid_trs.html").encode("utf-8")
+    url = "http://127.0.0.1:9/zwgk/nb/t20220120_1.html"
+    with Store(tmp_path / "nianjian.db") as store:
+        partly = ingest_document(store, body=html, url=url, content_type="text/html", expected_year=2021,
+                                 missing_parts=(url.replace(".html", "_1.html"),))
+        whole = ingest_document(store, body=html.replace(b"</body>", b"<!-- 2 --></body>"), url=url,
+                                content_type="text/html", expected_year=2021)
+        assert (partly.status, whole.status) == ("stored", "new_version")     # not the same version
+        assert store.reports()[0]["parse_status"] == "ok" and changed_conditions(store.db) == []
