@@ -75,12 +75,13 @@ def _parse_status(report: Report) -> str:
     return "problems" if report.problems else "ok"
 
 
-def _cell_rows(version_id: int, report: Report) -> list[tuple]:
+def _cell_rows(report: Report) -> list[tuple]:
+    """(key, tbl, row, col, value, raw) of every cell read, a blank's value None."""
     rows = []
     for key in sorted(set(report.cells) | set(report.raw_cells)):
         tbl, _, rest = key.partition(".")
         row, _, col = rest.partition(".")
-        rows.append((version_id, key, tbl, row, col, report.cells.get(key), report.raw_cells.get(key)))
+        rows.append((key, tbl, row, col, report.cells.get(key), report.raw_cells.get(key)))
     return rows
 
 
@@ -317,8 +318,8 @@ class Store:
 
     def _version(self, report_id: int, agency: str, year: int, url: str | None, report: Report,
                  content_hash: str, seen: str, run_id: int | None) -> int:
-        cells = _cell_rows(0, report)
-        key = identity.content_key(agency, year, report.title, [(row[1], row[5]) for row in cells],
+        cells = _cell_rows(report)
+        key = identity.content_key(agency, year, report.title, [(row[0], row[4]) for row in cells],
                                    report.narrative)
         # The same bytes, or the same report in other bytes (a re-served page): the same version,
         # unless this reading of it is the better one (a part missing before is here now).
@@ -347,7 +348,7 @@ class Store:
         # A report has ~200 cells: one prepared statement, not sqlite-utils' per-row type handling
         # (which made this the bulk of the time of storing a report; see the store benchmark).
         self.db.conn.executemany("INSERT INTO cells (version_id, key, tbl, row, col, value, raw) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?)", [(version_id, *row[1:]) for row in cells])
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?)", [(version_id, *row) for row in cells])
         copies.index_version(self.db.conn, version_id, report.narrative)
         return version_id
 
