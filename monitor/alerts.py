@@ -104,7 +104,7 @@ def changed_conditions(db) -> list[Condition]:
             "SELECT id, version, first_seen, cell_count, problems, content_key, title, narrative "
             "FROM report_versions WHERE report_id = ? ORDER BY version DESC", [report["id"]])
             if version_readability(v["cell_count"], v["problems"]) == "read"][:2]
-        if len(versions) < 2 or versions[0]["content_key"] == versions[1]["content_key"]:
+        if len(versions) < 2 or (versions[0]["content_key"] or "") == versions[1]["content_key"]:
             continue
         new, old = versions
         cells = _changed_cells(db, old["id"], new["id"])
