@@ -82,22 +82,30 @@ def reflow(html: str, n: int) -> str:
     return re.sub(r">([^<]+)<", lambda m: ">" + m.group(1).translate(table) + "<", html)
 
 
+def halves(html: str, pager: str = "") -> tuple[str, str]:
+    """The page split over two parts as a CMS splits it: the first half of its article (and
+    `pager` after it), and a page holding the second half."""
+    from lxml import html as lxml_html
+    from parsers.html import content_root
+    root = lxml_html.document_fromstring(_utf8(html))
+    container = content_root(root)
+    children = list(container)
+    later = lxml_html.document_fromstring("<html><body></body></html>")
+    for child in children[len(children) // 2:]:
+        later.body.append(child)
+    if pager:
+        container.addnext(lxml_html.fragment_fromstring(f"<div class='pages'>{pager}</div>"))
+    return tuple(lxml_html.tostring(tree, encoding="unicode") for tree in (root, later))
+
+
 def split_parts(html: str, n: int) -> str:
     """What the crawler hands over for a page split over parts: the first part with the later
     part's article body appended (crawler.pages.merge_parts)."""
     if n == 1:
         return html
-    from lxml import html as lxml_html
     from crawler.pages import merge_parts
-    from parsers.html import content_root
-    root = lxml_html.document_fromstring(_utf8(html))
-    children = list(content_root(root))
-    later = lxml_html.document_fromstring("<html><body></body></html>")
-    holder = later.body
-    for child in children[len(children) // 2:]:
-        holder.append(child)
-    return merge_parts(lxml_html.tostring(root, encoding="unicode"),
-                       [lxml_html.tostring(later, encoding="unicode")])
+    first, later = halves(html)
+    return merge_parts(first, [later])
 
 
 def attachment_link(html: str, n: int) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from change_redteam import (FIXTURES, Case, counters, edit_cases, one_figure, page_text,  # noqa: E402
-                            replay, retemplate, same_cases, sidebars)
+from change_redteam import (FIXTURES, Case, attachment_link, counters, edit_cases, halves,  # noqa: E402
+                            one_figure, page_text, reflow, replay, retemplate, same_cases, sidebars)
 from monitor.alerts import changed_conditions
 from monitor.cycle import run_once
 from monitor.notify import describe
@@ -32,13 +32,14 @@ class Portal:
 
     def __init__(self):
         self.pages: dict[str, bytes] = {}
+        self.charset = "utf-8"
         portal = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 body = portal.pages.get(self.path.split("?")[0])
                 self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Type", f"text/html; charset={portal.charset}")
                 self.send_header("Content-Length", str(len(body or b"")))
                 self.end_headers()
                 self.wfile.write(body or b"")
@@ -76,19 +77,27 @@ def test_a_reserved_page_raises_nothing_and_an_edit_names_its_cell(at, portal, w
     config = make_config(crawl=True, channels=[{"name": "hook", "type": "webhook", "url": webhook_server.url}],
                          sections={"crawl.settings": FAST_CRAWL, "alerts": {"kinds": ["changed"]}})
 
-    def cycle(page: str, moment: str) -> list[dict]:
-        portal.pages["/zwgk/nb/t20220120_1.html"] = page.encode("utf-8")
-        run_once(config, now=at(moment))
+    def cycle(page: str, day: int, charset: str = "utf-8") -> list[dict]:
+        portal.charset = charset
+        portal.pages["/zwgk/nb/t20220120_1.html"] = page.encode(charset)
+        run_once(config, now=at(f"2022-02-{day:02}T02:00"))
         return database.alerts()
 
-    assert cycle(counters(html, 1), "2022-02-01T02:00") == []
-    # the next night: other counters and nonces, a rotating sidebar, a new template
-    assert cycle(sidebars(retemplate(counters(html, 2), 2), 2), "2022-02-02T02:00") == []
+    assert cycle(counters(html, 1), 1) == []
+    # the next nights: other counters and nonces, a rotating sidebar, a new template; the page
+    # reflowed, its punctuation half-width, in GBK; split over two parts; an attachment link added
+    assert cycle(sidebars(retemplate(counters(html, 2), 2), 2), 2) == []
+    assert cycle(reflow(html, 2).replace("charset=utf-8", "charset=gbk"), 3, "gbk") == []
+    first, later = halves(html, pager='<a href="t20220120_1_1.html">下一页</a>')
+    portal.pages["/zwgk/nb/t20220120_1_1.html"] = later.encode("utf-8")
+    assert cycle(first, 4) == []
+    assert cycle(attachment_link(counters(html, 5), 2), 5) == []
     [report] = database.query("SELECT id, versions FROM reports")
     assert report["versions"] == 1 and webhook_server.requests == []
+    assert len(database.query("SELECT * FROM fetches WHERE url LIKE '%t20220120_1_1.html'")) == 1
 
     # then the office edits one figure of table 三
-    [alert] = cycle(counters(one_figure(html), 3), "2022-02-03T02:00")
+    [alert] = cycle(counters(one_figure(html), 6), 6)
     assert alert["key"] == f"changed|{AGENCY}|2021|v2"
     assert alert["details"]["cells"] == [{"cell": "t3.new.natural", "from": 54, "to": 55}]
     assert alert["details"]["narrative_changed"] is False and "title_to" not in alert["details"]
