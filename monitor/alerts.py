@@ -18,6 +18,7 @@ from nianjian.clock import isoformat
 from nianjian.sources import Source
 from nianjian.store.identity import plain_text, sentences
 from nianjian.store.store import version_readability
+from parsers.record import ROWS_UNREAD_CODES
 
 MAX_CHANGED_CELLS = 20
 
@@ -81,14 +82,25 @@ def inconsistent_conditions(db) -> list[Condition]:
     return conditions
 
 
+def _unread_rows(problems: str | None) -> tuple[str, ...]:
+    """The tables or rows (`t3.granted`, `t4`) a version's problems say were not read."""
+    return tuple(p["detail"].split(":")[0].strip() + "." for p in json.loads(problems or "[]")
+                 if p["code"] in ROWS_UNREAD_CODES)
+
+
 def _changed_cells(db, old_version_id: int, new_version_id: int) -> list[dict]:
+    """Cells whose value differs, old → new; a cell absent from a version that says its row
+    was not read is unread there, not edited (a version read worse is no edit)."""
     def cells(version_id):
         return {r["key"]: r["value"] for r in db.query(
-            "SELECT key, value FROM cells WHERE version_id = ?", [version_id])}
-    old, new = cells(old_version_id), cells(new_version_id)
+            "SELECT key, value FROM cells WHERE version_id = ?", [version_id])}, _unread_rows(
+            db.execute("SELECT problems FROM report_versions WHERE id = ?", [version_id]).fetchone()[0])
+    (old, old_unread), (new, new_unread) = cells(old_version_id), cells(new_version_id)
     missing = object()
     return [{"cell": key, "from": old.get(key), "to": new.get(key)} for key in sorted(old.keys() | new.keys())
-            if old.get(key, missing) != new.get(key, missing)]
+            if old.get(key, missing) != new.get(key, missing)
+            and not (key not in new and key.startswith(new_unread))
+            and not (key not in old and key.startswith(old_unread))]
 
 
 def changed_conditions(db) -> list[Condition]:
@@ -111,14 +123,16 @@ def changed_conditions(db) -> list[Condition]:
         titles = {}
         if plain_text(old["title"]) != plain_text(new["title"]):
             titles = {"title_from": old["title"], "title_to": new["title"]}
+        narrative_changed = sentences(old["narrative"]) != sentences(new["narrative"])
+        if not (cells or titles or narrative_changed):
+            continue            # what differs is only what one of them did not read
         conditions.append(Condition(
             _key("changed", report["agency"], report["year"], f"v{new['version']}"), "changed",
             report["agency"], report["year"],
             {"report_id": report["id"], "from_version": old["version"], "to_version": new["version"],
              "changed_at": new["first_seen"], "changed_cells": len(cells),
              "cells": cells[:MAX_CHANGED_CELLS], **titles,
-             "narrative_changed": sentences(old["narrative"]) != sentences(new["narrative"]),
-             "url": report["url"], "title": report["title"]}))
+             "narrative_changed": narrative_changed, "url": report["url"], "title": report["title"]}))
     return conditions
 
 

@@ -193,3 +193,17 @@ def test_the_same_report_read_better_becomes_current_without_an_alert(tmp_path):
                                 content_type="text/html", expected_year=2021)
         assert (partly.status, whole.status) == ("stored", "new_version")     # not the same version
         assert store.reports()[0]["parse_status"] == "ok" and changed_conditions(store.db) == []
+
+
+def test_a_row_read_worse_is_no_edit_but_a_figure_beside_it_is(tmp_path):
+    """A row nianjian could not read the second time (ROW_MISALIGNED: its cells absent) is not
+    announced as cells emptied; an edited figure in the same version still is."""
+    html = page_text("official_grid_trs.html")
+    row = "<td>6.属于四类过程性信息</td><td>6</td>"
+    unread = html.replace(row, "<td>6.属于四类过程性信息</td><td>9</td><td>9</td><td>6</td>")
+    statuses, alerts = replay(Case("row_unread", "official_grid_trs.html", html.encode(), unread.encode()),
+                              tmp_path / "first.db")
+    assert statuses == ["stored", "new_version"] and alerts == []
+    statuses, [alert] = replay(Case("row_unread_and_edit", "official_grid_trs.html", html.encode(),
+                                    one_figure(unread).encode()), tmp_path / "second.db")
+    assert alert.details["cells"] == [{"cell": "t3.new.natural", "from": 54, "to": 55}]
