@@ -16,7 +16,9 @@ from datetime import datetime
 from monitor.expected import Expectation
 from nianjian.clock import isoformat
 from nianjian.sources import Source
+from nianjian.store.identity import plain_text, sentences
 from nianjian.store.store import version_readability
+from parsers.record import ROWS_UNREAD_CODES
 
 MAX_CHANGED_CELLS = 20
 
@@ -86,36 +88,99 @@ def inconsistent_conditions(db) -> list[Condition]:
     return conditions
 
 
+def _unread_rows(problems: str | None) -> tuple[str, ...]:
+    """The tables or rows (`t3.granted`, `t4`) a version's problems say were not read."""
+    return tuple(p["detail"].split(":")[0].strip() + "." for p in json.loads(problems or "[]")
+                 if p["code"] in ROWS_UNREAD_CODES)
+
+
 def _changed_cells(db, old_version_id: int, new_version_id: int) -> list[dict]:
+    """Cells whose value differs, old → new; a cell absent from a version that says its row
+    was not read is unread there, not edited (a version read worse is no edit)."""
     def cells(version_id):
         return {r["key"]: r["value"] for r in db.query(
-            "SELECT key, value FROM cells WHERE version_id = ?", [version_id])}
-    old, new = cells(old_version_id), cells(new_version_id)
+            "SELECT key, value FROM cells WHERE version_id = ?", [version_id])}, _unread_rows(
+            db.execute("SELECT problems FROM report_versions WHERE id = ?", [version_id]).fetchone()[0])
+    (old, old_unread), (new, new_unread) = cells(old_version_id), cells(new_version_id)
     missing = object()
     return [{"cell": key, "from": old.get(key), "to": new.get(key)} for key in sorted(old.keys() | new.keys())
-            if old.get(key, missing) != new.get(key, missing)]
+            if old.get(key, missing) != new.get(key, missing)
+            and not (key not in new and key.startswith(new_unread))
+            and not (key not in old and key.startswith(old_unread))]
 
 
 def changed_conditions(db) -> list[Condition]:
     """One alert per silent edit: the newest version of each report captured more than once.
     A later edit resolves the earlier alert (superseded) and opens its own. Only versions read
-    in full count: reading what nianjian failed to read before (a scan, skipped pages) is no edit."""
+    in full count: reading what nianjian failed to read before (a scan, skipped pages) is no edit.
+    Two versions saying the same (the same content identity: versions a database made before
+    versions were told apart by content holds for mere page changes) are no edit either. The
+    alert names what changed: the cells old → new, the title, whether the narrative did."""
     conditions = []
     for report in db.query("SELECT id, agency, year, url, title FROM reports WHERE versions > 1"):
         versions = [v for v in db.query(
-            "SELECT id, version, first_seen, cell_count, problems FROM report_versions "
-            "WHERE report_id = ? ORDER BY version DESC", [report["id"]])
+            "SELECT id, version, first_seen, cell_count, problems, content_key, title, narrative "
+            "FROM report_versions WHERE report_id = ? ORDER BY version DESC", [report["id"]])
             if version_readability(v["cell_count"], v["problems"]) == "read"][:2]
-        if len(versions) < 2:
+        if len(versions) < 2 or (versions[0]["content_key"] or "") == versions[1]["content_key"]:
             continue
         new, old = versions
         cells = _changed_cells(db, old["id"], new["id"])
+        titles = {}
+        if plain_text(old["title"]) != plain_text(new["title"]):
+            titles = {"title_from": old["title"], "title_to": new["title"]}
+        narrative_changed = sentences(old["narrative"]) != sentences(new["narrative"])
+        if not (cells or titles or narrative_changed):
+            continue            # what differs is only what one of them did not read
         conditions.append(Condition(
             _key("changed", report["agency"], report["year"], f"v{new['version']}"), "changed",
             report["agency"], report["year"],
             {"report_id": report["id"], "from_version": old["version"], "to_version": new["version"],
              "changed_at": new["first_seen"], "changed_cells": len(cells),
-             "cells": cells[:MAX_CHANGED_CELLS], "url": report["url"], "title": report["title"]}))
+             "cells": cells[:MAX_CHANGED_CELLS], **titles,
+             "narrative_changed": narrative_changed, "url": report["url"], "title": report["title"]}))
+    return conditions
+
+
+def _issuer(title: str | None) -> str | None:
+    from parsers.metadata import title_match
+    return (title_match(title or "") or (None, None, None))[1]
+
+
+def _other_issuer(old_title: str | None, new_title: str | None) -> bool:
+    """The two titles name two organs (one name holding the other is one organ)."""
+    old, new = _issuer(old_title), _issuer(new_title)
+    return bool(old and new and old not in new and new not in old)
+
+
+def moved_conditions(db) -> list[Condition]:
+    """A report whose address now holds a document filed under another agency or year: either
+    the same cells and sentences (its title was corrected, the year 2019 → 2020) or another
+    organ's report. The report filed before changed after publication though no version of it
+    did. A page reused each year for the same organ's newest report raises nothing."""
+    conditions = []
+    for pair in db.query(
+            """SELECT o.id, o.agency, o.year, o.url, o.title, o.current_version AS old_version,
+                      n.id AS to_id, n.agency AS to_agency, n.year AS to_year, n.title AS to_title,
+                      n.current_version AS new_version, n.first_seen AS to_seen
+               FROM reports o JOIN reports n ON n.url = o.url AND n.id != o.id AND n.first_seen > o.last_seen
+               WHERE o.parse_status != 'unreadable' AND n.parse_status != 'unreadable'"""):
+        versions = {v["id"]: v for v in db.query(
+            "SELECT id, narrative FROM report_versions WHERE id IN (?, ?)", [pair["old_version"], pair["new_version"]])}
+        old, new = versions[pair["old_version"]], versions[pair["new_version"]]
+        cells = _changed_cells(db, old["id"], new["id"])
+        narrative_changed = sentences(old["narrative"]) != sentences(new["narrative"])
+        if (cells or narrative_changed) and not _other_issuer(pair["title"], pair["to_title"]):
+            continue
+        conditions.append(Condition(
+            _key("changed", pair["agency"], pair["year"], f"{pair['to_agency']}{pair['to_year']}"), "changed",
+            pair["agency"], pair["year"],
+            {"report_id": pair["id"], "moved_to": {"agency": pair["to_agency"], "year": pair["to_year"],
+                                                   "report_id": pair["to_id"]},
+             "changed_at": pair["to_seen"], "changed_cells": len(cells), "cells": cells[:MAX_CHANGED_CELLS],
+             "narrative_changed": narrative_changed,
+             "title_from": pair["title"], "title_to": pair["to_title"], "url": pair["url"],
+             "title": pair["title"]}))
     return conditions
 
 
@@ -147,7 +212,7 @@ def _resolution(row: dict, wanted: dict[str, Condition], expectations: dict, sou
         return {"resolution": "recovered"} if json.loads(row["details"])["source"] in source_ids \
             else {"resolution": "not_watched"}
     if kind == "changed":
-        newer = [c for c in wanted.values() if c.kind == "changed"
+        newer = [c for c in wanted.values() if c.kind == "changed" and "to_version" in c.details
                  and (c.agency, c.year) == (row["agency"], row["year"])]
         return {"resolution": "superseded", "version": newer[0].details["to_version"]} if newer \
             else {"resolution": "cleared"}
@@ -236,7 +301,7 @@ def reconcile(db, conditions: list[Condition], *, kinds: tuple[str, ...], channe
 def all_conditions(db, expectations: list[Expectation], sources: list[Source], *,
                    grace_days: int, source_failing_after: int) -> list[Condition]:
     return [*expectation_conditions(expectations, grace_days), *inconsistent_conditions(db),
-            *changed_conditions(db), *source_failing_conditions(db, sources, source_failing_after)]
+            *changed_conditions(db), *moved_conditions(db), *source_failing_conditions(db, sources, source_failing_after)]
 
 
 def list_alerts(db, *, include_resolved: bool = False, kind: str | None = None) -> list[dict]:

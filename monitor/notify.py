@@ -80,18 +80,33 @@ def describe(alert: dict, event: str, base_url: str | None = None) -> str:
         others = len(details.get("documents") or []) - 1
         values["more"] = text["more_documents"].format(count=others) if others > 0 else ""
     if alert["kind"] == "changed":
-        cells = details.get("cells") or []
-        sample = text["changes"]["separator"].join(
-            text["changes"]["cell"].format(**{**cell, "cell": cell_label(cell["cell"])}) for cell in cells[:3])
-        values["changes"] = (text["changes"]["cells"].format(count=details.get("changed_cells"), sample=sample)
-                             if cells else text["changes"]["text"])
+        values["changes"] = _changes(details)
     if details.get("url"):
         values["url"] = f" {details['url']}"
     values["page"] = _page(alert, base_url)
     if event == "resolve":
         reason = details.get("resolution", "cleared")
         values["resolution"] = text["resolution"][reason].format_map(plain)
-    return text["kinds"][alert["kind"]][event].format_map(values).strip()
+    moved = details.get("moved_to") if event == "open" else None
+    if moved:           # the document now reads as another agency's or year's (monitor.alerts)
+        values.update(moved_agency=moved["agency"], moved_year=moved["year"])
+    return text["kinds"][alert["kind"]]["moved" if moved else event].format_map(values).strip()
+
+
+def _changes(details: dict) -> str:
+    """What a new version changed, in words: its cells old → new, its title, its narrative."""
+    words = messages()["changes"]
+    absent = words["absent"]
+    cells = details.get("cells") or []
+    sample = words["separator"].join(words["cell"].format(
+        cell=cell_label(cell["cell"]), **{side: absent if cell[side] is None else cell[side]
+                                          for side in ("from", "to")}) for cell in cells[:words["shown"]])
+    parts = [words["cells"].format(count=details.get("changed_cells"), sample=sample)] if cells else []
+    if details.get("title_to"):
+        parts.append(words["title"].format(**{"from": details["title_from"], "to": details["title_to"]}))
+    if details.get("narrative_changed"):
+        parts.append(words["narrative"])
+    return words["parts"].join(parts) or words["text"]
 
 
 def _findings(findings: list[dict]) -> str:
@@ -109,11 +124,9 @@ def _page(alert: dict, base_url: str | None) -> str:
     if not isinstance(report_id, int) or alert["kind"] not in ("late", "inconsistent", "changed"):
         return ""
     links = SiteLinks((base_url or "").rstrip("/"))
-    if alert["kind"] == "unsure":
-        values["unsure_of"] = text["unsure_of"].get(details.get("unsure_of"), "")
-        others = len(details.get("documents") or []) - 1
-        values["more"] = text["more_documents"].format(count=others) if others > 0 else ""
-    if alert["kind"] == "changed":
+    if details.get("moved_to"):
+        link = links.report(details["moved_to"]["report_id"])
+    elif alert["kind"] == "changed":
         link = links.changes(report_id, details.get("from_version"), details.get("to_version"))
     else:
         link = links.report(report_id) + ("#findings" if alert["kind"] == "inconsistent" else "")

@@ -13,7 +13,7 @@ import sqlite3
 import sqlite_utils
 
 from nianjian.errors import UserError
-from nianjian.store import copies, fulltext
+from nianjian.store import copies, fulltext, identity
 from nianjian.store.views import VIEWS
 
 # The tables of docs/design.md. Types are SQLite affinities; `cells.value` is NUMERIC so counts
@@ -332,6 +332,15 @@ def _documents_by_canonical_url(db: sqlite_utils.Database) -> None:
                         [[row[c] for c in columns] for row in merged.values()])
 
 
+def _content_identity(db: sqlite_utils.Database) -> None:
+    """Versions told apart by what the report says (nianjian/store/identity.py), not its bytes;
+    reports by their address, for the monitor's reports whose address holds another now."""
+    _run_script(db, "ALTER TABLE report_versions ADD COLUMN content_key TEXT;\n"
+                    "CREATE INDEX report_versions_content ON report_versions(report_id, content_key);\n"
+                    "CREATE INDEX reports_url ON reports(url);")
+    identity.backfill(db.conn)
+
+
 # Ordered: position + 1 is the schema version a migration brings the database to. Append only;
 # a released migration is never edited. A migration is SQL, or a function of the database.
 # A report nianjian read but could not place (its agency or year unsure or unnamed): evidence that
@@ -378,6 +387,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("narrative signatures of the vectorised MinHash", _signatures_again),
     ("documents read but not placed", _unplaced),
     ("documents keyed by their canonical URL", _documents_by_canonical_url),
+    ("versions by content", _content_identity),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -12,7 +12,7 @@ import sqlite_utils
 
 from nianjian import clock
 from nianjian.errors import UserError
-from nianjian.store import copies, fulltext, leases
+from nianjian.store import copies, fulltext, identity, leases
 from nianjian.store.schema import DatabaseLocked, connect, migrate
 from nianjian.urls import canonical_url
 from parsers.record import READABILITY, Problem, Report, reading
@@ -76,12 +76,13 @@ def _parse_status(report: Report) -> str:
     return "problems" if report.problems else "ok"
 
 
-def _cell_rows(version_id: int, report: Report) -> list[tuple]:
+def _cell_rows(report: Report) -> list[tuple]:
+    """(key, tbl, row, col, value, raw) of every cell read, a blank's value None."""
     rows = []
     for key in sorted(set(report.cells) | set(report.raw_cells)):
         tbl, _, rest = key.partition(".")
         row, _, col = rest.partition(".")
-        rows.append((version_id, key, tbl, row, col, report.cells.get(key), report.raw_cells.get(key)))
+        rows.append((key, tbl, row, col, report.cells.get(key), report.raw_cells.get(key)))
     return rows
 
 
@@ -354,19 +355,29 @@ class Store:
 
     def _version(self, report_id: int, agency: str, year: int, url: str | None, report: Report,
                  content_hash: str, seen: str, run_id: int | None) -> int:
+        cells = _cell_rows(report)
+        key = identity.content_key(agency, year, report.title, [(row[0], row[4]) for row in cells],
+                                   report.narrative)
+        # The same bytes, or the same report in other bytes (a re-served page): the same version,
+        # unless this reading of it is the better one (a part missing before is here now).
         found = self.db.execute(
-            "SELECT id FROM report_versions WHERE report_id = ? AND content_hash = ?",
-            [report_id, content_hash]).fetchone()
+            "SELECT id, content_hash = ?, cell_count, problems FROM report_versions "
+            "WHERE report_id = ? AND (content_hash = ? OR content_key = ?) "
+            "ORDER BY content_hash = ? DESC, version DESC LIMIT 1",
+            [content_hash, report_id, content_hash, key, content_hash]).fetchone()
+        if found and not found[1] and (READABILITY.index(version_readability(*found[2:]))
+                                       < READABILITY.index(report.readability)):
+            found = None
         if found:
             self.db.execute("UPDATE report_versions SET last_seen = ? WHERE id = ?", [seen, found[0]])
             return found[0]
         number = self.db.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM report_versions "
                                  "WHERE report_id = ?", [report_id]).fetchone()[0]
         version_id = self.db.conn.execute(
-            """INSERT INTO report_versions (report_id, version, agency, year, content_hash, title, url,
-                 template, published, sections, problems, narrative, cell_count, first_seen,
-                 last_seen, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [report_id, number, agency, year, content_hash, report.title, url, report.template,
+            """INSERT INTO report_versions (report_id, version, agency, year, content_hash, content_key,
+                 title, url, template, published, sections, problems, narrative, cell_count, first_seen,
+                 last_seen, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [report_id, number, agency, year, content_hash, key, report.title, url, report.template,
              report.published, _json(list(report.sections)),
              _json([p.to_dict() for p in report.problems]), report.narrative, len(report.cells),
              seen, seen, run_id]).lastrowid
@@ -374,7 +385,7 @@ class Store:
         # A report has ~200 cells: one prepared statement, not sqlite-utils' per-row type handling
         # (which made this the bulk of the time of storing a report; see the store benchmark).
         self.db.conn.executemany("INSERT INTO cells (version_id, key, tbl, row, col, value, raw) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?)", _cell_rows(version_id, report))
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?)", [(version_id, *row) for row in cells])
         copies.index_version(self.db.conn, version_id, report.narrative)
         return version_id
 

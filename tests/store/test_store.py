@@ -304,6 +304,10 @@ def test_signatures_of_the_earlier_minhash_are_computed_again_on_open(db_path, m
         # what the earlier MinHash (a hash call per shingle) had stored: other values, other bands
         store.db.execute("UPDATE narrative_signatures SET signature = ?", [bytes(range(256)) * 2])
         store.db.execute("UPDATE narrative_bands SET band = band + 1")
+        # … in a database of the schema before that MinHash (without what came after it)
+        store.db.execute("DROP INDEX report_versions_content")
+        store.db.execute("DROP INDEX reports_url")
+        store.db.execute("ALTER TABLE report_versions DROP COLUMN content_key")
         before = [name for name, _ in MIGRATIONS].index("narrative signatures of the vectorised MinHash")
         store.db.execute(f"PRAGMA user_version = {before}")
         assert store.likely_copies("西工区人民政府", 2023, LONG) == []
