@@ -49,11 +49,12 @@ def _before_body_end(html: str, chunk: str) -> str:
 # ---------------------------------------------------------------- what changes without an edit
 def counters(html: str, n: int) -> str:
     token = f"{n * 7919:08x}"
+    published = int(re.search(r"(20\d\d)年", html).group(1)) + 1      # the January after the report's year
     html = re.sub(r"(</head>)", f'<link rel="stylesheet" href="/css/site.css?v={token}">'
                   f'<script nonce="{token}">var _csrf="{token}";</script>\\1', html, count=1, flags=re.I)
     return _after_body(html, f'<div class="top">今天是2026年11月{n}日 星期{"一二三四五六日"[n % 7]}'
                              f' <a href="/login?token={token}">登录</a></div>'
-                             f'<div class="info">浏览次数：{n * 37} 发布时间：2022-01-20</div>')
+                             f'<div class="info">浏览次数：{n * 37} 发布时间：{published}-01-20</div>')
 
 
 def sidebars(html: str, n: int) -> str:

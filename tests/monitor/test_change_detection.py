@@ -115,6 +115,11 @@ def test_a_report_served_again_unedited_is_the_same_version(case, tmp_path):
 @pytest.mark.parametrize("case", edit_cases(), ids=lambda c: f"{c.family}-{c.page}")
 def test_an_edit_raises_one_alert(case, tmp_path):
     statuses, alerts = replay(case, tmp_path / "nianjian.db")
+    if case.family == "title_year_corrected" and statuses[0] == "unmatched":
+        # The typo's year is earlier than the tables' edition (2020 in 2021-edition tables):
+        # in doubt, the first document was never filed under a year, so nothing filed changed.
+        assert statuses == ["unmatched", "stored"] and alerts == []
+        return
     # filed under the same agency and year: a new version; under another: a new report, and
     # the alert is on the report filed before
     assert statuses in (["stored", "new_version"], ["stored", "stored"]) and len(alerts) == 1
