@@ -355,9 +355,11 @@ class AnnualReportsSpider(scrapy.Spider):
         named = _DISPOSITION_NAME.search(disposition)
         filename = unquote(named.group(1)) if named else unquote(urlsplit(response.url).path.rsplit("/", 1)[-1])
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
-        # Stored under the address it was served at: after a redirect the old one may die tomorrow.
+        # Stored under the address it was served at: after a redirect the old one may die tomorrow
+        # (a web address: a browser's failed navigation ends at chrome-error://…).
+        served = response.url if response.url.startswith(("http://", "https://")) else response.request.url
         return ReportDocument(
-            source_id=meta["source"], url=response.url, body=response.body, content_type=content_type,
+            source_id=meta["source"], url=served, body=response.body, content_type=content_type,
             filename=filename or None, listed_title=title, published_hint=published,
             expected_year=meta.get("year"), fetch=meta["fetch"], parent=meta.get("parent"),
             unread_attachments=unread_attachments)

@@ -239,7 +239,9 @@ class Store:
                                     if f not in ("outcome", "error", "status"))
             # status, outcome and error describe the latest fetch, so they are always replaced.
             # A redirect's target is known too: a link straight to it next time asks conditionally.
-            served = final_url if status is not None and (200 <= status < 300 or status == 304) else None
+            # (Only a web address: a browser's failed navigation ends at chrome-error://….)
+            served = final_url if status is not None and (200 <= status < 300 or status == 304) \
+                and (final_url or "").startswith(("http://", "https://")) else None
             for key in dict.fromkeys(canonical_url(u) for u in (url, served) if u):
                 self.db.execute(
                     f"""INSERT INTO documents (url, {', '.join(_DOCUMENT_FIELDS)}, first_fetched, last_fetched)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nianjian.store import Store
-from nianjian.store.schema import SCHEMA_VERSION, connect, migrate
+from nianjian.store.schema import MIGRATIONS, SCHEMA_VERSION, connect, migrate
 from nianjian.urls import canonical_url, fetch_url
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -90,7 +90,7 @@ def test_a_database_of_the_previous_schema_keeps_its_rows_under_the_new_keys(tmp
     row per page, with the latest fetch's validators; a lookup by any spelling finds it."""
     path = tmp_path / "old.db"
     db = connect(str(path))
-    migrate(db, target=SCHEMA_VERSION - 1)
+    migrate(db, target=[name for name, _ in MIGRATIONS].index("documents keyed by their canonical URL"))
     rows = [("http://www.jianxi.gov.cn/zfxxgk/nb/202201/t20220120_1.html?from=list", '"old"', "2024-01-02T02:00:00+08:00"),
             ("https://www.jianxi.gov.cn/zfxxgk/nb/202201/t20220120_1.html", '"new"', "2024-01-05T02:00:00+08:00"),
             ("http://www.jianxi.gov.cn/gk/info.jsp?id=123", '"a"', "2024-01-03T02:00:00+08:00"),
