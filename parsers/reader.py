@@ -209,20 +209,24 @@ class Reader:
         # text spans were lost, so values are placed after their label (parsers.placement).
         self.grid = bool(table.origin)
         otherwise: frozenset[int] = frozenset()
+        named: dict[int, str] | None = None
         if self.grid:
-            rows, otherwise = self.without_foreign_columns(rows)
-        self.t3_layout = self.t3_layout_of(rows, otherwise)
+            rows, otherwise, named = self.without_foreign_columns(rows)
+        self.t3_layout = self.t3_layout_of(rows, otherwise, named)
         for row in rows:
             self.row(row)
 
-    def t3_layout_of(self, rows: list[_Row], otherwise: frozenset[int] = frozenset()) -> "_Layout":
+    def t3_layout_of(self, rows: list[_Row], otherwise: frozenset[int] = frozenset(),
+                     named: dict[int, str] | None = None) -> "_Layout":
         """Where this table's t3 rows put their seven values, from the rows that can be placed
         one way only. `otherwise`: the columns its header labels as no t3 column (备注? 小计?)
         that no row showed to be set aside (`without_foreign_columns`); figures under them
-        leave the header's positions in doubt."""
+        leave the header's positions in doubt. `named`: index → t3 column its header names
+        (grids only: whether every figure stands under one)."""
         relative, absolute = [], []
         doubtful = False
-        named = _header_columns(rows, "t3_column")[1] or self.state.t3_header_at
+        if named is not None:
+            named = named or self.state.t3_header_at
         fits = bool(named)
         for row in rows:
             if not row.labels or row.senses[-1].t3_row is None:
@@ -236,21 +240,25 @@ class Reader:
                 absolute.append(label_at + 1 + starts[0])
         return _Layout(consensus(relative), consensus(absolute), bool(relative), doubtful, fits)
 
-    def without_foreign_columns(self, rows: list[_Row]) -> tuple[list[_Row], frozenset[int]]:
-        """(the rows without the columns their header labels right of its last template column
-        as something else (备注, 上年数), where a row shows the header stands over its figures
-        (`_foreign_columns`); the t3 header's such columns where none does). A table continuing
-        one that lost such columns, with no header of its own and as wide, loses the same."""
+    def without_foreign_columns(self, rows: list[_Row]) -> tuple[list[_Row], frozenset[int], dict[int, str]]:
+        """(the rows without the columns their header labels among or after its template columns
+        as something else (备注, 上年数, 法人小计), where rows show the header stands over its
+        figures (`_foreign_columns`); the t3 header's such columns where none does; index → t3
+        column its header names). A table continuing one that lost such columns, with no header
+        of its own and as wide, loses the same."""
         width = max((len(row.cells) for row in rows), default=0)
         foreign, has_header = frozenset(), False
         otherwise: frozenset[int] = frozenset()
-        for column_meaning, row_meaning, columns in _HEADED_TABLES:
-            labelled, named = _header_columns(rows, column_meaning)
+        t3_named: dict[int, str] = {}
+        for column_meaning, row_meaning, columns, hits in _HEADED_TABLES:
+            labelled, named = _header_columns(rows, column_meaning, hits)
             has_header = has_header or bool(named)
             found = _foreign_columns(rows, labelled, named, row_meaning, columns)
             foreign = foreign or found
-            if column_meaning == "t3_column" and not found:
-                otherwise = _labelled_otherwise(labelled, named)
+            if column_meaning == "t3_column":
+                t3_named = named
+                if not found:
+                    otherwise = _labelled_otherwise(labelled, named)
         if foreign:
             self.state.foreign_cut = width, foreign
         elif has_header:
@@ -258,9 +266,9 @@ class Reader:
         elif self.state.foreign_cut and self.state.foreign_cut[0] == width:
             foreign = self.state.foreign_cut[1]
         if not foreign:
-            return rows, otherwise
-        return [_Row.of([cell for i, cell in enumerate(row.cells) if i not in foreign], self.labels)
-                for row in rows], frozenset()
+            return rows, otherwise, t3_named
+        kept = [_Row.of([cell for i, cell in enumerate(row.cells) if i not in foreign], self.labels) for row in rows]
+        return kept, frozenset(), _header_columns(kept, "t3_column", "t3_column_hits")[1]
 
     def heading(self, text: str) -> bool:
         """A section heading (in a paragraph, or a table row of one merged cell)."""
@@ -727,18 +735,19 @@ _VALUE_KINDS = {key: _value_kind(key) for edition in TEMPLATE.t2 for key in TEMP
 
 
 # Tables whose header names their columns, and whose rows add up (总计 = the other columns):
-# (the Sense field naming a column, the one naming a row, the columns, 总计 last).
-_HEADED_TABLES = (("t3_column", "t3_row", T3_COLUMNS), ("t4_column", "t4_row", T4_COLUMNS))
+# (the Sense field naming a column, the one naming a row, the columns, 总计 last, the _Row count
+# of labels that may name such a column).
+_HEADED_TABLES = (("t3_column", "t3_row", T3_COLUMNS, "t3_column_hits"), ("t4_column", "t4_row", T4_COLUMNS, "t4_hits"))
 
 
-def _header_columns(rows: list[_Row], column_meaning: str) -> tuple[set[int], dict[int, str]]:
+def _header_columns(rows: list[_Row], column_meaning: str, hits: str) -> tuple[set[int], dict[int, str]]:
     """(every index the table's header rows label, but with a group's label (法人或其他组织),
     index → column where they name a column of the kind `column_meaning`: a `Sense` field,
     t3_column or t4_column)."""
     labelled: set[int] = set()
     named: dict[int, str] = {}
     for row in rows:
-        if not row.values and any(getattr(s, column_meaning) for s in row.senses):
+        if not row.values and getattr(row, hits) and any(getattr(s, column_meaning) for s in row.senses):
             labelled.update(i for i, text in row.labels if text not in _T3_COLUMN_GROUPS)
             named.update((i, getattr(s, column_meaning)) for (i, _), s in zip(row.labels, row.senses)
                          if getattr(s, column_meaning))
@@ -764,10 +773,10 @@ def _foreign_columns(rows: list[_Row], labelled: set[int], named: dict[int, str]
         first.setdefault(named[index], index)
     if len(first) != len(columns):
         return frozenset()
-    data = [row for row in rows if row.values and any(getattr(s, row_meaning) for s in row.senses)]
     foreign = _labelled_otherwise(labelled, named)
     if not foreign:
         return frozenset()
+    data = [row for row in rows if row.values and any(getattr(s, row_meaning) for s in row.senses)]
     positions = [first[column] for column in columns]
     add_up = fail = 0
     for row in data:
