@@ -138,7 +138,8 @@ class _State:
     t3_pending: str | None = None                  # a t3 row label seen without its values
     t3_blank: tuple[str, str] | None = None        # (key, label) of a row just read as all blank
     t4_header: list[list[str]] = field(default_factory=list)          # header rows, as printed
-    t4_header_named: bool = False                  # a header row names a t4 column (结果维持 …)
+    # t4 result column → the index where the header rows first name it (结果维持 …)
+    t4_header_columns: dict[str, int] = field(default_factory=dict)
     t4_header_closed: bool = True
     # (width, columns): the columns cut from the last table with a header, as printed (备注)
     foreign_cut: tuple[int, frozenset[int]] | None = None
@@ -302,10 +303,12 @@ class Reader:
                 return
             if not row.values:
                 if state.t4_header_closed:
-                    state.t4_header, state.t4_header_named, state.t4_header_closed = [], False, False
+                    state.t4_header, state.t4_header_columns, state.t4_header_closed = [], {}, False
                 state.kind = "t4"
                 state.t4_header.append(row.cells)
-                state.t4_header_named = state.t4_header_named or any(s.t4_column for s in senses)
+                for (index, _), sense in zip(row.labels, senses):
+                    if sense.t4_column:
+                        state.t4_header_columns.setdefault(sense.t4_column, index)
                 return
         t2 = row.t2_header
         if t2 and not row.values:
@@ -641,7 +644,7 @@ class Reader:
                 self.put(f"t4.{key}.{column[1]}", texts[0] if texts else "")
             return True
         placement = place(row.cells[label_at + 1:], len(T4_COLUMNS),
-                          header=self.header_offsets(label_at, self.t4_header_columns()))
+                          header=self.header_offsets(label_at, [self.state.t4_header_columns.get(c) for c in T4_COLUMNS]))
         if placement is None:
             texts = [t for _, t in row.after(label_at)]
             self.report.problem("ROW_MISALIGNED", f"t4.{key}: {len(texts)} values for {len(T4_COLUMNS)} columns; not read")
@@ -658,16 +661,6 @@ class Reader:
             return None
         return [index - label_at - 1 for index in positions]
 
-    def t4_header_columns(self) -> list[int | None]:
-        """The index of each t4 result column where the header rows first name it."""
-        first: dict[str, int] = {}
-        for cells in self.state.t4_header:
-            for index, text in enumerate(cells):
-                column = self.labels.sense(normalise_label(text)).t4_column if text else None
-                if column:
-                    first.setdefault(column, index)
-        return [first.get(column) for column in T4_COLUMNS]
-
     def t4_blank_row(self, row: _Row) -> bool:
         """A t4 row label alone before five empty cells, under a header that named the result
         columns already: a row of blanks (a header's group row comes before those names). Or
@@ -677,7 +670,7 @@ class Reader:
             return len(row.cells) > column[0] + 1
         if len(row.labels) != 1 or not row.senses[0].t4_row:
             return False
-        return self.state.t4_header_named and len(row.cells) - row.labels[0][0] - 1 >= len(T4_COLUMNS)
+        return bool(self.state.t4_header_columns) and len(row.cells) - row.labels[0][0] - 1 >= len(T4_COLUMNS)
 
     def t4_flat(self, row: _Row) -> None:
         """The 15 numbers of section 四 in one row: by header position, else in printed order."""
